@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import { StartupError } from '#lib/startup/StartupError';
+
+const discordId = z.string().regex(/^\d{17,20}$/, 'expected a Discord id (17 to 20 digits)');
+const flag = z
+	.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { error: 'expected true or false' })
+	.transform((value) => ['true', '1', 'yes', 'on'].includes(value));
+const list = z.string().transform((value) =>
+	value
+		.split(',')
+		.map((item) => item.trim())
+		.filter((item) => item.length > 0)
+);
+
+/** Each variable: its schema, and the hint printed when it is missing or invalid. */
+const variables = {
+	DISCORD_TOKEN: {
+		schema: z.string().min(1),
+		hint: 'Create a bot at https://discord.com/developers/applications and put its token in DISCORD_TOKEN (environment or .env file).'
+	},
+	DATABASE_URL: {
+		schema: z.url({ protocol: /^postgres(ql)?$/, error: 'expected a postgres:// or postgresql:// URL' }).optional(),
+		hint: 'Leave it unset to use the embedded database under DATA_DIR.'
+	},
+	DATA_DIR: { schema: z.string().min(1).default('./data'), hint: 'Folder of the embedded database.' },
+	REDIS_URL: {
+		schema: z.url({ protocol: /^rediss?$/, error: 'expected a redis:// or rediss:// URL' }).default('redis://127.0.0.1:6379'),
+		hint: 'Redis runs the scheduled tasks; the default is redis://127.0.0.1:6379.'
+	},
+	REDIS_KEY_PREFIX: {
+		schema: z
+			.string()
+			.regex(/^[a-z0-9][a-z0-9-]{0,40}$/, 'expected lower-case letters, digits and dashes')
+			.default('kickbot'),
+		hint: 'Names this deployment’s keys and queues in a shared Redis.'
+	},
+	DISCORD_GUILD_ID: {
+		schema: discordId.optional(),
+		hint: 'Optional: your original Discord server (legacy data belongs to it).'
+	},
+	AUTO_MIGRATE: { schema: flag.default(true), hint: 'Apply pending database migrations at start.' },
+	DISABLED_PLUGINS: {
+		schema: list.default([]),
+		hint: 'Comma-separated plugin names (folders under plugins/) to switch off.'
+	},
+	LOG_LEVEL: {
+		schema: z.enum(['trace', 'debug', 'info', 'warn', 'error'], { error: 'expected trace, debug, info, warn or error' }).default('info'),
+		hint: 'How much the bot logs.'
+	},
+	TOKEN_ENCRYPTION_KEY: {
+		schema: z
+			.string()
+			.refine((value) => decodeKey(value) !== null, 'expected 32 bytes as 64 hex characters or base64')
+			.optional(),
+		hint: 'Encrypts Kick tokens at rest; generate one with: node -e "console.log(crypto.randomBytes(32).toString(\'hex\'))"'
+	}
+} as const;
+
+type Variables = typeof variables;
+type Parsed = { [K in keyof Variables]: z.output<Variables[K]['schema']> };
+
+export interface Config {
+	readonly discordToken: string;
+	readonly databaseUrl: string | undefined;
+	readonly dataDir: string;
+	readonly redisUrl: string;
+	readonly redisKeyPrefix: string;
+	readonly originalGuildId: bigint | undefined;
+	readonly autoMigrate: boolean;
+	readonly disabledPlugins: readonly string[];
+	readonly logLevel: Parsed['LOG_LEVEL'];
+	readonly tokenEncryptionKey: Buffer | undefined;
+}
+
+const schema = z.object(
+	Object.fromEntries(Object.entries(variables).map(([name, variable]) => [name, variable.schema])) as {
+		[K in keyof Variables]: Variables[K]['schema'];
+	}
+);
+
+/**
+ * Reads the configuration from environment variables. Empty values count as unset.
+ * @throws {StartupError} with one line per problem, naming the variable and what it accepts.
+ */
+export function loadConfig(environment: NodeJS.ProcessEnv): Config {
+	const input = Object.fromEntries(
+		Object.keys(variables).map((name) => {
+			const value = environment[name]?.trim();
+			return [name, value === '' ? undefined : value];
+		})
+	);
+	const result = schema.safeParse(input);
+	if (!result.success) {
+		const lines = result.error.issues.map((issue) => {
+			const name = String(issue.path[0]) as keyof Variables;
+			const variable = variables[name];
+			const problem = input[name] === undefined ? 'is not set' : `is invalid (${issue.message})`;
+			return `Configuration error: ${name} ${problem}. ${variable.hint}`;
+		});
+		throw new StartupError(lines);
+	}
+	const parsed = result.data as Parsed;
+	return {
+		discordToken: parsed.DISCORD_TOKEN,
+		databaseUrl: parsed.DATABASE_URL,
+		dataDir: parsed.DATA_DIR,
+		redisUrl: parsed.REDIS_URL,
+		redisKeyPrefix: parsed.REDIS_KEY_PREFIX,
+		originalGuildId: parsed.DISCORD_GUILD_ID === undefined ? undefined : BigInt(parsed.DISCORD_GUILD_ID),
+		autoMigrate: parsed.AUTO_MIGRATE,
+		disabledPlugins: parsed.DISABLED_PLUGINS,
+		logLevel: parsed.LOG_LEVEL,
+		tokenEncryptionKey: parsed.TOKEN_ENCRYPTION_KEY === undefined ? undefined : (decodeKey(parsed.TOKEN_ENCRYPTION_KEY) ?? undefined)
+	};
+}
+
+function decodeKey(value: string): Buffer | null {
+	const bytes = /^[0-9a-fA-F]{64}$/.test(value) ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
+	return bytes.length === 32 ? bytes : null;
+}

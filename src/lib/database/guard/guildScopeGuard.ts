@@ -1,0 +1,109 @@
+import { Prisma } from '#generated/prisma/client';
+
+/** The column every guild-scoped model carries. */
+export const GUILD_FIELD = 'discordServerId';
+
+/** Every model of the schema is guild-scoped: each row belongs to exactly one server. */
+export const GUILD_SCOPED_MODELS: ReadonlySet<string> = new Set(Object.values(Prisma.ModelName));
+
+export class GuildScopeViolationError extends Error {
+	public constructor(model: string, operation: string, problem: string) {
+		super(
+			`${model}.${operation} ${problem}. Every query on a guild-scoped model names exactly one server: ` +
+				'go through container.db.forGuild(guildId), or a named cross-server query of container.db.system.'
+		);
+		this.name = 'GuildScopeViolationError';
+	}
+}
+
+type Arguments = Record<string, unknown>;
+
+const WHERE_OPERATIONS = new Set([
+	'findUnique',
+	'findUniqueOrThrow',
+	'findFirst',
+	'findFirstOrThrow',
+	'findMany',
+	'count',
+	'aggregate',
+	'groupBy',
+	'update',
+	'updateMany',
+	'updateManyAndReturn',
+	'delete',
+	'deleteMany',
+	'upsert'
+]);
+const CREATE_OPERATIONS = new Set(['create', 'createMany', 'createManyAndReturn']);
+
+/**
+ * Checks one query's arguments; returns nothing when the query is pinned to one server.
+ * Exported for its unit tests; the extension below applies it to every query.
+ */
+export function assertGuildScoped(model: string, operation: string, args: Arguments | undefined): void {
+	if (!GUILD_SCOPED_MODELS.has(model)) return;
+	if (CREATE_OPERATIONS.has(operation)) {
+		const rows = Array.isArray(args?.data) ? (args.data as unknown[]) : [args?.data];
+		if (rows.some((row) => !isGuildValue(field(row, GUILD_FIELD)))) {
+			throw new GuildScopeViolationError(model, operation, `creates a row without ${GUILD_FIELD}`);
+		}
+		return;
+	}
+	if (!WHERE_OPERATIONS.has(operation)) throw new GuildScopeViolationError(model, operation, 'is not an operation the guard knows how to check');
+	const guild = pinnedGuild(args?.where);
+	if (guild === undefined) throw new GuildScopeViolationError(model, operation, `has no ${GUILD_FIELD} filter on one server in its where`);
+	if (operation === 'upsert') {
+		if (!sameGuild(field(args?.create, GUILD_FIELD), guild)) {
+			throw new GuildScopeViolationError(model, operation, 'creates a row for another server than its where names');
+		}
+		assertNotMoved(model, operation, args?.update, guild);
+	} else if (operation.startsWith('update')) {
+		assertNotMoved(model, operation, args?.data, guild);
+	}
+}
+
+function assertNotMoved(model: string, operation: string, data: unknown, guild: unknown): void {
+	const moved = field(data, GUILD_FIELD);
+	if (moved !== undefined && !sameGuild(moved, guild)) throw new GuildScopeViolationError(model, operation, `moves rows to another server`);
+}
+
+/** The one server a where clause pins: `discordServerId: v`, `{ equals: v }`, or inside a compound unique key. */
+function pinnedGuild(where: unknown): unknown {
+	if (!isRecord(where)) return undefined;
+	const direct = where[GUILD_FIELD];
+	if (isGuildValue(direct)) return direct;
+	if (isRecord(direct) && Object.keys(direct).length === 1 && isGuildValue(direct.equals)) return direct.equals;
+	for (const [key, value] of Object.entries(where)) {
+		if (key.includes('_') && isRecord(value) && isGuildValue(value[GUILD_FIELD])) return value[GUILD_FIELD];
+	}
+	return undefined;
+}
+
+function sameGuild(a: unknown, b: unknown): boolean {
+	return isGuildValue(a) && isGuildValue(b) && BigInt(a) === BigInt(b);
+}
+
+function isGuildValue(value: unknown): value is bigint | number | string {
+	return typeof value === 'bigint' || (typeof value === 'number' && Number.isInteger(value)) || (typeof value === 'string' && /^\d+$/.test(value));
+}
+
+function field(value: unknown, key: string): unknown {
+	return isRecord(value) ? value[key] : undefined;
+}
+
+function isRecord(value: unknown): value is Arguments {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The Prisma client extension: every model query passes `assertGuildScoped` first. */
+export const guildScopeGuard = Prisma.defineExtension({
+	name: 'guild-scope-guard',
+	query: {
+		$allModels: {
+			$allOperations({ model, operation, args, query }) {
+				assertGuildScoped(model, operation, args as Arguments | undefined);
+				return query(args);
+			}
+		}
+	}
+});
