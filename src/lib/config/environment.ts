@@ -43,6 +43,10 @@ const variables = {
 		schema: list.default([]),
 		hint: 'Comma-separated plugin names (folders under plugins/) to switch off.'
 	},
+	NODE_ENV: {
+		schema: z.enum(['development', 'production', 'test'], { error: 'expected development, production or test' }).default('production'),
+		hint: 'In development, slash commands register instantly in DISCORD_GUILD_ID.'
+	},
 	LOG_LEVEL: {
 		schema: z.enum(['trace', 'debug', 'info', 'warn', 'error'], { error: 'expected trace, debug, info, warn or error' }).default('info'),
 		hint: 'How much the bot logs.'
@@ -68,6 +72,7 @@ export interface Config {
 	readonly originalGuildId: bigint | undefined;
 	readonly autoMigrate: boolean;
 	readonly disabledPlugins: readonly string[];
+	readonly environment: Parsed['NODE_ENV'];
 	readonly logLevel: Parsed['LOG_LEVEL'];
 	readonly tokenEncryptionKey: Buffer | undefined;
 }
@@ -109,6 +114,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
 		originalGuildId: parsed.DISCORD_GUILD_ID === undefined ? undefined : BigInt(parsed.DISCORD_GUILD_ID),
 		autoMigrate: parsed.AUTO_MIGRATE,
 		disabledPlugins: parsed.DISABLED_PLUGINS,
+		environment: parsed.NODE_ENV,
 		logLevel: parsed.LOG_LEVEL,
 		tokenEncryptionKey: parsed.TOKEN_ENCRYPTION_KEY === undefined ? undefined : (decodeKey(parsed.TOKEN_ENCRYPTION_KEY) ?? undefined)
 	};

@@ -1,0 +1,42 @@
+import type { PluginCatalog } from '#lib/plugins/PluginCatalog';
+
+export interface BotFacts {
+	readonly version: string;
+	readonly serverCount: number;
+	readonly uptimeMs: number;
+	readonly databaseKind: 'postgres' | 'embedded';
+	readonly plugins: PluginCatalog;
+}
+
+/** The fields of /about, in order. */
+export function describeBot(facts: BotFacts): { name: string; value: string; inline: boolean }[] {
+	return [
+		{ name: 'Version', value: facts.version, inline: true },
+		{ name: 'Servers', value: String(facts.serverCount), inline: true },
+		{ name: 'Uptime', value: formatDuration(facts.uptimeMs), inline: true },
+		{ name: 'Database', value: facts.databaseKind === 'postgres' ? 'PostgreSQL' : 'embedded PostgreSQL', inline: true },
+		{
+			name: 'Plugins',
+			value: facts.plugins.enabled.map((plugin) => `**${plugin.manifest.name}**: ${plugin.manifest.description}`).join('\n') || 'none',
+			inline: false
+		}
+	];
+}
+
+/** "3d 4h 5m", "4h 5m", "5m 6s", "6s". */
+export function formatDuration(milliseconds: number): string {
+	const seconds = Math.floor(milliseconds / 1000);
+	const parts: [number, string][] = [
+		[Math.floor(seconds / 86_400), 'd'],
+		[Math.floor((seconds % 86_400) / 3600), 'h'],
+		[Math.floor((seconds % 3600) / 60), 'm'],
+		[seconds % 60, 's']
+	];
+	const first = parts.findIndex(([value]) => value > 0);
+	if (first === -1) return '0s';
+	return parts
+		.slice(first, first + 2)
+		.filter(([value]) => value > 0)
+		.map(([value, unit]) => `${value}${unit}`)
+		.join(' ');
+}

@@ -1,0 +1,60 @@
+import '@sapphire/plugin-logger/register';
+import '@sapphire/plugin-scheduled-tasks/register';
+import { ApplicationCommandRegistries, container, SapphireClient, type ILogger } from '@sapphire/framework';
+import { GatewayIntentBits, Partials, type ClientOptions } from 'discord.js';
+import type { Config } from '#lib/config/environment';
+import type { Database } from '#lib/database/Database';
+import { coreDirectory } from '#lib/paths';
+import type { PluginCatalog } from '#lib/plugins/PluginCatalog';
+import { refuseDuplicatePieceNames } from '#lib/plugins/refuseDuplicatePieceNames';
+import '#lib/setup/container';
+import { redisOptionsFromUrl } from '#lib/startup/redis';
+
+export interface KickBotClientOptions {
+	readonly config: Config;
+	readonly plugins: PluginCatalog;
+	readonly database: Database;
+	readonly logger: ILogger;
+	/** discord.js options that differ by environment (the REST and gateway of a Discord stand-in in tests). */
+	readonly discord?: Partial<ClientOptions>;
+}
+
+/**
+ * The bot: Sapphire loads the core pieces from src/ and the pieces of every enabled plugin
+ * folder; two pieces of one store with the same name stop the start.
+ */
+export class KickBotClient extends SapphireClient {
+	public constructor(options: KickBotClientOptions) {
+		const { config } = options;
+		super({
+			intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent, GatewayIntentBits.DirectMessages],
+			partials: [Partials.Channel],
+			loadMessageCommandListeners: true,
+			defaultPrefix: '!',
+			baseUserDirectory: null,
+			logger: { instance: options.logger },
+			tasks: {
+				queue: `${config.redisKeyPrefix}-scheduled-tasks`,
+				bull: { connection: redisOptionsFromUrl(config.redisUrl) }
+			},
+			...options.discord
+		});
+		container.config = config;
+		container.db = options.database;
+		container.plugins = options.plugins;
+
+		this.stores.registerPath(coreDirectory);
+		for (const plugin of options.plugins.enabled) this.stores.registerPath(plugin.directory);
+		refuseDuplicatePieceNames(this.stores);
+
+		if (config.environment === 'development' && config.originalGuildId !== undefined) {
+			ApplicationCommandRegistries.setDefaultGuildIds([config.originalGuildId.toString()]);
+		}
+	}
+
+	/** Disconnects from Discord and closes the task queue; the database is closed by its owner. */
+	public override async destroy(): Promise<void> {
+		await super.destroy();
+		await container.tasks.close();
+	}
+}
