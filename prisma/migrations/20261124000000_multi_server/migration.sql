@@ -5,14 +5,14 @@
 
 -- Session-local helpers: legacy databases were created by hand, so their key names vary;
 -- keys are found by their columns instead of by name.
-CREATE FUNCTION pg_temp.kickbot_key_columns(target regclass, key_attnums int2[]) RETURNS text[]
+CREATE OR REPLACE FUNCTION pg_temp.kickbot_key_columns(target regclass, key_attnums int2[]) RETURNS text[]
 LANGUAGE sql STABLE AS $$
     SELECT array_agg(a.attname::text ORDER BY a.attname::text)
     FROM unnest(key_attnums) AS k(attnum)
     JOIN pg_attribute a ON a.attrelid = target AND a.attnum = k.attnum
 $$;
 
-CREATE FUNCTION pg_temp.kickbot_drop_key(target regclass, key_columns text[], key_types "char"[]) RETURNS void
+CREATE OR REPLACE FUNCTION pg_temp.kickbot_drop_key(target regclass, key_columns text[], key_types "char"[]) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
     wanted text[] := (SELECT array_agg(c ORDER BY c) FROM unnest(key_columns) AS c);
@@ -148,3 +148,6 @@ CREATE INDEX IF NOT EXISTS idx_links_server ON links (discord_server_id);
 CREATE INDEX IF NOT EXISTS idx_user_points_server_points ON user_points (discord_server_id, points DESC NULLS LAST, id);
 CREATE INDEX IF NOT EXISTS idx_point_sales_server ON point_sales (discord_server_id, purchased_at);
 CREATE INDEX IF NOT EXISTS idx_slot_requests_server ON slot_requests (discord_server_id, requested_at);
+
+DROP FUNCTION pg_temp.kickbot_drop_key(regclass, text[], "char"[]);
+DROP FUNCTION pg_temp.kickbot_key_columns(regclass, int2[]);

@@ -61,7 +61,6 @@ const variables = {
 } as const;
 
 type Variables = typeof variables;
-type Parsed = { [K in keyof Variables]: z.output<Variables[K]['schema']> };
 
 export interface Config {
 	readonly discordToken: string;
@@ -72,8 +71,8 @@ export interface Config {
 	readonly originalGuildId: bigint | undefined;
 	readonly autoMigrate: boolean;
 	readonly disabledPlugins: readonly string[];
-	readonly environment: Parsed['NODE_ENV'];
-	readonly logLevel: Parsed['LOG_LEVEL'];
+	readonly environment: z.output<Variables['NODE_ENV']['schema']>;
+	readonly logLevel: z.output<Variables['LOG_LEVEL']['schema']>;
 	readonly tokenEncryptionKey: Buffer | undefined;
 }
 
@@ -83,41 +82,61 @@ const schema = z.object(
 	}
 );
 
+type Parsed = z.output<typeof schema>;
+
 /**
  * Reads the configuration from environment variables. Empty values count as unset.
  * @throws {StartupError} with one line per problem, naming the variable and what it accepts.
  */
 export function loadConfig(environment: NodeJS.ProcessEnv): Config {
+	const parsed = parse(schema, environment);
+	return {
+		discordToken: parsed.DISCORD_TOKEN,
+		...databaseConfig(parsed),
+		redisUrl: parsed.REDIS_URL,
+		redisKeyPrefix: parsed.REDIS_KEY_PREFIX,
+		disabledPlugins: parsed.DISABLED_PLUGINS,
+		environment: parsed.NODE_ENV,
+		logLevel: parsed.LOG_LEVEL
+	};
+}
+
+export type DatabaseConfig = Pick<Config, 'databaseUrl' | 'dataDir' | 'originalGuildId' | 'autoMigrate' | 'tokenEncryptionKey'>;
+
+const databaseSchema = schema.pick({ DATABASE_URL: true, DATA_DIR: true, DISCORD_GUILD_ID: true, AUTO_MIGRATE: true, TOKEN_ENCRYPTION_KEY: true });
+
+/** The part of the configuration the database tools need (no Discord token). */
+export function loadDatabaseConfig(environment: NodeJS.ProcessEnv): DatabaseConfig {
+	return databaseConfig(parse(databaseSchema, environment));
+}
+
+function databaseConfig(parsed: Pick<Parsed, 'DATABASE_URL' | 'DATA_DIR' | 'DISCORD_GUILD_ID' | 'AUTO_MIGRATE' | 'TOKEN_ENCRYPTION_KEY'>): DatabaseConfig {
+	return {
+		databaseUrl: parsed.DATABASE_URL,
+		dataDir: parsed.DATA_DIR,
+		originalGuildId: parsed.DISCORD_GUILD_ID === undefined ? undefined : BigInt(parsed.DISCORD_GUILD_ID),
+		autoMigrate: parsed.AUTO_MIGRATE,
+		tokenEncryptionKey: parsed.TOKEN_ENCRYPTION_KEY === undefined ? undefined : (decodeKey(parsed.TOKEN_ENCRYPTION_KEY) ?? undefined)
+	};
+}
+
+function parse<Shape extends z.ZodObject>(objectSchema: Shape, environment: NodeJS.ProcessEnv): z.output<Shape> {
+	const names = Object.keys(objectSchema.shape) as (keyof Variables)[];
 	const input = Object.fromEntries(
-		Object.keys(variables).map((name) => {
+		names.map((name) => {
 			const value = environment[name]?.trim();
 			return [name, value === '' ? undefined : value];
 		})
 	);
-	const result = schema.safeParse(input);
-	if (!result.success) {
-		const lines = result.error.issues.map((issue) => {
+	const result = objectSchema.safeParse(input);
+	if (result.success) return result.data;
+	throw new StartupError(
+		result.error.issues.map((issue) => {
 			const name = String(issue.path[0]) as keyof Variables;
-			const variable = variables[name];
 			const problem = input[name] === undefined ? 'is not set' : `is invalid (${issue.message})`;
-			return `Configuration error: ${name} ${problem}. ${variable.hint}`;
-		});
-		throw new StartupError(lines);
-	}
-	const parsed = result.data as Parsed;
-	return {
-		discordToken: parsed.DISCORD_TOKEN,
-		databaseUrl: parsed.DATABASE_URL,
-		dataDir: parsed.DATA_DIR,
-		redisUrl: parsed.REDIS_URL,
-		redisKeyPrefix: parsed.REDIS_KEY_PREFIX,
-		originalGuildId: parsed.DISCORD_GUILD_ID === undefined ? undefined : BigInt(parsed.DISCORD_GUILD_ID),
-		autoMigrate: parsed.AUTO_MIGRATE,
-		disabledPlugins: parsed.DISABLED_PLUGINS,
-		environment: parsed.NODE_ENV,
-		logLevel: parsed.LOG_LEVEL,
-		tokenEncryptionKey: parsed.TOKEN_ENCRYPTION_KEY === undefined ? undefined : (decodeKey(parsed.TOKEN_ENCRYPTION_KEY) ?? undefined)
-	};
+			return `Configuration error: ${name} ${problem}. ${variables[name].hint}`;
+		})
+	);
 }
 
 function decodeKey(value: string): Buffer | null {

@@ -96,7 +96,7 @@ export async function openEmbedded(dataDirectory: string | undefined): Promise<D
 			};
 		},
 		async close() {
-			await database.close();
+			if (!database.closed) await database.close();
 		}
 	};
 }

@@ -1,12 +1,10 @@
-import type { Config } from '#lib/config/environment';
-import { connectPostgres, openEmbedded, type DatabaseConnection } from '#lib/database/connection';
+import type { DatabaseConfig } from '#lib/config/environment';
+import { connectPostgres, openEmbedded, type DatabaseConnection, type SqlSession } from '#lib/database/connection';
 import { Database } from '#lib/database/Database';
 import { createMigrationRunner } from '#lib/database/migrations/migrate';
 import { MigrationError } from '#lib/database/migrations/MigrationRunner';
 import { TokenCipher } from '#lib/database/TokenCipher';
 import { StartupError } from '#lib/startup/StartupError';
-
-type DatabaseConfig = Pick<Config, 'databaseUrl' | 'dataDir' | 'originalGuildId' | 'autoMigrate' | 'tokenEncryptionKey'>;
 
 /**
  * Opens the configured database (PostgreSQL with DATABASE_URL, else the embedded one under
@@ -15,7 +13,7 @@ type DatabaseConfig = Pick<Config, 'databaseUrl' | 'dataDir' | 'originalGuildId'
  * @throws {StartupError} when the database cannot be reached or migrated.
  */
 export async function openDatabase(config: DatabaseConfig, log: (message: string) => void): Promise<Database> {
-	const connection = config.databaseUrl === undefined ? await openEmbedded(config.dataDir) : connectPostgres(config.databaseUrl);
+	const connection = await openConnection(config);
 	log(`Database: ${connection.description}`);
 	try {
 		await prepareSchema(connection, config, log);
@@ -26,14 +24,24 @@ export async function openDatabase(config: DatabaseConfig, log: (message: string
 	return new Database(connection, { tokenCipher: config.tokenEncryptionKey && new TokenCipher(config.tokenEncryptionKey) });
 }
 
-async function prepareSchema(connection: DatabaseConnection, config: DatabaseConfig, log: (message: string) => void): Promise<void> {
-	const session = await connection.openSession().catch((error: unknown) => {
+/** PostgreSQL with DATABASE_URL, else the embedded database under DATA_DIR. */
+export async function openConnection(config: Pick<DatabaseConfig, 'databaseUrl' | 'dataDir'>): Promise<DatabaseConnection> {
+	return config.databaseUrl === undefined ? openEmbedded(config.dataDir) : connectPostgres(config.databaseUrl);
+}
+
+/** Opens the migration session, or says in one line why the database cannot be reached. */
+export async function openMigrationSession(connection: DatabaseConnection): Promise<SqlSession> {
+	return connection.openSession().catch((error: unknown) => {
 		throw new StartupError(
 			`Cannot connect to ${connection.description}: ${error instanceof Error ? error.message : String(error)}. ` +
 				'Check DATABASE_URL, or unset it to use the embedded database.',
 			{ cause: error }
 		);
 	});
+}
+
+async function prepareSchema(connection: DatabaseConnection, config: DatabaseConfig, log: (message: string) => void): Promise<void> {
+	const session = await openMigrationSession(connection);
 	try {
 		const runner = createMigrationRunner(session, { originalGuildId: config.originalGuildId, log });
 		if (config.autoMigrate) {

@@ -97,17 +97,17 @@ export class MigrationRunner {
 	public async deploy(): Promise<string[]> {
 		await this.acquireLock();
 		try {
+			const applied: string[] = [];
 			if (!(await this.hasMigrationsTable())) {
 				const legacy = await this.hasLegacyTables();
 				await this.session.exec(CREATE_MIGRATIONS_TABLE);
-				if (legacy) await this.baselineLegacyDatabase();
+				if (legacy) applied.push(await this.baselineLegacyDatabase());
 			}
 			const status = await this.status();
 			this.assertHealthy(status);
 			for (const row of status.unknown) {
 				this.options.log(`The database has migration ${row.migrationName}, which this version of the bot does not know (a newer version applied it).`);
 			}
-			const applied: string[] = [];
 			for (const migration of status.pending) {
 				await this.apply(migration);
 				applied.push(migration.name);
@@ -162,11 +162,12 @@ export class MigrationRunner {
 	 * creates what is missing (IF NOT EXISTS), so running it completes a partial legacy
 	 * schema; it is then recorded as applied, as `prisma migrate resolve --applied` would.
 	 */
-	private async baselineLegacyDatabase(): Promise<void> {
+	private async baselineLegacyDatabase(): Promise<string> {
 		const baseline = this.migrations.find((migration) => migration.name === this.options.baseline);
 		if (baseline === undefined) throw new MigrationError(`The baseline migration ${this.options.baseline} is missing from prisma/migrations.`);
 		await this.apply(baseline);
 		this.options.log(`Found a database of the single-server bot: recorded ${baseline.name} as its baseline; upgrading it in place.`);
+		return baseline.name;
 	}
 
 	private async acquireLock(): Promise<void> {

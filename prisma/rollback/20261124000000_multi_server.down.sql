@@ -1,0 +1,90 @@
+-- Rolls the multi-server upgrade back so the old single-server bot can run again.
+-- Not a migration: run it by hand (`npm run db:rollback-legacy`, or
+-- `psql "$DATABASE_URL" -v ON_ERROR_STOP=1 -f prisma/rollback/20261124000000_multi_server.down.sql`).
+--
+-- It refuses, changing nothing, unless every data row belongs to the original server
+-- (the oldest servers row) and no later migration is applied. It restores the old global
+-- keys, lets the old bot insert rows without a server again, and forgets Kick tokens the
+-- new bot encrypted (the old bot cannot read them: the streamer authorises again). The
+-- discord_server_id columns and the indexes stay: the old bot ignores them.
+BEGIN;
+
+DO $$
+DECLARE
+    original_server BIGINT;
+    scoped_table text;
+    foreign_rows bigint;
+    problems text := '';
+BEGIN
+    IF EXISTS (
+        SELECT 1 FROM "_prisma_migrations"
+        WHERE migration_name > '20261124000000_multi_server' AND finished_at IS NOT NULL AND rolled_back_at IS NULL
+    ) THEN
+        RAISE EXCEPTION 'rollback refused: migrations newer than 20261124000000_multi_server are applied; roll those back first';
+    END IF;
+    IF NOT EXISTS (
+        SELECT 1 FROM "_prisma_migrations"
+        WHERE migration_name = '20261124000000_multi_server' AND finished_at IS NOT NULL AND rolled_back_at IS NULL
+    ) THEN
+        RAISE EXCEPTION 'rollback refused: the multi-server upgrade (20261124000000_multi_server) is not applied';
+    END IF;
+
+    SELECT discord_server_id INTO original_server
+    FROM servers ORDER BY created_at ASC NULLS LAST, discord_server_id ASC LIMIT 1;
+    FOREACH scoped_table IN ARRAY ARRAY['bot_settings', 'custom_commands', 'timed_messages', 'point_settings',
+        'raffle_periods', 'raffle_tickets', 'raffle_draws', 'shuffle_slots', 'links', 'user_points', 'watchtime',
+        'point_shop_items', 'point_sales', 'slot_requests', 'kick_oauth_tokens']
+    LOOP
+        EXECUTE format('SELECT count(*) FROM %I WHERE discord_server_id IS DISTINCT FROM $1', scoped_table)
+            INTO foreign_rows USING original_server;
+        IF foreign_rows > 0 THEN
+            problems := problems || format(' %s (%s rows)', scoped_table, foreign_rows);
+        END IF;
+    END LOOP;
+    IF problems <> '' THEN
+        RAISE EXCEPTION 'rollback refused: the old bot serves one server, but these tables hold rows of servers other than the original server %:%', original_server, problems
+            USING HINT = 'Remove the bot from the other servers and delete their rows first, or keep the multi-server bot.';
+    END IF;
+END
+$$;
+
+-- Global keys of the old bot.
+ALTER TABLE user_points DROP CONSTRAINT user_points_server_kick_username_key;
+ALTER TABLE user_points ADD CONSTRAINT user_points_kick_username_key UNIQUE (kick_username);
+ALTER TABLE watchtime DROP CONSTRAINT watchtime_pkey;
+ALTER TABLE watchtime ADD CONSTRAINT watchtime_pkey PRIMARY KEY (username);
+ALTER TABLE point_settings DROP CONSTRAINT point_settings_pkey;
+ALTER TABLE point_settings ADD CONSTRAINT point_settings_pkey PRIMARY KEY (key);
+ALTER TABLE kick_oauth_tokens DROP CONSTRAINT kick_oauth_tokens_pkey;
+ALTER TABLE kick_oauth_tokens ADD CONSTRAINT kick_oauth_tokens_pkey PRIMARY KEY (user_id);
+
+-- References without the server, as the old schema had them.
+ALTER TABLE raffle_tickets DROP CONSTRAINT raffle_tickets_period_server_fkey;
+ALTER TABLE raffle_tickets ADD CONSTRAINT raffle_tickets_period_id_fkey FOREIGN KEY (period_id) REFERENCES raffle_periods (id) ON DELETE CASCADE;
+ALTER TABLE raffle_draws DROP CONSTRAINT raffle_draws_period_server_fkey;
+ALTER TABLE raffle_draws ADD CONSTRAINT raffle_draws_period_id_fkey FOREIGN KEY (period_id) REFERENCES raffle_periods (id);
+ALTER TABLE raffle_periods DROP CONSTRAINT raffle_periods_id_server_key;
+ALTER TABLE point_sales DROP CONSTRAINT point_sales_server_item_fkey;
+ALTER TABLE point_sales ADD CONSTRAINT point_sales_item_id_fkey FOREIGN KEY (item_id) REFERENCES point_shop_items (id);
+ALTER TABLE point_shop_items DROP CONSTRAINT point_shop_items_server_id_key;
+
+-- The old bot inserts rows without a server.
+ALTER TABLE custom_commands   ALTER COLUMN discord_server_id DROP NOT NULL;
+ALTER TABLE timed_messages    ALTER COLUMN discord_server_id DROP NOT NULL;
+ALTER TABLE point_settings    ALTER COLUMN discord_server_id DROP NOT NULL;
+ALTER TABLE shuffle_slots     ALTER COLUMN discord_server_id DROP NOT NULL;
+ALTER TABLE user_points       ALTER COLUMN discord_server_id DROP NOT NULL;
+ALTER TABLE watchtime         ALTER COLUMN discord_server_id DROP NOT NULL;
+ALTER TABLE point_shop_items  ALTER COLUMN discord_server_id DROP NOT NULL;
+ALTER TABLE point_sales       ALTER COLUMN discord_server_id DROP NOT NULL;
+ALTER TABLE slot_requests     ALTER COLUMN discord_server_id DROP NOT NULL;
+ALTER TABLE kick_oauth_tokens ALTER COLUMN discord_server_id DROP NOT NULL;
+
+-- Tokens the new bot encrypted mean nothing to the old one.
+UPDATE kick_oauth_tokens SET access_token = NULL, refresh_token = NULL WHERE access_token LIKE 'enc:v1:%' OR refresh_token LIKE 'enc:v1:%';
+
+-- As `prisma migrate resolve --rolled-back`: the upgrade is pending again for a later `migrate deploy`.
+UPDATE "_prisma_migrations" SET rolled_back_at = now()
+WHERE migration_name = '20261124000000_multi_server' AND rolled_back_at IS NULL;
+
+COMMIT;

@@ -1,0 +1,277 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import type { DatabaseConnection, SqlSession } from '#lib/database/connection';
+import { Database } from '#lib/database/Database';
+import { readMigrationFiles } from '#lib/database/migrations/MigrationFiles';
+import { BASELINE_MIGRATION, createMigrationRunner, LEGACY_TABLES } from '#lib/database/migrations/migrate';
+import { MigrationError } from '#lib/database/migrations/MigrationRunner';
+import { TokenCipher } from '#lib/database/TokenCipher';
+import { migrationsDirectory, projectRoot } from '#lib/paths';
+import { engines, TEST_TOKEN_KEY, type Engine } from '#test/helpers/databases';
+
+const ORIGINAL = 111111111111111111n;
+const OTHER = 222222222222222222n;
+const UPGRADE = '20261124000000_multi_server';
+const fixture = (name: string) => readFileSync(join(projectRoot, 'test', 'fixtures', 'legacy', name), 'utf8');
+const baselineScript = readMigrationFiles(migrationsDirectory).find((migration) => migration.name === BASELINE_MIGRATION)!.script;
+const rollbackScript = readFileSync(join(projectRoot, 'prisma', 'rollback', `${UPGRADE}.down.sql`), 'utf8');
+
+/** Tables whose rows all belong to one server after the upgrade. */
+const DATA_TABLES = LEGACY_TABLES.filter((table) => table !== 'servers');
+/** Tables the old bot kept without a server column. */
+const UNSCOPED_TABLES = ['user_points', 'watchtime', 'point_shop_items', 'point_sales', 'slot_requests', 'kick_oauth_tokens'];
+
+async function rowCounts(session: SqlSession): Promise<Record<string, number>> {
+	const counts: Record<string, number> = {};
+	for (const table of LEGACY_TABLES) {
+		const [row] = await session.query<{ count: number }>(`SELECT count(*)::int AS count FROM ${table}`);
+		counts[table] = row!.count;
+	}
+	return counts;
+}
+
+async function serversOfRows(session: SqlSession): Promise<Record<string, string[]>> {
+	const owners: Record<string, string[]> = {};
+	for (const table of DATA_TABLES) {
+		const rows = await session.query<{ server: string | null }>(`SELECT DISTINCT discord_server_id::text AS server FROM ${table} ORDER BY 1`);
+		owners[table] = rows.map((row) => String(row.server));
+	}
+	return owners;
+}
+
+function migrate(session: SqlSession, originalGuildId?: bigint): Promise<string[]> {
+	return createMigrationRunner(session, { originalGuildId, log: () => undefined }).deploy();
+}
+
+/** A database of the old single-server bot: its schema, its rows, no `_prisma_migrations`. */
+async function createLegacyDatabase(session: SqlSession, options: { variantKeys?: boolean; withServer?: boolean } = {}): Promise<void> {
+	await session.exec(baselineScript);
+	if (options.variantKeys) await session.exec(fixture('variant-key-names.sql'));
+	await session.exec(fixture('single-server-data.sql'));
+	if (options.withServer === false) await session.exec('DELETE FROM servers');
+}
+
+function suite(engine: Engine): void {
+	describe(`Upgrading a single-server database in place (${engine.name})`, () => {
+		let connection: DatabaseConnection;
+		let drop: () => Promise<void>;
+		let session: SqlSession;
+
+		beforeEach(async () => {
+			({ connection, drop } = await engine.open('legacy'));
+			session = await connection.openSession();
+		});
+
+		afterEach(async () => {
+			await session.release();
+			await connection.close();
+			await drop();
+		});
+
+		it('records the baseline, upgrades, and gives every row to the original server, losing none', async () => {
+			await createLegacyDatabase(session);
+			const before = await rowCounts(session);
+
+			expect(await migrate(session)).to.deep.equal([BASELINE_MIGRATION, UPGRADE]);
+
+			expect(await rowCounts(session)).to.deep.equal(before);
+			const owners = await serversOfRows(session);
+			for (const table of DATA_TABLES) expect(owners[table], table).to.deep.equal([String(ORIGINAL)]);
+		});
+
+		it('finds keys by their columns, whatever the legacy database named them', async () => {
+			await createLegacyDatabase(session, { variantKeys: true });
+
+			await migrate(session);
+
+			await session.exec(`INSERT INTO servers (discord_server_id) VALUES (${OTHER})`);
+			// The same Kick user, setting key and Kick account may now exist once per server.
+			await session.exec(`INSERT INTO user_points (discord_server_id, kick_username, points) VALUES (${OTHER}, 'bob', 1)`);
+			await session.exec(`INSERT INTO watchtime (discord_server_id, username) VALUES (${OTHER}, 'bob')`);
+			await session.exec(`INSERT INTO point_settings (discord_server_id, key, value) VALUES (${OTHER}, 'sub_bonus', '5')`);
+			await session.exec(`INSERT INTO kick_oauth_tokens (discord_server_id, user_id) VALUES (${OTHER}, 555)`);
+			const duplicate = await session.exec(`INSERT INTO user_points (discord_server_id, kick_username) VALUES (${OTHER}, 'bob')`).then(
+				() => null,
+				(error: unknown) => error
+			);
+			expect((duplicate as Error).message).to.match(/duplicate key/);
+		});
+
+		it('shows the legacy data to the original server through its repositories, and to no other server', async () => {
+			await createLegacyDatabase(session);
+			await migrate(session);
+			const database = new Database(connection, { tokenCipher: new TokenCipher(TEST_TOKEN_KEY) });
+			try {
+				const original = database.forGuild(ORIGINAL);
+				const other = database.forGuild(OTHER);
+
+				expect((await original.points.get('bob'))?.points).to.equal(120);
+				expect(await other.points.get('bob')).to.equal(null);
+				expect((await original.settings.all()).get('prefix')).to.equal('?');
+				expect((await other.settings.all()).size).to.equal(0);
+				expect((await original.pointSettings.all()).get('sub_bonus')).to.equal('50');
+				expect(await other.pointSettings.get('sub_bonus')).to.equal(undefined);
+				expect((await original.customCommands.list()).map((command) => command.name)).to.deep.equal(['discord', 'socials']);
+				expect(await other.customCommands.list()).to.have.length(0);
+				expect(await original.timedMessages.list()).to.have.length(1);
+				expect(await original.slotRequests.listOpen()).to.have.length(2);
+				expect(await other.slotRequests.listOpen()).to.have.length(0);
+				const period = await original.raffles.activePeriod();
+				expect(period?.totalTickets).to.equal(35);
+				expect((await original.raffles.participants(period!.id)).map((ticket) => ticket.kickName)).to.deep.equal(['bob', 'alice']);
+				expect(await other.raffles.activePeriod()).to.equal(null);
+				expect(await original.kickTokens.userIds()).to.deep.equal([555n]);
+				expect(await other.kickTokens.userIds()).to.deep.equal([]);
+
+				// The same Kick user can then earn points in a second server, separately.
+				await other.points.award('bob', 7);
+				expect((await other.points.get('bob'))?.points).to.equal(7);
+				expect((await original.points.get('bob'))?.points).to.equal(120);
+			} finally {
+				await database.close();
+			}
+		});
+
+		it('encrypts the plain-text tokens the old bot left, once, and reads them back', async () => {
+			await createLegacyDatabase(session);
+			await migrate(session);
+			const database = new Database(connection, { tokenCipher: new TokenCipher(TEST_TOKEN_KEY) });
+			try {
+				const tokens = database.forGuild(ORIGINAL).kickTokens;
+				expect(await tokens.encryptPlaintextRows()).to.equal(1);
+				expect(await tokens.encryptPlaintextRows()).to.equal(0);
+
+				const [stored] = await session.query<{ access_token: string; refresh_token: string }>('SELECT access_token, refresh_token FROM kick_oauth_tokens');
+				expect(stored!.access_token).to.match(/^enc:v1:/).and.not.contain('plain');
+				expect(stored!.refresh_token).to.match(/^enc:v1:/);
+				const read = await tokens.get(555n);
+				expect(read?.accessToken).to.equal('plain-access-token');
+				expect(read?.refreshToken).to.equal('plain-refresh-token');
+				expect(read?.scopes).to.deep.equal(['chat:write', 'events:subscribe']);
+			} finally {
+				await database.close();
+			}
+		});
+
+		it('changes nothing when run again after the upgrade', async () => {
+			await createLegacyDatabase(session);
+			await migrate(session);
+			const counts = await rowCounts(session);
+			const owners = await serversOfRows(session);
+
+			expect(await migrate(session)).to.deep.equal([]);
+			expect(await rowCounts(session)).to.deep.equal(counts);
+			expect(await serversOfRows(session)).to.deep.equal(owners);
+		});
+
+		it('gives the rows to the oldest server when several are listed', async () => {
+			await createLegacyDatabase(session);
+			await session.exec(`INSERT INTO servers (discord_server_id, created_at) VALUES (${OTHER}, '2025-06-01'), (333333333333333333, NULL)`);
+
+			await migrate(session);
+
+			const owners = await serversOfRows(session);
+			for (const table of DATA_TABLES) expect(owners[table], table).to.deep.equal([String(ORIGINAL)]);
+		});
+
+		it('with no server recorded, gives the rows to DISCORD_GUILD_ID and records it as a server', async () => {
+			await createLegacyDatabase(session, { withServer: false });
+
+			await migrate(session, OTHER);
+
+			const owners = await serversOfRows(session);
+			for (const table of UNSCOPED_TABLES) expect(owners[table], table).to.deep.equal([String(OTHER)]);
+			expect(await session.query('SELECT discord_server_id::text AS id FROM servers')).to.deep.equal([{ id: String(OTHER) }]);
+		});
+
+		it('with no server recorded and no DISCORD_GUILD_ID, refuses with what to do and changes no row', async () => {
+			await createLegacyDatabase(session, { withServer: false });
+			const before = await rowCounts(session);
+
+			const error = await migrate(session).then(
+				() => null,
+				(caught: unknown) => caught
+			);
+			expect(error).to.be.an.instanceOf(MigrationError);
+			expect((error as Error).message).to.contain('belong to no server').and.contain('user_points (2 rows)').and.contain('DISCORD_GUILD_ID');
+			expect(await rowCounts(session)).to.deep.equal(before);
+			const [column] = await session.query<{ count: number }>(
+				`SELECT count(*)::int AS count FROM information_schema.columns WHERE table_name = 'user_points' AND column_name = 'discord_server_id'`
+			);
+			expect(column!.count).to.equal(0);
+
+			// Set the original server and start again: the upgrade completes.
+			expect(await migrate(session, ORIGINAL)).to.deep.equal([UPGRADE]);
+		});
+
+		it('moves a raffle ticket that named another server than its period to the period’s server', async () => {
+			await createLegacyDatabase(session);
+			await session.exec(`UPDATE raffle_tickets SET discord_server_id = ${OTHER} WHERE kick_name = 'alice'`);
+
+			await migrate(session);
+
+			const rows = await session.query<{ server: string }>(`SELECT discord_server_id::text AS server FROM raffle_tickets WHERE kick_name = 'alice'`);
+			expect(rows).to.deep.equal([{ server: String(ORIGINAL) }]);
+		});
+
+		it('refuses, from then on, a ticket or sale that points at a period or item of another server', async () => {
+			await createLegacyDatabase(session);
+			await migrate(session);
+			await session.exec(`INSERT INTO servers (discord_server_id) VALUES (${OTHER})`);
+
+			const ticket = await session
+				.exec(`INSERT INTO raffle_tickets (period_id, discord_server_id, discord_id, kick_name) VALUES (1, ${OTHER}, 1, 'mallory')`)
+				.then(() => null, (error: unknown) => error);
+			expect((ticket as Error).message).to.match(/raffle_tickets_period_server_fkey/);
+			const sale = await session
+				.exec(`INSERT INTO point_sales (discord_server_id, item_id, kick_username, item_name, price_paid) VALUES (${OTHER}, 1, 'mallory', 'VIP', 0)`)
+				.then(() => null, (error: unknown) => error);
+			expect((sale as Error).message).to.match(/point_sales_server_item_fkey/);
+		});
+
+		it('rolls back to the old keys with the rollback script while only the original server has data, then upgrades again', async () => {
+			await createLegacyDatabase(session);
+			await migrate(session);
+			await session.exec(`UPDATE kick_oauth_tokens SET access_token = 'enc:v1:abc'`);
+
+			await session.exec(rollbackScript);
+
+			// The old bot's global key is back, and its inserts without a server work.
+			await session.exec(`INSERT INTO user_points (kick_username, points) VALUES ('carol', 3)`);
+			const duplicate = await session.exec(`INSERT INTO user_points (kick_username) VALUES ('bob')`).then(
+				() => null,
+				(error: unknown) => error
+			);
+			expect((duplicate as Error).message).to.match(/user_points_kick_username_key/);
+			expect(await session.query('SELECT access_token FROM kick_oauth_tokens')).to.deep.equal([{ access_token: null }]);
+			const [record] = await session.query<{ rolled_back_at: Date | null }>(`SELECT rolled_back_at FROM "_prisma_migrations" WHERE migration_name = $1`, [UPGRADE]);
+			expect(record!.rolled_back_at).to.be.an.instanceOf(Date);
+
+			// Upgrading again gives carol's row (written by the old bot) to the original server too.
+			expect(await migrate(session)).to.deep.equal([UPGRADE]);
+			const owners = await serversOfRows(session);
+			for (const table of DATA_TABLES) expect(owners[table], table).to.deep.equal([String(ORIGINAL)]);
+		});
+
+		it('refuses the rollback, changing nothing, once another server has data', async () => {
+			await createLegacyDatabase(session);
+			await migrate(session);
+			await session.exec(`INSERT INTO servers (discord_server_id) VALUES (${OTHER})`);
+			await session.exec(`INSERT INTO user_points (discord_server_id, kick_username) VALUES (${OTHER}, 'bob')`);
+
+			const error = await session.exec(rollbackScript).then(
+				() => null,
+				(caught: unknown) => caught
+			);
+			await session.exec('ROLLBACK');
+			expect((error as Error).message).to.contain('rollback refused').and.contain('user_points (1 rows)');
+			const [record] = await session.query<{ rolled_back_at: Date | null }>(`SELECT rolled_back_at FROM "_prisma_migrations" WHERE migration_name = $1`, [UPGRADE]);
+			expect(record!.rolled_back_at).to.equal(null);
+			const keys = await session.query<{ conname: string }>(`SELECT conname FROM pg_constraint WHERE conrelid = 'user_points'::regclass AND contype = 'u'`);
+			expect(keys.map((key) => key.conname)).to.deep.equal(['user_points_server_kick_username_key']);
+		});
+	});
+}
+
+for (const engine of engines) suite(engine);

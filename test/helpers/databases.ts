@@ -1,0 +1,61 @@
+import { connectPostgres, openEmbedded, type DatabaseConnection } from '#lib/database/connection';
+import { Database } from '#lib/database/Database';
+import { createMigrationRunner } from '#lib/database/migrations/migrate';
+import { TokenCipher } from '#lib/database/TokenCipher';
+import { createTestDatabase, type TestDatabase } from '#test/helpers/postgres';
+
+export const TEST_TOKEN_KEY = Buffer.alloc(32, 7);
+
+/** The two database engines the bot runs on; suites that make sense on both run on both. */
+export interface Engine {
+	readonly name: 'postgres' | 'embedded';
+	/** A new empty database; close the connection first, then `drop()` removes what is left. */
+	open(label: string): Promise<{ connection: DatabaseConnection; drop(): Promise<void> }>;
+}
+
+export const postgresEngine: Engine = {
+	name: 'postgres',
+	async open(label) {
+		const testDatabase: TestDatabase = await createTestDatabase(label);
+		const connection = connectPostgres(testDatabase.url, { poolSize: 5 });
+		return { connection, drop: () => testDatabase.drop() };
+	}
+};
+
+export const embeddedEngine: Engine = {
+	name: 'embedded',
+	async open() {
+		// In memory: closing the connection is all there is to drop.
+		return { connection: await openEmbedded(undefined), drop: async () => undefined };
+	}
+};
+
+export const engines: readonly Engine[] = [postgresEngine, embeddedEngine];
+
+export async function migrate(connection: DatabaseConnection, originalGuildId?: bigint): Promise<string[]> {
+	const session = await connection.openSession();
+	try {
+		return await createMigrationRunner(session, { originalGuildId, log: () => undefined }).deploy();
+	} finally {
+		await session.release();
+	}
+}
+
+export interface MigratedDatabase {
+	readonly database: Database;
+	close(): Promise<void>;
+}
+
+/** A migrated, empty database of the given engine with the repositories on top. */
+export async function openMigratedDatabase(engine: Engine, label: string): Promise<MigratedDatabase> {
+	const { connection, drop } = await engine.open(label);
+	await migrate(connection);
+	const database = new Database(connection, { tokenCipher: new TokenCipher(TEST_TOKEN_KEY) });
+	return {
+		database,
+		async close() {
+			await database.close();
+			await drop();
+		}
+	};
+}
