@@ -59,3 +59,16 @@ export async function openMigratedDatabase(engine: Engine, label: string): Promi
 		}
 	};
 }
+
+/** Empties every data table (between tests that share one migrated database). */
+export async function truncateAll(database: Database): Promise<void> {
+	const session = await database.connection.openSession();
+	try {
+		await session.exec(
+			'TRUNCATE servers, bot_settings, custom_commands, timed_messages, point_settings, raffle_periods, raffle_tickets, raffle_draws, ' +
+				'shuffle_slots, links, user_points, watchtime, point_shop_items, point_sales, slot_requests, kick_oauth_tokens RESTART IDENTITY CASCADE'
+		);
+	} finally {
+		await session.release();
+	}
+}

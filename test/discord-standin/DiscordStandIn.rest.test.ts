@@ -1,0 +1,164 @@
+import { expect } from 'chai';
+import { GatewayDispatchEvents, InteractionResponseType } from 'discord-api-types/v10';
+import { DEMO_SEED } from './demoSeed.js';
+import { DiscordStandIn } from './DiscordStandIn.js';
+import { buildChatInputInteraction } from './interactionPayloads.js';
+
+describe('DiscordStandIn REST API', () => {
+	let standIn: DiscordStandIn;
+
+	const call = async (method: string, path: string, body?: unknown, auth = true) => {
+		const response = await fetch(`${standIn.apiUrl}/v10${path}`, {
+			method,
+			headers: { ...(auth ? { authorization: `Bot ${standIn.token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+			...(body === undefined ? {} : { body: JSON.stringify(body) })
+		});
+		const text = await response.text();
+		return { status: response.status, headers: response.headers, body: text === '' ? null : (JSON.parse(text) as any) };
+	};
+
+	before(async () => {
+		standIn = await DiscordStandIn.start({ seed: DEMO_SEED });
+	});
+
+	after(async () => {
+		await standIn?.stop();
+	});
+
+	it('answers /gateway/bot with its own socket URL, and 401 without the bot token', async () => {
+		const gateway = await call('GET', '/gateway/bot');
+		expect(gateway.status).to.equal(200);
+		expect(gateway.headers.get('content-type')).to.equal('application/json');
+		expect(gateway.body).to.deep.equal({ url: standIn.gatewayUrl, shards: 1, session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 } });
+		expect((await call('GET', '/gateway/bot', undefined, false)).status).to.equal(401);
+	});
+
+	it('answers unknown routes with 404 {message, code: 0} and known routes with a wrong method with 405', async () => {
+		const missing = await call('GET', '/no/such/thing');
+		expect(missing.status).to.equal(404);
+		expect(missing.body).to.deep.equal({ message: '404: Not Found', code: 0 });
+		expect((await call('DELETE', '/gateway/bot')).status).to.equal(405);
+	});
+
+	it('keeps application commands: create, upsert by name, edit, list with and without localizations, overwrite, delete', async () => {
+		const app = standIn.applicationId;
+		const created = await call('POST', `/applications/${app}/commands`, { name: 'points', description: 'Your points', name_localizations: { fr: 'points' } });
+		expect(created.status).to.equal(201);
+		expect(created.body).to.include({ name: 'points', description: 'Your points', application_id: app, type: 1 });
+		expect(created.body.id).to.match(/^\d{17,19}$/);
+
+		const upserted = await call('POST', `/applications/${app}/commands`, { name: 'points', description: 'Your point balance' });
+		expect(upserted.status).to.equal(200);
+		expect(upserted.body.id).to.equal(created.body.id);
+
+		const edited = await call('PATCH', `/applications/${app}/commands/${created.body.id}`, { description: 'Balance' });
+		expect(edited.body).to.include({ id: created.body.id, name: 'points', description: 'Balance' });
+		expect(edited.body.version).to.not.equal(created.body.version);
+
+		const plain = await call('GET', `/applications/${app}/commands`);
+		expect(plain.body).to.have.length(1);
+		expect(plain.body[0]).to.not.have.property('name_localizations');
+		const localized = await call('GET', `/applications/${app}/commands?with_localizations=true`);
+		expect(localized.body[0]).to.have.property('name_localizations');
+
+		const invalid = await call('POST', `/applications/${app}/commands`, { name: 'Bad Name', description: 'x' });
+		expect(invalid.status).to.equal(400);
+		expect(invalid.body.code).to.equal(50035);
+
+		const guildId = standIn.guild('Alpha Community').id;
+		const overwritten = await call('PUT', `/applications/${app}/guilds/${guildId}/commands`, [
+			{ name: 'raffle', description: 'Raffles' },
+			{ name: 'gtb', description: 'Guess the balance' }
+		]);
+		expect(overwritten.body.map((command: { name: string; guild_id: string }) => [command.name, command.guild_id])).to.deep.equal([
+			['raffle', guildId],
+			['gtb', guildId]
+		]);
+		const again = await call('PUT', `/applications/${app}/guilds/${guildId}/commands`, [{ name: 'raffle', description: 'Raffles!' }]);
+		expect(again.body[0].id).to.equal(overwritten.body[0].id);
+		expect(standIn.commands.list(guildId).map((command) => command.name)).to.deep.equal(['raffle']);
+		expect((await call('GET', `/applications/${app}/guilds/1234567890123456789/commands`)).status).to.equal(403);
+
+		expect((await call('DELETE', `/applications/${app}/commands/${created.body.id}`)).status).to.equal(204);
+		expect(standIn.commands.list(null)).to.deep.equal([]);
+		expect(standIn.commands.calls).to.deep.equal({ created: 2, edited: 1, deleted: 1, bulkOverwrites: 2 });
+	});
+
+	it('creates, lists, edits and deletes channel messages, applying allowed_mentions', async () => {
+		const channel = standIn.guild('Alpha Community').channel('general');
+		const viewerId = standIn.guild('Alpha Community').member('alpha-viewer').userId;
+		const posted = await call('POST', `/channels/${channel.id}/messages`, { content: `@everyone <@${viewerId}> won`, allowed_mentions: { parse: [] } });
+		expect(posted.status).to.equal(200);
+		expect(posted.body).to.include({ channel_id: channel.id, content: `@everyone <@${viewerId}> won`, mention_everyone: false, pinned: false, type: 0 });
+		expect(posted.body.mentions).to.deep.equal([]);
+		expect(posted.body.author.id).to.equal(standIn.botUser.id);
+
+		const pinging = await call('POST', `/channels/${channel.id}/messages`, { content: `<@${viewerId}> won` });
+		expect(pinging.body.mentions.map((user: { id: string }) => user.id)).to.deep.equal([viewerId]);
+
+		const listed = await call('GET', `/channels/${channel.id}/messages?limit=1`);
+		expect(listed.body.map((message: { id: string }) => message.id)).to.deep.equal([pinging.body.id]);
+		const edited = await call('PATCH', `/channels/${channel.id}/messages/${posted.body.id}`, { content: 'edited' });
+		expect(edited.body).to.include({ id: posted.body.id, content: 'edited' });
+		expect(edited.body.edited_timestamp).to.be.a('string');
+		expect((await call('DELETE', `/channels/${channel.id}/messages/${posted.body.id}`)).status).to.equal(204);
+		expect((await call('GET', `/channels/${channel.id}/messages/${posted.body.id}`)).body.code).to.equal(10008);
+		expect((await call('POST', `/channels/${channel.id}/messages`, {})).body.code).to.equal(50006);
+	});
+
+	it('parses multipart messages: payload_json as the body, files as attachments', async () => {
+		const channel = standIn.guild('Beta Community').channel('general');
+		const form = new FormData();
+		form.append('payload_json', JSON.stringify({ content: 'report', attachments: [{ id: 0, filename: 'report.txt' }] }));
+		form.append('files[0]', new Blob(['hello'], { type: 'text/plain' }), 'report.txt');
+		const response = await fetch(`${standIn.apiUrl}/v10/channels/${channel.id}/messages`, { method: 'POST', headers: { authorization: `Bot ${standIn.token}` }, body: form });
+		const message = (await response.json()) as { content: string; attachments: { filename: string; size: number }[] };
+		expect(message.content).to.equal('report');
+		expect(message.attachments.map(({ filename, size }) => ({ filename, size }))).to.deep.equal([{ filename: 'report.txt', size: 5 }]);
+		const logged = standIn.restLog.all().at(-1)!;
+		expect(logged.body).to.deep.include({ content: 'report' });
+		expect(logged.files).to.deep.equal([{ field: 'files[0]', filename: 'report.txt', size: 5, contentType: 'text/plain' }]);
+	});
+
+	it('answers interaction callbacks once, and decodes %40original in webhook paths', async () => {
+		const guild = standIn.guild('Alpha Community');
+		const payload = buildChatInputInteraction(
+			{ applicationId: standIn.applicationId, users: standIn.state.users, nextId: () => standIn.state.snowflakes.next() },
+			{ guild, channelId: guild.channel('general').id, userId: guild.member('alpha-owner').userId },
+			{ name: 'points' },
+			undefined
+		);
+		standIn.dispatch(GatewayDispatchEvents.InteractionCreate, payload);
+		const callback = `/interactions/${payload.id}/${payload.token}/callback`;
+		expect((await call('POST', callback, { type: InteractionResponseType.DeferredChannelMessageWithSource }, false)).status).to.equal(204);
+		expect((await call('POST', callback, { type: InteractionResponseType.ChannelMessageWithSource, data: { content: 'x' } }, false)).body.code).to.equal(40060);
+
+		const edited = await call('PATCH', `/webhooks/${standIn.applicationId}/${payload.token}/messages/%40original`, { content: 'done' }, false);
+		expect(edited.body.content).to.equal('done');
+		const logged = await standIn.waitForRestCall((logged) => logged.method === 'PATCH' && logged.path.endsWith('/messages/@original'));
+		expect(logged.body).to.deep.equal({ content: 'done' });
+		const followUp = await call('POST', `/webhooks/${standIn.applicationId}/${payload.token}?wait=true`, { content: 'more' }, false);
+		expect(followUp.body.content).to.equal('more');
+		expect(standIn.state.interactions.get(payload.id)?.snapshot()).to.include({ content: 'done', type: InteractionResponseType.DeferredChannelMessageWithSource });
+		expect((await call('GET', `/webhooks/${standIn.applicationId}/unknown-token/messages/@original`, undefined, false)).body.code).to.equal(10015);
+	});
+
+	it('answers 429 with Retry-After and a JSON body to the next matching requests only', async () => {
+		standIn.rateLimitNext({ path: '/users/@me', count: 2, retryAfter: 1.5, global: true });
+		expect((await call('GET', '/gateway/bot')).status).to.equal(200);
+		const limited = await call('GET', '/users/@me');
+		expect(limited.status).to.equal(429);
+		expect(limited.headers.get('retry-after')).to.equal('1.5');
+		expect(limited.headers.get('x-ratelimit-global')).to.equal('true');
+		expect(limited.body).to.deep.equal({ message: 'You are being rate limited.', retry_after: 1.5, global: true });
+		expect((await call('GET', '/users/@me')).status).to.equal(429);
+		expect((await call('GET', '/users/@me')).status).to.equal(200);
+	});
+
+	it('rejects a wait for a REST call that never comes with a message listing the calls seen', async () => {
+		const from = standIn.restLog.mark();
+		await call('GET', '/users/@me');
+		const error = await standIn.waitForRestCall((logged) => logged.path === '/never', { from, timeoutMs: 50, description: 'GET /never' }).catch((caught: unknown) => caught as Error);
+		expect((error as Error).message).to.equal('Timed out after 50 ms waiting for GET /never. REST calls seen (1):\n  GET /users/@me → 200');
+	});
+});

@@ -1,0 +1,367 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+	GatewayDispatchEvents,
+	type APIMessage,
+	type ApplicationFlags,
+	type APIUser,
+	type GatewayGuildMembersChunkDispatchData,
+	type GatewayReadyDispatchData,
+	type GatewayRequestGuildMembersData
+} from 'discord-api-types/v10';
+import type { ApplicationCommandRegistry } from './ApplicationCommandRegistry.js';
+import { ControlApi } from './ControlApi.js';
+import { GatewayServer, type DisconnectOptions, type GatewaySessionInfo, type Reconnection } from './GatewayServer.js';
+import type { GuildState } from './GuildState.js';
+import { buildChatInputInteraction, buildComponentInteraction, dmChannelPayload, type InteractionPlace, type SlashCommandInput } from './interactionPayloads.js';
+import type { InteractionAnswer } from './InteractionTracker.js';
+import { RateLimitSwitch, type RateLimitOptions } from './RateLimitSwitch.js';
+import { API_PREFIX, RestApi, writeJson } from './RestApi.js';
+import { RestLog, type RestCall, type RestCallPredicate } from './RestLog.js';
+import { createRestRouter } from './restRoutes.js';
+import type { GuildSeed, MemberSeed, StandInSeed } from './seed.js';
+import { StandInState } from './StandInState.js';
+import { DEFAULT_TIMEOUT_MS, waitFor } from './waitFor.js';
+
+export interface DiscordStandInOptions {
+	readonly seed?: StandInSeed;
+	/** 0 (the default) picks a free port. The stand-in listens on 127.0.0.1 only. */
+	readonly port?: number;
+	/** How long helpers wait for the bot before failing; 10 s by default. */
+	readonly timeoutMs?: number;
+	/** The heartbeat interval HELLO announces; 41.25 s by default, as Discord's. */
+	readonly heartbeatIntervalMs?: number;
+}
+
+/** Where a member acts: guild and member by name or id, channel by name or id (the first text channel when absent). */
+export interface MemberPlace {
+	readonly guild: string;
+	readonly member: string;
+	readonly channel?: string;
+}
+
+export interface SlashCommandRun extends MemberPlace, SlashCommandInput {
+	readonly timeoutMs?: number;
+}
+
+export interface DmSlashCommandRun extends SlashCommandInput {
+	/** Username or id of the user who runs the command in their DM with the bot. */
+	readonly user: string;
+	readonly timeoutMs?: number;
+}
+
+export interface ChatMessage extends MemberPlace {
+	readonly content: string;
+	readonly timeoutMs?: number;
+}
+
+export interface ButtonClick {
+	readonly guild: string;
+	readonly member: string;
+	/** The message carrying the component, or its id. */
+	readonly message: APIMessage | string;
+	readonly customId: string;
+	/** For a string select: the chosen values (otherwise a button is clicked). */
+	readonly values?: readonly string[];
+	readonly timeoutMs?: number;
+}
+
+/** Options for a discord.js / Sapphire client pointed at this stand-in. */
+export interface StandInClientOptions {
+	readonly rest: { readonly api: string; readonly retries: number; readonly timeout: number; readonly globalRequestsPerSecond: number };
+	readonly waitGuildTimeout: number;
+}
+
+/**
+ * A local stand-in for Discord's gateway and REST API that the real discord.js client (and a
+ * Sapphire bot) runs against: seeded guilds, members, roles and channels; helpers that act as
+ * users and wait for the bot's answers; a log of every REST call.
+ */
+export class DiscordStandIn {
+	public readonly state: StandInState;
+	public readonly restLog = new RestLog();
+	public readonly rateLimits = new RateLimitSwitch();
+	private readonly gateway: GatewayServer;
+	private readonly rest: RestApi;
+	private readonly control: ControlApi;
+	private readonly server: Server;
+	private readonly timeoutMs: number;
+	private listeningPort: number | null = null;
+
+	public constructor(private readonly options: DiscordStandInOptions = {}) {
+		this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+		this.state = new StandInState(options.seed ?? {}, (type, data) => this.dispatch(type, data), this.timeoutMs);
+		this.gateway = new GatewayServer({
+			token: this.state.token,
+			botUserId: this.state.botUser.id,
+			timeoutMs: this.timeoutMs,
+			...(options.heartbeatIntervalMs === undefined ? {} : { heartbeatIntervalMs: options.heartbeatIntervalMs }),
+			ready: (sessionId, shard) => this.readyPayload(sessionId, shard),
+			guildCreates: () => [...this.state.guilds.values()].map((guild) => guild.toGuildCreate()),
+			membersChunk: (request) => this.membersChunk(request)
+		});
+		this.rest = new RestApi(createRestRouter({ state: this.state, gatewayUrl: () => this.gatewayUrl }), this.restLog, this.rateLimits, this.state.token);
+		this.control = new ControlApi(this);
+		this.server = createServer((request, response) => void this.onRequest(request, response));
+		this.server.on('upgrade', (request: IncomingMessage, socket, head: Buffer) => {
+			if (new URL(request.url ?? '/', 'http://127.0.0.1').pathname === '/gateway') this.gateway.handleUpgrade(request, socket, head);
+			else socket.destroy();
+		});
+	}
+
+	/** Creates a stand-in and starts listening. */
+	public static async start(options: DiscordStandInOptions = {}): Promise<DiscordStandIn> {
+		return new DiscordStandIn(options).listen();
+	}
+
+	public async listen(): Promise<this> {
+		await new Promise<void>((resolve, reject) => {
+			this.server.once('error', reject);
+			this.server.listen(this.options.port ?? 0, '127.0.0.1', () => resolve());
+		});
+		this.listeningPort = (this.server.address() as AddressInfo).port;
+		return this;
+	}
+
+	/** Closes every socket and the server; destroy clients first, or they keep reconnecting. */
+	public async stop(): Promise<void> {
+		this.gateway.close();
+		this.server.closeAllConnections();
+		await new Promise<void>((resolve) => this.server.close(() => resolve()));
+	}
+
+	public get port(): number {
+		if (this.listeningPort === null) throw new Error('The stand-in is not listening; call listen() or DiscordStandIn.start()');
+		return this.listeningPort;
+	}
+
+	public get baseUrl(): string {
+		return `http://127.0.0.1:${this.port}`;
+	}
+
+	/** The value for discord.js' `rest.api`. */
+	public get apiUrl(): string {
+		return `${this.baseUrl}/api`;
+	}
+
+	public get gatewayUrl(): string {
+		return `ws://127.0.0.1:${this.port}/gateway`;
+	}
+
+	public get token(): string {
+		return this.state.token;
+	}
+
+	public get botUser(): APIUser {
+		return this.state.botUser;
+	}
+
+	public get applicationId(): string {
+		return this.state.applicationId;
+	}
+
+	public get commands(): ApplicationCommandRegistry {
+		return this.state.commands;
+	}
+
+	/** Client options that point discord.js at this stand-in and keep tests fast. */
+	public clientOptions(): StandInClientOptions {
+		return { rest: { api: this.apiUrl, retries: 0, timeout: 2_000, globalRequestsPerSecond: 1e6 }, waitGuildTimeout: 1_000 };
+	}
+
+	/** A guild by name or id. */
+	public guild(nameOrId: string): GuildState {
+		return this.state.guild(nameOrId);
+	}
+
+	/** A user by username or id. */
+	public user(usernameOrId: string): APIUser {
+		return this.state.users.resolve(usernameOrId);
+	}
+
+	public sessions(): GatewaySessionInfo[] {
+		return this.gateway.sessionInfos();
+	}
+
+	/** Sends a gateway dispatch to the bot (filtered by its intents, as Discord does); returns how many sessions got it. */
+	public dispatch(type: string, data: unknown): number {
+		if (type === GatewayDispatchEvents.InteractionCreate) this.trackInteraction(data);
+		return this.gateway.dispatch(type, data);
+	}
+
+	/** Closes the bot's connection (4000, resumable, by default) and resolves once it has resumed or identified again. */
+	public disconnect(options: DisconnectOptions = {}): Promise<Reconnection> {
+		return this.gateway.disconnect({ timeoutMs: this.timeoutMs, ...options });
+	}
+
+	/** Answers 429 to the next `count` requests matching `method`/`path`. */
+	public rateLimitNext(options: RateLimitOptions = {}): void {
+		this.rateLimits.limitNext(options);
+	}
+
+	public waitForRestCall(predicate: RestCallPredicate, options: { readonly from?: number; readonly timeoutMs?: number; readonly description?: string } = {}): Promise<RestCall> {
+		return this.restLog.waitFor(predicate, { timeoutMs: this.timeoutMs, ...options });
+	}
+
+	/** The bot joined a new server: GUILD_CREATE after ready. */
+	public addGuild(seed: GuildSeed): GuildState {
+		return this.state.addGuild(seed);
+	}
+
+	/** The bot was removed from a server: GUILD_DELETE. */
+	public removeGuild(nameOrId: string): void {
+		this.state.removeGuild(nameOrId);
+	}
+
+	/** Someone joined a guild: GUILD_MEMBER_ADD; returns the user id. */
+	public addMember(guild: string, seed: MemberSeed): string {
+		return this.state.addMember(this.guild(guild), seed);
+	}
+
+	/** Someone left a guild: GUILD_MEMBER_REMOVE. */
+	public removeMember(guild: string, member: string): void {
+		const state = this.guild(guild);
+		this.state.removeMember(state, state.member(member).userId);
+	}
+
+	/** Runs a slash command as a member and resolves with the bot's first visible answer (see InteractionAnswer). */
+	public runSlashCommand(run: SlashCommandRun): Promise<InteractionAnswer> {
+		const guild = this.guild(run.guild);
+		const place: InteractionPlace = { guild, channelId: this.channelOf(guild, run.channel).id, userId: guild.member(run.member).userId };
+		const command = this.state.commands.resolveForInteraction(run.name, guild.id);
+		const payload = buildChatInputInteraction(this.interactionContext(), place, run, command);
+		return this.sendInteraction(payload, `/${describeCommand(run)} by ${run.member} in '${guild.name}'`, run.timeoutMs);
+	}
+
+	/** Runs a slash command in a user's DM with the bot (no guild_id, `user` instead of `member`, context 1). */
+	public runSlashCommandInDm(run: DmSlashCommandRun): Promise<InteractionAnswer> {
+		const user = this.user(run.user);
+		const dm = this.state.dmChannelWith(user.id);
+		const place: InteractionPlace = { guild: null, channel: dmChannelPayload(dm.id, user), user };
+		const payload = buildChatInputInteraction(this.interactionContext(), place, run, this.state.commands.resolveForInteraction(run.name, null));
+		return this.sendInteraction(payload, `/${describeCommand(run)} by ${user.username} in a DM`, run.timeoutMs);
+	}
+
+	/** Clicks a button (or picks values of a string select) on a message as a member; resolves with the bot's answer. */
+	public clickButton(click: ButtonClick): Promise<InteractionAnswer> {
+		const guild = this.guild(click.guild);
+		const messageId = typeof click.message === 'string' ? click.message : click.message.id;
+		const message = this.state.messages.get(messageId);
+		if (!message) throw new Error(`No message ${messageId} to click on`);
+		const place: InteractionPlace = { guild, channelId: message.channel_id, userId: guild.member(click.member).userId };
+		const payload = buildComponentInteraction(this.interactionContext(), place, message, click.customId, click.values);
+		return this.sendInteraction(payload, `a click on '${click.customId}' by ${click.member} in '${guild.name}'`, click.timeoutMs);
+	}
+
+	/** Posts a chat message as a member (MESSAGE_CREATE) without waiting for anything; returns the message. */
+	public postMessage(message: Omit<ChatMessage, 'timeoutMs'>): APIMessage {
+		const guild = this.guild(message.guild);
+		const member = guild.member(message.member);
+		return this.state.createMessage({ channelId: this.channelOf(guild, message.channel).id, author: guild.user(member.userId), body: { content: message.content } });
+	}
+
+	/** Posts a chat message as a member and resolves with the bot's next message in that channel. */
+	public async sendMessage(message: ChatMessage): Promise<APIMessage> {
+		this.requireSession();
+		const from = this.restLog.mark();
+		const posted = this.postMessage(message);
+		try {
+			return await this.waitForBotMessage({ channelId: posted.channel_id, after: posted.id, timeoutMs: message.timeoutMs ?? this.timeoutMs });
+		} catch (error) {
+			throw new Error(`${(error as Error).message} after '${message.content}' by ${message.member} in '${message.guild}'. ${this.restLog.describe(from)}`);
+		}
+	}
+
+	/** Resolves with the bot's first message in a channel created after the message `after` (any time, when absent). */
+	public waitForBotMessage(options: { readonly channelId: string; readonly after?: string; readonly timeoutMs?: number }): Promise<APIMessage> {
+		const find = () =>
+			this.state.messages
+				.inChannel(options.channelId, { limit: Number.MAX_SAFE_INTEGER, ...(options.after === undefined ? {} : { after: options.after }) })
+				.reverse()
+				.find((message) => message.author.id === this.state.botUser.id && message.webhook_id === undefined);
+		return waitFor({
+			emitter: this.state.messages.events,
+			event: 'change',
+			check: find,
+			timeoutMs: options.timeoutMs ?? this.timeoutMs,
+			describe: () => `a message from the bot in channel ${options.channelId}`
+		});
+	}
+
+	/** A channel's messages, newest first. */
+	public messagesIn(guild: string, channel: string): APIMessage[] {
+		return this.state.messages.inChannel(this.guild(guild).channel(channel).id, { limit: Number.MAX_SAFE_INTEGER });
+	}
+
+	private async sendInteraction(payload: { readonly id: string }, what: string, timeoutMs: number | undefined): Promise<InteractionAnswer> {
+		this.requireSession();
+		const from = this.restLog.mark();
+		this.dispatch(GatewayDispatchEvents.InteractionCreate, payload);
+		const tracked = this.state.interactions.get(payload.id)!;
+		try {
+			return await tracked.waitForAnswer(timeoutMs ?? this.timeoutMs);
+		} catch (error) {
+			throw new Error(`${(error as Error).message} for ${what}. ${this.restLog.describe(from)}`);
+		}
+	}
+
+	private trackInteraction(data: unknown): void {
+		const interaction = (data ?? {}) as { id?: unknown; token?: unknown; channel_id?: string; message?: { id: string } };
+		if (typeof interaction.id !== 'string' || typeof interaction.token !== 'string' || this.state.interactions.get(interaction.id)) return;
+		this.state.interactions.track({ id: interaction.id, token: interaction.token, channelId: interaction.channel_id ?? null, targetMessageId: interaction.message?.id ?? null });
+	}
+
+	private requireSession(): void {
+		if (!this.gateway.hasSession()) throw new Error('No bot is connected to the stand-in gateway (log a client in first)');
+	}
+
+	private channelOf(guild: GuildState, channel: string | undefined) {
+		return channel === undefined ? guild.defaultTextChannel() : guild.channel(channel);
+	}
+
+	private interactionContext() {
+		return { applicationId: this.state.applicationId, users: this.state.users, nextId: () => this.state.snowflakes.next() };
+	}
+
+	private readyPayload(sessionId: string, shard: [number, number] | undefined): GatewayReadyDispatchData {
+		return {
+			v: 10,
+			user: { ...this.state.botUser, verified: true, mfa_enabled: false },
+			guilds: [...this.state.guilds.keys()].map((id) => ({ id, unavailable: true })),
+			session_id: sessionId,
+			resume_gateway_url: this.gatewayUrl,
+			...(shard === undefined ? {} : { shard }),
+			application: { id: this.state.applicationId, flags: 0 as ApplicationFlags, flags_new: '0' }
+		};
+	}
+
+	private membersChunk(request: GatewayRequestGuildMembersData): GatewayGuildMembersChunkDispatchData | undefined {
+		const guild = this.state.guilds.get(request.guild_id);
+		if (!guild) return undefined;
+		const { limit } = request as { readonly limit?: number };
+		const query = 'query' in request ? (request.query ?? '').toLowerCase() : '';
+		const wanted = 'user_ids' in request && request.user_ids !== undefined ? [request.user_ids].flat() : undefined;
+		const userIds = [...guild.members.keys()]
+			.filter((userId) => (wanted ? wanted.includes(userId) : guild.user(userId).username.toLowerCase().startsWith(query)))
+			.slice(0, limit === 0 || limit === undefined ? undefined : limit);
+		return {
+			guild_id: guild.id,
+			members: userIds.map((userId) => guild.toApiMember(userId)),
+			chunk_index: 0,
+			chunk_count: 1,
+			...(wanted ? { not_found: wanted.filter((userId) => !guild.members.has(userId)) } : {}),
+			...(request.nonce === undefined ? {} : { nonce: request.nonce })
+		};
+	}
+
+	private async onRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
+		const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+		if (url.pathname.startsWith(`${API_PREFIX}/`)) await this.rest.handle(request, response, url);
+		else if (url.pathname.startsWith('/_control/')) await this.control.handle(request, response, url);
+		else writeJson(response, { status: 404, body: { message: '404: Not Found', code: 0 } });
+	}
+}
+
+function describeCommand(run: SlashCommandInput): string {
+	return [run.name, run.subcommandGroup, run.subcommand].filter((part) => part !== undefined).join(' ');
+}

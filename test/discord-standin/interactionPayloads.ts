@@ -1,0 +1,205 @@
+import { randomBytes } from 'node:crypto';
+import {
+	ApplicationCommandOptionType,
+	ApplicationCommandType,
+	ChannelType,
+	ComponentType,
+	InteractionContextType,
+	InteractionType,
+	Locale,
+	type APIApplicationCommand,
+	type APIApplicationCommandInteractionDataOption,
+	type APIApplicationCommandOption,
+	type APIInteractionDataResolved,
+	type APIMessage,
+	type APIUser
+} from 'discord-api-types/v10';
+import type { GuildState } from './GuildState.js';
+import { resolvePermissions } from './permissions.js';
+import type { UserDirectory } from './UserDirectory.js';
+
+/** An option value: a plain value (type taken from the registered command, else from the JS type), or an explicit type and value. */
+export type SlashOptionValue = string | number | boolean | { readonly type: ApplicationCommandOptionType; readonly value: string | number | boolean };
+
+export type SlashOptionsInput = Readonly<Record<string, SlashOptionValue>> | readonly APIApplicationCommandInteractionDataOption[];
+
+export interface SlashCommandInput {
+	readonly name: string;
+	readonly subcommandGroup?: string;
+	readonly subcommand?: string;
+	/** User, role, channel and mentionable options take a username / role name / channel name, or an id. */
+	readonly options?: SlashOptionsInput;
+}
+
+/** Where an interaction happens: a guild channel as a member, or the bot's DM with a user. */
+export type InteractionPlace =
+	| { readonly guild: GuildState; readonly channelId: string; readonly userId: string }
+	| { readonly guild: null; readonly channel: Readonly<Record<string, unknown>>; readonly user: APIUser };
+
+export interface InteractionContext {
+	readonly applicationId: string;
+	readonly users: UserDirectory;
+	readonly nextId: () => string;
+}
+
+/** What Discord lets a bot do in its DMs. */
+const DM_APP_PERMISSIONS = resolvePermissions(['ViewChannel', 'SendMessages', 'ReadMessageHistory', 'EmbedLinks', 'AttachFiles', 'AddReactions', 'UseExternalEmojis']);
+
+export function interactionToken(): string {
+	return `standin-${randomBytes(48).toString('base64url')}`;
+}
+
+/** An INTERACTION_CREATE for a chat input command, with everything discord.js needs to accept it. */
+export function buildChatInputInteraction(context: InteractionContext, place: InteractionPlace, input: SlashCommandInput, command: APIApplicationCommand | undefined) {
+	const resolved: APIInteractionDataResolved = {};
+	const definitions = optionDefinitions(command, input);
+	const leafOptions = Array.isArray(input.options)
+		? (input.options as APIApplicationCommandInteractionDataOption[])
+		: Object.entries((input.options ?? {}) as Record<string, SlashOptionValue>).map(([name, value]) =>
+				buildOption(context, place, resolved, name, value, definitions.find((definition) => definition.name === name))
+			);
+	let options: APIApplicationCommandInteractionDataOption[] = leafOptions;
+	if (input.subcommand !== undefined) options = [{ type: ApplicationCommandOptionType.Subcommand, name: input.subcommand, options: leafOptions } as APIApplicationCommandInteractionDataOption];
+	if (input.subcommandGroup !== undefined) options = [{ type: ApplicationCommandOptionType.SubcommandGroup, name: input.subcommandGroup, options } as APIApplicationCommandInteractionDataOption];
+	const data = {
+		id: command?.id ?? context.nextId(),
+		name: input.name,
+		type: ApplicationCommandType.ChatInput,
+		options,
+		...(Object.keys(resolved).length === 0 ? {} : { resolved }),
+		...(command?.guild_id === undefined ? {} : { guild_id: command.guild_id })
+	};
+	return { ...envelope(context, place, InteractionType.ApplicationCommand), data };
+}
+
+/** An INTERACTION_CREATE for a click on a button (or a choice in a string select) of a message. */
+export function buildComponentInteraction(context: InteractionContext, place: InteractionPlace, message: APIMessage, customId: string, values?: readonly string[]) {
+	const data = values === undefined ? { custom_id: customId, component_type: ComponentType.Button } : { custom_id: customId, component_type: ComponentType.StringSelect, values: [...values] };
+	return { ...envelope(context, place, InteractionType.MessageComponent), message, data };
+}
+
+function envelope(context: InteractionContext, place: InteractionPlace, type: InteractionType) {
+	const common = {
+		id: context.nextId(),
+		application_id: context.applicationId,
+		type,
+		token: interactionToken(),
+		version: 1,
+		locale: Locale.EnglishUS,
+		entitlements: [],
+		attachment_size_limit: 10 * 1024 * 1024
+	};
+	if (place.guild === null) {
+		return {
+			...common,
+			channel: place.channel,
+			channel_id: String(place.channel.id),
+			user: place.user,
+			app_permissions: DM_APP_PERMISSIONS.toString(),
+			authorizing_integration_owners: { '0': '0' },
+			context: InteractionContextType.BotDM
+		};
+	}
+	const { guild, channelId, userId } = place;
+	const channel = guild.channels.get(channelId);
+	if (!channel) throw new Error(`Guild '${guild.name}' has no channel ${channelId}`);
+	return {
+		...common,
+		guild: { id: guild.id, locale: Locale.EnglishUS, features: [] },
+		guild_id: guild.id,
+		guild_locale: Locale.EnglishUS,
+		channel: { ...guild.toApiChannel(channel), permissions: guild.permissionsOf(userId, channelId).toString() },
+		channel_id: channelId,
+		member: guild.toInteractionMember(userId, channelId),
+		app_permissions: guild.permissionsOf(guild.botMember.userId, channelId).toString(),
+		authorizing_integration_owners: { '0': guild.id },
+		context: InteractionContextType.Guild
+	};
+}
+
+function optionDefinitions(command: APIApplicationCommand | undefined, input: SlashCommandInput): readonly APIApplicationCommandOption[] {
+	let definitions: readonly APIApplicationCommandOption[] = command?.options ?? [];
+	for (const name of [input.subcommandGroup, input.subcommand]) {
+		if (name === undefined) continue;
+		const parent = definitions.find((definition) => definition.name === name);
+		definitions = parent && 'options' in parent ? ((parent.options ?? []) as readonly APIApplicationCommandOption[]) : [];
+	}
+	return definitions;
+}
+
+function inferType(value: string | number | boolean): ApplicationCommandOptionType {
+	if (typeof value === 'boolean') return ApplicationCommandOptionType.Boolean;
+	if (typeof value === 'number') return Number.isInteger(value) ? ApplicationCommandOptionType.Integer : ApplicationCommandOptionType.Number;
+	return ApplicationCommandOptionType.String;
+}
+
+function buildOption(
+	context: InteractionContext,
+	place: InteractionPlace,
+	resolved: APIInteractionDataResolved,
+	name: string,
+	input: SlashOptionValue,
+	definition: APIApplicationCommandOption | undefined
+): APIApplicationCommandInteractionDataOption {
+	const explicit = typeof input === 'object';
+	const raw = explicit ? input.value : input;
+	const type = explicit ? input.type : (definition?.type ?? inferType(raw));
+	switch (type) {
+		case ApplicationCommandOptionType.User:
+			return { type, name, value: resolveUser(context, place, resolved, String(raw)) } as APIApplicationCommandInteractionDataOption;
+		case ApplicationCommandOptionType.Role:
+			return { type, name, value: resolveRole(place, resolved, String(raw)) } as APIApplicationCommandInteractionDataOption;
+		case ApplicationCommandOptionType.Channel:
+			return { type, name, value: resolveChannel(place, resolved, String(raw)) } as APIApplicationCommandInteractionDataOption;
+		case ApplicationCommandOptionType.Mentionable: {
+			const role = place.guild?.findRole(String(raw));
+			const value = role ? resolveRole(place, resolved, role.id) : resolveUser(context, place, resolved, String(raw));
+			return { type, name, value } as APIApplicationCommandInteractionDataOption;
+		}
+		case ApplicationCommandOptionType.Integer:
+		case ApplicationCommandOptionType.Number:
+			return { type, name, value: Number(raw) } as APIApplicationCommandInteractionDataOption;
+		case ApplicationCommandOptionType.Boolean:
+			return { type, name, value: raw === true || raw === 'true' } as APIApplicationCommandInteractionDataOption;
+		case ApplicationCommandOptionType.String:
+			return { type, name, value: String(raw) } as APIApplicationCommandInteractionDataOption;
+		default:
+			throw new Error(`Option '${name}' has type ${type}, which runSlashCommand cannot fill in; pass raw options instead`);
+	}
+}
+
+function resolveUser(context: InteractionContext, place: InteractionPlace, resolved: APIInteractionDataResolved, usernameOrId: string): string {
+	const member = place.guild?.findMember(usernameOrId);
+	const user = member ? context.users.get(member.userId)! : context.users.resolve(usernameOrId);
+	(resolved.users ??= {})[user.id] = user;
+	if (member && place.guild) {
+		const { user: _user, ...withoutUser } = place.guild.toInteractionMember(member.userId, place.channelId);
+		(resolved.members ??= {})[user.id] = withoutUser;
+	}
+	return user.id;
+}
+
+function resolveRole(place: InteractionPlace, resolved: APIInteractionDataResolved, nameOrId: string): string {
+	if (!place.guild) throw new Error('Role options need a guild');
+	const role = place.guild.role(nameOrId);
+	(resolved.roles ??= {})[role.id] = place.guild.toApiRole(role);
+	return role.id;
+}
+
+function resolveChannel(place: InteractionPlace, resolved: APIInteractionDataResolved, nameOrId: string): string {
+	if (!place.guild) throw new Error('Channel options need a guild');
+	const channel = place.guild.channel(nameOrId);
+	const userId = place.userId;
+	(resolved.channels ??= {})[channel.id] = {
+		id: channel.id,
+		name: channel.name,
+		type: channel.type,
+		permissions: place.guild.permissionsOf(userId, channel.id).toString()
+	} as NonNullable<APIInteractionDataResolved['channels']>[string];
+	return channel.id;
+}
+
+/** A DM channel object as interactions and `POST /users/@me/channels` give it. */
+export function dmChannelPayload(channelId: string, recipient: APIUser) {
+	return { id: channelId, type: ChannelType.DM, last_message_id: null, flags: 0, recipients: [recipient] };
+}
