@@ -37,6 +37,7 @@ export class KickBotClient extends SapphireClient {
 				queue: `${config.redisKeyPrefix}-scheduled-tasks`,
 				bull: { connection: redisOptionsFromUrl(config.redisUrl) }
 			},
+			...(config.discordApiUrl === undefined ? {} : { rest: { api: config.discordApiUrl } }),
 			...options.discord
 		});
 		container.config = config;

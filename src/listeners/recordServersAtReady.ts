@@ -2,13 +2,23 @@ import { ApplyOptions } from '@sapphire/decorators';
 import { Events, Listener } from '@sapphire/framework';
 import type { Client } from 'discord.js';
 
-/** At start, records every server the bot is in (new rows for servers joined while it was offline). */
+/**
+ * At start, records every server the bot is in (new rows for servers joined while it was
+ * offline) and marks left the servers of its shards it was removed from meanwhile.
+ */
 @ApplyOptions<Listener.Options>({ event: Events.ClientReady, once: true })
 export class RecordServersAtReady extends Listener<typeof Events.ClientReady> {
 	public override async run(client: Client<true>): Promise<void> {
+		const { db, logger } = this.container;
 		for (const guild of client.guilds.cache.values()) {
-			await this.container.db.forGuild(guild.id).server.ensure({ name: guild.name, ownerId: BigInt(guild.ownerId) });
+			await db.forGuild(guild.id).server.ensure({ name: guild.name, ownerId: BigInt(guild.ownerId) });
 		}
-		this.container.logger.info(`Ready as ${client.user.tag} in ${client.guilds.cache.size} server(s).`);
+		const shards = { ids: client.shard?.ids ?? [0], count: client.shard?.count ?? 1 };
+		const left = await db.system.markAbsentServersLeft(
+			client.guilds.cache.map((guild) => BigInt(guild.id)),
+			shards
+		);
+		if (left.length > 0) logger.info(`Removed from ${left.length} server(s) while offline: ${left.join(', ')} (their data is kept).`);
+		logger.info(`Ready as ${client.user.tag} in ${client.guilds.cache.size} server(s).`);
 	}
 }

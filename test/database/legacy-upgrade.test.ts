@@ -13,6 +13,7 @@ import { engines, TEST_TOKEN_KEY, type Engine } from '#test/helpers/databases';
 const ORIGINAL = 111111111111111111n;
 const OTHER = 222222222222222222n;
 const UPGRADE = '20261124000000_multi_server';
+const MEMBERSHIP = '20261125000000_server_membership';
 const fixture = (name: string) => readFileSync(join(projectRoot, 'test', 'fixtures', 'legacy', name), 'utf8');
 const baselineScript = readMigrationFiles(migrationsDirectory).find((migration) => migration.name === BASELINE_MIGRATION)!.script;
 const rollbackScript = readFileSync(join(projectRoot, 'prisma', 'rollback', `${UPGRADE}.down.sql`), 'utf8');
@@ -73,7 +74,7 @@ function suite(engine: Engine): void {
 			await createLegacyDatabase(session);
 			const before = await rowCounts(session);
 
-			expect(await migrate(session)).to.deep.equal([BASELINE_MIGRATION, UPGRADE]);
+			expect(await migrate(session)).to.deep.equal([BASELINE_MIGRATION, UPGRADE, MEMBERSHIP]);
 
 			expect(await rowCounts(session)).to.deep.equal(before);
 			const owners = await serversOfRows(session);
@@ -202,7 +203,7 @@ function suite(engine: Engine): void {
 			expect(column!.count).to.equal(0);
 
 			// Set the original server and start again: the upgrade completes.
-			expect(await migrate(session, ORIGINAL)).to.deep.equal([UPGRADE]);
+			expect(await migrate(session, ORIGINAL)).to.deep.equal([UPGRADE, MEMBERSHIP]);
 		});
 
 		it('moves a raffle ticket that named another server than its period to the period’s server', async () => {
@@ -247,11 +248,30 @@ function suite(engine: Engine): void {
 			expect(await session.query('SELECT access_token FROM kick_oauth_tokens')).to.deep.equal([{ access_token: null }]);
 			const [record] = await session.query<{ rolled_back_at: Date | null }>(`SELECT rolled_back_at FROM "_prisma_migrations" WHERE migration_name = $1`, [UPGRADE]);
 			expect(record!.rolled_back_at).to.be.an.instanceOf(Date);
+			const [membership] = await session.query<{ rolled_back_at: Date | null }>(`SELECT rolled_back_at FROM "_prisma_migrations" WHERE migration_name = $1`, [MEMBERSHIP]);
+			expect(membership!.rolled_back_at, 'the later additive migration is rolled back with it').to.be.an.instanceOf(Date);
 
 			// Upgrading again gives carol's row (written by the old bot) to the original server too.
-			expect(await migrate(session)).to.deep.equal([UPGRADE]);
+			expect(await migrate(session)).to.deep.equal([UPGRADE, MEMBERSHIP]);
 			const owners = await serversOfRows(session);
 			for (const table of DATA_TABLES) expect(owners[table], table).to.deep.equal([String(ORIGINAL)]);
+		});
+
+		it('refuses the rollback, changing nothing, while a later migration the old bot would notice is applied', async () => {
+			await createLegacyDatabase(session);
+			await migrate(session);
+			await session.exec(
+				`INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, finished_at, applied_steps_count) VALUES ('x', 'x', '20990101000000_later', now(), now(), 1)`
+			);
+
+			const error = await session.exec(rollbackScript).then(
+				() => null,
+				(caught: unknown) => caught
+			);
+			await session.exec('ROLLBACK');
+			expect((error as Error).message).to.contain('migrations newer than 20261124000000_multi_server are applied');
+			const records = await session.query<{ migration_name: string }>(`SELECT migration_name FROM "_prisma_migrations" WHERE rolled_back_at IS NOT NULL`);
+			expect(records).to.deep.equal([]);
 		});
 
 		it('refuses the rollback, changing nothing, once another server has data', async () => {

@@ -10,6 +10,7 @@ import { migrationsDirectory } from '#lib/paths';
 import { engines, postgresEngine } from '#test/helpers/databases';
 
 const UPGRADE = '20261124000000_multi_server';
+const MEMBERSHIP = '20261125000000_server_membership';
 
 interface BookkeepingRow {
 	id: string;
@@ -92,12 +93,12 @@ for (const engine of engines) {
 			const runner = createMigrationRunner(session, quiet);
 			const fresh = await runner.status();
 			expect(fresh.applied).to.have.length(0);
-			expect(fresh.pending.map((migration) => migration.name)).to.deep.equal([BASELINE_MIGRATION, UPGRADE]);
+			expect(fresh.pending.map((migration) => migration.name)).to.deep.equal([BASELINE_MIGRATION, UPGRADE, MEMBERSHIP]);
 			expect(fresh.legacy).to.equal(false);
 
 			await runner.deploy();
 			const done = await runner.status();
-			expect(done.applied.map((row) => row.migrationName)).to.deep.equal([BASELINE_MIGRATION, UPGRADE]);
+			expect(done.applied.map((row) => row.migrationName)).to.deep.equal([BASELINE_MIGRATION, UPGRADE, MEMBERSHIP]);
 			expect(done.pending).to.have.length(0);
 		});
 
@@ -152,7 +153,7 @@ for (const engine of engines) {
 				.then(() => null, (caught: unknown) => caught);
 			expect((error as Error).message).to.match(/Migration 20990101000000_broken failed and was rolled back.*division by zero/);
 			expect(await tableNames(session)).to.not.include('half_done');
-			expect((await bookkeeping(session)).map((row) => row.migration_name)).to.deep.equal([BASELINE_MIGRATION, UPGRADE]);
+			expect((await bookkeeping(session)).map((row) => row.migration_name)).to.deep.equal([BASELINE_MIGRATION, UPGRADE, MEMBERSHIP]);
 		});
 
 		it('finds nothing pending in a database migrated by prisma migrate deploy', async () => {
@@ -196,9 +197,9 @@ describe('Migration runner (postgres): two bot processes starting together', () 
 		try {
 			const results = await Promise.all(sessions.map((session) => createMigrationRunner(session, quiet).deploy()));
 
-			expect(results.flat().sort()).to.deep.equal([BASELINE_MIGRATION, UPGRADE]);
+			expect(results.flat().sort()).to.deep.equal([BASELINE_MIGRATION, UPGRADE, MEMBERSHIP]);
 			const rows = await bookkeeping(sessions[0]!);
-			expect(rows.map((row) => row.migration_name)).to.deep.equal([BASELINE_MIGRATION, UPGRADE]);
+			expect(rows.map((row) => row.migration_name)).to.deep.equal([BASELINE_MIGRATION, UPGRADE, MEMBERSHIP]);
 			expect(rows.every((row) => row.finished_at !== null)).to.equal(true);
 		} finally {
 			await Promise.all(sessions.map((session) => session.release()));

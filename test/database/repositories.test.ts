@@ -300,6 +300,38 @@ for (const engine of engines) {
 				expect(await database.system.guildIdsWithSetting('kick_broadcaster_user_id', '77')).to.deep.equal([GUILD_A, GUILD_B]);
 			});
 
+			it('marks a server left and keeps its data; coming back clears the mark', async () => {
+				await a.server.ensure({ name: 'Alpha', ownerId: 5n });
+				await b.server.ensure({ name: 'Beta', ownerId: 6n });
+				await a.points.award('bob', 10);
+
+				await a.server.markLeft(new Date('2026-11-24T10:00:00Z'));
+				expect((await a.server.get())?.leftAt?.toISOString()).to.equal('2026-11-24T10:00:00.000Z');
+				expect((await b.server.get())?.leftAt).to.equal(null);
+				expect((await a.points.get('bob'))?.points).to.equal(10);
+
+				await a.server.markLeft(new Date('2026-11-25T10:00:00Z'));
+				expect((await a.server.get())?.leftAt?.toISOString(), 'the first departure is kept').to.equal('2026-11-24T10:00:00.000Z');
+
+				await a.server.ensure({ name: 'Alpha', ownerId: 5n });
+				expect((await a.server.get())?.leftAt).to.equal(null);
+			});
+
+			it('at start, marks left only the absent servers of this process’s shards', async () => {
+				// With 2 shards, a server's shard is (id >> 22) % 2.
+				const onShard = (shard: number) => BigInt(shard) << 22n;
+				const [present, absentHere, absentElsewhere] = [onShard(0) + 1000000000000000000n, onShard(0) + 1000000000000000002n, onShard(1) + 1000000000000000000n];
+				expect(Number((absentHere >> 22n) % 2n)).to.equal(Number((present >> 22n) % 2n));
+				expect(Number((absentElsewhere >> 22n) % 2n)).to.not.equal(Number((present >> 22n) % 2n));
+				for (const id of [present, absentHere, absentElsewhere]) await database.forGuild(id).server.ensure({ name: String(id), ownerId: null });
+
+				const shard = Number((present >> 22n) % 2n);
+				expect(await database.system.markAbsentServersLeft([present], { ids: [shard], count: 2 })).to.deep.equal([absentHere]);
+				const left = (await database.system.servers()).filter((server) => server.leftAt !== null).map((server) => server.guildId);
+				expect(left).to.deep.equal([absentHere]);
+				expect(await database.system.markAbsentServersLeft([present], { ids: [shard], count: 2 }), 'already marked').to.deep.equal([]);
+			});
+
 			it('rolls back every write of a failed transaction', async () => {
 				await a.points.award('bob', 10);
 				const error = await rejection(

@@ -18,6 +18,10 @@ const variables = {
 		schema: z.string().min(1),
 		hint: 'Create a bot at https://discord.com/developers/applications and put its token in DISCORD_TOKEN (environment or .env file).'
 	},
+	DISCORD_API_URL: {
+		schema: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }).optional(),
+		hint: 'Leave it unset for Discord itself; set it to the API URL a Discord stand-in prints (npm run standin).'
+	},
 	DATABASE_URL: {
 		schema: z.url({ protocol: /^postgres(ql)?$/, error: 'expected a postgres:// or postgresql:// URL' }).optional(),
 		hint: 'Leave it unset to use the embedded database under DATA_DIR.'
@@ -64,6 +68,8 @@ type Variables = typeof variables;
 
 export interface Config {
 	readonly discordToken: string;
+	/** The base of Discord's REST API (`…/api`); unset means Discord's own. The gateway URL comes from its `/gateway/bot`. */
+	readonly discordApiUrl: string | undefined;
 	readonly databaseUrl: string | undefined;
 	readonly dataDir: string;
 	readonly redisUrl: string;
@@ -92,6 +98,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
 	const parsed = parse(schema, environment);
 	return {
 		discordToken: parsed.DISCORD_TOKEN,
+		discordApiUrl: parsed.DISCORD_API_URL,
 		...databaseConfig(parsed),
 		redisUrl: parsed.REDIS_URL,
 		redisKeyPrefix: parsed.REDIS_KEY_PREFIX,

@@ -35,6 +35,12 @@ const WHERE_OPERATIONS = new Set([
 	'upsert'
 ]);
 const CREATE_OPERATIONS = new Set(['create', 'createMany', 'createManyAndReturn']);
+/**
+ * The operations of a nested write through a relation field (`tickets: { connect: ... }`): they
+ * reach rows the where does not pin (a connect re-parents another server's row), so they are
+ * refused; `set` only counts with a list or an object (a scalar `set` takes a plain value).
+ */
+const NESTED_WRITES = new Set(['create', 'createMany', 'connect', 'connectOrCreate', 'disconnect', 'update', 'updateMany', 'upsert', 'delete', 'deleteMany']);
 
 /**
  * Checks one query's arguments; returns nothing when the query is pinned to one server.
@@ -47,6 +53,7 @@ export function assertGuildScoped(model: string, operation: string, args: Argume
 		if (rows.some((row) => !isGuildValue(field(row, GUILD_FIELD)))) {
 			throw new GuildScopeViolationError(model, operation, `creates a row without ${GUILD_FIELD}`);
 		}
+		for (const row of rows) assertNoNestedWrites(model, operation, row);
 		return;
 	}
 	if (!WHERE_OPERATIONS.has(operation)) throw new GuildScopeViolationError(model, operation, 'is not an operation the guard knows how to check');
@@ -57,8 +64,22 @@ export function assertGuildScoped(model: string, operation: string, args: Argume
 			throw new GuildScopeViolationError(model, operation, 'creates a row for another server than its where names');
 		}
 		assertNotMoved(model, operation, args?.update, guild);
+		assertNoNestedWrites(model, operation, args?.create);
+		assertNoNestedWrites(model, operation, args?.update);
 	} else if (operation.startsWith('update')) {
 		assertNotMoved(model, operation, args?.data, guild);
+		assertNoNestedWrites(model, operation, args?.data);
+	}
+}
+
+function assertNoNestedWrites(model: string, operation: string, data: unknown): void {
+	if (!isRecord(data)) return;
+	for (const [key, value] of Object.entries(data)) {
+		if (!isRecord(value)) continue;
+		const nested = Object.entries(value).some(
+			([write, argument]) => NESTED_WRITES.has(write) || (write === 'set' && (Array.isArray(argument) || isPlainObject(argument)))
+		);
+		if (nested) throw new GuildScopeViolationError(model, operation, `writes through the relation ${key}`);
 	}
 }
 
@@ -93,6 +114,10 @@ function field(value: unknown, key: string): unknown {
 
 function isRecord(value: unknown): value is Arguments {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isPlainObject(value: unknown): boolean {
+	return isRecord(value) && (Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null);
 }
 
 /** The Prisma client extension: every model query passes `assertGuildScoped` first. */
