@@ -46,6 +46,8 @@ export class KickBotClient extends SapphireClient {
 
 		this.stores.registerPath(coreDirectory);
 		for (const plugin of options.plugins.enabled) this.stores.registerPath(plugin.directory);
+		// Sapphire guesses the module system from the package.json of the working directory; ours is ESM wherever the bot starts.
+		for (const store of this.stores.values()) Object.assign(store.strategy, { clientUsesESModules: true });
 		refuseDuplicatePieceNames(this.stores);
 
 		if (config.environment === 'development' && config.originalGuildId !== undefined) {

@@ -1,0 +1,200 @@
+import { randomBytes } from 'node:crypto';
+import { expect } from 'chai';
+import { Redis } from 'ioredis';
+import { connectPostgres } from '#lib/database/connection';
+import { Database } from '#lib/database/Database';
+import { BotProcess } from '#test/e2e/BotProcess';
+import { DiscordStandIn } from '#test/discord-standin/DiscordStandIn';
+import type { GuildSeed } from '#test/discord-standin/seed';
+import { createTestDatabase, sql, type TestDatabase } from '#test/helpers/postgres';
+
+const ALPHA = '1400000000000000100';
+const BETA = '1400000000000000200';
+const GAMMA = '1400000000000000300';
+
+function community(id: string, name: string, prefix: string): GuildSeed {
+	return {
+		id,
+		name,
+		owner: `${prefix}-owner`,
+		roles: [{ name: 'Moderator', permissions: ['ManageGuild'] }],
+		channels: [{ name: 'general' }],
+		members: [{ username: `${prefix}-owner` }, { username: `${prefix}-moderator`, roles: ['Moderator'] }, { username: `${prefix}-viewer` }]
+	};
+}
+
+interface ServerRow {
+	id: string;
+	name: string | null;
+	created_at: Date | null;
+	left_at: Date | null;
+}
+
+describe('The bot end to end, in several servers of the Discord stand-in', function () {
+	this.timeout(60_000);
+
+	let standIn: DiscordStandIn;
+	let testDatabase: TestDatabase;
+	let bot: BotProcess;
+	let environment: Record<string, string>;
+	const redisKeyPrefix = `e2e-${randomBytes(4).toString('hex')}`;
+
+	const servers = () => sql<ServerRow>(testDatabase.url, 'SELECT discord_server_id::text AS id, server_name AS name, created_at, left_at FROM servers ORDER BY discord_server_id');
+	const startBot = async () => {
+		const started = BotProcess.start(environment);
+		await started.waitForLine(/ApplicationCommandRegistries: Took .*ms to initialize/);
+		return started;
+	};
+
+	before(async () => {
+		standIn = await DiscordStandIn.start({ seed: { guilds: [community(ALPHA, 'Alpha', 'alpha'), community(BETA, 'Beta', 'beta')] } });
+		testDatabase = await createTestDatabase('e2e');
+		environment = {
+			DISCORD_TOKEN: standIn.token,
+			DISCORD_API_URL: standIn.apiUrl,
+			DATABASE_URL: testDatabase.url,
+			REDIS_URL: 'redis://127.0.0.1:6379',
+			REDIS_KEY_PREFIX: redisKeyPrefix
+		};
+		bot = await startBot();
+	});
+
+	after(async () => {
+		await bot?.stop();
+		await standIn?.stop();
+		await testDatabase?.drop();
+		const redis = new Redis('redis://127.0.0.1:6379');
+		const keys = await redis.keys(`bull:${redisKeyPrefix}-*`);
+		if (keys.length > 0) await redis.del(...keys);
+		redis.disconnect();
+	});
+
+	it('comes up in both servers and records them', async () => {
+		await bot.waitForLine(/Ready as .* in 2 server\(s\)/);
+		expect(bot.output()).to.match(/Database: PostgreSQL/);
+		const rows = await servers();
+		expect(rows.map((row) => [row.id, row.name, row.left_at])).to.deep.equal([
+			[ALPHA, 'Alpha', null],
+			[BETA, 'Beta', null]
+		]);
+	});
+
+	it('registers its application commands once, globally', () => {
+		const names = standIn.commands
+			.list(null)
+			.map((command) => command.name)
+			.sort();
+		expect(names).to.deep.equal(['about', 'ping', 'server']);
+		expect(standIn.commands.calls).to.deep.include({ created: 3, edited: 0, deleted: 0 });
+		expect(standIn.commands.list(ALPHA)).to.deep.equal([]);
+	});
+
+	for (const [guild, name] of [
+		['Alpha', 'alpha'],
+		['Beta', 'beta']
+	] as const) {
+		// Flat tests, not a describe: mocha runs a suite's own tests before its nested suites, and these must run before Beta is left.
+		{
+			it(`${guild}: answers /ping, then edits in the round trip`, async () => {
+				const answer = await standIn.runSlashCommand({ guild, member: `${name}-viewer`, name: 'ping' });
+				expect(answer.content).to.equal('Pinging…');
+				const edited = await answer.interaction.waitForEdit();
+				expect(edited.content).to.match(/^Pong! Round trip \d+ ms/);
+			});
+
+			it(`${guild}: answers /about with the servers it is in`, async () => {
+				const answer = await standIn.runSlashCommand({ guild, member: `${name}-viewer`, name: 'about' });
+				expect(answer.ephemeral).to.equal(false);
+				const fields = Object.fromEntries((answer.embeds[0]?.fields ?? []).map((field) => [field.name, field.value]));
+				expect(fields).to.include({ Servers: '2', Database: 'PostgreSQL' });
+				expect(fields.Plugins).to.contain('core-info');
+			});
+
+			it(`${guild}: answers /server about this server and no other`, async () => {
+				const answer = await standIn.runSlashCommand({ guild, member: `${name}-moderator`, name: 'server' });
+				expect(answer.embeds[0]?.title).to.equal(guild);
+				const id = guild === 'Alpha' ? ALPHA : BETA;
+				expect(answer.embeds[0]?.fields?.[0]?.value).to.equal(`${guild} (\`${id}\`)`);
+			});
+
+			it(`${guild}: answers the prefix forms !ping and !server`, async () => {
+				const pong = await standIn.sendMessage({ guild, member: `${name}-viewer`, content: '!ping' });
+				expect(pong.content).to.equal('Pinging…');
+				const server = await standIn.sendMessage({ guild, member: `${name}-viewer`, content: '!server' });
+				expect(server.embeds[0]?.title).to.equal(guild);
+			});
+		}
+	}
+
+	it('tells a user who runs a server-only command in a DM that it works in a server only', async () => {
+		const answer = await standIn.runSlashCommandInDm({ user: 'alpha-viewer', name: 'server' });
+		expect(answer.ephemeral).to.equal(true);
+		expect(answer.content).to.equal('`/server` works in a server only: use it in a channel of the server it is about.');
+		const about = await standIn.runSlashCommandInDm({ user: 'alpha-viewer', name: 'about' });
+		expect(about.embeds[0]?.title, 'commands that are not about a server still work in DMs').to.equal('Kick community bot');
+	});
+
+	it('records a server it joins while running', async () => {
+		const from = bot.mark();
+		standIn.addGuild(community(GAMMA, 'Gamma', 'gamma'));
+		await bot.waitForLine(/Joined server Gamma/, { from });
+		const gamma = (await servers()).find((row) => row.id === GAMMA);
+		expect(gamma).to.deep.include({ name: 'Gamma', left_at: null });
+		const answer = await standIn.runSlashCommand({ guild: 'Gamma', member: 'gamma-viewer', name: 'server' });
+		expect(answer.embeds[0]?.title).to.equal('Gamma');
+	});
+
+	it('marks a server it is removed from as left and keeps its data', async () => {
+		const connection = connectPostgres(testDatabase.url, { poolSize: 1 });
+		const database = new Database(connection);
+		try {
+			await database.forGuild(BETA).points.award('beta-viewer', 25);
+			const from = bot.mark();
+			standIn.removeGuild('Beta');
+			await bot.waitForLine(/Left server Beta/, { from });
+			const rows = await servers();
+			expect(rows.find((row) => row.id === BETA)?.left_at).to.be.an.instanceOf(Date);
+			expect(rows.filter((row) => row.left_at === null).map((row) => row.id)).to.deep.equal([ALPHA, GAMMA]);
+			expect((await database.forGuild(BETA).points.get('beta-viewer'))?.points).to.equal(25);
+		} finally {
+			await database.close();
+		}
+	});
+
+	it('resumes after its connection drops, and keeps answering', async () => {
+		expect(await standIn.disconnect()).to.equal('resumed');
+		const answer = await standIn.runSlashCommand({ guild: 'Alpha', member: 'alpha-viewer', name: 'about' });
+		expect(answer.embeds[0]?.fields?.find((field) => field.name === 'Servers')?.value).to.equal('2');
+	});
+
+	it('identifies again when its session is invalidated, and keeps answering', async () => {
+		expect(await standIn.disconnect({ invalidateSession: true })).to.equal('identified');
+		const answer = await standIn.sendMessage({ guild: 'Gamma', member: 'gamma-viewer', content: '!server' });
+		expect(answer.embeds[0]?.title).to.equal('Gamma');
+	});
+
+	it('restarts without registering its commands again or losing a server', async () => {
+		const before = await servers();
+		const calls = { ...standIn.commands.calls };
+		expect(await bot.stop()).to.deep.equal({ code: 0, signal: null });
+
+		bot = await startBot();
+		await bot.waitForLine(/Ready as .* in 2 server\(s\)/);
+		expect(standIn.commands.calls, 'unchanged commands are not sent again').to.deep.equal(calls);
+		expect(await servers()).to.deep.equal(before);
+		const answer = await standIn.runSlashCommand({ guild: 'Alpha', member: 'alpha-viewer', name: 'server' });
+		expect(answer.embeds[0]?.title).to.equal('Alpha');
+	});
+
+	it('updates a command at start when what Discord holds differs from the code', async () => {
+		const about = standIn.commands.find('about', null)!;
+		standIn.commands.edit(about.id, { ...about, description: 'An outdated description' }, null);
+		const edited = standIn.commands.calls.edited;
+		await bot.stop();
+
+		bot = await startBot();
+		expect(standIn.commands.calls.edited).to.equal(edited + 1);
+		expect(standIn.commands.find('about', null)?.description).to.equal('Tells what this bot is: version, servers, uptime and plugins.');
+		expect(standIn.commands.list(null)).to.have.length(3);
+	});
+});
