@@ -1,7 +1,7 @@
 import '@sapphire/plugin-logger/register';
 import '@sapphire/plugin-scheduled-tasks/register';
 import { ApplicationCommandRegistries, container, SapphireClient, type ILogger } from '@sapphire/framework';
-import { GatewayIntentBits, Partials, type ClientOptions } from 'discord.js';
+import { GatewayIntentBits, Partials } from 'discord.js';
 import type { Config } from '#lib/config/environment';
 import type { Database } from '#lib/database/Database';
 import { coreDirectory } from '#lib/paths';
@@ -15,8 +15,6 @@ export interface KickBotClientOptions {
 	readonly plugins: PluginCatalog;
 	readonly database: Database;
 	readonly logger: ILogger;
-	/** discord.js options that differ by environment (the REST and gateway of a Discord stand-in in tests). */
-	readonly discord?: Partial<ClientOptions>;
 }
 
 /**
@@ -37,8 +35,7 @@ export class KickBotClient extends SapphireClient {
 				queue: `${config.redisKeyPrefix}-scheduled-tasks`,
 				bull: { connection: redisOptionsFromUrl(config.redisUrl) }
 			},
-			...(config.discordApiUrl === undefined ? {} : { rest: { api: config.discordApiUrl } }),
-			...options.discord
+			...(config.discordApiUrl === undefined ? {} : { rest: { api: config.discordApiUrl } })
 		});
 		container.config = config;
 		container.db = options.database;
