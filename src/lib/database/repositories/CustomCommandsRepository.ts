@@ -44,11 +44,13 @@ export class CustomCommandsRepository extends GuildRepository {
 	}
 
 	private async findByNameWith(client: QueryClient, name: string): Promise<CustomCommandRecord | null> {
-		const row = await client.customCommand.findFirst({
-			where: { discordServerId: this.guildId, command: { equals: name, mode: 'insensitive' } },
-			orderBy: { id: 'asc' }
-		});
-		return row && toRecord(row);
+		// lower() = lower() (served by idx_custom_commands_server), not Prisma's insensitive equals:
+		// that is ILIKE, where `_` and `%` in the name are wildcards (`!%` would match any command).
+		const rows = await client.$queryRaw<CommandRow[]>`
+			SELECT id, command, response, cooldown, enabled, use_count AS "useCount", created_at AS "createdAt", updated_at AS "updatedAt"
+			FROM custom_commands WHERE discord_server_id = ${this.guildId} AND lower(command) = lower(${name})
+			ORDER BY id LIMIT 1`;
+		return rows[0] ? toRecord(rows[0]) : null;
 	}
 
 	/** @throws {ConflictError} when the server already has a command of that name. */
