@@ -64,7 +64,9 @@ export class PluginCatalog {
 			const parsed = manifestSchema.safeParse(loaded);
 			if (!parsed.success) {
 				const issue = parsed.error.issues[0]!;
-				problems.push(`Plugin manifest ${sourcePathOf(manifestFile)} is invalid: ${issue.path.join('.') || 'default export'}: ${issue.message}.`);
+				// A bad settings key is reported as "Invalid key in record"; what a key must be is in its nested issue.
+				const message = issue.code === 'invalid_key' ? (issue.issues[0]?.message ?? issue.message) : issue.message;
+				problems.push(`Plugin manifest ${sourcePathOf(manifestFile)} is invalid: ${issue.path.join('.') || 'default export'}: ${message}.`);
 				continue;
 			}
 			const manifest = loaded as PluginManifest;

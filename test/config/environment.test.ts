@@ -1,0 +1,226 @@
+import { expect } from 'chai';
+import { loadConfig, loadDatabaseConfig } from '#lib/config/environment';
+import { StartupError } from '#lib/startup/StartupError';
+
+const TOKEN = 'a-bot-token';
+const HEX_KEY = '0123456789abcdef'.repeat(4);
+
+/** The lines of the StartupError that loadConfig (or another loader) throws for this environment. */
+function problemsOf(environment: NodeJS.ProcessEnv, load: (environment: NodeJS.ProcessEnv) => unknown = loadConfig): readonly string[] {
+	let thrown: unknown;
+	try {
+		load(environment);
+	} catch (error) {
+		thrown = error;
+	}
+	expect(thrown, 'the configuration to be refused').to.be.instanceOf(StartupError);
+	const error = thrown as StartupError;
+	expect(error.message).to.equal(error.lines.join('\n'));
+	return error.lines;
+}
+
+/** Asserts one line that names the variable, says what is wrong and ends with its hint. */
+function expectOneLine(lines: readonly string[], variable: string, problem: string, hint: string): void {
+	expect(lines).to.have.length(1);
+	const [line] = lines;
+	expect(line).to.match(new RegExp(`^Configuration error: ${variable} `));
+	expect(line).to.include(`${variable} ${problem}.`);
+	expect(line).to.include(hint);
+	expect(line).to.not.include('\n');
+}
+
+describe('loadConfig (environment variables)', () => {
+	describe('defaults', () => {
+		it('needs only DISCORD_TOKEN; everything else has the documented default', () => {
+			const config = loadConfig({ DISCORD_TOKEN: TOKEN });
+
+			expect(config).to.include({
+				discordToken: TOKEN,
+				databaseUrl: undefined,
+				dataDir: './data',
+				redisUrl: 'redis://127.0.0.1:6379',
+				redisKeyPrefix: 'kickbot',
+				originalGuildId: undefined,
+				autoMigrate: true,
+				environment: 'production',
+				logLevel: 'info',
+				tokenEncryptionKey: undefined
+			});
+			expect(config.disabledPlugins).to.deep.equal([]);
+		});
+
+		it('treats empty and blank values as unset, and trims values', () => {
+			const config = loadConfig({ DISCORD_TOKEN: `  ${TOKEN}  `, DATA_DIR: '', REDIS_URL: '   ', AUTO_MIGRATE: '', DATABASE_URL: '', DISABLED_PLUGINS: '' });
+
+			expect(config).to.include({ discordToken: TOKEN, dataDir: './data', redisUrl: 'redis://127.0.0.1:6379', autoMigrate: true, databaseUrl: undefined });
+		});
+
+		it('ignores variables it does not know', () => {
+			expect(loadConfig({ DISCORD_TOKEN: TOKEN, PATH: '/usr/bin', SOMETHING_ELSE: 'x' }).discordToken).to.equal(TOKEN);
+		});
+	});
+
+	describe('accepted values', () => {
+		it('reads every variable', () => {
+			const config = loadConfig({
+				DISCORD_TOKEN: TOKEN,
+				DATABASE_URL: 'postgresql://bot:secret@db.example:5432/kick',
+				DATA_DIR: '/var/lib/kickbot',
+				REDIS_URL: 'rediss://:pw@cache.example:6380/2',
+				REDIS_KEY_PREFIX: 'kickbot-staging',
+				DISCORD_GUILD_ID: '123456789012345678',
+				AUTO_MIGRATE: 'false',
+				DISABLED_PLUGINS: ' points , raffles,, ',
+				NODE_ENV: 'development',
+				LOG_LEVEL: 'debug',
+				TOKEN_ENCRYPTION_KEY: HEX_KEY
+			});
+
+			expect(config).to.include({
+				databaseUrl: 'postgresql://bot:secret@db.example:5432/kick',
+				dataDir: '/var/lib/kickbot',
+				redisUrl: 'rediss://:pw@cache.example:6380/2',
+				redisKeyPrefix: 'kickbot-staging',
+				originalGuildId: 123456789012345678n,
+				autoMigrate: false,
+				environment: 'development',
+				logLevel: 'debug'
+			});
+			expect(config.disabledPlugins).to.deep.equal(['points', 'raffles']);
+			expect(config.tokenEncryptionKey?.toString('hex')).to.equal(HEX_KEY);
+		});
+
+		it('AUTO_MIGRATE takes true/false, 1/0, yes/no and on/off', () => {
+			for (const [value, expected] of [
+				['true', true],
+				['1', true],
+				['yes', true],
+				['on', true],
+				['false', false],
+				['0', false],
+				['no', false],
+				['off', false]
+			] as const) {
+				expect(loadConfig({ DISCORD_TOKEN: TOKEN, AUTO_MIGRATE: value }).autoMigrate, value).to.equal(expected);
+			}
+		});
+
+		it('TOKEN_ENCRYPTION_KEY takes 32 bytes as base64 too', () => {
+			const key = Buffer.alloc(32, 0xa7);
+			expect(loadConfig({ DISCORD_TOKEN: TOKEN, TOKEN_ENCRYPTION_KEY: key.toString('base64') }).tokenEncryptionKey?.equals(key)).to.equal(true);
+		});
+
+		it('DATABASE_URL takes postgres:// as well as postgresql://', () => {
+			expect(loadConfig({ DISCORD_TOKEN: TOKEN, DATABASE_URL: 'postgres://127.0.0.1/db' }).databaseUrl).to.equal('postgres://127.0.0.1/db');
+		});
+
+		it('DISABLED_PLUGINS is only split here; whether the names exist is checked by the plugin catalog', () => {
+			expect(loadConfig({ DISCORD_TOKEN: TOKEN, DISABLED_PLUGINS: 'no-such-plugin' }).disabledPlugins).to.deep.equal(['no-such-plugin']);
+		});
+	});
+
+	describe('one clear line per problem', () => {
+		it('DISCORD_TOKEN missing: says it is not set and where to get one', () => {
+			expectOneLine(problemsOf({}), 'DISCORD_TOKEN', 'is not set', 'https://discord.com/developers/applications');
+			expectOneLine(problemsOf({ DISCORD_TOKEN: '   ' }), 'DISCORD_TOKEN', 'is not set', '.env file');
+		});
+
+		it('DATABASE_URL malformed or not PostgreSQL', () => {
+			for (const value of ['not a url', 'mysql://root@127.0.0.1/kick', 'localhost:5432']) {
+				expectOneLine(
+					problemsOf({ DISCORD_TOKEN: TOKEN, DATABASE_URL: value }),
+					'DATABASE_URL',
+					'is invalid (expected a postgres:// or postgresql:// URL)',
+					'Leave it unset to use the embedded database under DATA_DIR.'
+				);
+			}
+		});
+
+		it('REDIS_URL malformed or not Redis', () => {
+			for (const value of ['127.0.0.1:6379', 'http://127.0.0.1:6379', 'redis']) {
+				expectOneLine(
+					problemsOf({ DISCORD_TOKEN: TOKEN, REDIS_URL: value }),
+					'REDIS_URL',
+					'is invalid (expected a redis:// or rediss:// URL)',
+					'the default is redis://127.0.0.1:6379'
+				);
+			}
+		});
+
+		it('DISCORD_GUILD_ID not a Discord id', () => {
+			for (const value of ['my-server', '12345', '123456789012345678901', '12345678901234567x']) {
+				expectOneLine(
+					problemsOf({ DISCORD_TOKEN: TOKEN, DISCORD_GUILD_ID: value }),
+					'DISCORD_GUILD_ID',
+					'is invalid (expected a Discord id (17 to 20 digits))',
+					'your original Discord server'
+				);
+			}
+		});
+
+		it('AUTO_MIGRATE not a yes/no word', () => {
+			for (const value of ['maybe', '2', 'always']) {
+				expectOneLine(problemsOf({ DISCORD_TOKEN: TOKEN, AUTO_MIGRATE: value }), 'AUTO_MIGRATE', 'is invalid (expected true or false)', 'pending database migrations');
+			}
+		});
+
+		it('TOKEN_ENCRYPTION_KEY not 32 bytes: says how to generate one', () => {
+			for (const value of ['secret', HEX_KEY.slice(2), `${HEX_KEY}00`, Buffer.alloc(16).toString('base64'), 'this is a passphrase, not a key at all']) {
+				expectOneLine(
+					problemsOf({ DISCORD_TOKEN: TOKEN, TOKEN_ENCRYPTION_KEY: value }),
+					'TOKEN_ENCRYPTION_KEY',
+					'is invalid (expected 32 bytes as 64 hex characters or base64)',
+					"crypto.randomBytes(32).toString('hex')"
+				);
+			}
+		});
+
+		it('NODE_ENV, LOG_LEVEL and REDIS_KEY_PREFIX list what they accept', () => {
+			expectOneLine(problemsOf({ DISCORD_TOKEN: TOKEN, NODE_ENV: 'staging' }), 'NODE_ENV', 'is invalid (expected development, production or test)', 'slash commands');
+			expectOneLine(problemsOf({ DISCORD_TOKEN: TOKEN, LOG_LEVEL: 'verbose' }), 'LOG_LEVEL', 'is invalid (expected trace, debug, info, warn or error)', 'How much the bot logs.');
+			expectOneLine(
+				problemsOf({ DISCORD_TOKEN: TOKEN, REDIS_KEY_PREFIX: 'My Bot' }),
+				'REDIS_KEY_PREFIX',
+				'is invalid (expected lower-case letters, digits and dashes)',
+				'shared Redis'
+			);
+		});
+
+		it('several problems give several lines, one per variable, nothing else', () => {
+			const lines = problemsOf({ DATABASE_URL: 'mysql://x', REDIS_URL: 'http://x', AUTO_MIGRATE: 'maybe', DISCORD_GUILD_ID: 'abc', TOKEN_ENCRYPTION_KEY: 'short' });
+
+			expect(lines).to.have.length(6);
+			for (const line of lines) expect(line).to.match(/^Configuration error: [A-Z_]+ (is not set|is invalid \(.+\))\. /);
+			expect(lines.map((line) => /^Configuration error: ([A-Z_]+) /.exec(line)?.[1])).to.have.members([
+				'DISCORD_TOKEN',
+				'DATABASE_URL',
+				'REDIS_URL',
+				'AUTO_MIGRATE',
+				'DISCORD_GUILD_ID',
+				'TOKEN_ENCRYPTION_KEY'
+			]);
+		});
+
+		it('never echoes a rejected value (it may be a secret)', () => {
+			const lines = problemsOf({ DISCORD_TOKEN: TOKEN, DATABASE_URL: 'mysql://root:hunter2@db/kick', TOKEN_ENCRYPTION_KEY: 'hunter3-is-not-a-key' });
+
+			expect(lines.join('\n')).to.not.include('hunter2').and.not.include('hunter3');
+		});
+	});
+
+	describe('loadDatabaseConfig (database tools)', () => {
+		it('does not need DISCORD_TOKEN and applies the same defaults', () => {
+			const config = loadDatabaseConfig({});
+
+			expect(config).to.include({ databaseUrl: undefined, dataDir: './data', originalGuildId: undefined, autoMigrate: true, tokenEncryptionKey: undefined });
+		});
+
+		it('reports only the database variables, one line each', () => {
+			const lines = problemsOf({ DATABASE_URL: 'nope', AUTO_MIGRATE: 'perhaps', REDIS_URL: 'http://ignored', NODE_ENV: 'ignored' }, loadDatabaseConfig);
+
+			expect(lines).to.have.length(2);
+			expect(lines[0]).to.match(/^Configuration error: DATABASE_URL is invalid/);
+			expect(lines[1]).to.match(/^Configuration error: AUTO_MIGRATE is invalid/);
+		});
+	});
+});
