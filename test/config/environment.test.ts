@@ -90,7 +90,7 @@ describe('loadConfig (environment variables)', () => {
 			expect(config.tokenEncryptionKey?.toString('hex')).to.equal(HEX_KEY);
 		});
 
-		it('AUTO_MIGRATE takes true/false, 1/0, yes/no and on/off', () => {
+		it('AUTO_MIGRATE takes true/false, 1/0, yes/no and on/off, in any case', () => {
 			for (const [value, expected] of [
 				['true', true],
 				['1', true],
@@ -99,7 +99,9 @@ describe('loadConfig (environment variables)', () => {
 				['false', false],
 				['0', false],
 				['no', false],
-				['off', false]
+				['off', false],
+				['TRUE', true],
+				['Off', false]
 			] as const) {
 				expect(loadConfig({ DISCORD_TOKEN: TOKEN, AUTO_MIGRATE: value }).autoMigrate, value).to.equal(expected);
 			}
@@ -165,7 +167,7 @@ describe('loadConfig (environment variables)', () => {
 		});
 
 		it('TOKEN_ENCRYPTION_KEY not 32 bytes: says how to generate one', () => {
-			for (const value of ['secret', HEX_KEY.slice(2), `${HEX_KEY}00`, Buffer.alloc(16).toString('base64'), 'this is a passphrase, not a key at all']) {
+			for (const value of ['secret', HEX_KEY.slice(2), `${HEX_KEY}00`, Buffer.alloc(16).toString('base64'), 'this is a passphrase, not a key at all', `${'a'.repeat(43)}!`]) {
 				expectOneLine(
 					problemsOf({ DISCORD_TOKEN: TOKEN, TOKEN_ENCRYPTION_KEY: value }),
 					'TOKEN_ENCRYPTION_KEY',

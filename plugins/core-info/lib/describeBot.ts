@@ -23,7 +23,7 @@ export function describeBot(facts: BotFacts): { name: string; value: string; inl
 	];
 }
 
-/** "3d 4h 5m", "4h 5m", "5m 6s", "6s". */
+/** The two largest units: "3d 4h", "4h 5m", "5m 6s", "6s". */
 export function formatDuration(milliseconds: number): string {
 	const seconds = Math.floor(milliseconds / 1000);
 	const parts: [number, string][] = [

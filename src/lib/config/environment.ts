@@ -3,7 +3,9 @@ import { StartupError } from '#lib/startup/StartupError';
 
 const discordId = z.string().regex(/^\d{17,20}$/, 'expected a Discord id (17 to 20 digits)');
 const flag = z
-	.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { error: 'expected true or false' })
+	.string()
+	.transform((value) => value.toLowerCase())
+	.pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { error: 'expected true or false' }))
 	.transform((value) => ['true', '1', 'yes', 'on'].includes(value));
 const list = z.string().transform((value) =>
 	value
@@ -147,6 +149,7 @@ function parse<Shape extends z.ZodObject>(objectSchema: Shape, environment: Node
 }
 
 function decodeKey(value: string): Buffer | null {
-	const bytes = /^[0-9a-fA-F]{64}$/.test(value) ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
-	return bytes.length === 32 ? bytes : null;
+	if (/^[0-9a-fA-F]{64}$/.test(value)) return Buffer.from(value, 'hex');
+	// Node decodes base64 leniently (it skips stray characters), so the text must be exactly 32 bytes of base64.
+	return /^[A-Za-z0-9+/]{43}=?$/.test(value) ? Buffer.from(value, 'base64') : null;
 }
