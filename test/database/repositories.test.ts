@@ -110,6 +110,21 @@ for (const engine of engines) {
 				expect(await a.points.count()).to.equal(3);
 				expect(await b.points.rankOf('zed')).to.equal(1);
 			});
+
+			it('ranks legacy rows without a balance as 0, also below a negative legacy balance', async () => {
+				await a.points.award('alice', 5);
+				const session = await database.connection.openSession();
+				try {
+					await session.exec(
+						`INSERT INTO user_points (discord_server_id, kick_username, points) VALUES (${GUILD_A}, 'legacy-null', NULL), (${GUILD_A}, 'legacy-negative', -3), (${GUILD_B}, 'other-null', NULL)`
+					);
+				} finally {
+					await session.release();
+				}
+				expect(await a.points.rankOf('alice')).to.equal(1);
+				expect(await a.points.rankOf('legacy-null')).to.equal(2);
+				expect(await a.points.rankOf('legacy-negative'), 'alice and the NULL row (as 0) are above').to.equal(3);
+			});
 		});
 
 		describe('custom commands', () => {

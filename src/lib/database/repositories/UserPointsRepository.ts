@@ -86,10 +86,20 @@ export class UserPointsRepository extends GuildRepository {
 
 	/** 1-based rank by balance (ties share a rank), or null without a row. */
 	public async rankOf(kickUsername: string): Promise<number | null> {
+		// Ranks by balance with NULL (legacy rows) as 0. `other.points > own` is a range on
+		// idx_user_points_server_points, so only the viewers above are read; NULL rows can only
+		// be above a negative balance, which just legacy data may hold.
 		const rows = await this.client.$queryRaw<{ rank: number }[]>`
-			SELECT (SELECT count(*)::int + 1 FROM user_points other
-			        WHERE other.discord_server_id = own.discord_server_id AND COALESCE(other.points, 0) > COALESCE(own.points, 0)) AS rank
-			FROM user_points own WHERE own.discord_server_id = ${this.guildId} AND own.kick_username = ${kickUsername}`;
+			WITH own AS (
+				SELECT COALESCE(points, 0) AS points FROM user_points
+				WHERE discord_server_id = ${this.guildId} AND kick_username = ${kickUsername}
+			)
+			SELECT 1
+				+ (SELECT count(*)::int FROM user_points other WHERE other.discord_server_id = ${this.guildId} AND other.points > own.points)
+				+ CASE WHEN own.points < 0
+					THEN (SELECT count(*)::int FROM user_points other WHERE other.discord_server_id = ${this.guildId} AND other.points IS NULL)
+					ELSE 0 END AS rank
+			FROM own`;
 		return rows[0]?.rank ?? null;
 	}
 
