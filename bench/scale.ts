@@ -57,9 +57,13 @@ export async function explainPointsReads(connection: DatabaseConnection): Promis
 		],
 		[
 			'points.rankOf',
-			`SELECT (SELECT count(*)::int + 1 FROM user_points other
-			        WHERE other.discord_server_id = own.discord_server_id AND COALESCE(other.points, 0) > COALESCE(own.points, 0)) AS rank
-			 FROM user_points own WHERE own.discord_server_id = $1 AND own.kick_username = $2`,
+			`WITH own AS (SELECT COALESCE(points, 0) AS points FROM user_points WHERE discord_server_id = $1 AND kick_username = $2)
+			 SELECT 1
+			   + (SELECT count(*)::int FROM user_points other WHERE other.discord_server_id = $1 AND other.points > own.points)
+			   + CASE WHEN own.points < 0
+			       THEN (SELECT count(*)::int FROM user_points other WHERE other.discord_server_id = $1 AND other.points IS NULL)
+			       ELSE 0 END AS rank
+			 FROM own`,
 			[guild, viewerName(4242)]
 		],
 		['points.count', 'SELECT count(*) FROM (SELECT id FROM user_points WHERE discord_server_id = $1 OFFSET 0) AS sub', [guild]]
