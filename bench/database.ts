@@ -1,7 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import type { DatabaseConnection } from '#lib/database/connection';
-import { createMigrationRunner } from '#lib/database/migrations/migrate';
+import { createTestDatabase, sql, type TestDatabase } from '#test/helpers/postgres';
+
+/** Brings a database to the current schema with the bot's own migration runner. */
+export { migrate } from '#test/helpers/databases';
 
 /** The server the bench creates its database on (a throwaway database, dropped at the end). */
 export const ADMIN_DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -9,40 +10,14 @@ export const ADMIN_DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://
 /** The servers every benchmark spreads its rows over (Discord snowflakes). */
 export const BENCH_GUILDS: readonly bigint[] = [1_100_000_000_000_000_001n, 1_100_000_000_000_000_002n, 1_100_000_000_000_000_003n];
 
-export interface BenchDatabase {
-	readonly name: string;
-	readonly url: string;
-	drop(): Promise<void>;
-}
-
-async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-	const client = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
-	await client.connect();
-	try {
-		return await work(client);
-	} finally {
-		await client.end();
-	}
-}
-
-/** A new empty PostgreSQL database with a unique name; `drop()` removes it even if connections remain. */
-export async function createBenchDatabase(): Promise<BenchDatabase> {
-	const name = `kickbot_bench_${process.pid}_${randomBytes(4).toString('hex')}`;
-	await admin((client) => client.query(`CREATE DATABASE "${name}"`));
-	const url = new URL(ADMIN_DATABASE_URL);
-	url.pathname = `/${name}`;
-	return {
-		name,
-		url: url.toString(),
-		drop: async () => {
-			await admin((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
-		}
-	};
+/** A throwaway database on the bench's server, created like the tests' own and dropped at the end. */
+export function createBenchDatabase(): Promise<TestDatabase> {
+	return createTestDatabase('bench', ADMIN_DATABASE_URL);
 }
 
 export async function postgresVersion(): Promise<string> {
-	const rows = await admin((client) => client.query<{ server_version: string }>('SHOW server_version'));
-	return rows.rows[0]?.server_version ?? 'unknown';
+	const [row] = await sql<{ server_version: string }>(ADMIN_DATABASE_URL, 'SHOW server_version');
+	return row?.server_version ?? 'unknown';
 }
 
 /** Runs a script of several statements on one session of the connection. */
@@ -59,16 +34,6 @@ export async function querySession<Row extends object>(connection: DatabaseConne
 	const session = await connection.openSession();
 	try {
 		return await session.query<Row>(sql, parameters);
-	} finally {
-		await session.release();
-	}
-}
-
-/** Brings the database to the current schema with the bot's own migration runner. */
-export async function migrate(connection: DatabaseConnection): Promise<string[]> {
-	const session = await connection.openSession();
-	try {
-		return await createMigrationRunner(session, { originalGuildId: undefined, log: () => undefined }).deploy();
 	} finally {
 		await session.release();
 	}

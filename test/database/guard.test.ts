@@ -4,6 +4,7 @@ import { createPrismaClient, guardClient, type GuardedClient } from '#lib/databa
 import { Database } from '#lib/database/Database';
 import { assertGuildScoped, GuildScopeViolationError } from '#lib/database/guard/guildScopeGuard';
 import { engines, openMigratedDatabase, truncateAll, type MigratedDatabase } from '#test/helpers/databases';
+import { rejection } from '#test/helpers/rejection';
 
 const GUILD_A = 100000000000000001n;
 const GUILD_B = 100000000000000002n;
@@ -27,12 +28,6 @@ function passes(model: string, operation: string, args: Arguments): void {
 	expect(() => assertGuildScoped(model, operation, args), `${model}.${operation}`).to.not.throw();
 }
 
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-	return promise.then(
-		() => expect.fail('expected a rejection'),
-		(error: unknown) => error
-	);
-}
 
 describe('Guild-scope guard: assertGuildScoped', () => {
 	describe('lets through queries pinned to one server', () => {

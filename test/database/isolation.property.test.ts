@@ -5,6 +5,7 @@ import { ConflictError, NotFoundError } from '#lib/database/errors';
 import type { GuildRepositories } from '#lib/database/GuildRepositories';
 import type { RafflePeriodStatus, TicketRecord, TicketSource } from '#lib/database/repositories/RaffleRepository';
 import { openMigratedDatabase, postgresEngine, truncateAll, type MigratedDatabase } from '#test/helpers/databases';
+import { rejection } from '#test/helpers/rejection';
 
 /*
  * Model-based isolation test: random sequences of repository calls for three servers run
@@ -205,12 +206,6 @@ function repositories(world: World, index: number): GuildRepositories {
 	return world.repositories[index]!;
 }
 
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-	return promise.then(
-		(value) => expect.fail(`expected a rejection, got ${fc.stringify(value)}`),
-		(error: unknown) => error
-	);
-}
 
 function ticketTotal(ticket: TicketModel): number {
 	return ticket.bySource.watchtime + ticket.bySource.giftedSub + ticket.bySource.wager + ticket.bySource.bonus;

@@ -6,18 +6,11 @@ import { MissingTokenKeyError } from '#lib/database/repositories/KickTokensRepos
 import { TokenDecryptionError } from '#lib/database/TokenCipher';
 import { Database as DatabaseClass } from '#lib/database/Database';
 import { engines, openMigratedDatabase, truncateAll, type MigratedDatabase } from '#test/helpers/databases';
+import { rejection } from '#test/helpers/rejection';
 
 const GUILD_A = 100000000000000001n;
 const GUILD_B = 100000000000000002n;
 
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-	return promise.then(
-		() => {
-			throw new Error('expected a rejection');
-		},
-		(error: unknown) => error
-	);
-}
 
 for (const engine of engines) {
 	describe(`Guild-scoped repositories (${engine.name})`, () => {

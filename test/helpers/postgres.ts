@@ -10,8 +10,8 @@ export interface TestDatabase {
 	drop(): Promise<void>;
 }
 
-async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-	const client = new pg.Client({ connectionString: ADMIN_DATABASE_URL });
+async function admin<T>(adminUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+	const client = new pg.Client({ connectionString: adminUrl });
 	await client.connect();
 	try {
 		return await work(client);
@@ -20,16 +20,19 @@ async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
 	}
 }
 
-/** A new, empty PostgreSQL database with a unique name; `drop()` removes it even if connections remain. */
-export async function createTestDatabase(label: string): Promise<TestDatabase> {
+/**
+ * A new, empty PostgreSQL database with a unique name, on the server of `adminUrl` (the benchmarks
+ * use their own); `drop()` removes it even if connections remain.
+ */
+export async function createTestDatabase(label: string, adminUrl = ADMIN_DATABASE_URL): Promise<TestDatabase> {
 	const name = `kickbot_${label.replace(/\W/g, '_')}_${process.pid}_${randomBytes(4).toString('hex')}`;
-	await admin((client) => client.query(`CREATE DATABASE "${name}"`));
-	const url = new URL(ADMIN_DATABASE_URL);
+	await admin(adminUrl, (client) => client.query(`CREATE DATABASE "${name}"`));
+	const url = new URL(adminUrl);
 	url.pathname = `/${name}`;
 	return {
 		name,
 		url: url.toString(),
-		drop: () => admin((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined)
+		drop: () => admin(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined)
 	};
 }
 
