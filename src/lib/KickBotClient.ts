@@ -7,6 +7,7 @@ import type { Database } from '#lib/database/Database';
 import { coreDirectory } from '#lib/paths';
 import type { PluginCatalog } from '#lib/plugins/PluginCatalog';
 import { refuseDuplicatePieceNames } from '#lib/plugins/refuseDuplicatePieceNames';
+import { BotSettingsManager } from '#lib/settings/BotSettingsManager';
 import '#lib/setup/container';
 import { redisOptionsFromUrl } from '#lib/startup/redis';
 
@@ -29,6 +30,8 @@ export class KickBotClient extends SapphireClient {
 			partials: [Partials.Channel],
 			loadMessageCommandListeners: true,
 			defaultPrefix: '!',
+			// The prefix of the server the message was sent in; DMs use the default.
+			fetchPrefix: async (message) => (message.guildId === null ? '!' : (await container.settings.forGuild(message.guildId)).get('prefix')),
 			baseUserDirectory: null,
 			logger: { instance: options.logger },
 			tasks: {
@@ -40,6 +43,11 @@ export class KickBotClient extends SapphireClient {
 		container.config = config;
 		container.db = options.database;
 		container.plugins = options.plugins;
+		container.settings = new BotSettingsManager(options.database, options.plugins.settings, {
+			ttlMs: config.settingsCacheTtlSeconds * 1000,
+			onInvalidStoredValue: (guildId, key, value) =>
+				options.logger.warn(`Server ${guildId}: stored setting ${key}=${JSON.stringify(value)} does not fit the key; its default applies.`)
+		});
 
 		this.stores.registerPath(coreDirectory);
 		for (const plugin of options.plugins.enabled) this.stores.registerPath(plugin.directory);

@@ -63,6 +63,18 @@ const variables = {
 			.refine((value) => decodeKey(value) !== null, 'expected 32 bytes as 64 hex characters or base64')
 			.optional(),
 		hint: 'Encrypts Kick tokens at rest; generate one with: node -e "console.log(crypto.randomBytes(32).toString(\'hex\'))"'
+	},
+	SETTINGS_CACHE_TTL_SECONDS: {
+		schema: z.coerce.number({ error: 'expected a whole number of seconds' }).int('expected a whole number of seconds').min(1).max(3600).default(60),
+		hint: 'How long a server’s settings stay cached when no change message arrives (1 to 3600).'
+	},
+	DASHBOARD_SECRET: {
+		schema: z.string().min(32, 'expected at least 32 characters').optional(),
+		hint: 'The secret the web dashboard signs its Redis messages with; unset switches dashboard messages off.'
+	},
+	DASHBOARD_MAX_AGE_SECONDS: {
+		schema: z.coerce.number({ error: 'expected a whole number of seconds' }).int('expected a whole number of seconds').min(5).max(3600).default(60),
+		hint: 'Dashboard messages older (or further in the future) than this are refused as stale (5 to 3600).'
 	}
 } as const;
 
@@ -82,6 +94,10 @@ export interface Config {
 	readonly environment: z.output<Variables['NODE_ENV']['schema']>;
 	readonly logLevel: z.output<Variables['LOG_LEVEL']['schema']>;
 	readonly tokenEncryptionKey: Buffer | undefined;
+	readonly settingsCacheTtlSeconds: number;
+	/** Signs and verifies dashboard messages; undefined switches them off. */
+	readonly dashboardSecret: string | undefined;
+	readonly dashboardMaxAgeSeconds: number;
 }
 
 const schema = z.object(
@@ -106,7 +122,10 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
 		redisKeyPrefix: parsed.REDIS_KEY_PREFIX,
 		disabledPlugins: parsed.DISABLED_PLUGINS,
 		environment: parsed.NODE_ENV,
-		logLevel: parsed.LOG_LEVEL
+		logLevel: parsed.LOG_LEVEL,
+		settingsCacheTtlSeconds: parsed.SETTINGS_CACHE_TTL_SECONDS,
+		dashboardSecret: parsed.DASHBOARD_SECRET,
+		dashboardMaxAgeSeconds: parsed.DASHBOARD_MAX_AGE_SECONDS
 	};
 }
 

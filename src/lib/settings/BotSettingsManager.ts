@@ -1,0 +1,126 @@
+import type { Database } from '#lib/database/Database';
+import { toGuildId, type GuildId } from '#lib/database/GuildId';
+import type { DeclaredSetting } from '#lib/plugins/PluginCatalog';
+import { GuildSettings } from '#lib/settings/GuildSettings';
+import { InvalidSettingValueError } from '#lib/settings/SettingDefinition';
+
+export class UnknownSettingError extends Error {
+	public constructor(
+		public readonly key: string,
+		known: readonly string[]
+	) {
+		super(`There is no setting "${key}". Settings: ${known.join(', ')}.`);
+		this.name = 'UnknownSettingError';
+	}
+}
+
+export interface BotSettingsManagerOptions {
+	/** How long a server's settings stay cached without a change message; bounds staleness when Redis is down. */
+	readonly ttlMs: number;
+	/** Called after this process changed a server's settings, so other processes can drop their copy. */
+	readonly onChange?: (guildId: GuildId) => void;
+	readonly onInvalidStoredValue?: (guildId: GuildId, key: string, value: string) => void;
+	readonly now?: () => number;
+}
+
+interface CacheEntry {
+	readonly settings: GuildSettings;
+	readonly expiresAt: number;
+}
+
+/**
+ * Every server's settings, cached per server (never one global copy). A hit costs no query;
+ * concurrent misses for one server share one query; `invalidate` (a dashboard message) or the
+ * TTL makes the next read load again. Reads work from the database alone, with or without Redis.
+ */
+export class BotSettingsManager {
+	private readonly cache = new Map<GuildId, CacheEntry>();
+	private readonly loading = new Map<GuildId, Promise<GuildSettings>>();
+	/** Bumped by every invalidation, so a load that started before it cannot cache what it read. */
+	private readonly generations = new Map<GuildId, number>();
+	private readonly now: () => number;
+
+	public constructor(
+		private readonly database: Database,
+		private readonly declared: ReadonlyMap<string, DeclaredSetting>,
+		private readonly options: BotSettingsManagerOptions
+	) {
+		this.now = options.now ?? Date.now;
+	}
+
+	public forGuild(guildId: bigint | string): Promise<GuildSettings> {
+		const id = toGuildId(guildId);
+		const entry = this.cache.get(id);
+		if (entry !== undefined && entry.expiresAt > this.now()) return Promise.resolve(entry.settings);
+		return this.loading.get(id) ?? this.load(id);
+	}
+
+	/** Drops a server's cached settings; the next read loads them again. */
+	public invalidate(guildId: bigint | string): void {
+		const id = toGuildId(guildId);
+		this.cache.delete(id);
+		this.loading.delete(id);
+		this.generations.set(id, (this.generations.get(id) ?? 0) + 1);
+	}
+
+	/**
+	 * Validates and stores one value for one server.
+	 * @throws {UnknownSettingError | InvalidSettingValueError} naming the key and what it accepts; nothing is written.
+	 */
+	public async set(guildId: bigint | string, key: string, text: string): Promise<GuildSettings> {
+		const id = toGuildId(guildId);
+		const { definition } = this.declaredSetting(key);
+		const value = definition.parse(text);
+		if (value === undefined) throw new InvalidSettingValueError(key, definition.accepts);
+		await this.database.forGuild(id).settings.set({ [key]: definition.serialize(value) });
+		return this.changed(id);
+	}
+
+	/**
+	 * Forgets the server's value for a key, so the default applies again.
+	 * @throws {UnknownSettingError}
+	 */
+	public async reset(guildId: bigint | string, key: string): Promise<GuildSettings> {
+		const id = toGuildId(guildId);
+		this.declaredSetting(key);
+		await this.database.forGuild(id).settings.delete(key);
+		return this.changed(id);
+	}
+
+	public isDeclared(key: string): boolean {
+		return this.declared.has(key);
+	}
+
+	public get keys(): string[] {
+		return [...this.declared.keys()].sort();
+	}
+
+	private async changed(id: GuildId): Promise<GuildSettings> {
+		this.invalidate(id);
+		this.options.onChange?.(id);
+		return this.forGuild(id);
+	}
+
+	private declaredSetting(key: string): DeclaredSetting {
+		const setting = this.declared.get(key);
+		if (setting === undefined) throw new UnknownSettingError(key, this.keys);
+		return setting;
+	}
+
+	private load(id: GuildId): Promise<GuildSettings> {
+		const generation = this.generations.get(id) ?? 0;
+		const loading = this.database
+			.forGuild(id)
+			.settings.all()
+			.then((stored) => {
+				const settings = new GuildSettings(id, stored, this.declared, (key, value) => this.options.onInvalidStoredValue?.(id, key, value));
+				if ((this.generations.get(id) ?? 0) === generation) this.cache.set(id, { settings, expiresAt: this.now() + this.options.ttlMs });
+				return settings;
+			})
+			.finally(() => {
+				if (this.loading.get(id) === loading) this.loading.delete(id);
+			});
+		this.loading.set(id, loading);
+		return loading;
+	}
+}

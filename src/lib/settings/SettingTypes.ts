@@ -1,0 +1,12 @@
+/**
+ * The value type of every settings key. The core declares its keys here; a plugin that adds
+ * keys in its manifest augments this interface, so `settings.get('key')` is typed:
+ *
+ *     declare module '#lib/settings/SettingTypes' { interface SettingTypes { raffle_auto_draw: boolean } }
+ */
+export interface SettingTypes {
+	prefix: string;
+	moderator_role_id: string | null;
+}
+
+export type SettingKey = keyof SettingTypes & string;
