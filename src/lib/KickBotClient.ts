@@ -1,5 +1,6 @@
 import '@sapphire/plugin-logger/register';
 import '@sapphire/plugin-scheduled-tasks/register';
+import '@sapphire/plugin-subcommands/register';
 import { ApplicationCommandRegistries, container, SapphireClient, type ILogger } from '@sapphire/framework';
 import { GatewayIntentBits, Partials } from 'discord.js';
 import type { Config } from '#lib/config/environment';
@@ -8,6 +9,7 @@ import { coreDirectory } from '#lib/paths';
 import type { PluginCatalog } from '#lib/plugins/PluginCatalog';
 import { refuseDuplicatePieceNames } from '#lib/plugins/refuseDuplicatePieceNames';
 import { BotSettingsManager } from '#lib/settings/BotSettingsManager';
+import { coreSettings } from '#lib/settings/coreSettings';
 import '#lib/setup/container';
 import { redisOptionsFromUrl } from '#lib/startup/redis';
 
@@ -29,9 +31,9 @@ export class KickBotClient extends SapphireClient {
 			intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent, GatewayIntentBits.DirectMessages],
 			partials: [Partials.Channel],
 			loadMessageCommandListeners: true,
-			defaultPrefix: '!',
+			defaultPrefix: coreSettings.prefix.defaultValue,
 			// The prefix of the server the message was sent in; DMs use the default.
-			fetchPrefix: async (message) => (message.guildId === null ? '!' : (await container.settings.forGuild(message.guildId)).get('prefix')),
+			fetchPrefix: async (message) => (message.guildId === null ? (coreSettings.prefix.defaultValue) : (await container.settings.forGuild(message.guildId)).get('prefix')),
 			baseUserDirectory: null,
 			logger: { instance: options.logger },
 			tasks: {

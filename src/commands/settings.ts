@@ -1,0 +1,129 @@
+import { ApplyOptions } from '@sapphire/decorators';
+import { CommandOptionsRunTypeEnum, type Args } from '@sapphire/framework';
+import { Subcommand } from '@sapphire/plugin-subcommands';
+import { EmbedBuilder, InteractionContextType, MessageFlags, PermissionFlagsBits, type AutocompleteInteraction, type Message } from 'discord.js';
+import { guildContext } from '#lib/guild/GuildContext';
+import { describeSetting, describeSettings, explainSettingError, shown } from '#lib/settings/describeSettings';
+import type { GuildSettings } from '#lib/settings/GuildSettings';
+
+const AUTOCOMPLETE_LIMIT = 25;
+
+@ApplyOptions<Subcommand.Options>({
+	description: 'Shows and changes the bot’s settings for this server (moderators).',
+	runIn: CommandOptionsRunTypeEnum.GuildAny,
+	preconditions: ['Moderator'],
+	subcommands: [
+		{ name: 'view', chatInputRun: 'chatInputView', messageRun: 'messageView', default: true },
+		{ name: 'set', chatInputRun: 'chatInputSet', messageRun: 'messageSet' },
+		{ name: 'reset', chatInputRun: 'chatInputReset', messageRun: 'messageReset' }
+	]
+})
+export class SettingsCommand extends Subcommand {
+	public override registerApplicationCommands(registry: Subcommand.Registry): void {
+		registry.registerChatInputCommand((command) =>
+			command
+				.setName(this.name)
+				.setDescription(this.description)
+				.setContexts(InteractionContextType.Guild)
+				// Only a hint for Discord's client: the Moderator precondition is what decides.
+				.setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
+				.addSubcommand((view) =>
+					view
+						.setName('view')
+						.setDescription('Shows every setting of this server, or one in detail.')
+						.addStringOption((key) => key.setName('key').setDescription('The setting to explain').setAutocomplete(true))
+				)
+				.addSubcommand((set) =>
+					set
+						.setName('set')
+						.setDescription('Changes one setting for this server.')
+						.addStringOption((key) => key.setName('key').setDescription('The setting').setRequired(true).setAutocomplete(true))
+						.addStringOption((value) => value.setName('value').setDescription('Its new value').setRequired(true).setMaxLength(200))
+				)
+				.addSubcommand((reset) =>
+					reset
+						.setName('reset')
+						.setDescription('Puts one setting back to its default for this server.')
+						.addStringOption((key) => key.setName('key').setDescription('The setting').setRequired(true).setAutocomplete(true))
+				)
+		);
+	}
+
+	public override async autocompleteRun(interaction: AutocompleteInteraction): Promise<void> {
+		const typed = interaction.options.getFocused().toLowerCase();
+		const keys = this.container.settings.keys.filter((key) => key.includes(typed)).slice(0, AUTOCOMPLETE_LIMIT);
+		await interaction.respond(keys.map((key) => ({ name: key, value: key })));
+	}
+
+	public async chatInputView(interaction: Subcommand.ChatInputCommandInteraction): Promise<void> {
+		const key = interaction.options.getString('key');
+		await interaction.reply({ ...this.view(guildContext(interaction).settings, key), flags: MessageFlags.Ephemeral });
+	}
+
+	public async messageView(message: Message, args: Args): Promise<void> {
+		const key = await args.pick('string').catch(() => null);
+		await this.replyTo(message, this.view(guildContext(message).settings, key));
+	}
+
+	public async chatInputSet(interaction: Subcommand.ChatInputCommandInteraction): Promise<void> {
+		const content = await this.change(interaction, () =>
+			this.container.settings.set(interaction.guildId!, interaction.options.getString('key', true), interaction.options.getString('value', true))
+		);
+		await interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+	}
+
+	public async messageSet(message: Message, args: Args): Promise<void> {
+		const key = await args.pick('string').catch(() => null);
+		const value = await args.rest('string').catch(() => null);
+		if (key === null || value === null) {
+			await this.replyTo(message, { content: `Usage: \`${this.prefixOf(message)}settings set <key> <value>\`. Nothing was changed.` });
+			return;
+		}
+		await this.replyTo(message, { content: await this.change(message, () => this.container.settings.set(message.guildId!, key, value)) });
+	}
+
+	public async chatInputReset(interaction: Subcommand.ChatInputCommandInteraction): Promise<void> {
+		const content = await this.change(interaction, () => this.container.settings.reset(interaction.guildId!, interaction.options.getString('key', true)));
+		await interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+	}
+
+	public async messageReset(message: Message, args: Args): Promise<void> {
+		const key = await args.pick('string').catch(() => null);
+		if (key === null) {
+			await this.replyTo(message, { content: `Usage: \`${this.prefixOf(message)}settings reset <key>\`. Nothing was changed.` });
+			return;
+		}
+		await this.replyTo(message, { content: await this.change(message, () => this.container.settings.reset(message.guildId!, key)) });
+	}
+
+	private view(settings: GuildSettings, key: string | null): { embeds: EmbedBuilder[] } | { content: string } {
+		const view = settings.view();
+		if (key === null) return { embeds: [new EmbedBuilder().setTitle('Settings of this server').setDescription(describeSettings(view))] };
+		const setting = view.find((candidate) => candidate.key === key);
+		if (setting === undefined) return { content: `There is no setting ${shown(key)}. Settings: ${this.container.settings.keys.join(', ')}.` };
+		return { embeds: [new EmbedBuilder().setTitle(setting.key).setDescription(describeSetting(setting))] };
+	}
+
+	/** Runs a change and says what it did, or why it did nothing. */
+	private async change(source: object, apply: () => Promise<GuildSettings>): Promise<string> {
+		const before = guildContext(source).settings.view();
+		try {
+			const after = (await apply()).view();
+			const changed = after.find((setting, index) => setting.value !== before[index]?.value || setting.isDefault !== before[index]?.isDefault);
+			if (changed === undefined) return 'That is already the value for this server; nothing changed.';
+			return `**${changed.key}** is now ${shown(changed.value)}${changed.isDefault ? ' (the default)' : ''} in this server.`;
+		} catch (error) {
+			const explanation = explainSettingError(error);
+			if (explanation === undefined) throw error;
+			return explanation;
+		}
+	}
+
+	private prefixOf(message: Message): string {
+		return guildContext(message).settings.get('prefix');
+	}
+
+	private async replyTo(message: Message, answer: { embeds: EmbedBuilder[] } | { content: string }): Promise<void> {
+		await message.reply({ ...answer, allowedMentions: { parse: [], repliedUser: false } });
+	}
+}

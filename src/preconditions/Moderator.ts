@@ -1,0 +1,38 @@
+import { AllFlowsPrecondition } from '@sapphire/framework';
+import type { ChatInputCommandInteraction, ContextMenuCommandInteraction, Message } from 'discord.js';
+import { guildContext } from '#lib/guild/GuildContext';
+import { isModerator, type MemberFacts } from '#lib/guild/isModerator';
+
+/** Moderator commands: Manage Server or this server's moderator role (see isModerator). */
+export class ModeratorPrecondition extends AllFlowsPrecondition {
+	public override chatInputRun(interaction: ChatInputCommandInteraction): AllFlowsPrecondition.Result {
+		return this.check(interaction, { permissions: interaction.memberPermissions, member: interaction.member });
+	}
+
+	public override contextMenuRun(interaction: ContextMenuCommandInteraction): AllFlowsPrecondition.Result {
+		return this.check(interaction, { permissions: interaction.memberPermissions, member: interaction.member });
+	}
+
+	public override messageRun(message: Message): AllFlowsPrecondition.Result {
+		return this.check(message, { permissions: message.member?.permissions ?? null, member: message.member });
+	}
+
+	private check(source: object, facts: MemberFacts): AllFlowsPrecondition.Result {
+		// Outside a server there is nobody to moderate; the command's runIn answers that case.
+		if (!('guildId' in source) || source.guildId === null) return this.error({ message: 'Moderator commands work in a server only.' });
+		const moderatorRoleId = guildContext(source).settings.get('moderator_role_id');
+		if (isModerator(facts, moderatorRoleId)) return this.ok();
+		return this.error({
+			message:
+				moderatorRoleId === null
+					? 'Only moderators of this server can do this: it needs the Manage Server permission here.'
+					: `Only moderators of this server can do this: it needs the Manage Server permission or the <@&${moderatorRoleId}> role here.`
+		});
+	}
+}
+
+declare module '@sapphire/framework' {
+	interface Preconditions {
+		Moderator: never;
+	}
+}
