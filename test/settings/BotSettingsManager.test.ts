@@ -1,0 +1,158 @@
+import { expect } from 'chai';
+import { Database } from '#lib/database/Database';
+import type { DeclaredSetting } from '#lib/plugins/PluginCatalog';
+import { BotSettingsManager, UnknownSettingError } from '#lib/settings/BotSettingsManager';
+import { coreSettings } from '#lib/settings/coreSettings';
+import { InvalidSettingValueError, setting } from '#lib/settings/SettingDefinition';
+import { countingConnection } from '#test/helpers/countingConnection';
+import { openMigratedDatabase, postgresEngine, truncateAll, type MigratedDatabase } from '#test/helpers/databases';
+import { rejection } from '#test/helpers/rejection';
+
+const GUILD_A = 500000000000000001n;
+const GUILD_B = 500000000000000002n;
+const TTL_MS = 60_000;
+
+const declared = new Map<string, DeclaredSetting>([
+	['prefix', { key: 'prefix', definition: coreSettings.prefix, declaredBy: 'the core' }],
+	['moderator_role_id', { key: 'moderator_role_id', definition: coreSettings.moderator_role_id, declaredBy: 'the core' }],
+	['slot_request_cooldown_seconds', { key: 'slot_request_cooldown_seconds', definition: setting.integer({ min: 0, max: 3600 }, 30, 'Cooldown'), declaredBy: 'plugin slots' }]
+]);
+
+describe('BotSettingsManager (PostgreSQL)', () => {
+	let migrated: MigratedDatabase;
+	let counted: Database;
+	let statements: string[];
+	let clock: number;
+	let manager: BotSettingsManager;
+	let changes: bigint[];
+	let invalidStored: string[];
+
+	before(async () => {
+		migrated = await openMigratedDatabase(postgresEngine, 'settings');
+		const counter = countingConnection(migrated.database.connection);
+		statements = counter.statements;
+		counted = new Database(counter.connection);
+	});
+
+	after(async () => {
+		await migrated.close();
+	});
+
+	beforeEach(async () => {
+		await truncateAll(migrated.database);
+		clock = 1_000_000;
+		changes = [];
+		invalidStored = [];
+		manager = new BotSettingsManager(counted, declared, {
+			ttlMs: TTL_MS,
+			now: () => clock,
+			onChange: (guildId) => changes.push(guildId),
+			onInvalidStoredValue: (guildId, key, value) => invalidStored.push(`${guildId}:${key}=${value}`)
+		});
+		statements.length = 0;
+	});
+
+	/** What the dashboard does: writes the row itself, without telling this process. */
+	const writeBehindTheBotsBack = (guildId: bigint, key: string, value: string) => migrated.database.forGuild(guildId).settings.set({ [key]: value });
+
+	it('gives the server’s value, else the default, and never another server’s value', async () => {
+		await writeBehindTheBotsBack(GUILD_A, 'prefix', '?');
+		await writeBehindTheBotsBack(GUILD_B, 'slot_request_cooldown_seconds', '90');
+
+		const a = await manager.forGuild(GUILD_A);
+		const b = await manager.forGuild(GUILD_B);
+		expect([a.get('prefix'), b.get('prefix')]).to.deep.equal(['?', '!']);
+		expect(a.view().find((entry) => entry.key === 'slot_request_cooldown_seconds')).to.deep.include({ value: '30', isDefault: true });
+		expect(b.view().find((entry) => entry.key === 'slot_request_cooldown_seconds')).to.deep.include({ value: '90', isDefault: false });
+	});
+
+	it('costs no query on a cache hit', async () => {
+		await manager.forGuild(GUILD_A);
+		expect(statements).to.have.length(1);
+		for (let index = 0; index < 100; index++) await manager.forGuild(GUILD_A);
+		expect(statements, 'a hundred hits').to.have.length(1);
+	});
+
+	it('shares one query between concurrent loads of a server, and loads each server once', async () => {
+		const loads = await Promise.all([...Array.from({ length: 20 }, () => manager.forGuild(GUILD_A)), ...Array.from({ length: 20 }, () => manager.forGuild(GUILD_B))]);
+		expect(statements).to.have.length(2);
+		expect(new Set(loads.slice(0, 20)).size, 'the same object for A').to.equal(1);
+		expect(loads[0]!.guildId).to.equal(GUILD_A);
+		expect(loads[20]!.guildId).to.equal(GUILD_B);
+	});
+
+	it('reloads a server after it is invalidated, and only that server', async () => {
+		await manager.forGuild(GUILD_A);
+		await manager.forGuild(GUILD_B);
+		await writeBehindTheBotsBack(GUILD_A, 'prefix', '$');
+		await writeBehindTheBotsBack(GUILD_B, 'prefix', '%');
+		statements.length = 0;
+
+		manager.invalidate(GUILD_A);
+		expect((await manager.forGuild(GUILD_A)).get('prefix')).to.equal('$');
+		expect((await manager.forGuild(GUILD_B)).get('prefix'), 'B keeps its cached copy').to.equal('!');
+		expect(statements).to.have.length(1);
+	});
+
+	it('does not cache what a load read before an invalidation that happened during it', async () => {
+		const stale = manager.forGuild(GUILD_A);
+		manager.invalidate(GUILD_A);
+		await writeBehindTheBotsBack(GUILD_A, 'prefix', '$');
+		await stale;
+		expect((await manager.forGuild(GUILD_A)).get('prefix')).to.equal('$');
+	});
+
+	it('converges through the TTL when no change message arrives (Redis down)', async () => {
+		expect((await manager.forGuild(GUILD_A)).get('prefix')).to.equal('!');
+		await writeBehindTheBotsBack(GUILD_A, 'prefix', '?');
+
+		clock += TTL_MS - 1;
+		expect((await manager.forGuild(GUILD_A)).get('prefix'), 'still within the TTL').to.equal('!');
+		clock += 1;
+		expect((await manager.forGuild(GUILD_A)).get('prefix')).to.equal('?');
+	});
+
+	it('sets a valid value for one server, reports the change, and serves it at once', async () => {
+		await manager.forGuild(GUILD_A);
+		const after = await manager.set(GUILD_A, 'slot_request_cooldown_seconds', ' 45 ');
+		expect(after.get('slot_request_cooldown_seconds' as never)).to.equal(45);
+		expect((await manager.forGuild(GUILD_A)).get('slot_request_cooldown_seconds' as never)).to.equal(45);
+		expect((await manager.forGuild(GUILD_B)).get('slot_request_cooldown_seconds' as never)).to.equal(30);
+		expect(changes).to.deep.equal([GUILD_A]);
+		expect(await migrated.database.forGuild(GUILD_A).settings.all()).to.deep.equal(new Map([['slot_request_cooldown_seconds', '45']]));
+	});
+
+	it('refuses an unknown key or a bad value with what it accepts, writing nothing', async () => {
+		const unknown = await rejection(manager.set(GUILD_A, 'prefx', '?'));
+		expect(unknown).to.be.an.instanceOf(UnknownSettingError);
+		expect((unknown as Error).message).to.equal('There is no setting "prefx". Settings: moderator_role_id, prefix, slot_request_cooldown_seconds.');
+		const bad = await rejection(manager.set(GUILD_A, 'prefix', 'two words'));
+		expect(bad).to.be.an.instanceOf(InvalidSettingValueError);
+		expect((bad as Error).message).to.equal('prefix accepts 1 to 5 characters without spaces, @, #, <, > or `');
+		const outOfRange = await rejection(manager.set(GUILD_A, 'slot_request_cooldown_seconds', '-1'));
+		expect((outOfRange as Error).message).to.equal('slot_request_cooldown_seconds accepts a whole number from 0 to 3600');
+		expect(await rejection(manager.reset(GUILD_A, 'nope'))).to.be.an.instanceOf(UnknownSettingError);
+
+		expect(await migrated.database.forGuild(GUILD_A).settings.all()).to.deep.equal(new Map());
+		expect(changes).to.deep.equal([]);
+	});
+
+	it('resets a key to its default in one server only', async () => {
+		await manager.set(GUILD_A, 'prefix', '?');
+		await manager.set(GUILD_B, 'prefix', '?');
+		expect((await manager.reset(GUILD_A, 'prefix')).get('prefix')).to.equal('!');
+		expect((await manager.forGuild(GUILD_B)).get('prefix')).to.equal('?');
+	});
+
+	it('falls back to the default for a stored value that does not fit, and says so', async () => {
+		await writeBehindTheBotsBack(GUILD_A, 'prefix', 'far too long');
+		await writeBehindTheBotsBack(GUILD_A, 'retired_key', 'x');
+		expect((await manager.forGuild(GUILD_A)).get('prefix')).to.equal('!');
+		expect(invalidStored).to.deep.equal([`${GUILD_A}:prefix=far too long`]);
+	});
+
+	it('refuses a server id that is not one', async () => {
+		expect(() => manager.invalidate('not-a-guild')).to.throw(TypeError);
+		expect(await rejection(manager.set('0', 'prefix', '?'))).to.be.an.instanceOf(TypeError);
+	});
+});
