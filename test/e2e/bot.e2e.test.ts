@@ -1,29 +1,16 @@
-import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
-import { Redis } from 'ioredis';
 import { connectPostgres } from '#lib/database/connection';
 import { Database } from '#lib/database/Database';
-import { BotProcess } from '#test/e2e/BotProcess';
-import { DiscordStandIn } from '#test/discord-standin/DiscordStandIn';
-import type { GuildSeed } from '#test/discord-standin/seed';
-import { createTestDatabase, sql, type TestDatabase } from '#test/helpers/postgres';
+import { BotUnderTest, community } from '#test/e2e/BotUnderTest';
+import type { BotProcess } from '#test/e2e/BotProcess';
+import type { DiscordStandIn } from '#test/discord-standin/DiscordStandIn';
+import type { TestDatabase } from '#test/helpers/postgres';
 
 const ALPHA = '1400000000000000100';
 const BETA = '1400000000000000200';
 const GAMMA = '1400000000000000300';
 
-function community(id: string, name: string, prefix: string): GuildSeed {
-	return {
-		id,
-		name,
-		owner: `${prefix}-owner`,
-		roles: [{ name: 'Moderator', permissions: ['ManageGuild'] }],
-		channels: [{ name: 'general' }],
-		members: [{ username: `${prefix}-owner` }, { username: `${prefix}-moderator`, roles: ['Moderator'] }, { username: `${prefix}-viewer` }]
-	};
-}
-
-interface ServerRow {
+interface ServerRow extends Record<string, unknown> {
 	id: string;
 	name: string | null;
 	created_at: Date | null;
@@ -33,40 +20,21 @@ interface ServerRow {
 describe('The bot end to end, in several servers of the Discord stand-in', function () {
 	this.timeout(60_000);
 
+	let under: BotUnderTest;
 	let standIn: DiscordStandIn;
 	let testDatabase: TestDatabase;
 	let bot: BotProcess;
-	let environment: Record<string, string>;
-	const redisKeyPrefix = `e2e-${randomBytes(4).toString('hex')}`;
 
-	const servers = () => sql<ServerRow>(testDatabase.url, 'SELECT discord_server_id::text AS id, server_name AS name, created_at, left_at FROM servers ORDER BY discord_server_id');
-	const startBot = async () => {
-		const started = BotProcess.start(environment);
-		await started.waitForLine(/ApplicationCommandRegistries: Took .*ms to initialize/);
-		return started;
-	};
+	const servers = () => under.sql<ServerRow>('SELECT discord_server_id::text AS id, server_name AS name, created_at, left_at FROM servers ORDER BY discord_server_id');
+	const startBot = async () => (bot = await under.startBot());
 
 	before(async () => {
-		standIn = await DiscordStandIn.start({ seed: { guilds: [community(ALPHA, 'Alpha', 'alpha'), community(BETA, 'Beta', 'beta')] } });
-		testDatabase = await createTestDatabase('e2e');
-		environment = {
-			DISCORD_TOKEN: standIn.token,
-			DISCORD_API_URL: standIn.apiUrl,
-			DATABASE_URL: testDatabase.url,
-			REDIS_URL: 'redis://127.0.0.1:6379',
-			REDIS_KEY_PREFIX: redisKeyPrefix
-		};
-		bot = await startBot();
+		under = await BotUnderTest.start({ guilds: [community(ALPHA, 'Alpha', 'alpha'), community(BETA, 'Beta', 'beta')] });
+		({ standIn, database: testDatabase, bot } = under);
 	});
 
 	after(async () => {
-		await bot?.stop();
-		await standIn?.stop();
-		await testDatabase?.drop();
-		const redis = new Redis('redis://127.0.0.1:6379');
-		const keys = await redis.keys(`bull:${redisKeyPrefix}-*`);
-		if (keys.length > 0) await redis.del(...keys);
-		redis.disconnect();
+		await under?.stop();
 	});
 
 	it('comes up in both servers and records them', async () => {
@@ -84,8 +52,8 @@ describe('The bot end to end, in several servers of the Discord stand-in', funct
 			.list(null)
 			.map((command) => command.name)
 			.sort();
-		expect(names).to.deep.equal(['about', 'ping', 'server']);
-		expect(standIn.commands.calls).to.deep.include({ created: 3, edited: 0, deleted: 0 });
+		expect(names).to.deep.equal(['about', 'ping', 'server', 'settings']);
+		expect(standIn.commands.calls).to.deep.include({ created: 4, edited: 0, deleted: 0 });
 		expect(standIn.commands.list(ALPHA)).to.deep.equal([]);
 	});
 
@@ -178,7 +146,7 @@ describe('The bot end to end, in several servers of the Discord stand-in', funct
 		const calls = { ...standIn.commands.calls };
 		expect(await bot.stop()).to.deep.equal({ code: 0, signal: null });
 
-		bot = await startBot();
+		await startBot();
 		await bot.waitForLine(/Ready as .* in 2 server\(s\)/);
 		expect(standIn.commands.calls, 'unchanged commands are not sent again').to.deep.equal(calls);
 		expect(await servers()).to.deep.equal(before);
@@ -192,9 +160,9 @@ describe('The bot end to end, in several servers of the Discord stand-in', funct
 		const edited = standIn.commands.calls.edited;
 		await bot.stop();
 
-		bot = await startBot();
+		await startBot();
 		expect(standIn.commands.calls.edited).to.equal(edited + 1);
 		expect(standIn.commands.find('about', null)?.description).to.equal('Tells what this bot is: version, servers, uptime and plugins.');
-		expect(standIn.commands.list(null)).to.have.length(3);
+		expect(standIn.commands.list(null)).to.have.length(4);
 	});
 });

@@ -1,0 +1,72 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { BotProcess } from '#test/e2e/BotProcess';
+import { DiscordStandIn } from '#test/discord-standin/DiscordStandIn';
+import type { GuildSeed, StandInSeed } from '#test/discord-standin/seed';
+import { createTestDatabase, sql, type TestDatabase } from '#test/helpers/postgres';
+
+export const REDIS_URL = 'redis://127.0.0.1:6379';
+
+/** A community with an owner, a moderator (Manage Server) and a viewer, and a #general channel. */
+export function community(id: string, name: string, prefix: string, extra: Partial<GuildSeed> = {}): GuildSeed {
+	return {
+		id,
+		name,
+		owner: `${prefix}-owner`,
+		roles: [{ name: 'Moderator', permissions: ['ManageGuild'] }, ...(extra.roles ?? [])],
+		channels: [{ name: 'general' }],
+		members: [{ username: `${prefix}-owner` }, { username: `${prefix}-moderator`, roles: ['Moderator'] }, { username: `${prefix}-viewer` }, ...(extra.members ?? [])]
+	};
+}
+
+/**
+ * Everything an end-to-end test needs: the Discord stand-in, a fresh PostgreSQL database, a
+ * Redis key prefix of its own, and the bot started as `npm start` would start it, against them.
+ */
+export class BotUnderTest {
+	public bot!: BotProcess;
+	public readonly redisKeyPrefix = `e2e-${randomBytes(4).toString('hex')}`;
+	private environment: Record<string, string> = {};
+
+	private constructor(
+		public readonly standIn: DiscordStandIn,
+		public readonly database: TestDatabase
+	) {}
+
+	public static async start(seed: StandInSeed, environment: Readonly<Record<string, string>> = {}): Promise<BotUnderTest> {
+		const standIn = await DiscordStandIn.start({ seed });
+		const database = await createTestDatabase('e2e');
+		const under = new BotUnderTest(standIn, database);
+		under.environment = {
+			DISCORD_TOKEN: standIn.token,
+			DISCORD_API_URL: standIn.apiUrl,
+			DATABASE_URL: database.url,
+			REDIS_URL,
+			REDIS_KEY_PREFIX: under.redisKeyPrefix,
+			...environment
+		};
+		await under.startBot();
+		return under;
+	}
+
+	/** Starts the bot process and resolves once it has registered its commands. */
+	public async startBot(): Promise<BotProcess> {
+		this.bot = BotProcess.start(this.environment);
+		await this.bot.waitForLine(/ApplicationCommandRegistries: Took .*ms to initialize/);
+		return this.bot;
+	}
+
+	public sql<Row extends Record<string, unknown>>(text: string, parameters: unknown[] = []): Promise<Row[]> {
+		return sql<Row>(this.database.url, text, parameters);
+	}
+
+	public async stop(): Promise<void> {
+		await this.bot?.stop();
+		await this.standIn.stop();
+		await this.database.drop();
+		const redis = new Redis(REDIS_URL);
+		const keys = await redis.keys(`bull:${this.redisKeyPrefix}-*`);
+		if (keys.length > 0) await redis.del(...keys);
+		redis.disconnect();
+	}
+}
