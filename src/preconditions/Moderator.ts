@@ -1,4 +1,4 @@
-import { AllFlowsPrecondition } from '@sapphire/framework';
+import { AllFlowsPrecondition, Identifiers } from '@sapphire/framework';
 import type { ChatInputCommandInteraction, ContextMenuCommandInteraction, Message } from 'discord.js';
 import { guildContext } from '#lib/guild/GuildContext';
 import { isModerator, type MemberFacts } from '#lib/guild/isModerator';
@@ -18,8 +18,10 @@ export class ModeratorPrecondition extends AllFlowsPrecondition {
 	}
 
 	private check(source: object, facts: MemberFacts): AllFlowsPrecondition.Result {
-		// Outside a server there is nobody to moderate; the command's runIn answers that case.
-		if (!('guildId' in source) || source.guildId === null) return this.error({ message: 'Moderator commands work in a server only.' });
+		// Sapphire runs a command's own preconditions before its runIn check: answer a DM the same way runIn would.
+		if (!('guildId' in source) || source.guildId === null) {
+			return this.error({ identifier: Identifiers.PreconditionGuildOnly, message: 'Moderator commands work in a server only.' });
+		}
 		const moderatorRoleId = guildContext(source).settings.get('moderator_role_id');
 		if (isModerator(facts, moderatorRoleId)) return this.ok();
 		return this.error({

@@ -1,0 +1,107 @@
+import { expect } from 'chai';
+import type { APIMessage } from 'discord-api-types/v10';
+import { BotUnderTest, community } from '#test/e2e/BotUnderTest';
+import type { DiscordStandIn } from '#test/discord-standin/DiscordStandIn';
+
+const ALPHA = '1500000000000000100';
+const BETA = '1500000000000000200';
+
+describe('Per-server settings and moderator permissions, end to end', function () {
+	this.timeout(60_000);
+
+	let under: BotUnderTest;
+	let standIn: DiscordStandIn;
+
+	const storedSettings = async (guildId: string) =>
+		(await under.sql<{ key: string; value: string }>('SELECT key, value FROM bot_settings WHERE discord_server_id = $1 ORDER BY key', [guildId])).map(
+			(row) => `${row.key}=${row.value}`
+		);
+	const settingsView = async (guild: string, member: string, key?: string) => {
+		const answer = await standIn.runSlashCommand({ guild, member, name: 'settings', subcommand: 'view', options: key === undefined ? {} : { key } });
+		return { ephemeral: answer.ephemeral, text: answer.embeds[0]?.description ?? answer.content };
+	};
+	const isReplyTo = (reply: APIMessage, message: APIMessage) => reply.message_reference?.message_id === message.id;
+
+	before(async () => {
+		// sam is one Discord user in both servers: a moderator in Alpha, a plain member in Beta.
+		// Each server has a "Helpers" role without permissions.
+		under = await BotUnderTest.start({
+			guilds: [
+				community(ALPHA, 'Alpha', 'alpha', { roles: [{ name: 'Helpers' }], members: [{ username: 'sam', roles: ['Moderator'] }, { username: 'alpha-helper', roles: ['Helpers'] }] }),
+				community(BETA, 'Beta', 'beta', { roles: [{ name: 'Helpers' }], members: [{ username: 'sam' }, { username: 'beta-helper', roles: ['Helpers'] }] })
+			]
+		});
+		standIn = under.standIn;
+	});
+
+	after(async () => {
+		await under?.stop();
+	});
+
+	it('sets a value in one server only: seen there, not in the other', async () => {
+		const answer = await standIn.runSlashCommand({ guild: 'Alpha', member: 'alpha-moderator', name: 'settings', subcommand: 'set', options: { key: 'prefix', value: '?' } });
+		expect(answer.ephemeral).to.equal(true);
+		expect(answer.content).to.equal('**prefix** is now `?` in this server.');
+
+		expect((await settingsView('Alpha', 'alpha-moderator', 'prefix')).text).to.match(/^\*\*prefix\*\* = `\?`\n/);
+		expect((await settingsView('Beta', 'beta-moderator', 'prefix')).text).to.match(/^\*\*prefix\*\* = `!` \(default\)\n/);
+		expect(await storedSettings(ALPHA)).to.deep.equal(['prefix=?']);
+		expect(await storedSettings(BETA)).to.deep.equal([]);
+	});
+
+	it('answers prefix commands with each server’s own prefix', async () => {
+		const ignored = standIn.postMessage({ guild: 'Alpha', member: 'alpha-viewer', content: '!ping' });
+		const asked = standIn.postMessage({ guild: 'Alpha', member: 'alpha-viewer', content: '?server' });
+		const reply = await standIn.waitForBotMessage({ channelId: asked.channel_id, after: ignored.id });
+		expect(isReplyTo(reply, asked), 'the first answer in Alpha is to ?server, not to !ping').to.equal(true);
+		expect(reply.embeds[0]?.title).to.equal('Alpha');
+
+		const beta = await standIn.sendMessage({ guild: 'Beta', member: 'beta-viewer', content: '!server' });
+		expect(beta.embeds[0]?.title).to.equal('Beta');
+	});
+
+	it('refuses a member who is a moderator in another server only', async () => {
+		expect((await settingsView('Alpha', 'sam')).ephemeral).to.equal(true);
+		const refused = await standIn.runSlashCommand({ guild: 'Beta', member: 'sam', name: 'settings', subcommand: 'set', options: { key: 'prefix', value: '$' } });
+		expect(refused.ephemeral).to.equal(true);
+		expect(refused.content).to.equal('Only moderators of this server can do this: it needs the Manage Server permission here.');
+		expect(await storedSettings(BETA)).to.deep.equal([]);
+	});
+
+	it('lets the server’s moderator role in, in that server only', async () => {
+		const helpers = standIn.guild('Beta').role('Helpers').id;
+		const set = await standIn.sendMessage({ guild: 'Beta', member: 'beta-moderator', content: `!settings set moderator_role_id <@&${helpers}>` });
+		expect(set.content).to.equal(`**moderator_role_id** is now \`${helpers}\` in this server.`);
+
+		expect((await settingsView('Beta', 'beta-helper', 'moderator_role_id')).text).to.contain(helpers);
+		const alphaHelper = await standIn.runSlashCommand({ guild: 'Alpha', member: 'alpha-helper', name: 'settings', subcommand: 'view' });
+		expect(alphaHelper.content).to.equal('Only moderators of this server can do this: it needs the Manage Server permission here.');
+		const alphaWithBetasRole = await standIn.runSlashCommand({ guild: 'Alpha', member: 'alpha-moderator', name: 'settings', subcommand: 'set', options: { key: 'moderator_role_id', value: helpers } });
+		expect(alphaWithBetasRole.content, 'a role id is only a value; it grants nothing in Alpha').to.equal(`**moderator_role_id** is now \`${helpers}\` in this server.`);
+		const stillRefused = await standIn.runSlashCommand({ guild: 'Alpha', member: 'alpha-helper', name: 'settings', subcommand: 'view' });
+		expect(stillRefused.content).to.equal(`Only moderators of this server can do this: it needs the Manage Server permission or the <@&${helpers}> role here.`);
+	});
+
+	it('refuses an unknown key and a bad value with what is accepted, changing nothing', async () => {
+		const before = await storedSettings(ALPHA);
+		const unknown = await standIn.runSlashCommand({ guild: 'Alpha', member: 'alpha-moderator', name: 'settings', subcommand: 'set', options: { key: 'prefx', value: '$' } });
+		expect(unknown.content).to.equal('There is no setting "prefx". Settings: moderator_role_id, prefix. Nothing was changed.');
+		const bad = await standIn.sendMessage({ guild: 'Alpha', member: 'alpha-moderator', content: '?settings set prefix two words' });
+		expect(bad.content).to.equal('`prefix` accepts 1 to 5 characters without spaces, @, #, <, > or `. Nothing was changed.');
+		const usage = await standIn.sendMessage({ guild: 'Alpha', member: 'alpha-moderator', content: '?settings reset' });
+		expect(usage.content).to.equal('Usage: `?settings reset <key>`. Nothing was changed.');
+		expect(await storedSettings(ALPHA)).to.deep.equal(before);
+	});
+
+	it('resets a key to its default', async () => {
+		const reset = await standIn.sendMessage({ guild: 'Alpha', member: 'alpha-moderator', content: '?settings reset prefix' });
+		expect(reset.content).to.equal('**prefix** is now `!` (the default) in this server.');
+		expect((await standIn.sendMessage({ guild: 'Alpha', member: 'alpha-viewer', content: '!server' })).embeds[0]?.title).to.equal('Alpha');
+	});
+
+	it('answers /settings in a DM: it works in a server only', async () => {
+		const answer = await standIn.runSlashCommandInDm({ user: 'sam', name: 'settings', subcommand: 'view' });
+		expect(answer.ephemeral).to.equal(true);
+		expect(answer.content).to.equal('`/settings` works in a server only: use it in a channel of the server it is about.');
+	});
+});
