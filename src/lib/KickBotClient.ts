@@ -1,9 +1,13 @@
 import '@sapphire/plugin-logger/register';
 import '@sapphire/plugin-scheduled-tasks/register';
 import '@sapphire/plugin-subcommands/register';
-import { ApplicationCommandRegistries, container, SapphireClient, type ILogger } from '@sapphire/framework';
+import { ApplicationCommandRegistries, container, Events, SapphireClient, type ILogger } from '@sapphire/framework';
 import { GatewayIntentBits, Partials } from 'discord.js';
 import type { Config } from '#lib/config/environment';
+import { DashboardActionStore } from '#lib/dashboard/DashboardActionStore';
+import { DashboardPublisher } from '#lib/dashboard/DashboardPublisher';
+import { DashboardSubscriber } from '#lib/dashboard/DashboardSubscriber';
+import { DASHBOARD_CHANNEL_PATTERN } from '#lib/dashboard/protocol';
 import type { Database } from '#lib/database/Database';
 import { coreDirectory } from '#lib/paths';
 import type { PluginCatalog } from '#lib/plugins/PluginCatalog';
@@ -11,7 +15,7 @@ import { refuseDuplicatePieceNames } from '#lib/plugins/refuseDuplicatePieceName
 import { BotSettingsManager } from '#lib/settings/BotSettingsManager';
 import { coreSettings } from '#lib/settings/coreSettings';
 import '#lib/setup/container';
-import { redisOptionsFromUrl } from '#lib/startup/redis';
+import { redactUrl, redisOptionsFromUrl } from '#lib/startup/redis';
 
 export interface KickBotClientOptions {
 	readonly config: Config;
@@ -25,6 +29,10 @@ export interface KickBotClientOptions {
  * folder; two pieces of one store with the same name stop the start.
  */
 export class KickBotClient extends SapphireClient {
+	/** Dashboard messages (docs/dashboard-protocol.md); both undefined without DASHBOARD_SECRET. */
+	private readonly dashboardSubscriber: DashboardSubscriber | undefined;
+	private readonly dashboardPublisher: DashboardPublisher | undefined;
+
 	public constructor(options: KickBotClientOptions) {
 		const { config } = options;
 		super({
@@ -45,12 +53,29 @@ export class KickBotClient extends SapphireClient {
 		container.config = config;
 		container.db = options.database;
 		container.plugins = options.plugins;
+
+		const secret = config.dashboardSecret;
+		const publisher = secret === undefined ? undefined : new DashboardPublisher({ redisUrl: config.redisUrl, secret });
+		this.dashboardPublisher = publisher;
 		container.settings = new BotSettingsManager(options.database, options.plugins.settings, {
 			ttlMs: config.settingsCacheTtlSeconds * 1000,
 			onInvalidStoredValue: (guildId, key, value) =>
-				options.logger.warn(`Server ${guildId}: stored setting ${key}=${JSON.stringify(value)} does not fit the key; its default applies.`)
+				options.logger.warn(`Server ${guildId}: stored setting ${key}=${JSON.stringify(value)} does not fit the key; its default applies.`),
+			// This process changed a server's settings: the other bot processes drop their copy.
+			...(publisher === undefined
+				? {}
+				: {
+						onChange: (guildId) =>
+							void publisher.publish({ area: 'bot_settings', action: 'reload', guildId }).catch((error: unknown) =>
+								options.logger.warn(
+									`Dashboard messages: could not publish bot_settings/reload for server ${guildId} (${error instanceof Error ? error.message : String(error)}); other bot processes see the change when their cache expires.`
+								)
+							)
+					})
 		});
 
+		// Before the loops below: they give every registered store ESM loading and the duplicate-name guard.
+		this.stores.register(new DashboardActionStore());
 		this.stores.registerPath(coreDirectory);
 		for (const plugin of options.plugins.enabled) this.stores.registerPath(plugin.directory);
 		// Sapphire guesses the module system from the package.json of the working directory; ours is ESM wherever the bot starts.
@@ -60,11 +85,43 @@ export class KickBotClient extends SapphireClient {
 		if (config.environment === 'development' && config.originalGuildId !== undefined) {
 			ApplicationCommandRegistries.setDefaultGuildIds([config.originalGuildId.toString()]);
 		}
+
+		if (secret === undefined) {
+			this.dashboardSubscriber = undefined;
+			options.logger.info('Dashboard messages: off (DASHBOARD_SECRET is not set); settings changed on the dashboard apply when the cache expires.');
+		} else {
+			const actions = this.stores.get('dashboard-actions');
+			this.dashboardSubscriber = new DashboardSubscriber({
+				redisUrl: config.redisUrl,
+				secret,
+				maxAgeSeconds: config.dashboardMaxAgeSeconds,
+				logger: options.logger,
+				handlers: (area, action) => actions.handlersFor(area, action)
+			});
+			options.logger.info(
+				`Dashboard messages: on (${DASHBOARD_CHANNEL_PATTERN} at ${redactUrl(config.redisUrl)}, signed with DASHBOARD_SECRET, at most ${config.dashboardMaxAgeSeconds} s old); listening once the bot is ready.`
+			);
+			// Once the pieces are loaded, so every plugin's actions are there for the first message.
+			this.once(Events.ClientReady, () => void this.startDashboardMessages());
+		}
 	}
 
-	/** Disconnects from Discord and closes the task queue; the database is closed by its owner. */
+	/**
+	 * Subscribes to the dashboard's messages (done when the client is ready); resolves once
+	 * subscribed, never rejects (Redis being away only delays it). Nothing to do without DASHBOARD_SECRET.
+	 */
+	public startDashboardMessages(): Promise<void> {
+		return this.dashboardSubscriber?.start() ?? Promise.resolve();
+	}
+
+	/** Stops dashboard messages, disconnects from Discord and closes the task queue; the database is closed by its owner. */
 	public override async destroy(): Promise<void> {
-		await super.destroy();
-		await container.tasks.close();
+		await this.dashboardSubscriber?.close();
+		try {
+			await super.destroy();
+			await container.tasks.close();
+		} finally {
+			await this.dashboardPublisher?.close();
+		}
 	}
 }

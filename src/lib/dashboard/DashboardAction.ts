@@ -1,0 +1,54 @@
+import { Piece } from '@sapphire/framework';
+import type { z } from 'zod';
+import { ACTION_NAME, DASHBOARD_AREAS, isDashboardArea, type DashboardArea } from '#lib/dashboard/protocol';
+import type { DashboardHandler, DashboardMessage } from '#lib/dashboard/DashboardSubscriber';
+import { sourcePathOf } from '#lib/paths';
+
+/**
+ * A piece that acts on one dashboard message kind, `dashboard:<area>` with `action`, loaded
+ * from `src/dashboard-actions/` and every enabled plugin's `dashboard-actions/` folder.
+ * `run` gets the message's server id and data only; every bot process runs it for every
+ * accepted message (a handler acting in Discord should act only where that server is in its
+ * cache). Several pieces may handle the same (area, action); each runs.
+ *
+ * @example
+ * \@ApplyOptions<DashboardAction.Options>({ area: 'commands', action: 'reload' })
+ * export class CommandsReload extends DashboardAction {
+ *   public run({ guildId }: DashboardAction.Message) { ... }
+ * }
+ */
+export abstract class DashboardAction<Data = Readonly<Record<string, unknown>>>
+	extends Piece<DashboardAction.Options, 'dashboard-actions'>
+	implements DashboardHandler
+{
+	public readonly area: DashboardArea;
+	public readonly action: string;
+	public readonly dataSchema: z.ZodType<Data> | undefined;
+
+	public constructor(context: DashboardAction.LoaderContext, options: DashboardAction.Options) {
+		super(context, options);
+		const where = sourcePathOf(this.location.full);
+		if (typeof options.area !== 'string' || !isDashboardArea(options.area)) {
+			throw new TypeError(`Dashboard action ${where}: area ${JSON.stringify(options.area)} is not one of ${DASHBOARD_AREAS.join(', ')}.`);
+		}
+		if (typeof options.action !== 'string' || !ACTION_NAME.test(options.action)) {
+			throw new TypeError(`Dashboard action ${where}: action ${JSON.stringify(options.action)} is not an action name (lower-case snake_case).`);
+		}
+		this.area = options.area;
+		this.action = options.action;
+		this.dataSchema = options.data as z.ZodType<Data> | undefined;
+	}
+
+	public abstract run(message: DashboardMessage<Data>): unknown;
+}
+
+export namespace DashboardAction {
+	export interface Options extends Piece.Options {
+		readonly area: DashboardArea;
+		readonly action: string;
+		/** A zod schema `data` must fit; the handler then gets its parsed value. Unset: any JSON object. */
+		readonly data?: z.ZodType;
+	}
+	export type LoaderContext = Piece.LoaderContext<'dashboard-actions'>;
+	export type Message<Data = Readonly<Record<string, unknown>>> = DashboardMessage<Data>;
+}

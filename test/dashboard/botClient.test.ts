@@ -1,0 +1,288 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
+import { Redis } from 'ioredis';
+import { publishDashboardMessage } from '#lib/dashboard/DashboardPublisher';
+import { DashboardSubscriber, type DashboardMessage } from '#lib/dashboard/DashboardSubscriber';
+import type { MessageToSign } from '#lib/dashboard/protocol';
+import { compiledRoot, projectRoot } from '#lib/paths';
+import { redisOptionsFromUrl } from '#lib/startup/redis';
+import type { BotClientResult } from '#test/dashboard/botClient.child';
+import { CapturingLogger, OutcomeRecorder, REDIS_URL, TEST_SECRET, uniqueGuildId } from '#test/dashboard/helpers';
+
+const CHILD = fileURLToPath(new URL('./botClient.child.js', import.meta.url));
+const fixture = (name: string) => join(compiledRoot, 'test', 'dashboard', 'fixtures', name);
+const ANSI_ESCAPE = /\u001b\[[0-9;]*m/g;
+
+/** The real KickBotClient in a child process (botClient.child.ts), driven line by line. */
+class ChildBot {
+	public readonly lines: string[] = [];
+	private readonly events = new EventEmitter();
+	private readonly child: ChildProcess;
+	private exited = false;
+
+	public constructor(directory: string, secret: string | undefined) {
+		this.child = spawn(process.execPath, ['--enable-source-maps', CHILD, directory], {
+			cwd: projectRoot,
+			env: { PATH: process.env.PATH ?? '', REDIS_URL, ...(secret === undefined ? {} : { DASHBOARD_SECRET: secret }) },
+			stdio: ['pipe', 'pipe', 'pipe']
+		});
+		for (const stream of [this.child.stdout!, this.child.stderr!]) {
+			let partial = '';
+			stream.setEncoding('utf8').on('data', (chunk: string) => {
+				const parts = (partial + chunk).split('\n');
+				partial = parts.pop()!;
+				for (const line of parts) this.push(line.replace(ANSI_ESCAPE, ''));
+			});
+		}
+		this.child.once('exit', () => {
+			this.exited = true;
+			this.events.emit('line');
+		});
+	}
+
+	public get pid(): number {
+		return this.child.pid!;
+	}
+
+	public mark(): number {
+		return this.lines.length;
+	}
+
+	public send(command: string): void {
+		this.child.stdin!.write(`${command}\n`);
+	}
+
+	public waitForLine(pattern: RegExp | string, from = 0, timeoutMs = 15_000): Promise<string> {
+		const matches = (line: string) => (typeof pattern === 'string' ? line.includes(pattern) : pattern.test(line));
+		return new Promise((resolve, reject) => {
+			const check = () => {
+				const line = this.lines.slice(from).find(matches);
+				if (line !== undefined) return finish(() => resolve(line));
+				if (this.exited) return finish(() => reject(new Error(`The child exited before printing ${String(pattern)}:\n${this.lines.join('\n')}`)));
+			};
+			const timer = setTimeout(() => finish(() => reject(new Error(`No ${String(pattern)} within ${timeoutMs} ms:\n${this.lines.join('\n')}`))), timeoutMs);
+			const finish = (settle: () => void) => {
+				clearTimeout(timer);
+				this.events.off('line', check);
+				settle();
+			};
+			this.events.on('line', check);
+			check();
+		});
+	}
+
+	public async result(): Promise<BotClientResult> {
+		const line = await this.waitForLine(/^RESULT /);
+		return JSON.parse(line.slice('RESULT '.length)) as BotClientResult;
+	}
+
+	/** Sends `command` and returns the first line matching `answer` printed after it. */
+	public async ask(command: string, answer: RegExp | string): Promise<string> {
+		const from = this.mark();
+		this.send(command);
+		return this.waitForLine(answer, from);
+	}
+
+	public async loads(guildId: string): Promise<number> {
+		const line = await this.ask(`read ${guildId}`, new RegExp(`^LOADS ${guildId} \\d+$`));
+		return Number(line.split(' ')[2]);
+	}
+
+	public kill(): void {
+		if (!this.exited) this.child.kill();
+	}
+
+	private push(line: string): void {
+		this.lines.push(line);
+		this.events.emit('line');
+	}
+}
+
+describe('Dashboard messages in the bot (the real KickBotClient in a child process)', function () {
+	this.timeout(60_000);
+	this.slow(10_000);
+
+	let redis: Redis;
+	before(() => {
+		redis = new Redis(redisOptionsFromUrl(REDIS_URL));
+	});
+	after(async () => {
+		// The children's task queues (REDIS_KEY_PREFIX kickbot-test-dashboard) leave a few BullMQ keys.
+		const keys = await redis.keys('bull:kickbot-test-dashboard-scheduled-tasks:*');
+		if (keys.length > 0) await redis.del(...keys);
+		redis.disconnect();
+	});
+
+	const connectionsOf = async (pid: number): Promise<string[]> => {
+		const list = (await redis.client('LIST')) as string;
+		return [...list.matchAll(/ name=(kickbot-dashboard-[a-z]+-(\d+)\S*) /g)].filter((match) => Number(match[2]) === pid).map((match) => match[1]!);
+	};
+	const publish = (message: MessageToSign) => publishDashboardMessage({ secret: TEST_SECRET, redisUrl: REDIS_URL, ...message });
+
+	describe('with DASHBOARD_SECRET', () => {
+		let bot: ChildBot;
+		let result: BotClientResult;
+		let logger: CapturingLogger;
+		let recorder: OutcomeRecorder;
+		let observer: DashboardSubscriber;
+		const reloads: DashboardMessage<unknown>[] = [];
+
+		before(async () => {
+			// Another bot process, as far as the child can tell: it sees what the child publishes.
+			logger = new CapturingLogger();
+			recorder = new OutcomeRecorder();
+			observer = new DashboardSubscriber({
+				redisUrl: REDIS_URL,
+				secret: TEST_SECRET,
+				maxAgeSeconds: 60,
+				logger,
+				handlers: (area, action) => (area === 'bot_settings' && action === 'reload' ? [{ name: 'observe', run: (message) => void reloads.push(message) }] : []),
+				onOutcome: recorder.record
+			});
+			await observer.start();
+			bot = new ChildBot(fixture('plugins-dashboard'), TEST_SECRET);
+			result = await bot.result();
+			await bot.waitForLine(/^LISTENING$/);
+		});
+
+		after(async () => {
+			bot.kill();
+			await observer.close();
+		});
+
+		it('loads the core’s bot_settings actions from src/dashboard-actions and a plugin’s from its dashboard-actions folder', () => {
+			if (result.outcome !== 'loaded') throw new Error(`${result.name}: ${result.message}`);
+			expect(result.actions).to.deep.equal([
+				{ name: 'botSettingsReload', area: 'bot_settings', action: 'reload', file: 'src/dashboard-actions/botSettingsReload.ts' },
+				{ name: 'botSettingsSync', area: 'bot_settings', action: 'sync', file: 'src/dashboard-actions/botSettingsSync.ts' },
+				{ name: 'botSettingsUpdate', area: 'bot_settings', action: 'update', file: 'src/dashboard-actions/botSettingsUpdate.ts' },
+				{ name: 'echoGtbOpen', area: 'gtb', action: 'open', file: 'test/dashboard/fixtures/plugins-dashboard/echo/dashboard-actions/echoGtbOpen.ts' }
+			]);
+		});
+
+		it('says at start, in one line, that dashboard messages are on, then that it listens', () => {
+			expect(bot.lines.filter((line) => line.includes('Dashboard messages: on (dashboard:* at redis://'))).to.have.length(1);
+			expect(bot.lines.filter((line) => line.includes('Dashboard messages: listening on dashboard:*'))).to.have.length(1);
+		});
+
+		for (const action of ['update', 'sync', 'reload'] as const) {
+			it(`bot_settings ${action} for server A drops A’s cached settings and no other server’s`, async () => {
+				const [guildA, guildB] = [uniqueGuildId(), uniqueGuildId()];
+				expect([await bot.loads(guildA), await bot.loads(guildB)], 'first reads load').to.deep.equal([1, 1]);
+				expect([await bot.loads(guildA), await bot.loads(guildB)], 'then the cache answers').to.deep.equal([1, 1]);
+
+				const from = bot.mark();
+				await publish({ area: 'bot_settings', action, guildId: guildA, data: action === 'update' ? { key: 'prefix' } : {} });
+				await bot.waitForLine(`Dashboard message bot_settings/${action} for server ${guildA}: handled by botSettings`, from);
+
+				expect(await bot.loads(guildA), 'A is read from the database again').to.equal(2);
+				expect(await bot.loads(guildB), 'B is still cached').to.equal(1);
+			});
+		}
+
+		it('update naming keys no plugin declares: logged, and the cache is dropped all the same', async () => {
+			const guildA = uniqueGuildId();
+			await bot.loads(guildA);
+			const from = bot.mark();
+			await publish({ area: 'bot_settings', action: 'update', guildId: guildA, data: { keys: ['prefix', 'no_such_key'] } });
+
+			await bot.waitForLine(`Dashboard bot_settings/update for server ${guildA} names setting key(s) no plugin declares: no_such_key;`, from);
+			await bot.waitForLine(`Dashboard message bot_settings/update for server ${guildA}: handled by botSettingsUpdate.`, from);
+			expect(await bot.loads(guildA)).to.equal(2);
+		});
+
+		it('update with a malformed data.keys is refused (logged) and changes nothing', async () => {
+			const guildA = uniqueGuildId();
+			await bot.loads(guildA);
+			const from = bot.mark();
+			await publish({ area: 'bot_settings', action: 'update', guildId: guildA, data: { keys: 'prefix' } });
+
+			await bot.waitForLine(`Dashboard message bot_settings/update for server ${guildA} refused by botSettingsUpdate: data.keys:`, from);
+			expect(await bot.loads(guildA)).to.equal(1);
+		});
+
+		it('a plugin’s dashboard action runs with the message’s server id', async () => {
+			const guildA = uniqueGuildId();
+			const from = bot.mark();
+			await publish({ area: 'gtb', action: 'open', guildId: guildA, data: { round: 7 } });
+
+			await bot.waitForLine(`ECHO gtb/open ${guildA} {"round":7}`, from);
+		});
+
+		it('a forged message is refused and logged, and changes nothing', async () => {
+			const guildA = uniqueGuildId();
+			await bot.loads(guildA);
+			const from = bot.mark();
+			await publishDashboardMessage({ secret: `${TEST_SECRET}-forged`, redisUrl: REDIS_URL, area: 'bot_settings', action: 'reload', guildId: guildA });
+
+			await bot.waitForLine(new RegExp(`Dashboard message refused on "dashboard:bot_settings" \\(server ${guildA}, action "reload"\\): bad_signature`), from);
+			expect(await bot.loads(guildA)).to.equal(1);
+		});
+
+		it('a settings change made in this process publishes a signed bot_settings reload for that server, which other processes accept', async () => {
+			const guildA = uniqueGuildId();
+			await bot.ask(`set ${guildA} prefix ?`, `SET ${guildA}`);
+
+			await waitUntil(() => reloads.some((message) => String(message.guildId) === guildA));
+			expect(reloads.filter((message) => String(message.guildId) === guildA)).to.have.length(1);
+			expect(logger.find('warn', guildA), 'the observer refused nothing of it').to.deep.equal([]);
+		});
+
+		it('destroy() closes both of its dashboard connections', async () => {
+			const open = await connectionsOf(bot.pid);
+			expect(open.some((name) => name.startsWith('kickbot-dashboard-subscriber-')), JSON.stringify(open)).to.equal(true);
+			expect(open.some((name) => name.startsWith('kickbot-dashboard-publisher-')), JSON.stringify(open)).to.equal(true);
+
+			await bot.ask('exit', /^(CLOSED|DESTROY FAILED .*)$/);
+			expect(bot.lines.filter((line) => line.startsWith('DESTROY FAILED'))).to.deep.equal([]);
+			await waitUntil(async () => (await connectionsOf(bot.pid)).length === 0);
+		});
+	});
+
+	describe('without DASHBOARD_SECRET', () => {
+		it('says so in one line at start, opens no dashboard connection, and a settings change publishes nothing', async () => {
+			const bot = new ChildBot(fixture('plugins-dashboard'), undefined);
+			try {
+				const result = await bot.result();
+				expect(result.outcome).to.equal('loaded');
+				await bot.waitForLine(/^LISTENING$/);
+				const off = bot.lines.filter((line) => line.includes('Dashboard messages:'));
+				expect(off).to.have.length(1);
+				expect(off[0]).to.match(/Dashboard messages: off \(DASHBOARD_SECRET is not set\); settings changed on the dashboard apply when the cache expires\.$/);
+
+				const guildA = uniqueGuildId();
+				await bot.ask(`set ${guildA} prefix ?`, `SET ${guildA}`);
+				expect(await connectionsOf(bot.pid)).to.deep.equal([]);
+			} finally {
+				bot.kill();
+			}
+		});
+	});
+
+	it('two plugins’ dashboard actions with the same name stop the start, naming both files', async () => {
+		const bot = new ChildBot(fixture('plugins-dashboard-duplicate'), TEST_SECRET);
+		try {
+			const result = await bot.result();
+			if (result.outcome !== 'failed') throw new Error(`expected a failure, loaded ${JSON.stringify(result.actions)}`);
+			expect(result.name).to.equal('DuplicatePieceError');
+			expect(result.message).to.equal(
+				'Two pieces of the dashboard-actions store are named "rollCall": ' +
+					'test/dashboard/fixtures/plugins-dashboard-duplicate/one/dashboard-actions/rollCall.ts and test/dashboard/fixtures/plugins-dashboard-duplicate/two/dashboard-actions/rollCall.ts. ' +
+					'Rename one of them (a piece is named after its file unless its options say otherwise).'
+			);
+		} finally {
+			bot.kill();
+		}
+	});
+});
+
+async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (!(await condition())) {
+		if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms: ${condition.toString()}`);
+		await new Promise((resolve) => setTimeout(resolve, 20));
+	}
+}
