@@ -1,10 +1,13 @@
 import { expect } from 'chai';
 import type { APIMessage } from 'discord-api-types/v10';
-import { BotUnderTest, community } from '#test/e2e/BotUnderTest';
+import { Redis } from 'ioredis';
+import { publishDashboardMessage } from '#lib/dashboard/DashboardPublisher';
+import { BotUnderTest, community, REDIS_URL } from '#test/e2e/BotUnderTest';
 import type { DiscordStandIn } from '#test/discord-standin/DiscordStandIn';
 
 const ALPHA = '1500000000000000100';
 const BETA = '1500000000000000200';
+const DASHBOARD_SECRET = 'e2e-dashboard-secret-0123456789abcdef';
 
 describe('Per-server settings and moderator permissions, end to end', function () {
 	this.timeout(60_000);
@@ -30,8 +33,9 @@ describe('Per-server settings and moderator permissions, end to end', function (
 				community(ALPHA, 'Alpha', 'alpha', { roles: [{ name: 'Helpers' }], members: [{ username: 'sam', roles: ['Moderator'] }, { username: 'alpha-helper', roles: ['Helpers'] }] }),
 				community(BETA, 'Beta', 'beta', { roles: [{ name: 'Helpers' }], members: [{ username: 'sam' }, { username: 'beta-helper', roles: ['Helpers'] }] })
 			]
-		});
+		}, { DASHBOARD_SECRET, SETTINGS_CACHE_TTL_SECONDS: '3600' });
 		standIn = under.standIn;
+		await under.bot.waitForLine(/Dashboard messages: listening on dashboard:\*/);
 	});
 
 	after(async () => {
@@ -103,5 +107,55 @@ describe('Per-server settings and moderator permissions, end to end', function (
 		const answer = await standIn.runSlashCommandInDm({ user: 'sam', name: 'settings', subcommand: 'view' });
 		expect(answer.ephemeral).to.equal(true);
 		expect(answer.content).to.equal('`/settings` works in a server only: use it in a channel of the server it is about.');
+	});
+
+	describe('dashboard messages', () => {
+		const prefixIn = async (guild: string) => (await settingsView(guild, `${guild.toLowerCase()}-moderator`, 'prefix')).text.split('\n')[0];
+		/** What the dashboard does first: it writes the row itself. */
+		const dashboardWrites = (guildId: string, prefix: string) =>
+			under.sql(`INSERT INTO bot_settings (discord_server_id, key, value) VALUES ($1, 'prefix', $2) ON CONFLICT (discord_server_id, key) DO UPDATE SET value = EXCLUDED.value`, [guildId, prefix]);
+		const publish = (guildId: string, secret = DASHBOARD_SECRET) =>
+			publishDashboardMessage({ secret, redisUrl: REDIS_URL, area: 'bot_settings', action: 'update', guildId, data: { key: 'prefix' } });
+		let acceptedForAlpha: Awaited<ReturnType<typeof publish>>;
+
+		it('a message for one server refreshes that server only', async () => {
+			expect([await prefixIn('Alpha'), await prefixIn('Beta')]).to.deep.equal(['**prefix** = `!` (default)', '**prefix** = `!` (default)']);
+			await dashboardWrites(ALPHA, '$');
+			await dashboardWrites(BETA, '%');
+
+			const from = under.bot.mark();
+			acceptedForAlpha = await publish(ALPHA);
+			await under.bot.waitForLine(new RegExp(`Dashboard message bot_settings/update for server ${ALPHA}: handled`), { from });
+			expect(await prefixIn('Alpha')).to.equal('**prefix** = `$`');
+			expect(await prefixIn('Beta'), 'Beta was written but not announced: its cached copy stays').to.equal('**prefix** = `!` (default)');
+		});
+
+		it('a forged message changes nothing', async () => {
+			const from = under.bot.mark();
+			await publish(BETA, 'not-the-dashboard-secret-0123456789abcdef');
+			await under.bot.waitForLine(new RegExp(`Dashboard message refused on "dashboard:bot_settings" \\(server ${BETA}, action "update"\\): bad_signature`), { from });
+			expect(await prefixIn('Beta')).to.equal('**prefix** = `!` (default)');
+		});
+
+		it('a replayed message changes nothing', async () => {
+			await dashboardWrites(ALPHA, '&');
+			const from = under.bot.mark();
+			const redis = new Redis(REDIS_URL);
+			try {
+				await redis.publish(acceptedForAlpha.channel, JSON.stringify(acceptedForAlpha.payload));
+			} finally {
+				redis.disconnect();
+			}
+			await under.bot.waitForLine(new RegExp(`server ${ALPHA}, action "update"\\): replayed`), { from });
+			expect(await prefixIn('Alpha')).to.equal('**prefix** = `$`');
+		});
+
+		it('a genuine message for the other server then refreshes it', async () => {
+			const from = under.bot.mark();
+			await publish(BETA);
+			await under.bot.waitForLine(new RegExp(`Dashboard message bot_settings/update for server ${BETA}: handled`), { from });
+			expect(await prefixIn('Beta')).to.equal('**prefix** = `%`');
+			expect((await standIn.sendMessage({ guild: 'Beta', member: 'beta-viewer', content: '%server' })).embeds[0]?.title).to.equal('Beta');
+		});
 	});
 });
