@@ -1,13 +1,15 @@
 /**
- * `npm run bench`: the cost of the guild-scope guard, and the points reads at 100k rows per
- * server. Creates a throwaway PostgreSQL database (BENCH_DATABASE_URL names the admin database,
- * default postgres://postgres@127.0.0.1:5432/postgres), migrates it with the bot's runner, seeds
+ * `npm run bench`: the cost of the guild-scope guard, the points reads at 100k rows per server,
+ * and the settings cache (BotSettingsManager hits, cold loads, concurrent misses). Creates a
+ * throwaway PostgreSQL database (BENCH_DATABASE_URL names the admin database, default
+ * postgres://postgres@127.0.0.1:5432/postgres), migrates it with the bot's runner, seeds
  * it, measures, and drops it. The guard comparison also runs without round trips (memoized
  * answers, see memoizingAdapter.ts) and on the embedded engine (PGlite,
  * in memory) unless BENCH_EMBEDDED=0.
  *
  * Knobs: BENCH_ROUNDS (10), BENCH_ROUND_MS (300), BENCH_WARMUP_MS (500), BENCH_ROWS (100000),
- * BENCH_CONCURRENCY (8; 1 skips the concurrent case), BENCH_EMBEDDED (1).
+ * BENCH_CONCURRENCY (8; 1 skips the concurrent case), BENCH_EMBEDDED (1), BENCH_SECTIONS
+ * (guard,scale,settings: a comma-separated subset runs only those sections).
  */
 import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -27,6 +29,7 @@ import { benchAssertGuildScoped, benchGuard, guardOperations, type CheckCase, ty
 import { pairedDifference, settingsFromEnvironment } from './measure.js';
 import { memoized } from './memoizingAdapter.js';
 import { benchScale, explainPointsReads, type ScaleCase } from './scale.js';
+import { benchSettings, type SettingsReport } from './settings.js';
 
 /** Viewers per server while the guard is measured, and the first scale step. */
 const SMALL_ROWS = 1000;
@@ -34,6 +37,10 @@ const COMMANDS_PER_GUILD = 50;
 /** assertGuildScoped alone: calls per measured round, and rounds (median reported). */
 const CHECK_ITERATIONS = 300_000;
 const CHECK_ROUNDS = 7;
+/** Settings cache: servers per stored-key group, concurrent calls in a burst, calls per CPU round. */
+const SETTINGS_SERVERS = 1000;
+const SETTINGS_BURST = 50;
+const SETTINGS_HIT_ITERATIONS = 300_000;
 
 /** The guard comparison without database round trips (see memoizingAdapter.ts). */
 const CLIENT_ONLY = 'Prisma client only (memoized answers)';
@@ -42,6 +49,18 @@ const settings = settingsFromEnvironment();
 const largeRows = integerEnvironment('BENCH_ROWS', 100_000);
 const concurrentCalls = integerEnvironment('BENCH_CONCURRENCY', 8);
 const withEmbedded = process.env.BENCH_EMBEDDED !== '0';
+const SECTIONS = ['guard', 'scale', 'settings'] as const;
+type Section = (typeof SECTIONS)[number];
+const sections = sectionsFromEnvironment();
+
+function sectionsFromEnvironment(): ReadonlySet<Section> {
+	const raw = process.env.BENCH_SECTIONS;
+	if (raw === undefined || raw.trim() === '') return new Set(SECTIONS);
+	const names = raw.split(',').map((name) => name.trim()).filter((name) => name !== '');
+	const unknown = names.filter((name) => !(SECTIONS as readonly string[]).includes(name));
+	if (unknown.length > 0 || names.length === 0) throw new TypeError(`BENCH_SECTIONS takes a comma-separated subset of ${SECTIONS.join(',')}, not ${raw}`);
+	return new Set(names as Section[]);
+}
 
 function integerEnvironment(name: string, fallback: number): number {
 	const raw = process.env[name];
@@ -73,6 +92,7 @@ interface Report {
 	guard: GuardCase[];
 	scale: ScaleCase[];
 	plans: Array<{ operation: string; plan: string[] }>;
+	settings: SettingsReport | undefined;
 	postgres: string;
 }
 
@@ -84,29 +104,47 @@ async function benchPostgres(report: Report): Promise<void> {
 	let database: Database | undefined;
 	try {
 		progress(`migrated: ${(await migrate(setup)).join(', ')}`);
-		await seedServersAndCommands(setup, COMMANDS_PER_GUILD);
-		await seedUserPoints(setup, 1, SMALL_ROWS);
-		await vacuumAnalyze(setup);
-		progress(`seeded ${BENCH_GUILDS.length} servers × ${SMALL_ROWS} viewers, ${COMMANDS_PER_GUILD} commands each`);
-
-		report.guard.push(...(await benchGuard('PostgreSQL', connect, guardOperations(SMALL_ROWS, COMMANDS_PER_GUILD, concurrentCalls), settings, progress)));
-		report.guard.push(
-			...(await benchGuard(CLIENT_ONLY, () => memoized(connect()), guardOperations(SMALL_ROWS, COMMANDS_PER_GUILD, 1), settings, progress))
-		);
-
-		database = new Database(setup, { guard: true });
-		report.scale.push(...(await benchScale(database, SMALL_ROWS, settings, progress)));
-		if (largeRows > SMALL_ROWS) {
-			const seedStart = process.hrtime.bigint();
-			await seedUserPoints(setup, SMALL_ROWS + 1, largeRows);
+		if (sections.has('guard') || sections.has('scale')) {
+			await seedServersAndCommands(setup, COMMANDS_PER_GUILD);
+			await seedUserPoints(setup, 1, SMALL_ROWS);
 			await vacuumAnalyze(setup);
-			const seconds = Number(process.hrtime.bigint() - seedStart) / 1e9;
-			progress(`seeded up to ${BENCH_GUILDS.length} × ${largeRows} viewers (${seconds.toFixed(1)} s with VACUUM ANALYZE)`);
-			report.scale.push(...(await benchScale(database, largeRows, settings, progress)));
+			progress(`seeded ${BENCH_GUILDS.length} servers × ${SMALL_ROWS} viewers, ${COMMANDS_PER_GUILD} commands each`);
 		}
-		report.plans = await explainPointsReads(setup);
+
+		if (sections.has('guard')) {
+			report.guard.push(...(await benchGuard('PostgreSQL', connect, guardOperations(SMALL_ROWS, COMMANDS_PER_GUILD, concurrentCalls), settings, progress)));
+			report.guard.push(
+				...(await benchGuard(CLIENT_ONLY, () => memoized(connect()), guardOperations(SMALL_ROWS, COMMANDS_PER_GUILD, 1), settings, progress))
+			);
+		}
+
+		if (sections.has('scale')) {
+			database = new Database(setup, { guard: true });
+			report.scale.push(...(await benchScale(database, SMALL_ROWS, settings, progress)));
+			if (largeRows > SMALL_ROWS) {
+				const seedStart = process.hrtime.bigint();
+				await seedUserPoints(setup, SMALL_ROWS + 1, largeRows);
+				await vacuumAnalyze(setup);
+				const seconds = Number(process.hrtime.bigint() - seedStart) / 1e9;
+				progress(`seeded up to ${BENCH_GUILDS.length} × ${largeRows} viewers (${seconds.toFixed(1)} s with VACUUM ANALYZE)`);
+				report.scale.push(...(await benchScale(database, largeRows, settings, progress)));
+			}
+			report.plans = await explainPointsReads(setup);
+		}
+
+		if (sections.has('settings')) {
+			report.settings = await benchSettings(
+				connect,
+				setup,
+				{ servers: SETTINGS_SERVERS, burst: SETTINGS_BURST, hitIterations: SETTINGS_HIT_ITERATIONS, hitRounds: CHECK_ROUNDS },
+				settings,
+				progress
+			);
+		}
 	} finally {
+		// Closing the Database closes `setup` too; without one, close `setup` itself.
 		if (database) await database.close();
+		else await setup.close();
 		await benchDatabase.drop();
 		progress(`dropped database ${benchDatabase.name}`);
 	}
@@ -203,15 +241,73 @@ function scaleTable(cases: readonly ScaleCase[]): string {
 	);
 }
 
-async function main(): Promise<void> {
-	const report: Report = { checks: [], guard: [], scale: [], plans: [], postgres: 'unknown' };
-	report.postgres = await postgresVersion();
-	progress(`settings: ${settings.rounds} rounds × ${settings.roundMs} ms, warm-up ${settings.warmupMs} ms; ${largeRows} rows per server`);
+function settingsTables(report: SettingsReport): string[] {
+	const statements = (value: number): string => (Number.isInteger(value) ? String(value) : value.toFixed(3));
+	return [
+		`## Settings cache (BotSettingsManager on PostgreSQL, guard on; ${report.declaredKeys} declared keys, ${report.servers.toLocaleString('en-US')} servers per group)`,
+		'',
+		`Seeded ${report.seededRows.toLocaleString('en-US')} bot_settings rows in ${report.seedSeconds.toFixed(1)} s. ` +
+			'Statements are counted by a counting driver adapter under the manager\'s Database.',
+		'',
+		`### Cache hits (every server cached, ids rotating; pure CPU, ${SETTINGS_HIT_ITERATIONS.toLocaleString('en-US')} calls per round, median of ${CHECK_ROUNDS})`,
+		'',
+		table(
+			['operation', 'calls/s', 'ns/call', 'ns/lookup', 'round spread %', 'statements sent (warm-up + rounds)'],
+			report.hits.map(({ operation, result, statements: sent, lookups }) => [
+				operation,
+				rate(result.callsPerSecond),
+				result.nsPerCall.toFixed(0),
+				(result.nsPerCall / lookups).toFixed(0),
+				(result.spread * 100).toFixed(0),
+				`${sent} for ${((result.iterations * result.rounds + Math.min(result.iterations, 200_000)) * lookups).toLocaleString('en-US')} lookups`
+			])
+		),
+		'',
+		'### Building GuildSettings from stored rows (parsing only, pure CPU)',
+		'',
+		table(
+			['stored keys', 'builds/s', 'µs/build', 'round spread %'],
+			report.parse.map(({ storedKeys, result }) => [String(storedKeys), rate(result.callsPerSecond), us(result.nsPerCall / 1000), (result.spread * 100).toFixed(0)])
+		),
+		'',
+		'### Cold loads (one call in flight; a call of the concurrent cases is the whole burst; the four key counts ran with interleaved rounds)',
+		'',
+		table(
+			['operation', 'calls/s', 'p50 µs', 'p95 µs', 'p99 µs', 'round spread %', 'µs/call vs 0 keys', 'statements per call'],
+			report.loads.map(({ operation, result, statementsPerCall, versusFirstUs }) => [
+				operation,
+				rate(result.opsPerSecond),
+				us(result.p50Us),
+				us(result.p95Us),
+				us(result.p99Us),
+				(result.spread * 100).toFixed(0),
+				versusFirstUs === undefined ? '' : us(versusFirstUs),
+				statements(statementsPerCall)
+			])
+		),
+		'',
+		'Plan of the load query (10 stored keys):',
+		'```',
+		...report.plan,
+		'```',
+		''
+	];
+}
 
-	progress('assertGuildScoped alone');
-	report.checks = benchAssertGuildScoped(CHECK_ITERATIONS, CHECK_ROUNDS);
+async function main(): Promise<void> {
+	const report: Report = { checks: [], guard: [], scale: [], plans: [], settings: undefined, postgres: 'unknown' };
+	report.postgres = await postgresVersion();
+	progress(
+		`settings: ${settings.rounds} rounds × ${settings.roundMs} ms, warm-up ${settings.warmupMs} ms; ${largeRows} rows per server; sections ${[...sections].join(', ')}`
+	);
+
+	if (sections.has('guard')) {
+		progress('assertGuildScoped alone');
+		report.checks = benchAssertGuildScoped(CHECK_ITERATIONS, CHECK_ROUNDS);
+	}
 	await benchPostgres(report);
-	if (withEmbedded) await benchEmbedded(report);
+	const embedded = withEmbedded && sections.has('guard');
+	if (embedded) await benchEmbedded(report);
 
 	const totalSeconds = Number(process.hrtime.bigint() - started) / 1e9;
 	const out: string[] = [
@@ -219,30 +315,39 @@ async function main(): Promise<void> {
 		'## Environment',
 		'',
 		`- CPU: ${cpuModel()} (${cpus().length} logical cores), memory ${(totalmem() / 2 ** 30).toFixed(0)} GiB`,
-		`- Node ${process.version}, PostgreSQL ${report.postgres}${withEmbedded ? ', PGlite in memory' : ''}`,
+		`- Node ${process.version}, PostgreSQL ${report.postgres}${embedded ? ', PGlite in memory' : ''}`,
 		`- ${settings.rounds} rounds × ${settings.roundMs} ms per case after ${settings.warmupMs} ms warm-up; figures are medians over the rounds, ` +
 			'differences between variants the median of per-round differences (variants alternate within each round); ' +
 			'calls sequential (one in flight) unless the operation says otherwise',
-		`- total run time ${totalSeconds.toFixed(0)} s`,
-		'',
-		'## Guild-scope guard: repository calls with the guard off, a no-op extension, and on',
-		'',
-		guardTable(report.guard),
-		'',
-		`## assertGuildScoped alone (pure CPU, ${CHECK_ITERATIONS.toLocaleString('en-US')} calls per round, median of ${CHECK_ROUNDS})`,
-		'',
-		checkTable(report.checks),
-		'',
-		`## Points reads by server size (PostgreSQL, guard on, ${BENCH_GUILDS.length} servers)`,
-		'',
-		scaleTable(report.scale),
-		'',
-		`## Plans at ${largeRows.toLocaleString('en-US')} rows per server (EXPLAIN ANALYZE of the equivalent SQL)`,
+		`- sections: ${[...sections].join(', ')}; total run time ${totalSeconds.toFixed(0)} s`,
 		''
 	];
-	for (const { operation, plan } of report.plans) {
-		out.push(`${operation}:`, '```', ...plan, '```', '');
+	if (sections.has('guard')) {
+		out.push(
+			'## Guild-scope guard: repository calls with the guard off, a no-op extension, and on',
+			'',
+			guardTable(report.guard),
+			'',
+			`## assertGuildScoped alone (pure CPU, ${CHECK_ITERATIONS.toLocaleString('en-US')} calls per round, median of ${CHECK_ROUNDS})`,
+			'',
+			checkTable(report.checks),
+			''
+		);
 	}
+	if (sections.has('scale')) {
+		out.push(
+			`## Points reads by server size (PostgreSQL, guard on, ${BENCH_GUILDS.length} servers)`,
+			'',
+			scaleTable(report.scale),
+			'',
+			`## Plans at ${largeRows.toLocaleString('en-US')} rows per server (EXPLAIN ANALYZE of the equivalent SQL)`,
+			''
+		);
+		for (const { operation, plan } of report.plans) {
+			out.push(`${operation}:`, '```', ...plan, '```', '');
+		}
+	}
+	if (report.settings) out.push(...settingsTables(report.settings));
 	process.stdout.write(`${out.join('\n')}\n`);
 }
 
