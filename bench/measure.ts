@@ -180,9 +180,13 @@ export function measureSync(operation: (i: number) => void, iterations: number, 
 	for (let round = 0; round < rounds; round++) {
 		const start = hrtime.bigint();
 		for (let i = 0; i < iterations; i++) operation(i);
-		const seconds = Number(hrtime.bigint() - start) / 1e9;
-		rates.push(iterations / seconds);
+		rates.push(iterations / (Number(hrtime.bigint() - start) / 1e9));
 	}
+	return syncResult(rates, iterations, rounds);
+}
+
+/** The median rate of the rounds and how far they spread. */
+function syncResult(rates: readonly number[], iterations: number, rounds: number): SyncResult {
 	const callsPerSecond = median(rates);
 	return {
 		callsPerSecond,
@@ -216,15 +220,7 @@ export async function measureAsyncBatch(operation: (i: number) => Promise<unknow
 	for (let round = 0; round < rounds; round++) {
 		const start = hrtime.bigint();
 		for (let i = 0; i < iterations; i++) await operation(i);
-		const seconds = Number(hrtime.bigint() - start) / 1e9;
-		rates.push(iterations / seconds);
+		rates.push(iterations / (Number(hrtime.bigint() - start) / 1e9));
 	}
-	const callsPerSecond = median(rates);
-	return {
-		callsPerSecond,
-		nsPerCall: 1e9 / callsPerSecond,
-		iterations,
-		rounds,
-		spread: (Math.max(...rates) - Math.min(...rates)) / callsPerSecond
-	};
+	return syncResult(rates, iterations, rounds);
 }

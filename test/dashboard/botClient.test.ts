@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
@@ -11,17 +10,16 @@ import { compiledRoot, projectRoot } from '#lib/paths';
 import { redisOptionsFromUrl } from '#lib/startup/redis';
 import type { BotClientResult } from '#test/dashboard/botClient.child';
 import { CapturingLogger, OutcomeRecorder, REDIS_URL, TEST_SECRET, uniqueGuildId } from '#test/dashboard/helpers';
+import { ProcessOutput } from '#test/helpers/ProcessOutput';
+import { waitUntil } from '#test/helpers/waitUntil';
 
 const CHILD = fileURLToPath(new URL('./botClient.child.js', import.meta.url));
 const fixture = (name: string) => join(compiledRoot, 'test', 'dashboard', 'fixtures', name);
-const ANSI_ESCAPE = /\u001b\[[0-9;]*m/g;
 
 /** The real KickBotClient in a child process (botClient.child.ts), driven line by line. */
 class ChildBot {
-	public readonly lines: string[] = [];
-	private readonly events = new EventEmitter();
+	private readonly output: ProcessOutput;
 	private readonly child: ChildProcess;
-	private exited = false;
 
 	public constructor(directory: string, secret: string | undefined) {
 		this.child = spawn(process.execPath, ['--enable-source-maps', CHILD, directory], {
@@ -29,18 +27,11 @@ class ChildBot {
 			env: { PATH: process.env.PATH ?? '', REDIS_URL, ...(secret === undefined ? {} : { DASHBOARD_SECRET: secret }) },
 			stdio: ['pipe', 'pipe', 'pipe']
 		});
-		for (const stream of [this.child.stdout!, this.child.stderr!]) {
-			let partial = '';
-			stream.setEncoding('utf8').on('data', (chunk: string) => {
-				const parts = (partial + chunk).split('\n');
-				partial = parts.pop()!;
-				for (const line of parts) this.push(line.replace(ANSI_ESCAPE, ''));
-			});
-		}
-		this.child.once('exit', () => {
-			this.exited = true;
-			this.events.emit('line');
-		});
+		this.output = new ProcessOutput(this.child);
+	}
+
+	public get lines(): readonly string[] {
+		return this.output.lines;
 	}
 
 	public get pid(): number {
@@ -48,7 +39,7 @@ class ChildBot {
 	}
 
 	public mark(): number {
-		return this.lines.length;
+		return this.output.mark();
 	}
 
 	public send(command: string): void {
@@ -56,22 +47,7 @@ class ChildBot {
 	}
 
 	public waitForLine(pattern: RegExp | string, from = 0, timeoutMs = 15_000): Promise<string> {
-		const matches = (line: string) => (typeof pattern === 'string' ? line.includes(pattern) : pattern.test(line));
-		return new Promise((resolve, reject) => {
-			const check = () => {
-				const line = this.lines.slice(from).find(matches);
-				if (line !== undefined) return finish(() => resolve(line));
-				if (this.exited) return finish(() => reject(new Error(`The child exited before printing ${String(pattern)}:\n${this.lines.join('\n')}`)));
-			};
-			const timer = setTimeout(() => finish(() => reject(new Error(`No ${String(pattern)} within ${timeoutMs} ms:\n${this.lines.join('\n')}`))), timeoutMs);
-			const finish = (settle: () => void) => {
-				clearTimeout(timer);
-				this.events.off('line', check);
-				settle();
-			};
-			this.events.on('line', check);
-			check();
-		});
+		return this.output.waitForLine(pattern, { from, timeoutMs });
 	}
 
 	public async result(): Promise<BotClientResult> {
@@ -92,13 +68,9 @@ class ChildBot {
 	}
 
 	public kill(): void {
-		if (!this.exited) this.child.kill();
+		if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill();
 	}
 
-	private push(line: string): void {
-		this.lines.push(line);
-		this.events.emit('line');
-	}
 }
 
 describe('Dashboard messages in the bot (the real KickBotClient in a child process)', function () {
@@ -279,10 +251,3 @@ describe('Dashboard messages in the bot (the real KickBotClient in a child proce
 	});
 });
 
-async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (!(await condition())) {
-		if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms: ${condition.toString()}`);
-		await new Promise((resolve) => setTimeout(resolve, 20));
-	}
-}

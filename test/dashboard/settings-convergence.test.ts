@@ -5,8 +5,9 @@ import { DashboardSubscriber, type DashboardHandler } from '#lib/dashboard/Dashb
 import type { DeclaredSetting } from '#lib/plugins/PluginCatalog';
 import { BotSettingsManager } from '#lib/settings/BotSettingsManager';
 import { coreSettings } from '#lib/settings/coreSettings';
-import { CapturingLogger, OutcomeRecorder, REDIS_URL, sleep, TEST_SECRET, uniqueGuildId } from '#test/dashboard/helpers';
+import { CapturingLogger, OutcomeRecorder, REDIS_URL, TEST_SECRET, uniqueGuildId } from '#test/dashboard/helpers';
 import { openMigratedDatabase, postgresEngine, type MigratedDatabase } from '#test/helpers/databases';
+import { waitUntil } from '#test/helpers/waitUntil';
 
 const declared = new Map<string, DeclaredSetting>([['prefix', { key: 'prefix', definition: coreSettings.prefix, declaredBy: 'the core' }]]);
 /** Long enough that only a dashboard message can make a process see a change during the test. */
@@ -53,14 +54,6 @@ describe('Settings of two bot processes converge through dashboard messages (Pos
 	const prefixOf = async (process: BotProcess, guildId: string) => (await process.settings.forGuild(guildId)).get('prefix');
 	const handledFor = (process: BotProcess, guildId: string) =>
 		process.recorder.outcomes.filter((outcome) => outcome.status === 'handled' && String(outcome.message.guildId) === guildId).length;
-
-	async function waitUntil(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-		const deadline = Date.now() + timeoutMs;
-		while (!condition()) {
-			if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-			await sleep(10);
-		}
-	}
 
 	before(async () => {
 		migrated = await openMigratedDatabase(postgresEngine, 'dashboard');

@@ -10,6 +10,7 @@ import { computeSignature, signDashboardMessage, type DashboardArea, type Messag
 import { projectRoot } from '#lib/paths';
 import { redisOptionsFromUrl } from '#lib/startup/redis';
 import { CapturingLogger, OutcomeRecorder, REDIS_URL, sleep, TEST_SECRET, uniqueGuildId } from '#test/dashboard/helpers';
+import { waitUntil } from '#test/helpers/waitUntil';
 
 const CLI = join(projectRoot, 'dist', 'scripts', 'dashboard-publish.js');
 
@@ -377,14 +378,6 @@ describe('DashboardSubscriber without Redis', () => {
 		expect(attempts.length, 'no retries after close()').to.equal(count);
 	});
 });
-
-async function waitUntil(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (!condition()) {
-		if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms: ${condition.toString()}`);
-		await sleep(10);
-	}
-}
 
 /** Kills the Redis connection named `name`; returns how many were killed. */
 async function killConnection(redis: Redis, name: string): Promise<number> {

@@ -5,26 +5,15 @@ import { expect } from 'chai';
 import type { DatabaseConnection, SqlSession } from '#lib/database/connection';
 import { checksumOf, readMigrationFiles } from '#lib/database/migrations/MigrationFiles';
 import { BASELINE_MIGRATION, createMigrationRunner, LEGACY_TABLES } from '#lib/database/migrations/migrate';
-import { MigrationError } from '#lib/database/migrations/MigrationRunner';
+import { MigrationError, type PrismaMigrationRow } from '#lib/database/migrations/MigrationRunner';
 import { migrationsDirectory } from '#lib/paths';
 import { engines, postgresEngine } from '#test/helpers/databases';
 
 const UPGRADE = '20261124000000_multi_server';
 const MEMBERSHIP = '20261125000000_server_membership';
 
-interface BookkeepingRow {
-	id: string;
-	migration_name: string;
-	checksum: string;
-	started_at: Date;
-	finished_at: Date | null;
-	rolled_back_at: Date | null;
-	applied_steps_count: number;
-	logs: string | null;
-}
-
-function bookkeeping(session: SqlSession): Promise<BookkeepingRow[]> {
-	return session.query<BookkeepingRow>('SELECT * FROM "_prisma_migrations" ORDER BY migration_name');
+function bookkeeping(session: SqlSession): Promise<PrismaMigrationRow[]> {
+	return session.query<PrismaMigrationRow>('SELECT * FROM "_prisma_migrations" ORDER BY migration_name');
 }
 
 async function tableNames(session: SqlSession): Promise<string[]> {

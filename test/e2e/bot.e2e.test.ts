@@ -39,7 +39,7 @@ describe('The bot end to end, in several servers of the Discord stand-in', funct
 
 	it('comes up in both servers and records them', async () => {
 		await bot.waitForLine(/Ready as .* in 2 server\(s\)/);
-		expect(bot.output()).to.match(/Database: PostgreSQL/);
+		expect(bot.text()).to.match(/Database: PostgreSQL/);
 		const rows = await servers();
 		expect(rows.map((row) => [row.id, row.name, row.left_at])).to.deep.equal([
 			[ALPHA, 'Alpha', null],

@@ -67,6 +67,18 @@ export class MigrationError extends Error {
  * Unlike Prisma it runs each migration and its bookkeeping row in one transaction, so a
  * failure leaves neither half a migration nor a "failed" row behind.
  */
+/** A row of `_prisma_migrations` as PostgreSQL returns it (the bookkeeping `prisma migrate deploy` keeps). */
+export interface PrismaMigrationRow {
+	id: string;
+	migration_name: string;
+	checksum: string;
+	started_at: Date;
+	finished_at: Date | null;
+	rolled_back_at: Date | null;
+	applied_steps_count: number;
+	logs: string | null;
+}
+
 export class MigrationRunner {
 	public constructor(
 		private readonly session: SqlSession,
@@ -207,16 +219,7 @@ export class MigrationRunner {
 	}
 
 	private async appliedRows(): Promise<AppliedMigration[]> {
-		const rows = await this.session.query<{
-			id: string;
-			migration_name: string;
-			checksum: string;
-			started_at: Date;
-			finished_at: Date | null;
-			rolled_back_at: Date | null;
-			applied_steps_count: number;
-			logs: string | null;
-		}>(`SELECT id, migration_name, checksum, started_at, finished_at, rolled_back_at, applied_steps_count, logs FROM "_prisma_migrations" ORDER BY started_at, migration_name`);
+		const rows = await this.session.query<PrismaMigrationRow>(`SELECT id, migration_name, checksum, started_at, finished_at, rolled_back_at, applied_steps_count, logs FROM "_prisma_migrations" ORDER BY started_at, migration_name`);
 		return rows.map((row) => ({
 			id: row.id,
 			migrationName: row.migration_name,
