@@ -17,6 +17,8 @@ import { coreSettings } from '#lib/settings/coreSettings';
 import '#lib/setup/container';
 import { redactUrl, redisOptionsFromUrl } from '#lib/startup/redis';
 
+const TASK_QUEUE_CLOSE_TIMEOUT_MS = 5_000;
+
 export interface KickBotClientOptions {
 	readonly config: Config;
 	readonly plugins: PluginCatalog;
@@ -114,12 +116,32 @@ export class KickBotClient extends SapphireClient {
 		return this.dashboardSubscriber?.start() ?? Promise.resolve();
 	}
 
+	/**
+	 * BullMQ's worker can wait forever to close once its Redis connection has dropped
+	 * (taskforcesh/bullmq#4656), which would keep a stopped bot alive; its jobs are kept in Redis
+	 * either way, so after a bounded wait the shutdown goes on.
+	 */
+	private async closeTaskQueue(): Promise<void> {
+		let timer: NodeJS.Timeout | undefined;
+		const gaveUp = new Promise<'gave up'>((resolve) => {
+			timer = setTimeout(() => resolve('gave up'), TASK_QUEUE_CLOSE_TIMEOUT_MS);
+		});
+		try {
+			const outcome = await Promise.race([container.tasks.close().then(() => 'closed' as const), gaveUp]);
+			if (outcome === 'gave up') {
+				this.logger.warn(`Scheduled tasks: the queue did not close within ${TASK_QUEUE_CLOSE_TIMEOUT_MS / 1000} s (Redis connection lost earlier); stopping anyway, its jobs stay in Redis.`);
+			}
+		} finally {
+			clearTimeout(timer);
+		}
+	}
+
 	/** Stops dashboard messages, disconnects from Discord and closes the task queue; the database is closed by its owner. */
 	public override async destroy(): Promise<void> {
 		await this.dashboardSubscriber?.close();
 		try {
 			await super.destroy();
-			await container.tasks.close();
+			await this.closeTaskQueue();
 		} finally {
 			await this.dashboardPublisher?.close();
 		}

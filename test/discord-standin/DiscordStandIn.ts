@@ -66,6 +66,11 @@ export interface ButtonClick {
 	readonly timeoutMs?: number;
 }
 
+export interface DmButtonClick extends Omit<ButtonClick, 'guild' | 'member'> {
+	/** Username or id of the user who clicks in their DM with the bot. */
+	readonly user: string;
+}
+
 /** Options for a discord.js / Sapphire client pointed at this stand-in. */
 export interface StandInClientOptions {
 	readonly rest: { readonly api: string; readonly retries: number; readonly timeout: number; readonly globalRequestsPerSecond: number };
@@ -251,6 +256,17 @@ export class DiscordStandIn {
 		const place: InteractionPlace = { guild, channelId: message.channel_id, userId: guild.member(click.member).userId };
 		const payload = buildComponentInteraction(this.interactionContext(), place, message, click.customId, click.values);
 		return this.sendInteraction(payload, `a click on '${click.customId}' by ${click.member} in '${guild.name}'`, click.timeoutMs);
+	}
+
+	/** Clicks a button (or picks values of a string select) on a message in a user's DM with the bot. */
+	public clickButtonInDm(click: DmButtonClick): Promise<InteractionAnswer> {
+		const user = this.user(click.user);
+		const messageId = typeof click.message === 'string' ? click.message : click.message.id;
+		const message = this.state.messages.get(messageId);
+		if (!message) throw new Error(`No message ${messageId} to click on`);
+		const place: InteractionPlace = { guild: null, channel: dmChannelPayload(this.state.dmChannelWith(user.id).id, user), user };
+		const payload = buildComponentInteraction(this.interactionContext(), place, message, click.customId, click.values);
+		return this.sendInteraction(payload, `a click on '${click.customId}' by ${user.username} in a DM`, click.timeoutMs);
 	}
 
 	/** Posts a chat message as a member (MESSAGE_CREATE) without waiting for anything; returns the message. */

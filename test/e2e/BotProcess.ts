@@ -6,6 +6,7 @@ import { projectRoot } from '#lib/paths';
 import { ProcessOutput, type Exit } from '#test/helpers/ProcessOutput';
 
 const ENTRY_POINT = join(projectRoot, 'dist', 'src', 'index.js');
+const FIXTURE_ENTRY_POINT = join(projectRoot, 'dist', 'test', 'e2e', 'botWithPlugins.js');
 
 /**
  * The bot as `npm start` runs it (the same entry point, configured only through environment
@@ -16,10 +17,11 @@ export class BotProcess {
 	private readonly output: ProcessOutput;
 	private readonly child: ChildProcess;
 
-	private constructor(environment: Readonly<Record<string, string>>) {
+	private constructor(environment: Readonly<Record<string, string>>, pluginsDirectory: string | undefined) {
 		// A folder of its own, so no developer's .env is read.
 		const cwd = mkdtempSync(join(tmpdir(), 'kickbot-e2e-'));
-		this.child = spawn(process.execPath, ['--enable-source-maps', ENTRY_POINT], {
+		const entry = pluginsDirectory === undefined ? [ENTRY_POINT] : [FIXTURE_ENTRY_POINT, pluginsDirectory];
+		this.child = spawn(process.execPath, ['--enable-source-maps', ...entry], {
 			cwd,
 			env: { PATH: process.env.PATH ?? '', DATA_DIR: join(cwd, 'data'), ...environment },
 			stdio: ['ignore', 'pipe', 'pipe']
@@ -27,8 +29,9 @@ export class BotProcess {
 		this.output = new ProcessOutput(this.child, process.env.E2E_BOT_OUTPUT ? (line) => console.log(`    [bot] ${line}`) : undefined);
 	}
 
-	public static start(environment: Readonly<Record<string, string>>): BotProcess {
-		return new BotProcess(environment);
+	/** `pluginsDirectory` swaps the bot's plugins for a test folder of them; the rest is `npm start`. */
+	public static start(environment: Readonly<Record<string, string>>, pluginsDirectory?: string): BotProcess {
+		return new BotProcess(environment, pluginsDirectory);
 	}
 
 	public get exited(): Promise<Exit> {

@@ -27,16 +27,23 @@ export class BotUnderTest {
 	public bot!: BotProcess;
 	public readonly redisKeyPrefix = `e2e-${randomBytes(4).toString('hex')}`;
 	private environment: Record<string, string> = {};
+	private pluginsDirectory: string | undefined;
 
 	private constructor(
 		public readonly standIn: DiscordStandIn,
 		public readonly database: TestDatabase
 	) {}
 
-	public static async start(seed: StandInSeed, environment: Readonly<Record<string, string>> = {}): Promise<BotUnderTest> {
+	/** `options.pluginsDirectory` runs the bot with a test folder of plugins instead of plugins/. */
+	public static async start(
+		seed: StandInSeed,
+		environment: Readonly<Record<string, string>> = {},
+		options: { readonly pluginsDirectory?: string } = {}
+	): Promise<BotUnderTest> {
 		const standIn = await DiscordStandIn.start({ seed });
 		const database = await createTestDatabase('e2e');
 		const under = new BotUnderTest(standIn, database);
+		under.pluginsDirectory = options.pluginsDirectory;
 		under.environment = {
 			DISCORD_TOKEN: standIn.token,
 			DISCORD_API_URL: standIn.apiUrl,
@@ -51,7 +58,7 @@ export class BotUnderTest {
 
 	/** Starts the bot process and resolves once it has registered its commands. */
 	public async startBot(): Promise<BotProcess> {
-		this.bot = BotProcess.start(this.environment);
+		this.bot = BotProcess.start(this.environment, this.pluginsDirectory);
 		await this.bot.waitForLine(/ApplicationCommandRegistries: Took .*ms to initialize/);
 		return this.bot;
 	}

@@ -1,0 +1,82 @@
+import { existsSync } from 'node:fs';
+import { LogLevel } from '@sapphire/framework';
+import { Logger } from '@sapphire/plugin-logger';
+import { loadConfig, type Config } from '#lib/config/environment';
+import type { Database } from '#lib/database/Database';
+import { openDatabase } from '#lib/database/openDatabase';
+import { KickBotClient } from '#lib/KickBotClient';
+import { PluginCatalog } from '#lib/plugins/PluginCatalog';
+import { coreSettings } from '#lib/settings/coreSettings';
+import { assertRedisReachable } from '#lib/startup/redis';
+import { StartupError } from '#lib/startup/StartupError';
+
+const LOG_LEVELS: Record<Config['logLevel'], LogLevel> = {
+	trace: LogLevel.Trace,
+	debug: LogLevel.Debug,
+	info: LogLevel.Info,
+	warn: LogLevel.Warn,
+	error: LogLevel.Error
+};
+
+/** Closed in reverse order at shutdown or when the start fails. */
+const closers: (() => Promise<unknown>)[] = [];
+
+async function start(pluginsDirectory: string): Promise<void> {
+	if (existsSync('.env')) process.loadEnvFile('.env');
+	const config = loadConfig(process.env);
+	const logger = new Logger({ level: LOG_LEVELS[config.logLevel] });
+
+	await assertRedisReachable(config.redisUrl);
+	const plugins = await PluginCatalog.discover(pluginsDirectory, config.disabledPlugins, coreSettings);
+	logger.info(`Plugins: ${plugins.plugins.map((plugin) => (plugin.enabled ? plugin.manifest.name : `${plugin.manifest.name} (off)`)).join(', ') || 'none'}`);
+
+	const database: Database = await openDatabase(config, (message) => logger.info(message));
+	closers.push(() => database.close());
+
+	const client = new KickBotClient({ config, plugins, database, logger });
+	closers.push(() => client.destroy());
+	await client.login(config.discordToken).catch((error: unknown) => {
+		throw explainLoginFailure(error);
+	});
+}
+
+/** Turns discord.js' login errors into what the operator should do. */
+function explainLoginFailure(error: unknown): unknown {
+	if (!(error instanceof Error)) return error;
+	if ('code' in error && error.code === 'TokenInvalid') {
+		return new StartupError('Discord refused DISCORD_TOKEN (invalid token). Copy the token again from https://discord.com/developers/applications (Bot → Reset Token).');
+	}
+	if ('code' in error && ['ENOTFOUND', 'ECONNREFUSED', 'ETIMEDOUT', 'ECONNRESET', 'EAI_AGAIN'].includes(String(error.code))) {
+		return new StartupError(`Cannot reach Discord (${error.message}). Check this machine's network connection.`, { cause: error });
+	}
+	if (/disallowed intents/i.test(error.message)) {
+		return new StartupError(
+			'Discord refused the bot’s intents. Enable "Message Content Intent" under Bot → Privileged Gateway Intents at https://discord.com/developers/applications.'
+		);
+	}
+	return error;
+}
+
+async function stop(): Promise<void> {
+	for (const close of closers.reverse()) {
+		await close().catch((error: unknown) => console.error(error));
+	}
+}
+
+/**
+ * Runs the bot as `npm start` does, with the plugins of a folder: configuration from the
+ * environment (and .env), Redis and the database checked, then the Discord login. Stops cleanly
+ * on SIGINT/SIGTERM; a failed start prints its lines and sets exit code 1.
+ */
+export async function runBot(pluginsDirectory: string): Promise<void> {
+	process.once('SIGINT', () => void stop().then(() => process.exit(0)));
+	process.once('SIGTERM', () => void stop().then(() => process.exit(0)));
+	try {
+		await start(pluginsDirectory);
+	} catch (error) {
+		if (error instanceof StartupError) for (const line of error.lines) console.error(line);
+		else console.error(error);
+		await stop();
+		process.exitCode = 1;
+	}
+}
