@@ -16,12 +16,12 @@ DECLARE
     foreign_rows bigint;
     problems text := '';
 BEGIN
-    -- Later migrations the old bot does not notice (new nullable columns, written to be re-applied)
+    -- Later migrations the old bot does not notice (new nullable columns, new tables, written to be re-applied)
     -- are rolled back with the upgrade; any other later migration must be rolled back first.
     IF EXISTS (
         SELECT 1 FROM "_prisma_migrations"
         WHERE migration_name > '20261124000000_multi_server' AND finished_at IS NOT NULL AND rolled_back_at IS NULL
-          AND migration_name NOT IN ('20261125000000_server_membership')
+          AND migration_name NOT IN ('20261125000000_server_membership', '20261126000000_kick_connection')
     ) THEN
         RAISE EXCEPTION 'rollback refused: migrations newer than 20261124000000_multi_server are applied; roll those back first';
     END IF;
@@ -87,8 +87,8 @@ ALTER TABLE kick_oauth_tokens ALTER COLUMN discord_server_id DROP NOT NULL;
 UPDATE kick_oauth_tokens SET access_token = NULL, refresh_token = NULL WHERE access_token LIKE 'enc:v1:%' OR refresh_token LIKE 'enc:v1:%';
 
 -- As `prisma migrate resolve --rolled-back`: the upgrade is pending again for a later `migrate deploy`.
--- The columns those later migrations added stay (the old bot ignores them; re-applying keeps them).
+-- The columns and tables those later migrations added stay (the old bot ignores them; re-applying keeps them).
 UPDATE "_prisma_migrations" SET rolled_back_at = now()
-WHERE migration_name IN ('20261124000000_multi_server', '20261125000000_server_membership') AND rolled_back_at IS NULL;
+WHERE migration_name IN ('20261124000000_multi_server', '20261125000000_server_membership', '20261126000000_kick_connection') AND rolled_back_at IS NULL;
 
 COMMIT;

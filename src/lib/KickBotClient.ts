@@ -1,3 +1,4 @@
+import '@sapphire/plugin-api/register';
 import '@sapphire/plugin-logger/register';
 import '@sapphire/plugin-scheduled-tasks/register';
 import '@sapphire/plugin-subcommands/register';
@@ -9,6 +10,9 @@ import { DashboardPublisher } from '#lib/dashboard/DashboardPublisher';
 import { DashboardSubscriber } from '#lib/dashboard/DashboardSubscriber';
 import { DASHBOARD_CHANNEL_PATTERN } from '#lib/dashboard/protocol';
 import type { Database } from '#lib/database/Database';
+import { KickCommandStore } from '#lib/kick/commands/KickCommandStore';
+import { KickConnection } from '#lib/kick/KickConnection';
+import { alertModerators } from '#lib/kick/alertModerators';
 import { coreDirectory } from '#lib/paths';
 import type { PluginCatalog } from '#lib/plugins/PluginCatalog';
 import { refuseDuplicatePieceNames } from '#lib/plugins/refuseDuplicatePieceNames';
@@ -50,6 +54,8 @@ export class KickBotClient extends SapphireClient {
 				queue: `${config.redisKeyPrefix}-scheduled-tasks`,
 				bull: { connection: redisOptionsFromUrl(config.redisUrl) }
 			},
+			// The HTTP server (Kick's OAuth callback and webhooks) listens only when the Kick connection is configured.
+			api: { prefix: '', listenOptions: { port: config.http.port, host: config.http.host }, automaticallyConnect: config.kick !== undefined },
 			...(config.discordApiUrl === undefined ? {} : { rest: { api: config.discordApiUrl } })
 		});
 		container.config = config;
@@ -78,6 +84,7 @@ export class KickBotClient extends SapphireClient {
 
 		// Before the loops below: they give every registered store ESM loading and the duplicate-name guard.
 		this.stores.register(new DashboardActionStore());
+		this.stores.register(new KickCommandStore());
 		this.stores.registerPath(coreDirectory);
 		for (const plugin of options.plugins.enabled) this.stores.registerPath(plugin.directory);
 		// Sapphire guesses the module system from the package.json of the working directory; ours is ESM wherever the bot starts.
@@ -87,6 +94,19 @@ export class KickBotClient extends SapphireClient {
 		if (config.environment === 'development' && config.originalGuildId !== undefined) {
 			ApplicationCommandRegistries.setDefaultGuildIds([config.originalGuildId.toString()]);
 		}
+
+		container.kick =
+			config.kick === undefined
+				? undefined
+				: new KickConnection({
+						config: config.kick,
+						publicUrl: config.http.publicUrl,
+						database: options.database,
+						logger: options.logger,
+						alertModerators,
+						emit: (name, event, context) => this.emit(name, event, context)
+					});
+		this.logKickConnection(options.logger);
 
 		if (secret === undefined) {
 			this.dashboardSubscriber = undefined;
@@ -136,9 +156,30 @@ export class KickBotClient extends SapphireClient {
 		}
 	}
 
+	private logKickConnection(logger: ILogger): void {
+		const { config } = container;
+		if (config.kick === undefined) {
+			logger.info('Kick: off (KICK_CLIENT_ID and KICK_CLIENT_SECRET are not set); /kick connect explains what to set.');
+			return;
+		}
+		const publicUrl = config.http.publicUrl;
+		logger.info(
+			`Kick: on; authorisation ${publicUrl === undefined ? 'off (PUBLIC_URL is not set)' : `callback ${publicUrl}/kick/oauth/callback`}; events via ${
+				config.kick.eventsVia === 'webhook' ? `signed webhooks at ${publicUrl}/kick/webhook` : 'the chat socket'
+			}.`
+		);
+		this.once(Events.ClientReady, () => {
+			const address = container.server.server.address();
+			if (address !== null && typeof address === 'object') logger.info(`HTTP: listening on ${address.address}:${address.port}.`);
+			void container.kick?.start().catch((error: unknown) => logger.error('Kick: could not start the event readers:', error));
+		});
+	}
+
 	/** Stops dashboard messages, disconnects from Discord and closes the task queue; the database is closed by its owner. */
 	public override async destroy(): Promise<void> {
 		await this.dashboardSubscriber?.close();
+		await container.kick?.close();
+		if (container.config.kick !== undefined) await container.server.disconnect().catch(() => undefined);
 		try {
 			await super.destroy();
 			await this.closeTaskQueue();

@@ -72,6 +72,49 @@ const variables = {
 		schema: z.string().min(32, 'expected at least 32 characters').optional(),
 		hint: 'The secret the web dashboard signs its Redis messages with; unset switches dashboard messages off.'
 	},
+	KICK_CLIENT_ID: {
+		schema: z.string().min(1).optional(),
+		hint: 'The Client ID of your Kick app (https://kick.com/settings/developer); with KICK_CLIENT_SECRET it switches the Kick connection on.'
+	},
+	KICK_CLIENT_SECRET: {
+		schema: z.string().min(1).optional(),
+		hint: 'The Client Secret of the same Kick app.'
+	},
+	PUBLIC_URL: {
+		schema: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }).optional(),
+		hint: 'Where browsers (and Kick’s webhooks) reach the bot’s HTTP server, e.g. https://bot.example.com; the OAuth callback is <PUBLIC_URL>/kick/oauth/callback.'
+	},
+	HTTP_PORT: {
+		schema: z.coerce.number({ error: 'expected a port number' }).int('expected a port number').min(0).max(65535).default(8080),
+		hint: 'The port of the bot’s HTTP server (OAuth callback, Kick webhooks); 0 picks a free one.'
+	},
+	HTTP_HOST: { schema: z.string().min(1).default('0.0.0.0'), hint: 'The address the HTTP server listens on.' },
+	KICK_EVENTS_VIA: {
+		schema: z.enum(['webhook', 'socket'], { error: 'expected webhook or socket' }).optional(),
+		hint: 'How Kick events reach the bot: webhook (needs a PUBLIC_URL Kick can reach) or socket (Kick’s chat socket); by default webhook when PUBLIC_URL is https, else socket.'
+	},
+	KICK_AUTH_URL: {
+		schema: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }).default('https://id.kick.com'),
+		hint: 'Kick’s OAuth server; change it only for a stand-in.'
+	},
+	KICK_API_URL: {
+		schema: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }).default('https://api.kick.com/public/v1'),
+		hint: 'Kick’s public API; change it only for a stand-in.'
+	},
+	KICK_WEBHOOK_PUBLIC_KEY: {
+		schema: z.string().min(1).optional(),
+		hint: 'The key Kick signs webhooks with, as PEM text or a file path; unset uses Kick’s published key.'
+	},
+	KICK_WEBHOOK_MAX_AGE_SECONDS: {
+		schema: z.coerce.number({ error: 'expected a whole number of seconds' }).int('expected a whole number of seconds').min(10).max(86_400).default(600),
+		hint: 'Webhooks whose timestamp is further than this from now are refused (10 to 86400).'
+	},
+	KICK_PUSHER_KEY: { schema: z.string().regex(/^[0-9a-f]{20}$/, 'expected 20 hex characters').default('32cbd69e4b950bf97679'), hint: 'The app key of Kick’s chat socket (Pusher).' },
+	KICK_PUSHER_CLUSTER: { schema: z.string().regex(/^[a-z0-9-]+$/, 'expected a Pusher cluster name such as us2').default('us2'), hint: 'The Pusher cluster of Kick’s chat socket.' },
+	KICK_PUSHER_HOST: {
+		schema: z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port').optional(),
+		hint: 'A plain ws:// host:port for the chat socket instead of Pusher’s cluster; for a stand-in.'
+	},
 	DASHBOARD_MAX_AGE_SECONDS: {
 		schema: z.coerce.number({ error: 'expected a whole number of seconds' }).int('expected a whole number of seconds').min(5).max(3600).default(60),
 		hint: 'Dashboard messages older (or further in the future) than this are refused as stale (5 to 3600).'
@@ -98,6 +141,21 @@ export interface Config {
 	/** Signs and verifies dashboard messages; undefined switches them off. */
 	readonly dashboardSecret: string | undefined;
 	readonly dashboardMaxAgeSeconds: number;
+	readonly http: { readonly port: number; readonly host: string; readonly publicUrl: string | undefined };
+	/** Undefined when KICK_CLIENT_ID and KICK_CLIENT_SECRET are unset: the Kick connection is off. */
+	readonly kick: KickConfig | undefined;
+}
+
+export interface KickConfig {
+	readonly clientId: string;
+	readonly clientSecret: string;
+	readonly authUrl: string;
+	readonly apiUrl: string;
+	readonly eventsVia: 'webhook' | 'socket';
+	/** PEM text or a file path; undefined means Kick's published key. */
+	readonly webhookPublicKey: string | undefined;
+	readonly webhookMaxAgeSeconds: number;
+	readonly pusher: { readonly key: string; readonly cluster: string; readonly host: { readonly wsHost: string; readonly wsPort: number } | undefined };
 }
 
 const schema = z.object(
@@ -125,7 +183,40 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
 		logLevel: parsed.LOG_LEVEL,
 		settingsCacheTtlSeconds: parsed.SETTINGS_CACHE_TTL_SECONDS,
 		dashboardSecret: parsed.DASHBOARD_SECRET,
-		dashboardMaxAgeSeconds: parsed.DASHBOARD_MAX_AGE_SECONDS
+		dashboardMaxAgeSeconds: parsed.DASHBOARD_MAX_AGE_SECONDS,
+		http: { port: parsed.HTTP_PORT, host: parsed.HTTP_HOST, publicUrl: parsed.PUBLIC_URL?.replace(/\/+$/, '') },
+		kick: kickConfig(parsed)
+	};
+}
+
+function kickConfig(parsed: Parsed): KickConfig | undefined {
+	const problems: string[] = [];
+	if ((parsed.KICK_CLIENT_ID === undefined) !== (parsed.KICK_CLIENT_SECRET === undefined)) {
+		const missing = parsed.KICK_CLIENT_ID === undefined ? 'KICK_CLIENT_ID' : 'KICK_CLIENT_SECRET';
+		problems.push(`Configuration error: ${missing} is not set. ${variables[missing].hint} The Kick connection needs both KICK_CLIENT_ID and KICK_CLIENT_SECRET.`);
+	}
+	if (parsed.KICK_CLIENT_ID !== undefined && parsed.TOKEN_ENCRYPTION_KEY === undefined) {
+		problems.push(`Configuration error: TOKEN_ENCRYPTION_KEY is not set, and the Kick connection stores streamers’ tokens. ${variables.TOKEN_ENCRYPTION_KEY.hint}`);
+	}
+	if (parsed.KICK_EVENTS_VIA === 'webhook' && parsed.PUBLIC_URL === undefined) {
+		problems.push(`Configuration error: KICK_EVENTS_VIA is webhook but PUBLIC_URL is not set. ${variables.PUBLIC_URL.hint}`);
+	}
+	if (problems.length > 0) throw new StartupError(problems);
+	if (parsed.KICK_CLIENT_ID === undefined || parsed.KICK_CLIENT_SECRET === undefined) return undefined;
+	const [wsHost, wsPort] = parsed.KICK_PUSHER_HOST?.split(':') ?? [];
+	return {
+		clientId: parsed.KICK_CLIENT_ID,
+		clientSecret: parsed.KICK_CLIENT_SECRET,
+		authUrl: parsed.KICK_AUTH_URL.replace(/\/+$/, ''),
+		apiUrl: parsed.KICK_API_URL.replace(/\/+$/, ''),
+		eventsVia: parsed.KICK_EVENTS_VIA ?? (parsed.PUBLIC_URL?.startsWith('https:') ? 'webhook' : 'socket'),
+		webhookPublicKey: parsed.KICK_WEBHOOK_PUBLIC_KEY,
+		webhookMaxAgeSeconds: parsed.KICK_WEBHOOK_MAX_AGE_SECONDS,
+		pusher: {
+			key: parsed.KICK_PUSHER_KEY,
+			cluster: parsed.KICK_PUSHER_CLUSTER,
+			host: wsHost === undefined || wsPort === undefined ? undefined : { wsHost, wsPort: Number(wsPort) }
+		}
 	};
 }
 

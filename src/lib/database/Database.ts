@@ -3,6 +3,7 @@ import { createPrismaClient, guardClient, type GuardedClient } from '#lib/databa
 import type { DatabaseConnection } from '#lib/database/connection';
 import { toGuildId } from '#lib/database/GuildId';
 import { GuildRepositories } from '#lib/database/GuildRepositories';
+import { KickEventReceipts } from '#lib/database/KickEventReceipts';
 import { SystemRepository } from '#lib/database/SystemRepository';
 import type { TokenCipher } from '#lib/database/TokenCipher';
 
@@ -15,6 +16,7 @@ export interface DatabaseOptions {
 /** The bot's database: per-server repositories, the named cross-server reads, and the connection. */
 export class Database {
 	public readonly system: SystemRepository;
+	public readonly kickEventReceipts: KickEventReceipts;
 	private readonly prisma: PrismaClient;
 	private readonly client: GuardedClient;
 	private readonly tokenCipher: TokenCipher | undefined;
@@ -26,6 +28,7 @@ export class Database {
 		this.prisma = createPrismaClient(connection.adapter);
 		this.client = options.guard === false ? (this.prisma as unknown as GuardedClient) : guardClient(this.prisma);
 		this.system = new SystemRepository(this.prisma);
+		this.kickEventReceipts = new KickEventReceipts(this.prisma);
 		this.tokenCipher = options.tokenCipher;
 	}
 

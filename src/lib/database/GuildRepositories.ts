@@ -3,6 +3,9 @@ import type { GuildId } from '#lib/database/GuildId';
 import { CustomCommandsRepository } from '#lib/database/repositories/CustomCommandsRepository';
 import type { GuildScope } from '#lib/database/repositories/GuildRepository';
 import { KeyValueSettingsRepository } from '#lib/database/repositories/KeyValueSettingsRepository';
+import { KickChatFailuresRepository } from '#lib/database/repositories/KickChatFailuresRepository';
+import { KickConnectionRepository } from '#lib/database/repositories/KickConnectionRepository';
+import { KickOAuthStatesRepository } from '#lib/database/repositories/KickOAuthStatesRepository';
 import { KickTokensRepository } from '#lib/database/repositories/KickTokensRepository';
 import { RaffleRepository } from '#lib/database/repositories/RaffleRepository';
 import { ServerRepository } from '#lib/database/repositories/ServerRepository';
@@ -25,6 +28,9 @@ export class GuildRepositories {
 	public readonly slotRequests: SlotRequestsRepository;
 	public readonly raffles: RaffleRepository;
 	public readonly kickTokens: KickTokensRepository;
+	public readonly kickConnection: KickConnectionRepository;
+	public readonly kickOAuthStates: KickOAuthStatesRepository;
+	public readonly kickChatFailures: KickChatFailuresRepository;
 	private readonly scope: GuildScope;
 
 	public constructor(
@@ -47,6 +53,9 @@ export class GuildRepositories {
 		this.slotRequests = new SlotRequestsRepository(this.scope);
 		this.raffles = new RaffleRepository(this.scope);
 		this.kickTokens = new KickTokensRepository(this.scope, cipher);
+		this.kickConnection = new KickConnectionRepository(this.scope);
+		this.kickOAuthStates = new KickOAuthStatesRepository(this.scope);
+		this.kickChatFailures = new KickChatFailuresRepository(this.scope);
 	}
 
 	/**

@@ -1,5 +1,14 @@
 import { Prisma, type PrismaClient } from '#generated/prisma/client';
+import type { KickOAuthPurpose, PendingKickAuthorization } from '#lib/database/repositories/KickOAuthStatesRepository';
 import type { ServerRecord } from '#lib/database/repositories/ServerRepository';
+
+/** A server linked to a Kick channel, as the event readers need it. */
+export interface KickLink {
+	readonly guildId: bigint;
+	readonly broadcasterUserId: bigint;
+	readonly channelSlug: string;
+	readonly eventsVia: 'webhook' | 'socket';
+}
 
 /**
  * The few reads that span servers by nature (which servers exist, which servers follow a
@@ -34,6 +43,53 @@ export class SystemRepository {
 	public async guildIdsWithSetting(key: string, value: string): Promise<bigint[]> {
 		const rows = await this.client.$queryRaw<{ guildId: bigint }[]>`
 			SELECT discord_server_id AS "guildId" FROM bot_settings WHERE key = ${key} AND value = ${value} ORDER BY discord_server_id`;
+		return rows.map((row) => row.guildId);
+	}
+
+	/**
+	 * Takes a pending Kick authorisation by its state, whichever server it belongs to (the
+	 * callback learns the server from it). Deleted in the same statement, so a state works once
+	 * even when two callbacks race; an expired one is deleted too and reported as such.
+	 */
+	public async consumeKickOAuthState(state: string, now = new Date()): Promise<{ outcome: 'taken'; pending: PendingKickAuthorization } | { outcome: 'expired' | 'unknown' }> {
+		const rows = await this.client.$queryRaw<
+			{ state: string; guildId: bigint; discordUserId: bigint; purpose: string; codeVerifier: string; requestedSlug: string | null; expiresAt: Date }[]
+		>`
+			DELETE FROM kick_oauth_states WHERE state = ${state}
+			RETURNING state, discord_server_id AS "guildId", discord_user_id AS "discordUserId", purpose, code_verifier AS "codeVerifier",
+				requested_slug AS "requestedSlug", expires_at AS "expiresAt"`;
+		const row = rows[0];
+		if (row === undefined) return { outcome: 'unknown' };
+		if (row.expiresAt.getTime() <= now.getTime()) return { outcome: 'expired' };
+		return { outcome: 'taken', pending: { ...row, purpose: row.purpose as KickOAuthPurpose } };
+	}
+
+	/** Forgets authorisations nobody finished. @returns how many. */
+	public async pruneExpiredKickOAuthStates(now = new Date()): Promise<number> {
+		return this.client.$executeRaw`DELETE FROM kick_oauth_states WHERE expires_at <= ${now}`;
+	}
+
+	/** Every server (still joined) linked to a Kick channel, for the readers and subscriptions at start. */
+	public async kickLinks(): Promise<KickLink[]> {
+		return this.client.$queryRaw<KickLink[]>`
+			SELECT k.discord_server_id AS "guildId", k.broadcaster_user_id AS "broadcasterUserId", k.channel_slug AS "channelSlug", k.events_via AS "eventsVia"
+			FROM kick_connections k JOIN servers s ON s.discord_server_id = k.discord_server_id
+			WHERE s.left_at IS NULL ORDER BY k.discord_server_id`;
+	}
+
+	/** The servers (still joined) linked to one Kick channel: where its events go. */
+	public async guildIdsLinkedToKickChannel(broadcasterUserId: bigint): Promise<bigint[]> {
+		const rows = await this.client.$queryRaw<{ guildId: bigint }[]>`
+			SELECT k.discord_server_id AS "guildId"
+			FROM kick_connections k JOIN servers s ON s.discord_server_id = k.discord_server_id
+			WHERE k.broadcaster_user_id = ${broadcasterUserId} AND s.left_at IS NULL ORDER BY k.discord_server_id`;
+		return rows.map((row) => row.guildId);
+	}
+
+	/** Servers holding rows in kick_oauth_tokens (to encrypt the old bot's plain-text tokens at start). */
+	public async guildIdsWithKickTokens(): Promise<bigint[]> {
+		const rows = await this.client.$queryRaw<{ guildId: bigint }[]>`
+			SELECT DISTINCT discord_server_id AS "guildId" FROM kick_oauth_tokens WHERE discord_server_id IS NOT NULL ORDER BY 1`;
 		return rows.map((row) => row.guildId);
 	}
 }

@@ -2,7 +2,7 @@ import type { Database } from '#lib/database/Database';
 import { toGuildId, type GuildId } from '#lib/database/GuildId';
 import type { DeclaredSetting } from '#lib/plugins/PluginCatalog';
 import { GuildSettings } from '#lib/settings/GuildSettings';
-import { InvalidSettingValueError } from '#lib/settings/SettingDefinition';
+import { InvalidSettingValueError, ManagedSettingError } from '#lib/settings/SettingDefinition';
 
 export class UnknownSettingError extends Error {
 	public constructor(
@@ -65,11 +65,11 @@ export class BotSettingsManager {
 
 	/**
 	 * Validates and stores one value for one server.
-	 * @throws {UnknownSettingError | InvalidSettingValueError} naming the key and what it accepts; nothing is written.
+	 * @throws {UnknownSettingError | InvalidSettingValueError | ManagedSettingError} naming the key and what it accepts; nothing is written.
 	 */
 	public async set(guildId: bigint | string, key: string, text: string): Promise<GuildSettings> {
 		const id = toGuildId(guildId);
-		const { definition } = this.declaredSetting(key);
+		const { definition } = this.changeableSetting(key);
 		const value = definition.parse(text);
 		if (value === undefined) throw new InvalidSettingValueError(key, definition.accepts);
 		await this.database.forGuild(id).settings.set({ [key]: definition.serialize(value) });
@@ -78,12 +78,37 @@ export class BotSettingsManager {
 
 	/**
 	 * Forgets the server's value for a key, so the default applies again.
-	 * @throws {UnknownSettingError}
+	 * @throws {UnknownSettingError | ManagedSettingError}
 	 */
 	public async reset(guildId: bigint | string, key: string): Promise<GuildSettings> {
 		const id = toGuildId(guildId);
-		this.declaredSetting(key);
+		this.changeableSetting(key);
 		await this.database.forGuild(id).settings.delete(key);
+		return this.changed(id);
+	}
+
+	/**
+	 * Writes keys that a command owns (null forgets one), as that command: `/kick connect`
+	 * records the channel it linked. Values are validated like any other.
+	 * @throws {UnknownSettingError | InvalidSettingValueError}; nothing is written then.
+	 */
+	public async setManaged(guildId: bigint | string, values: Readonly<Record<string, string | null>>): Promise<GuildSettings> {
+		const id = toGuildId(guildId);
+		const written: Record<string, string> = {};
+		const forgotten: string[] = [];
+		for (const [key, text] of Object.entries(values)) {
+			const { definition } = this.declaredSetting(key);
+			if (text === null) {
+				forgotten.push(key);
+				continue;
+			}
+			const value = definition.parse(text);
+			if (value === undefined) throw new InvalidSettingValueError(key, definition.accepts);
+			written[key] = definition.serialize(value);
+		}
+		const settings = this.database.forGuild(id).settings;
+		if (Object.keys(written).length > 0) await settings.set(written);
+		for (const key of forgotten) await settings.delete(key);
 		return this.changed(id);
 	}
 
@@ -99,6 +124,12 @@ export class BotSettingsManager {
 		this.invalidate(id);
 		this.options.onChange?.(id);
 		return this.forGuild(id);
+	}
+
+	private changeableSetting(key: string): DeclaredSetting {
+		const setting = this.declaredSetting(key);
+		if (setting.definition.managedBy !== undefined) throw new ManagedSettingError(key, setting.definition.managedBy);
+		return setting;
 	}
 
 	private declaredSetting(key: string): DeclaredSetting {

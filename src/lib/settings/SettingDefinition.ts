@@ -18,6 +18,19 @@ export interface SettingDefinition<T = unknown> {
 	/** Reads stored text or user input; returns undefined when it does not fit. */
 	parse(text: string): T | undefined;
 	serialize(value: T): string;
+	/** Set when a command owns the key (e.g. `/kick connect`): `/settings` shows it but does not change it. */
+	readonly managedBy?: string;
+}
+
+/** A key that a command owns was asked to change through /settings or the manager. */
+export class ManagedSettingError extends Error {
+	public constructor(
+		public readonly key: string,
+		public readonly managedBy: string
+	) {
+		super(`${key} is set by ${managedBy}`);
+		this.name = 'ManagedSettingError';
+	}
 }
 
 const TRUE_WORDS = new Set(['true', 'yes', 'on', '1', 'enable', 'enabled']);
@@ -57,6 +70,22 @@ export const setting = {
 			parse: (text) => (rule.pattern.test(text) ? text : undefined),
 			serialize: (value) => value
 		};
+	},
+
+	/** Text that may be unset (its default): "none" unsets it. */
+	optionalText(rule: { pattern: RegExp; accepts: string }, description: string): SettingDefinition<string | null> {
+		return {
+			description,
+			accepts: `${rule.accepts}, or "none"`,
+			defaultValue: null,
+			parse: (text) => (text.trim().toLowerCase() === 'none' ? null : rule.pattern.test(text.trim()) ? text.trim() : undefined),
+			serialize: (value) => value ?? 'none'
+		};
+	},
+
+	/** The same definition, owned by a command: `/settings` shows it but leaves changes to `managedBy`. */
+	managed<T>(definition: SettingDefinition<T>, managedBy: string): SettingDefinition<T> {
+		return { ...definition, managedBy };
 	},
 
 	/** A Discord role, channel or user id; unset by default. */

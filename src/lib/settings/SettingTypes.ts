@@ -7,6 +7,11 @@
 export interface SettingTypes {
 	prefix: string;
 	moderator_role_id: string | null;
+	kick_channel: string | null;
+	kick_broadcaster_user_id: string | null;
+	kick_chatroom_id: string | null;
+	kick_chat_min_interval_ms: number;
+	kick_alerts_channel_id: string | null;
 }
 
 export type SettingKey = keyof SettingTypes & string;

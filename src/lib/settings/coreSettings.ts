@@ -7,5 +7,20 @@ export const coreSettings = {
 		'!',
 		'The prefix of text commands in Discord and chat commands in Kick.'
 	),
-	moderator_role_id: setting.discordId('A role whose members may use moderator commands (besides Manage Server).')
+	moderator_role_id: setting.discordId('A role whose members may use moderator commands (besides Manage Server).'),
+	kick_channel: setting.managed(setting.optionalText({ pattern: /^[A-Za-z0-9_-]{1,64}$/, accepts: 'a Kick channel slug' }, 'The Kick channel this server is linked to.'), '/kick connect'),
+	kick_broadcaster_user_id: setting.managed(
+		setting.optionalText({ pattern: /^\d{1,20}$/, accepts: 'a Kick user id' }, 'The Kick user id of the linked channel’s broadcaster.'),
+		'/kick connect'
+	),
+	kick_chatroom_id: setting.optionalText(
+		{ pattern: /^\d{1,20}$/, accepts: 'a Kick chatroom id (digits)' },
+		'The chatroom id of the linked channel, for reading chat over Kick’s chat socket (shown on kick.com/api/v2/channels/<slug>).'
+	),
+	kick_chat_min_interval_ms: setting.integer(
+		{ min: 250, max: 60_000 },
+		1500,
+		'The least time between two bot messages in the Kick chat, in milliseconds (Kick publishes no limit).'
+	),
+	kick_alerts_channel_id: setting.discordId('A channel where the bot tells moderators about the Kick connection (e.g. authorise again); else the server’s system channel.')
 } satisfies Readonly<Record<string, SettingDefinition>>;

@@ -1,5 +1,5 @@
 import type { SettingView } from '#lib/settings/GuildSettings';
-import { InvalidSettingValueError } from '#lib/settings/SettingDefinition';
+import { InvalidSettingValueError, ManagedSettingError } from '#lib/settings/SettingDefinition';
 import { UnknownSettingError } from '#lib/settings/BotSettingsManager';
 
 const DESCRIPTION_LIMIT = 4000;
@@ -29,6 +29,7 @@ export function describeSetting(setting: SettingView): string {
 export function explainSettingError(error: unknown): string | undefined {
 	if (error instanceof UnknownSettingError) return `${error.message} Nothing was changed.`;
 	if (error instanceof InvalidSettingValueError) return `\`${error.key}\` accepts ${error.accepts}. Nothing was changed.`;
+	if (error instanceof ManagedSettingError) return `\`${error.key}\` is set by ${error.managedBy}, not by /settings. Nothing was changed.`;
 	return undefined;
 }
 

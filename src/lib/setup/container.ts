@@ -1,5 +1,6 @@
 import type { Config } from '#lib/config/environment';
 import type { Database } from '#lib/database/Database';
+import type { KickConnection } from '#lib/kick/KickConnection';
 import type { PluginCatalog } from '#lib/plugins/PluginCatalog';
 import type { BotSettingsManager } from '#lib/settings/BotSettingsManager';
 
@@ -9,5 +10,7 @@ declare module '@sapphire/pieces' {
 		db: Database;
 		plugins: PluginCatalog;
 		settings: BotSettingsManager;
+		/** Undefined when the Kick connection is not configured (KICK_CLIENT_ID / KICK_CLIENT_SECRET). */
+		kick: KickConnection | undefined;
 	}
 }

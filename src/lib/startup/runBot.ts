@@ -4,6 +4,7 @@ import { Logger } from '@sapphire/plugin-logger';
 import { loadConfig, type Config } from '#lib/config/environment';
 import type { Database } from '#lib/database/Database';
 import { openDatabase } from '#lib/database/openDatabase';
+import { secureLegacyKickTokens } from '#lib/kick/secureLegacyKickTokens';
 import { KickBotClient } from '#lib/KickBotClient';
 import { PluginCatalog } from '#lib/plugins/PluginCatalog';
 import { coreSettings } from '#lib/settings/coreSettings';
@@ -32,6 +33,7 @@ async function start(pluginsDirectory: string): Promise<void> {
 
 	const database: Database = await openDatabase(config, (message) => logger.info(message));
 	closers.push(() => database.close());
+	await secureLegacyKickTokens(database, config.tokenEncryptionKey !== undefined, (line) => logger.info(line));
 
 	const client = new KickBotClient({ config, plugins, database, logger });
 	closers.push(() => client.destroy());

@@ -3,8 +3,11 @@ import { Prisma } from '#generated/prisma/client';
 /** The column every guild-scoped model carries. */
 export const GUILD_FIELD = 'discordServerId';
 
-/** Every model of the schema is guild-scoped: each row belongs to exactly one server. */
-export const GUILD_SCOPED_MODELS: ReadonlySet<string> = new Set(Object.values(Prisma.ModelName));
+/** Kick-level bookkeeping written before an event reaches any server; it holds no server's data. */
+const KICK_LEVEL_MODELS: ReadonlySet<string> = new Set([Prisma.ModelName.KickEventReceipt]);
+
+/** Every other model of the schema is guild-scoped: each row belongs to exactly one server. */
+export const GUILD_SCOPED_MODELS: ReadonlySet<string> = new Set(Object.values(Prisma.ModelName).filter((model) => !KICK_LEVEL_MODELS.has(model)));
 
 export class GuildScopeViolationError extends Error {
 	public constructor(model: string, operation: string, problem: string) {

@@ -98,6 +98,25 @@ export class KickTokensRepository extends GuildRepository {
 		return changed;
 	}
 
+	/**
+	 * Without an encryption key the old bot's plain-text tokens cannot be protected, so they are
+	 * forgotten (the streamer authorises again). Returns the rows changed.
+	 */
+	public async forgetPlaintextRows(): Promise<number> {
+		const rows = await this.client.kickOauthToken.findMany({ where: { discordServerId: this.guildId } });
+		let changed = 0;
+		for (const row of rows) {
+			const plain = (value: string | null) => value !== null && !TokenCipher.isEncrypted(value);
+			if (!plain(row.accessToken) && !plain(row.refreshToken)) continue;
+			const { count } = await this.client.kickOauthToken.updateMany({
+				where: { discordServerId: this.guildId, userId: row.userId },
+				data: { accessToken: null, refreshToken: null }
+			});
+			changed += count;
+		}
+		return changed;
+	}
+
 	private requireCipher(): TokenCipher {
 		if (this.cipher === undefined) throw new MissingTokenKeyError();
 		return this.cipher;

@@ -1,0 +1,50 @@
+import { ApplyOptions } from '@sapphire/decorators';
+import { InteractionHandler, InteractionHandlerTypes, Option } from '@sapphire/framework';
+import { MessageFlags, type ButtonInteraction } from 'discord.js';
+import { GuildInteractionHandler, type InGuild } from '#lib/guild/GuildInteractionHandler';
+import { isModerator } from '#lib/guild/isModerator';
+import { DISCONNECT_BUTTON } from '#lib/kick/disconnectButtons';
+
+interface DisconnectChoice {
+	readonly confirmed: boolean;
+	readonly moderatorId: string;
+}
+
+/** The buttons of `/kick disconnect`: only the moderator who asked, and still a moderator here, can unlink. */
+@ApplyOptions<InteractionHandler.Options>({ interactionHandlerType: InteractionHandlerTypes.Button })
+export class ConfirmKickDisconnectHandler extends GuildInteractionHandler<ButtonInteraction, DisconnectChoice> {
+	protected override match(interaction: ButtonInteraction): Option<DisconnectChoice> {
+		const match = DISCONNECT_BUTTON.exec(interaction.customId);
+		return match === null ? Option.none : Option.some({ confirmed: match[1] === 'confirm', moderatorId: match[2]! });
+	}
+
+	public override async run(interaction: ButtonInteraction, { context, parsed }: InGuild<DisconnectChoice>): Promise<void> {
+		const refuse = (content: string) => interaction.reply({ content, flags: MessageFlags.Ephemeral });
+		if (interaction.user.id !== parsed.moderatorId) {
+			await refuse('Only the moderator who ran /kick disconnect can answer this.');
+			return;
+		}
+		if (!isModerator({ permissions: interaction.memberPermissions, member: interaction.member }, context.settings.get('moderator_role_id'))) {
+			await refuse('Only moderators of this server can do this.');
+			return;
+		}
+		if (!parsed.confirmed) {
+			await interaction.update({ content: 'Kept: the Kick channel stays linked.', components: [] });
+			return;
+		}
+		const kick = this.container.kick;
+		if (kick === undefined) {
+			await interaction.update({ content: 'The Kick connection is off on this bot, so there is nothing to unlink.', components: [] });
+			return;
+		}
+		await interaction.deferUpdate();
+		const unlinked = await kick.unlinkServer(context.guildId);
+		await interaction.editReply({
+			content:
+				unlinked === null
+					? 'This server was not linked to a Kick channel any more.'
+					: `Unlinked **kick.com/${unlinked.channelSlug}**: the bot no longer reads or posts in its chat${unlinked.revoked ? ' and its access is revoked' : '; Kick could not be reached to revoke its access, which was forgotten here'}.`,
+			components: []
+		});
+	}
+}

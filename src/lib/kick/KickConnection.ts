@@ -1,0 +1,318 @@
+import type { KeyObject } from 'node:crypto';
+import { container } from '@sapphire/framework';
+import type { ILogger } from '@sapphire/framework';
+import type { KickConfig } from '#lib/config/environment';
+import type { Database } from '#lib/database/Database';
+import type { KickLink } from '#lib/database/SystemRepository';
+import { loadGuildContext, type GuildContext } from '#lib/guild/GuildContext';
+import { KickApiClient } from '#lib/kick/api/KickApiClient';
+import { KickApiError } from '#lib/kick/api/KickApiError';
+import { KickOAuthClient } from '#lib/kick/api/KickOAuthClient';
+import { KickChatSender, type ChatSendOutcome } from '#lib/kick/chat/KickChatSender';
+import { SUBSCRIBED_EVENT_TYPES, type KickChatMessageEvent, type KickEvent } from '#lib/kick/events/KickEvent';
+import { KickEventRouter } from '#lib/kick/events/KickEventRouter';
+import { KickAuthorizations, type CompletedAuthorization } from '#lib/kick/KickAuthorizations';
+import { KickTokenKeeper } from '#lib/kick/KickTokenKeeper';
+import { KickChatSocket } from '#lib/kick/socket/KickChatSocket';
+import { loadKickPublicKey } from '#lib/kick/webhooks/verifyKickWebhook';
+
+export interface KickConnectionOptions {
+	readonly config: KickConfig;
+	/** Undefined without PUBLIC_URL: no authorisation callback, so /kick connect says what to set. */
+	readonly publicUrl: string | undefined;
+	readonly database: Database;
+	readonly logger: ILogger;
+	/** Tells a server's moderators something about its Kick link (alerts channel, else system channel). */
+	readonly alertModerators: (guildId: bigint, message: string) => Promise<void>;
+	readonly emit: (name: string, event: KickEvent, context: GuildContext) => void;
+}
+
+/** How long the bot remembers the text of its own messages per channel, to never answer itself. */
+const OWN_MESSAGE_MEMORY_MS = 60_000;
+
+/**
+ * The bot's side of Kick (`container.kick`): the API clients, streamer authorisation, token
+ * refresh, the event readers (signed webhooks, or the chat socket as the fallback; never both
+ * for one channel), the router that hands events to the linked servers, and the outgoing chat.
+ */
+export class KickConnection {
+	public readonly oauth: KickOAuthClient;
+	public readonly api: KickApiClient;
+	public readonly tokens: KickTokenKeeper;
+	public readonly router: KickEventRouter;
+	public readonly authorizations: KickAuthorizations | undefined;
+	public readonly webhookPublicKey: KeyObject;
+	public readonly socket: KickChatSocket | undefined;
+	private readonly chat: KickChatSender;
+	private readonly chatIntervals = new Map<string, number>();
+	/** `${broadcasterUserId}\n${content}` → when the bot sent it, to ignore its own messages if Kick echoes them before the receipt is in. */
+	private readonly ownMessages = new Map<string, number>();
+
+	public constructor(private readonly options: KickConnectionOptions) {
+		const { config, database, logger } = options;
+		this.oauth = new KickOAuthClient({ authUrl: config.authUrl, clientId: config.clientId, clientSecret: config.clientSecret });
+		this.api = new KickApiClient({ apiUrl: config.apiUrl });
+		this.webhookPublicKey = loadKickPublicKey(config.webhookPublicKey);
+		this.tokens = new KickTokenKeeper({
+			database,
+			oauth: this.oauth,
+			onReauthorizationNeeded: async (guildId, reason) => {
+				logger.warn(`Kick: server ${guildId} must authorise again (${reason}).`);
+				await options.alertModerators(guildId, `The Kick connection of this server stopped working: ${reason}. A moderator runs \`/kick connect\` again to fix it.`);
+			}
+		});
+		this.authorizations = options.publicUrl === undefined ? undefined : new KickAuthorizations({ database, oauth: this.oauth, api: this.api, publicUrl: options.publicUrl });
+		this.router = new KickEventRouter({
+			database,
+			loadContext: (guildId) => loadGuildContext(guildId.toString(), container.client?.guilds.cache.get(guildId.toString()) ?? null),
+			emit: options.emit,
+			onServerFailure: (guildId, event, error) => logger.error(`Kick: could not hand ${event.type} to server ${guildId}:`, error)
+		});
+		this.socket =
+			config.eventsVia === 'socket'
+				? new KickChatSocket({
+						key: config.pusher.key,
+						cluster: config.pusher.cluster,
+						...(config.pusher.host === undefined ? {} : { host: { ...config.pusher.host, forceTLS: false } }),
+						logger,
+						onEvent: (event) => void this.accept(event)
+					})
+				: undefined;
+		this.chat = new KickChatSender({
+			send: async (message) => {
+				const guildId = BigInt(message.guildId);
+				const token = await this.tokens.accessToken(guildId, BigInt(message.broadcasterUserId));
+				const sent = await this.api.sendChat(token, {
+					type: 'bot',
+					content: message.content,
+					...(message.replyToMessageId === undefined ? {} : { replyToMessageId: message.replyToMessageId })
+				});
+				this.ownMessages.set(`${message.broadcasterUserId}\n${message.content}`, Date.now());
+				// Claimed before Kick echoes it back, so the readers drop the bot's own message.
+				if (sent.messageId !== null) await database.kickEventReceipts.claim(`chat:${sent.messageId}`);
+				return { messageId: sent.messageId };
+			},
+			minIntervalMs: (broadcasterUserId) => this.chatIntervals.get(broadcasterUserId) ?? 1500,
+			onFailed: async (failure) => {
+				logger.warn(`Kick chat: a message for server ${failure.guildId} was not posted after ${failure.attempts} attempt(s): ${failure.error}`);
+				await database
+					.forGuild(failure.guildId)
+					.kickChatFailures.record({
+						broadcasterUserId: BigInt(failure.broadcasterUserId),
+						content: failure.content,
+						error: failure.error,
+						attempts: failure.attempts,
+						failedAt: failure.failedAt
+					});
+			},
+			logger
+		});
+	}
+
+	/** Webhooks or the chat socket, as configured. */
+	public get eventsVia(): 'webhook' | 'socket' {
+		return this.options.config.eventsVia;
+	}
+
+	/** At ready: webhook subscriptions reconciled for every linked channel, or the chat socket watching them. */
+	public async start(): Promise<void> {
+		const links = await this.options.database.system.kickLinks();
+		for (const link of links) {
+			if (link.eventsVia !== this.eventsVia) await this.options.database.forGuild(link.guildId).kickConnection.setEventsVia(this.eventsVia);
+		}
+		const channels = groupByChannel(links);
+		for (const [broadcasterUserId, guildIds] of channels) await this.activate(broadcasterUserId, guildIds);
+		this.options.logger.info(
+			`Kick: ${links.length} server(s) linked to ${channels.size} channel(s); events via ${this.eventsVia === 'webhook' ? 'signed webhooks' : 'the chat socket'}.`
+		);
+	}
+
+	/** A server was linked (the authorisation callback): recorded for that server, then its channel's events switched on. */
+	public async linkServer(completed: CompletedAuthorization): Promise<void> {
+		const { database } = this.options;
+		const repositories = database.forGuild(completed.guildId);
+		await repositories.kickConnection.connect({
+			broadcasterUserId: completed.broadcasterUserId,
+			channelSlug: completed.channelSlug,
+			connectedBy: completed.discordUserId,
+			eventsVia: this.eventsVia
+		});
+		await container.settings.setManaged(completed.guildId, {
+			kick_channel: completed.channelSlug,
+			kick_broadcaster_user_id: completed.broadcasterUserId.toString()
+		});
+		this.router.forgetLinks(completed.broadcasterUserId);
+		await this.activate(completed.broadcasterUserId, await database.system.guildIdsLinkedToKickChannel(completed.broadcasterUserId));
+		this.options.logger.info(`Kick: server ${completed.guildId} linked to kick.com/${completed.channelSlug} by Discord user ${completed.discordUserId}.`);
+	}
+
+	/**
+	 * Unlinks a server: its tokens revoked at Kick and forgotten, its link and Kick settings
+	 * removed. Subscriptions stay while another server follows the same channel.
+	 * @returns the channel it was linked to, or null when it was not linked.
+	 */
+	public async unlinkServer(guildId: bigint): Promise<{ channelSlug: string; revoked: boolean } | null> {
+		const { database, logger } = this.options;
+		const repositories = database.forGuild(guildId);
+		const connection = await repositories.kickConnection.get();
+		if (connection === null) return null;
+		const broadcasterUserId = connection.broadcasterUserId;
+		const others = (await database.system.guildIdsLinkedToKickChannel(broadcasterUserId)).filter((id) => id !== guildId);
+		let revoked = true;
+		const tokens = await repositories.kickTokens.get(broadcasterUserId).catch(() => null);
+		if (tokens !== null) {
+			if (others.length === 0 && this.eventsVia === 'webhook') await this.removeSubscriptions(guildId, broadcasterUserId, tokens.accessToken);
+			for (const [token, hint] of [
+				[tokens.accessToken, 'access_token'],
+				[tokens.refreshToken, 'refresh_token']
+			] as const) {
+				if (token === null) continue;
+				await this.oauth.revoke(token, hint).catch((error: unknown) => {
+					revoked = false;
+					logger.warn(`Kick: could not revoke a token of server ${guildId} (${error instanceof Error ? error.message : String(error)}); it is forgotten anyway.`);
+				});
+			}
+		}
+		await repositories.kickTokens.delete(broadcasterUserId);
+		await repositories.kickConnection.disconnect();
+		await container.settings.setManaged(guildId, { kick_channel: null, kick_broadcaster_user_id: null });
+		this.router.forgetLinks(broadcasterUserId);
+		if (others.length === 0) this.stopReading(broadcasterUserId, guildId);
+		logger.info(`Kick: server ${guildId} unlinked from kick.com/${connection.channelSlug}.`);
+		return { channelSlug: connection.channelSlug, revoked };
+	}
+
+	/** An event from either reader: claimed once, then routed to the linked servers. */
+	public async accept(event: KickEvent, options: { readonly claimed?: boolean } = {}): Promise<void> {
+		try {
+			await this.router.route(event, options);
+		} catch (error) {
+			this.options.logger.error(`Kick: could not route ${event.type} ${event.eventKey}:`, error);
+		}
+	}
+
+	/** Whether a chat message is the bot's own (it never answers itself). */
+	public isOwnMessage(event: KickChatMessageEvent): boolean {
+		const key = `${event.broadcasterUserId}\n${event.content}`;
+		const sentAt = this.ownMessages.get(key);
+		if (sentAt === undefined) return false;
+		if (Date.now() - sentAt > OWN_MESSAGE_MEMORY_MS) {
+			this.ownMessages.delete(key);
+			return false;
+		}
+		return true;
+	}
+
+	/** Posts in a server's Kick chat through the throttled queue; failures are recorded for /kick status. */
+	public async say(context: GuildContext, content: string, replyToMessageId?: string): Promise<ChatSendOutcome> {
+		const broadcasterUserId = context.settings.get('kick_broadcaster_user_id');
+		if (broadcasterUserId === null) return { sent: 0, failed: 0, messageIds: [] };
+		this.chatIntervals.set(broadcasterUserId, context.settings.get('kick_chat_min_interval_ms'));
+		this.forgetOldOwnMessages();
+		return this.chat.enqueue({
+			guildId: context.guildId.toString(),
+			broadcasterUserId,
+			content,
+			...(replyToMessageId === undefined ? {} : { replyToMessageId })
+		});
+	}
+
+	public pendingChat(broadcasterUserId: string): number {
+		return this.chat.pending(broadcasterUserId);
+	}
+
+	/** Refreshes every token that expires soon (scheduled task). */
+	public async refreshTokens(): Promise<number> {
+		return this.tokens.refreshExpiring(await this.options.database.system.kickLinks());
+	}
+
+	public async close(): Promise<void> {
+		this.socket?.close();
+		await this.chat.close();
+	}
+
+	/** Switches a channel's events on: webhook subscriptions reconciled with a linked server's token, or the socket watching its chatroom. */
+	private async activate(broadcasterUserId: bigint, guildIds: readonly bigint[]): Promise<void> {
+		if (this.socket !== undefined) {
+			await this.watchChatroom(broadcasterUserId, guildIds);
+			return;
+		}
+		// One set of subscriptions per channel, made with the first linked server whose tokens work.
+		for (const guildId of guildIds) {
+			if (await this.reconcileSubscriptions(guildId, broadcasterUserId)) {
+				for (const other of guildIds) if (other !== guildId) await this.options.database.forGuild(other).kickConnection.recordSubscription('subscribed', `through server ${guildId}`);
+				return;
+			}
+		}
+	}
+
+	/** @returns whether every event type is subscribed. */
+	private async reconcileSubscriptions(guildId: bigint, broadcasterUserId: bigint): Promise<boolean> {
+		const connection = this.options.database.forGuild(guildId).kickConnection;
+		try {
+			const token = await this.tokens.accessToken(guildId, broadcasterUserId);
+			const existing = await this.api.listSubscriptions(token, broadcasterUserId.toString());
+			const have = new Set(existing.filter((subscription) => subscription.method === 'webhook').map((subscription) => subscription.event));
+			const missing = SUBSCRIBED_EVENT_TYPES.filter((type) => !have.has(type));
+			const errors =
+				missing.length === 0
+					? []
+					: (await this.api.subscribe(token, { broadcasterUserId: broadcasterUserId.toString(), events: missing })).filter((result) => result.error !== null);
+			if (errors.length > 0) {
+				await connection.recordSubscription('failed', errors.map((result) => `${result.name}: ${result.error}`).join('; '));
+				return false;
+			}
+			await connection.recordSubscription('subscribed', missing.length === 0 ? 'all events already subscribed' : `subscribed ${missing.length} event type(s)`);
+			return true;
+		} catch (error) {
+			const detail = error instanceof Error ? error.message : String(error);
+			this.options.logger.warn(`Kick: could not subscribe to the events of channel ${broadcasterUserId} for server ${guildId}: ${detail}`);
+			await connection.recordSubscription('failed', detail);
+			return false;
+		}
+	}
+
+	private async removeSubscriptions(guildId: bigint, broadcasterUserId: bigint, token: string): Promise<void> {
+		try {
+			const existing = await this.api.listSubscriptions(token, broadcasterUserId.toString());
+			const ids = existing.map((subscription) => subscription.id);
+			if (ids.length > 0) await this.api.unsubscribe(token, ids);
+		} catch (error) {
+			if (!(error instanceof KickApiError)) throw error;
+			this.options.logger.warn(`Kick: could not remove the event subscriptions of server ${guildId} (${error.message}); revoking its token ends them.`);
+		}
+	}
+
+	private async watchChatroom(broadcasterUserId: bigint, guildIds: readonly bigint[]): Promise<void> {
+		for (const guildId of guildIds) {
+			const settings = await container.settings.forGuild(guildId);
+			const chatroomId = settings.get('kick_chatroom_id');
+			if (chatroomId === null) {
+				await this.options.database.forGuild(guildId).kickConnection.recordSubscription('failed', 'kick_chatroom_id is not set, so the chat socket cannot read this channel');
+				continue;
+			}
+			this.socket!.watch({ chatroomId, broadcasterUserId: broadcasterUserId.toString() });
+			for (const id of guildIds) await this.options.database.forGuild(id).kickConnection.recordSubscription('not needed', `reading chatroom ${chatroomId} over the chat socket`);
+			return;
+		}
+	}
+
+	private stopReading(broadcasterUserId: bigint, guildId: bigint): void {
+		void container.settings.forGuild(guildId).then((settings) => {
+			const chatroomId = settings.get('kick_chatroom_id');
+			if (chatroomId !== null) this.socket?.unwatch(chatroomId);
+		});
+		this.chatIntervals.delete(broadcasterUserId.toString());
+	}
+
+	private forgetOldOwnMessages(): void {
+		const cutoff = Date.now() - OWN_MESSAGE_MEMORY_MS;
+		for (const [key, sentAt] of this.ownMessages) if (sentAt < cutoff) this.ownMessages.delete(key);
+	}
+}
+
+function groupByChannel(links: readonly KickLink[]): Map<bigint, bigint[]> {
+	const channels = new Map<bigint, bigint[]>();
+	for (const link of links) channels.set(link.broadcasterUserId, [...(channels.get(link.broadcasterUserId) ?? []), link.guildId]);
+	return channels;
+}

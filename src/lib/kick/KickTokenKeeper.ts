@@ -1,0 +1,120 @@
+import type { Database } from '#lib/database/Database';
+import type { KickTokens } from '#lib/database/repositories/KickTokensRepository';
+import { KickApiError } from '#lib/kick/api/KickApiError';
+import type { KickOAuthClient } from '#lib/kick/api/KickOAuthClient';
+
+/** Tokens are refreshed this long before they expire, so no call goes out with a dying token. */
+export const REFRESH_MARGIN_MS = 5 * 60_000;
+
+/** The server's Kick link cannot be used until a moderator authorises again. */
+export class KickReauthorizationNeededError extends Error {
+	public constructor(
+		public readonly guildId: bigint,
+		reason: string
+	) {
+		super(`The Kick connection of this server needs a new authorisation (${reason}). A moderator runs /kick connect again.`);
+		this.name = 'KickReauthorizationNeededError';
+	}
+}
+
+export interface KickTokenKeeperOptions {
+	readonly database: Database;
+	readonly oauth: KickOAuthClient;
+	/** Kick refused the refresh: the server is marked and its moderators are told (once per outage). */
+	readonly onReauthorizationNeeded: (guildId: bigint, reason: string) => Promise<void>;
+	readonly now?: () => number;
+	/** How long to wait before re-reading the tokens when a refresh is refused (another process may have just rotated them). */
+	readonly raceWaitMs?: number;
+}
+
+/**
+ * Hands out a valid access token of a server's linked Kick channel, refreshing it shortly before
+ * it expires. Refreshes of one server share one call in this process; across processes, a
+ * refused refresh re-reads the stored tokens first, because Kick rotates refresh tokens and
+ * another bot process may have refreshed a moment earlier.
+ */
+export class KickTokenKeeper {
+	private readonly refreshing = new Map<string, Promise<KickTokens>>();
+	private readonly now: () => number;
+
+	public constructor(private readonly options: KickTokenKeeperOptions) {
+		this.now = options.now ?? Date.now;
+	}
+
+	/**
+	 * @throws {KickReauthorizationNeededError} when the server has no usable tokens.
+	 * @throws {KickApiError} when Kick could not be reached to refresh (retryable).
+	 */
+	public async accessToken(guildId: bigint, kickUserId: bigint): Promise<string> {
+		const repositories = this.options.database.forGuild(guildId);
+		const connection = await repositories.kickConnection.get();
+		if (connection?.needsReauthorizationSince) throw new KickReauthorizationNeededError(guildId, connection.reauthorizationReason ?? 'Kick refused the tokens');
+		const tokens = await repositories.kickTokens.get(kickUserId);
+		if (tokens === null) throw new KickReauthorizationNeededError(guildId, 'no tokens are stored');
+		if (!this.expiresSoon(tokens)) return tokens.accessToken;
+		return (await this.refresh(guildId, tokens)).accessToken;
+	}
+
+	/** Refreshes the tokens of every linked server that expire soon (the scheduled task calls this). @returns how many were refreshed. */
+	public async refreshExpiring(links: readonly { guildId: bigint; broadcasterUserId: bigint }[]): Promise<number> {
+		let refreshed = 0;
+		for (const link of links) {
+			const repositories = this.options.database.forGuild(link.guildId);
+			const connection = await repositories.kickConnection.get();
+			if (connection === null || connection.needsReauthorizationSince !== null) continue;
+			const tokens = await repositories.kickTokens.get(link.broadcasterUserId);
+			if (tokens === null || !this.expiresSoon(tokens)) continue;
+			try {
+				await this.refresh(link.guildId, tokens);
+				refreshed += 1;
+			} catch (error) {
+				// Reported by refresh (refused) or left for the next run (Kick unreachable); one server never stops the others.
+				if (!(error instanceof KickReauthorizationNeededError) && !(error instanceof KickApiError)) throw error;
+			}
+		}
+		return refreshed;
+	}
+
+	private expiresSoon(tokens: KickTokens): boolean {
+		return tokens.expiresAt !== null && tokens.expiresAt.getTime() - this.now() <= REFRESH_MARGIN_MS;
+	}
+
+	private refresh(guildId: bigint, tokens: KickTokens): Promise<KickTokens> {
+		const key = `${guildId}:${tokens.kickUserId}`;
+		const running = this.refreshing.get(key);
+		if (running) return running;
+		const refresh = this.refreshOnce(guildId, tokens).finally(() => this.refreshing.delete(key));
+		this.refreshing.set(key, refresh);
+		return refresh;
+	}
+
+	private async refreshOnce(guildId: bigint, tokens: KickTokens): Promise<KickTokens> {
+		const repositories = this.options.database.forGuild(guildId);
+		if (tokens.refreshToken === null) return this.reauthorizationNeeded(guildId, 'Kick gave no refresh token');
+		try {
+			const renewed = await this.options.oauth.refresh(tokens.refreshToken);
+			const saved: KickTokens = {
+				kickUserId: tokens.kickUserId,
+				kickUsername: tokens.kickUsername,
+				accessToken: renewed.accessToken,
+				refreshToken: renewed.refreshToken ?? tokens.refreshToken,
+				scopes: renewed.scopes.length > 0 ? renewed.scopes : tokens.scopes,
+				expiresAt: renewed.expiresAt
+			};
+			await repositories.kickTokens.save(saved);
+			return saved;
+		} catch (error) {
+			if (!(error instanceof KickApiError) || error.retryable) throw error;
+			await new Promise((resolve) => setTimeout(resolve, this.options.raceWaitMs ?? 1000));
+			const stored = await repositories.kickTokens.get(tokens.kickUserId);
+			if (stored !== null && stored.refreshToken !== tokens.refreshToken && !this.expiresSoon(stored)) return stored;
+			return this.reauthorizationNeeded(guildId, `Kick refused to refresh the tokens: ${error.kickMessage ?? error.message}`);
+		}
+	}
+
+	private async reauthorizationNeeded(guildId: bigint, reason: string): Promise<never> {
+		const news = await this.options.database.forGuild(guildId).kickConnection.markNeedsReauthorization(reason);
+		if (news) await this.options.onReauthorizationNeeded(guildId, reason);
+		throw new KickReauthorizationNeededError(guildId, reason);
+	}
+}
