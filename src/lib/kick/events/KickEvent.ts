@@ -1,6 +1,6 @@
 /**
  * The Kick events the bot acts on, the same whichever reader (signed webhook or chat socket)
- * received them. Ids are strings of digits as Kick sends them (user ids fit no JS number).
+ * received them. Ids are kept as strings of digits, whatever JSON type Kick used, so they compare and store as one thing.
  */
 
 export interface KickBadge {
