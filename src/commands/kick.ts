@@ -5,6 +5,7 @@ import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, Interaction
 import { guildContext } from '#lib/guild/GuildContext';
 import { describeKickStatus } from '#lib/kick/describeKickStatus';
 import { disconnectButtons } from '#lib/kick/disconnectButtons';
+import { explainSettingError } from '#lib/settings/describeSettings';
 
 const KICK_SLUG = /^[A-Za-z0-9_-]{1,64}$/;
 const DAY_MS = 24 * 60 * 60_000;
@@ -36,6 +37,9 @@ export class KickCommand extends Subcommand {
 						.setName('connect')
 						.setDescription('Links this server to a Kick channel: its owner authorises the bot on Kick.')
 						.addStringOption((channel) => channel.setName('channel').setDescription('The Kick channel name, as in kick.com/<name>').setRequired(true).setMaxLength(64))
+						.addStringOption((chatroom) =>
+							chatroom.setName('chatroom').setDescription('Its chatroom id, for bots that read chat over Kick’s chat socket (kick_chatroom_id)').setMaxLength(20)
+						)
 				)
 				.addSubcommand((status) => status.setName('status').setDescription('Shows the Kick link: channel, live status, events, chat failures.'))
 				.addSubcommand((disconnect) => disconnect.setName('disconnect').setDescription('Unlinks the Kick channel and revokes the bot’s access to it.'))
@@ -58,7 +62,17 @@ export class KickCommand extends Subcommand {
 			await refuse('`channel` accepts a Kick channel name (letters, digits, _ and -), as in kick.com/<name>. Nothing was changed.');
 			return;
 		}
-		const { url } = await kick.authorizations.start({ guildId: guildContext(interaction).guildId, discordUserId: BigInt(interaction.user.id), channelSlug: slug });
+		const chatroom = interaction.options.getString('chatroom');
+		const { guildId } = guildContext(interaction);
+		if (chatroom !== null) {
+			try {
+				await this.container.settings.set(guildId, 'kick_chatroom_id', chatroom.trim());
+			} catch (error) {
+				await refuse(`${explainSettingError(error) ?? 'The chatroom id was refused.'}`);
+				return;
+			}
+		}
+		const { url } = await kick.authorizations.start({ guildId, discordUserId: BigInt(interaction.user.id), channelSlug: slug });
 		await interaction.reply({
 			content: `Open this link signed in to Kick as the owner of **kick.com/${slug.toLowerCase()}** and allow the bot. It works once, for the next 10 minutes, and only for you.`,
 			components: [new ActionRowBuilder<ButtonBuilder>().addComponents(new ButtonBuilder().setStyle(ButtonStyle.Link).setURL(url).setLabel('Authorise on Kick'))],

@@ -19,6 +19,7 @@ import { oauthRoutes, redirectWithCode } from './oauthRoutes.js';
 import { RequestLog } from './RequestLog.js';
 import { ApiError, type RouteHandler, type Routes, type StandInRequest, type StandInResponse } from './standInHttp.js';
 import { SubscriptionStore, type EventSubscription } from './SubscriptionStore.js';
+import { PusherServer } from './PusherServer.js';
 import { OAuthError, TokenStore, type AuthorizeRequest, type KickApp, type KickAppSeed } from './TokenStore.js';
 import { ulid } from './ulid.js';
 import { WebhookSender, type WebhookDelivery, type WebhookTamper } from './WebhookSender.js';
@@ -38,6 +39,8 @@ export interface KickStandInOptions {
 	readonly webhookUrl?: string;
 	/** How long waiting helpers and webhook deliveries wait; 10 s by default. */
 	readonly timeoutMs?: number;
+	/** The chat socket's app key (KICK_PUSHER_KEY); Kick's current one by default. */
+	readonly pusherKey?: string;
 }
 
 /** Which requests a control applies to: method and full path (`/public/v1/chat`); absent matches any. */
@@ -85,6 +88,7 @@ interface Intervention {
 }
 
 const DEFAULT_CLIENT_ID = '01STANDINKICKAPPCLIENT0000';
+const DEFAULT_PUSHER_KEY = '32cbd69e4b950bf97679';
 
 /**
  * A local stand-in for Kick's OAuth server (id.kick.com) and public API (api.kick.com/public/v1)
@@ -111,6 +115,8 @@ export class KickStandIn {
 	private clockOffsetMs = 0;
 	private signedIn: KickUserRecord | null = null;
 	private listeningPort: number | null = null;
+	/** Kick's chat socket (Pusher protocol) on the same port, for the bot's fallback reader. */
+	public readonly pusher: PusherServer;
 
 	public constructor(private readonly options: KickStandInOptions = {}) {
 		const now = () => this.now();
@@ -136,6 +142,7 @@ export class KickStandIn {
 				if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain' }).end(`Kick stand-in failure: ${String(error)}`);
 			});
 		});
+		this.pusher = PusherServer.attach({ key: options.pusherKey ?? DEFAULT_PUSHER_KEY, server: this.server });
 	}
 
 	/** Creates a stand-in and starts listening. */
@@ -153,6 +160,7 @@ export class KickStandIn {
 	}
 
 	public async stop(): Promise<void> {
+		await this.pusher.stop();
 		this.server.closeAllConnections();
 		await new Promise<void>((resolve) => this.server.close(() => resolve()));
 	}

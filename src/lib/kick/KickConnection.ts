@@ -47,6 +47,8 @@ export class KickConnection {
 	private readonly chatIntervals = new Map<string, number>();
 	/** `${broadcasterUserId}\n${content}` → when the bot sent it, to ignore its own messages if Kick echoes them before the receipt is in. */
 	private readonly ownMessages = new Map<string, number>();
+	/** Answers given to one chat message, so servers sharing a channel do not post the same answer twice. */
+	private readonly recentAnswers = new Map<string, number>();
 
 	public constructor(private readonly options: KickConnectionOptions) {
 		const { config, database, logger } = options;
@@ -81,11 +83,18 @@ export class KickConnection {
 		this.chat = new KickChatSender({
 			send: async (message) => {
 				const guildId = BigInt(message.guildId);
-				const token = await this.tokens.accessToken(guildId, BigInt(message.broadcasterUserId));
-				const sent = await this.api.sendChat(token, {
-					type: 'bot',
-					content: message.content,
-					...(message.replyToMessageId === undefined ? {} : { replyToMessageId: message.replyToMessageId })
+				const broadcasterUserId = BigInt(message.broadcasterUserId);
+				const post = async (token: string) =>
+					this.api.sendChat(token, {
+						type: 'bot',
+						content: message.content,
+						...(message.replyToMessageId === undefined ? {} : { replyToMessageId: message.replyToMessageId })
+					});
+				const token = await this.tokens.accessToken(guildId, broadcasterUserId);
+				// Kick can end a token before its stated expiry: refresh once and try again.
+				const sent = await post(token).catch(async (error: unknown) => {
+					if (!(error instanceof KickApiError) || error.status !== 401) throw error;
+					return post(await this.tokens.accessToken(guildId, broadcasterUserId, { forceRefresh: true }));
 				});
 				this.ownMessages.set(`${message.broadcasterUserId}\n${message.content}`, Date.now());
 				// Claimed before Kick echoes it back, so the readers drop the bot's own message.
@@ -209,6 +218,10 @@ export class KickConnection {
 		if (broadcasterUserId === null) return { sent: 0, failed: 0, messageIds: [] };
 		this.chatIntervals.set(broadcasterUserId, context.settings.get('kick_chat_min_interval_ms'));
 		this.forgetOldOwnMessages();
+		// Servers sharing a channel each run the command; the chat sees one copy of the same answer.
+		const answer = `${broadcasterUserId}\n${replyToMessageId ?? ''}\n${content}`;
+		if (replyToMessageId !== undefined && this.recentAnswers.has(answer)) return { sent: 0, failed: 0, messageIds: [] };
+		this.recentAnswers.set(answer, Date.now());
 		return this.chat.enqueue({
 			guildId: context.guildId.toString(),
 			broadcasterUserId,
@@ -307,7 +320,7 @@ export class KickConnection {
 
 	private forgetOldOwnMessages(): void {
 		const cutoff = Date.now() - OWN_MESSAGE_MEMORY_MS;
-		for (const [key, sentAt] of this.ownMessages) if (sentAt < cutoff) this.ownMessages.delete(key);
+		for (const memory of [this.ownMessages, this.recentAnswers]) for (const [key, at] of memory) if (at < cutoff) memory.delete(key);
 	}
 }
 

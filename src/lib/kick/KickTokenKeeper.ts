@@ -42,16 +42,17 @@ export class KickTokenKeeper {
 	}
 
 	/**
+	 * `forceRefresh`: Kick refused the current token (401) before its stored expiry.
 	 * @throws {KickReauthorizationNeededError} when the server has no usable tokens.
 	 * @throws {KickApiError} when Kick could not be reached to refresh (retryable).
 	 */
-	public async accessToken(guildId: bigint, kickUserId: bigint): Promise<string> {
+	public async accessToken(guildId: bigint, kickUserId: bigint, { forceRefresh = false }: { readonly forceRefresh?: boolean } = {}): Promise<string> {
 		const repositories = this.options.database.forGuild(guildId);
 		const connection = await repositories.kickConnection.get();
 		if (connection?.needsReauthorizationSince) throw new KickReauthorizationNeededError(guildId, connection.reauthorizationReason ?? 'Kick refused the tokens');
 		const tokens = await repositories.kickTokens.get(kickUserId);
 		if (tokens === null) throw new KickReauthorizationNeededError(guildId, 'no tokens are stored');
-		if (!this.expiresSoon(tokens)) return tokens.accessToken;
+		if (!forceRefresh && !this.expiresSoon(tokens)) return tokens.accessToken;
 		return (await this.refresh(guildId, tokens)).accessToken;
 	}
 
