@@ -300,12 +300,14 @@ for (const engine of engines) {
 				await a.server.ensure({ name: 'Alpha', ownerId: 5n });
 				await a.server.ensure({ name: 'Alpha renamed', ownerId: 5n });
 				await b.server.ensure({ name: 'Beta', ownerId: null });
-				await a.settings.set({ kick_broadcaster_user_id: '77' });
-				await b.settings.set({ kick_broadcaster_user_id: '77' });
+				await a.kickConnection.connect({ broadcasterUserId: 77n, channelSlug: 'shared', connectedBy: 5n, eventsVia: 'webhook' });
+				await b.kickConnection.connect({ broadcasterUserId: 77n, channelSlug: 'shared', connectedBy: 6n, eventsVia: 'webhook' });
 
 				expect((await a.server.get())?.name).to.equal('Alpha renamed');
 				expect((await database.system.servers()).map((server) => server.name).sort()).to.deep.equal(['Alpha renamed', 'Beta']);
-				expect(await database.system.guildIdsWithSetting('kick_broadcaster_user_id', '77')).to.deep.equal([GUILD_A, GUILD_B]);
+				expect(await database.system.guildIdsLinkedToKickChannel(77n)).to.deep.equal([GUILD_A, GUILD_B]);
+				await b.server.markLeft();
+				expect(await database.system.guildIdsLinkedToKickChannel(77n), 'a server the bot left gets no events').to.deep.equal([GUILD_A]);
 			});
 
 			it('marks a server left and keeps its data; coming back clears the mark', async () => {

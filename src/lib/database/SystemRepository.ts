@@ -39,13 +39,6 @@ export class SystemRepository {
 		return absent;
 	}
 
-	/** The servers whose setting `key` has exactly `value` (e.g. every server linked to one Kick channel). */
-	public async guildIdsWithSetting(key: string, value: string): Promise<bigint[]> {
-		const rows = await this.client.$queryRaw<{ guildId: bigint }[]>`
-			SELECT discord_server_id AS "guildId" FROM bot_settings WHERE key = ${key} AND value = ${value} ORDER BY discord_server_id`;
-		return rows.map((row) => row.guildId);
-	}
-
 	/**
 	 * Takes a pending Kick authorisation by its state, whichever server it belongs to (the
 	 * callback learns the server from it). Deleted in the same statement, so a state works once
