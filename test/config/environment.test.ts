@@ -210,6 +210,61 @@ describe('loadConfig (environment variables)', () => {
 		});
 	});
 
+	describe('the Kick connection', () => {
+		const kickApp = { DISCORD_TOKEN: TOKEN, KICK_CLIENT_ID: 'client', KICK_CLIENT_SECRET: 'secret', TOKEN_ENCRYPTION_KEY: HEX_KEY };
+
+		it('is off without a Kick app; the HTTP server defaults still apply', () => {
+			const config = loadConfig({ DISCORD_TOKEN: TOKEN });
+			expect(config.kick).to.equal(undefined);
+			expect(config.http).to.deep.equal({ port: 8080, host: '0.0.0.0', publicUrl: undefined });
+		});
+
+		it('reads webhooks when PUBLIC_URL is https, and the chat socket otherwise, unless KICK_EVENTS_VIA says', () => {
+			expect(loadConfig({ ...kickApp, PUBLIC_URL: 'https://bot.example.com/' }).kick?.eventsVia).to.equal('webhook');
+			expect(loadConfig({ ...kickApp, PUBLIC_URL: 'http://localhost:8080' }).kick?.eventsVia).to.equal('socket');
+			expect(loadConfig(kickApp).kick?.eventsVia).to.equal('socket');
+			expect(loadConfig({ ...kickApp, PUBLIC_URL: 'http://127.0.0.1:8080', KICK_EVENTS_VIA: 'webhook' }).kick?.eventsVia).to.equal('webhook');
+		});
+
+		it('reads every Kick variable, trimming the trailing slash of URLs', () => {
+			const config = loadConfig({
+				...kickApp,
+				PUBLIC_URL: 'https://bot.example.com/',
+				HTTP_PORT: '0',
+				HTTP_HOST: '127.0.0.1',
+				KICK_AUTH_URL: 'http://127.0.0.1:9000/',
+				KICK_API_URL: 'http://127.0.0.1:9000/public/v1/',
+				KICK_WEBHOOK_PUBLIC_KEY: '/etc/kick.pem',
+				KICK_WEBHOOK_MAX_AGE_SECONDS: '120',
+				KICK_PUSHER_KEY: '0123456789abcdef0123',
+				KICK_PUSHER_CLUSTER: 'eu',
+				KICK_PUSHER_HOST: '127.0.0.1:9001'
+			});
+			expect(config.http).to.deep.equal({ port: 0, host: '127.0.0.1', publicUrl: 'https://bot.example.com' });
+			expect(config.kick).to.deep.equal({
+				clientId: 'client',
+				clientSecret: 'secret',
+				authUrl: 'http://127.0.0.1:9000',
+				apiUrl: 'http://127.0.0.1:9000/public/v1',
+				eventsVia: 'webhook',
+				webhookPublicKey: '/etc/kick.pem',
+				webhookMaxAgeSeconds: 120,
+				pusher: { key: '0123456789abcdef0123', cluster: 'eu', host: { wsHost: '127.0.0.1', wsPort: 9001 } }
+			});
+		});
+
+		it('needs both halves of the Kick app, an encryption key for its tokens, and a PUBLIC_URL for webhooks', () => {
+			expectOneLine(problemsOf({ DISCORD_TOKEN: TOKEN, KICK_CLIENT_ID: 'client', TOKEN_ENCRYPTION_KEY: HEX_KEY }), 'KICK_CLIENT_SECRET', 'is not set', 'needs both KICK_CLIENT_ID and KICK_CLIENT_SECRET');
+			expectOneLine(problemsOf({ DISCORD_TOKEN: TOKEN, KICK_CLIENT_ID: 'client', KICK_CLIENT_SECRET: 'secret' }), 'TOKEN_ENCRYPTION_KEY', 'is not set, and the Kick connection stores streamers’ tokens', 'randomBytes(32)');
+			expectOneLine(problemsOf({ ...kickApp, KICK_EVENTS_VIA: 'webhook' }), 'KICK_EVENTS_VIA', 'is webhook but PUBLIC_URL is not set', '/kick/oauth/callback');
+		});
+
+		it('refuses malformed Kick values, one line each', () => {
+			const lines = problemsOf({ ...kickApp, PUBLIC_URL: 'ftp://bot', HTTP_PORT: '70000', KICK_EVENTS_VIA: 'both', KICK_PUSHER_HOST: 'nohost' });
+			expect(lines.map((line) => /^Configuration error: (\w+)/.exec(line)?.[1])).to.deep.equal(['PUBLIC_URL', 'HTTP_PORT', 'KICK_EVENTS_VIA', 'KICK_PUSHER_HOST']);
+		});
+	});
+
 	describe('loadDatabaseConfig (database tools)', () => {
 		it('does not need DISCORD_TOKEN and applies the same defaults', () => {
 			const config = loadDatabaseConfig({});

@@ -14,6 +14,7 @@ const ORIGINAL = 111111111111111111n;
 const OTHER = 222222222222222222n;
 const UPGRADE = '20261124000000_multi_server';
 const MEMBERSHIP = '20261125000000_server_membership';
+const KICK_CONNECTION = '20261126000000_kick_connection';
 const fixture = (name: string) => readFileSync(join(projectRoot, 'test', 'fixtures', 'legacy', name), 'utf8');
 const baselineScript = readMigrationFiles(migrationsDirectory).find((migration) => migration.name === BASELINE_MIGRATION)!.script;
 const rollbackScript = readFileSync(join(projectRoot, 'prisma', 'rollback', `${UPGRADE}.down.sql`), 'utf8');
@@ -74,7 +75,7 @@ function suite(engine: Engine): void {
 			await createLegacyDatabase(session);
 			const before = await rowCounts(session);
 
-			expect(await migrate(session)).to.deep.equal([BASELINE_MIGRATION, UPGRADE, MEMBERSHIP]);
+			expect(await migrate(session)).to.deep.equal([BASELINE_MIGRATION, UPGRADE, MEMBERSHIP, KICK_CONNECTION]);
 
 			expect(await rowCounts(session)).to.deep.equal(before);
 			const owners = await serversOfRows(session);
@@ -203,7 +204,7 @@ function suite(engine: Engine): void {
 			expect(column!.count).to.equal(0);
 
 			// Set the original server and start again: the upgrade completes.
-			expect(await migrate(session, ORIGINAL)).to.deep.equal([UPGRADE, MEMBERSHIP]);
+			expect(await migrate(session, ORIGINAL)).to.deep.equal([UPGRADE, MEMBERSHIP, KICK_CONNECTION]);
 		});
 
 		it('moves a raffle ticket that named another server than its period to the period’s server', async () => {
@@ -250,9 +251,11 @@ function suite(engine: Engine): void {
 			expect(record!.rolled_back_at).to.be.an.instanceOf(Date);
 			const [membership] = await session.query<{ rolled_back_at: Date | null }>(`SELECT rolled_back_at FROM "_prisma_migrations" WHERE migration_name = $1`, [MEMBERSHIP]);
 			expect(membership!.rolled_back_at, 'the later additive migration is rolled back with it').to.be.an.instanceOf(Date);
+			const [kickTables] = await session.query<{ rolled_back_at: Date | null }>(`SELECT rolled_back_at FROM "_prisma_migrations" WHERE migration_name = $1`, [KICK_CONNECTION]);
+			expect(kickTables!.rolled_back_at, 'the Kick tables migration (new tables only) too').to.be.an.instanceOf(Date);
 
 			// Upgrading again gives carol's row (written by the old bot) to the original server too.
-			expect(await migrate(session)).to.deep.equal([UPGRADE, MEMBERSHIP]);
+			expect(await migrate(session)).to.deep.equal([UPGRADE, MEMBERSHIP, KICK_CONNECTION]);
 			const owners = await serversOfRows(session);
 			for (const table of DATA_TABLES) expect(owners[table], table).to.deep.equal([String(ORIGINAL)]);
 		});

@@ -52,8 +52,8 @@ describe('The bot end to end, in several servers of the Discord stand-in', funct
 			.list(null)
 			.map((command) => command.name)
 			.sort();
-		expect(names).to.deep.equal(['about', 'ping', 'server', 'settings']);
-		expect(standIn.commands.calls).to.deep.include({ created: 4, edited: 0, deleted: 0 });
+		expect(names).to.deep.equal(['about', 'kick', 'ping', 'server', 'settings']);
+		expect(standIn.commands.calls).to.deep.include({ created: 5, edited: 0, deleted: 0 });
 		expect(standIn.commands.list(ALPHA)).to.deep.equal([]);
 	});
 
@@ -163,6 +163,6 @@ describe('The bot end to end, in several servers of the Discord stand-in', funct
 		await startBot();
 		expect(standIn.commands.calls.edited).to.equal(edited + 1);
 		expect(standIn.commands.find('about', null)?.description).to.equal('Tells what this bot is: version, servers, uptime and plugins.');
-		expect(standIn.commands.list(null)).to.have.length(4);
+		expect(standIn.commands.list(null)).to.have.length(5);
 	});
 });

@@ -39,6 +39,11 @@ describe('PluginCatalog.discover', () => {
 			expect(Object.fromEntries([...catalog.settings.values()].map((declared) => [declared.key, declared.declaredBy]))).to.deep.equal({
 				prefix: 'the core',
 				moderator_role_id: 'the core',
+				kick_channel: 'the core',
+				kick_broadcaster_user_id: 'the core',
+				kick_chatroom_id: 'the core',
+				kick_chat_min_interval_ms: 'the core',
+				kick_alerts_channel_id: 'the core',
 				alpha_enabled: 'plugin alpha',
 				alpha_limit: 'plugin alpha'
 			});
@@ -66,7 +71,7 @@ describe('PluginCatalog.discover', () => {
 			const missing = fixture('plugins-does-not-exist');
 			const catalog = await PluginCatalog.discover(missing, [], coreSettings);
 			expect(catalog.plugins).to.deep.equal([]);
-			expect([...catalog.settings.keys()]).to.deep.equal(['prefix', 'moderator_role_id']);
+			expect([...catalog.settings.keys()]).to.deep.equal(Object.keys(coreSettings));
 
 			const error = await startupErrorOf(PluginCatalog.discover(missing, ['alpha'], coreSettings));
 			expect(error.lines).to.deep.equal(['DISABLED_PLUGINS names "alpha", which is not a plugin (plugins: none).']);
