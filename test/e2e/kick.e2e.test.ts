@@ -272,4 +272,18 @@ describe('The Kick connection over signed webhooks, end to end', function () {
 		const answer = await kick.chat.waitFor((message) => message.replyToMessageId === chat.payload.message_id);
 		expect(answer.content).to.equal('alphastreamer has been live for 2h 5m.');
 	});
+
+	it('linking a server to another channel undoes its old link: old tokens revoked, old subscriptions dropped when nobody follows it', async () => {
+		const relinked = await setup.connect(under, { guild: 'Alpha', member: 'alpha-moderator', channel: 'betastreamer', streamer: 'BetaStreamer' });
+		expect(relinked.status).to.equal(200);
+		const tokens = await under.sql<{ user_id: string }>('SELECT user_id::text FROM kick_oauth_tokens WHERE discord_server_id = $1', [ALPHA]);
+		expect(tokens.map((row) => row.user_id)).to.deep.equal([String(kick.user('BetaStreamer').userId)]);
+		expect(kick.activeTokensOf('AlphaStreamer'), 'the old channel’s tokens were revoked').to.have.length(0);
+		expect(kick.subscriptionsOf('AlphaStreamer'), 'nobody follows the old channel any more').to.have.length(0);
+		expect((await kickStatus('Alpha')).fields.Channel).to.equal('[kick.com/betastreamer](https://kick.com/betastreamer)');
+
+		const chat = await kick.chatAs({ broadcaster: 'BetaStreamer', sender: 'mod_mia', content: '!commands', badges: MODERATOR_BADGE });
+		await waitUntil(() => ranLines(chat.payload.message_id).length === 2);
+		expect(ranLines(chat.payload.message_id).map((line) => /server (\d+)/.exec(line)![1]).sort()).to.deep.equal([ALPHA, BETA]);
+	});
 });

@@ -140,6 +140,9 @@ export class KickConnection {
 	public async linkServer(completed: CompletedAuthorization): Promise<void> {
 		const { database } = this.options;
 		const repositories = database.forGuild(completed.guildId);
+		const previous = await repositories.kickConnection.get();
+		// Linked to another channel before: that link is undone first (its tokens revoked, its events stopped).
+		if (previous !== null && previous.broadcasterUserId !== completed.broadcasterUserId) await this.unlinkServer(completed.guildId);
 		await repositories.kickConnection.connect({
 			broadcasterUserId: completed.broadcasterUserId,
 			channelSlug: completed.channelSlug,
