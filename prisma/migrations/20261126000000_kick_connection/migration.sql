@@ -34,7 +34,8 @@ CREATE TABLE IF NOT EXISTS kick_oauth_states (
     created_at TIMESTAMPTZ(6) NOT NULL DEFAULT now(),
     expires_at TIMESTAMPTZ(6) NOT NULL
 );
-CREATE INDEX IF NOT EXISTS idx_kick_oauth_states_server ON kick_oauth_states (discord_server_id);
+-- One pending authorisation per server, user and purpose: starting again replaces the earlier one.
+CREATE UNIQUE INDEX IF NOT EXISTS kick_oauth_states_server_user_purpose_key ON kick_oauth_states (discord_server_id, discord_user_id, purpose);
 CREATE INDEX IF NOT EXISTS idx_kick_oauth_states_expiry ON kick_oauth_states (expires_at);
 
 -- Outgoing chat messages Kick did not take after every retry, shown to moderators.

@@ -1,5 +1,6 @@
 import type { Database } from '#lib/database/Database';
 import type { KickTokens } from '#lib/database/repositories/KickTokensRepository';
+import { TokenDecryptionError } from '#lib/database/TokenCipher';
 import { KickApiError } from '#lib/kick/api/KickApiError';
 import type { KickOAuthClient } from '#lib/kick/api/KickOAuthClient';
 
@@ -50,7 +51,7 @@ export class KickTokenKeeper {
 		const repositories = this.options.database.forGuild(guildId);
 		const connection = await repositories.kickConnection.get();
 		if (connection?.needsReauthorizationSince) throw new KickReauthorizationNeededError(guildId, connection.reauthorizationReason ?? 'Kick refused the tokens');
-		const tokens = await repositories.kickTokens.get(kickUserId);
+		const tokens = await this.storedTokens(guildId, kickUserId);
 		if (tokens === null) throw new KickReauthorizationNeededError(guildId, 'no tokens are stored');
 		if (!forceRefresh && !this.expiresSoon(tokens)) return tokens.accessToken;
 		return (await this.refresh(guildId, tokens)).accessToken;
@@ -63,9 +64,9 @@ export class KickTokenKeeper {
 			const repositories = this.options.database.forGuild(link.guildId);
 			const connection = await repositories.kickConnection.get();
 			if (connection === null || connection.needsReauthorizationSince !== null) continue;
-			const tokens = await repositories.kickTokens.get(link.broadcasterUserId);
-			if (tokens === null || !this.expiresSoon(tokens)) continue;
 			try {
+				const tokens = await this.storedTokens(link.guildId, link.broadcasterUserId);
+				if (tokens === null || !this.expiresSoon(tokens)) continue;
 				await this.refresh(link.guildId, tokens);
 				refreshed += 1;
 			} catch (error) {
@@ -74,6 +75,16 @@ export class KickTokenKeeper {
 			}
 		}
 		return refreshed;
+	}
+
+	/** A row that no longer decrypts (the key changed, or it was copied from another server) cannot be used: authorise again. */
+	private async storedTokens(guildId: bigint, kickUserId: bigint): Promise<KickTokens | null> {
+		try {
+			return await this.options.database.forGuild(guildId).kickTokens.get(kickUserId);
+		} catch (error) {
+			if (!(error instanceof TokenDecryptionError)) throw error;
+			return this.reauthorizationNeeded(guildId, 'the stored tokens cannot be decrypted (was TOKEN_ENCRYPTION_KEY changed?)');
+		}
 	}
 
 	private expiresSoon(tokens: KickTokens): boolean {

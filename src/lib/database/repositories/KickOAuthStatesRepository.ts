@@ -18,21 +18,13 @@ export interface PendingKickAuthorization {
  * know the server yet, consumes a state through `db.system.consumeKickOAuthState`.
  */
 export class KickOAuthStatesRepository extends GuildRepository {
-	/** Starts an authorisation; earlier pending ones of the same user and purpose in this server stop working. */
+	/** Starts an authorisation; an earlier pending one of the same user and purpose in this server stops working (one statement, so racing starts leave one). */
 	public async create(pending: Omit<PendingKickAuthorization, 'guildId'>): Promise<void> {
-		await this.scope.transaction(async (client) => {
-			await client.kickOauthState.deleteMany({ where: { discordServerId: this.guildId, discordUserId: pending.discordUserId, purpose: pending.purpose } });
-			await client.kickOauthState.create({
-				data: {
-					state: pending.state,
-					discordServerId: this.guildId,
-					discordUserId: pending.discordUserId,
-					purpose: pending.purpose,
-					codeVerifier: pending.codeVerifier,
-					requestedSlug: pending.requestedSlug,
-					expiresAt: pending.expiresAt
-				}
-			});
-		});
+		await this.client.$executeRaw`
+			INSERT INTO kick_oauth_states (state, discord_server_id, discord_user_id, purpose, code_verifier, requested_slug, expires_at)
+			VALUES (${pending.state}, ${this.guildId}, ${pending.discordUserId}, ${pending.purpose}, ${pending.codeVerifier}, ${pending.requestedSlug}, ${pending.expiresAt})
+			ON CONFLICT (discord_server_id, discord_user_id, purpose) DO UPDATE
+			SET state = EXCLUDED.state, code_verifier = EXCLUDED.code_verifier, requested_slug = EXCLUDED.requested_slug,
+				created_at = now(), expires_at = EXCLUDED.expires_at`;
 	}
 }

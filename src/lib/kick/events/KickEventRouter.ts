@@ -50,8 +50,12 @@ export class KickEventRouter {
 			try {
 				const context = await this.options.loadContext(guildId);
 				await this.recordEvent(context, event);
-				if (event.type === 'livestream.status.updated') {
-					await context.db.kickConnection.recordLiveStatus({ isLive: event.isLive, title: event.title, startedAt: event.startedAt, at: event.at });
+				// A status older than the one stored arrived late: it is not news, so listeners do not hear it.
+				if (
+					event.type === 'livestream.status.updated' &&
+					!(await context.db.kickConnection.recordLiveStatus({ isLive: event.isLive, title: event.title, startedAt: event.startedAt, at: event.at }))
+				) {
+					continue;
 				}
 				this.options.emit(name, event, context);
 			} catch (error) {

@@ -1,0 +1,240 @@
+import { expect } from 'chai';
+import type { Database } from '#lib/database/Database';
+import type { GuildContext } from '#lib/guild/GuildContext';
+import type { KickChatMessageEvent, KickEvent, KickLiveStatusEvent } from '#lib/kick/events/KickEvent';
+import { KickEventRouter, type RouteOutcome } from '#lib/kick/events/KickEventRouter';
+import { KickListenerEvents } from '#lib/kick/events/KickListenerEvents';
+import type { GuildSettings } from '#lib/settings/GuildSettings';
+import { openMigratedDatabase, postgresEngine, type MigratedDatabase } from '#test/helpers/databases';
+import { addServers, emptyDatabase, execute, GUILD_A, GUILD_B, GUILD_C, selectRows } from '#test/kick/kickTestDatabase';
+
+const STREAMER_ID = '4242';
+const OTHER_STREAMER_ID = '5151';
+/** Linked to the streamer's channel but the bot left it. */
+const GUILD_LEFT = 100000000000000004n;
+/** Linked to the streamer's channel in kick_connections but never recorded in servers. */
+const GUILD_UNKNOWN = 100000000000000005n;
+const MODERATOR = 300000000000000001n;
+const T0 = new Date('2026-03-01T12:00:00Z');
+
+let sequence = 0;
+
+function chatMessage(broadcasterUserId = STREAMER_ID, messageId = `msg-${++sequence}`): KickChatMessageEvent {
+	return {
+		type: 'chat.message.sent',
+		broadcasterUserId,
+		eventKey: `chat:${messageId}`,
+		receivedVia: 'webhook',
+		at: T0,
+		messageId,
+		sender: { userId: '5555', username: 'viewer_anna', channelSlug: 'viewer_anna', badges: [] },
+		content: '!points',
+		repliesTo: null
+	};
+}
+
+function liveStatus(change: { isLive: boolean; at: Date; title?: string; startedAt?: Date | null }): KickLiveStatusEvent {
+	return {
+		type: 'livestream.status.updated',
+		broadcasterUserId: STREAMER_ID,
+		eventKey: `delivery-${++sequence}`,
+		receivedVia: 'webhook',
+		at: change.at,
+		isLive: change.isLive,
+		title: change.title ?? null,
+		startedAt: change.startedAt ?? null,
+		endedAt: change.isLive ? null : change.at
+	};
+}
+
+describe('Kick event router on PostgreSQL', () => {
+	let migrated: MigratedDatabase;
+	let database: Database;
+	let emitted: { name: string; guildId: bigint; eventKey: string; contextGuildId: bigint }[];
+	let failures: { guildId: bigint; eventKey: string; error: unknown }[];
+	let failingGuilds: Set<bigint>;
+	let clock: number;
+	let router: KickEventRouter;
+
+	const link = (guildId: bigint, broadcasterUserId = STREAMER_ID) =>
+		database.forGuild(guildId).kickConnection.connect({
+			broadcasterUserId: BigInt(broadcasterUserId),
+			channelSlug: `channel-${broadcasterUserId}`,
+			connectedBy: MODERATOR,
+			eventsVia: 'webhook'
+		});
+	const receivers = (eventKey: string) => emitted.filter((emit) => emit.eventKey === eventKey).map((emit) => emit.guildId);
+
+	before(async () => {
+		migrated = await openMigratedDatabase(postgresEngine, 'kick_event_router');
+		database = migrated.database;
+	});
+
+	after(() => migrated?.close());
+
+	beforeEach(async () => {
+		await emptyDatabase(database);
+		await addServers(database, GUILD_A, GUILD_B, GUILD_C, GUILD_LEFT);
+		await link(GUILD_A);
+		await link(GUILD_B);
+		await link(GUILD_C, OTHER_STREAMER_ID);
+		await link(GUILD_LEFT);
+		await link(GUILD_UNKNOWN);
+		await database.forGuild(GUILD_LEFT).server.markLeft();
+		emitted = [];
+		failures = [];
+		failingGuilds = new Set();
+		clock = Date.now();
+		router = new KickEventRouter({
+			database,
+			loadContext: async (guildId) => {
+				if (failingGuilds.has(guildId)) throw new Error(`the settings of ${guildId} could not load`);
+				return { guildId, guild: null, settings: {} as GuildSettings, db: database.forGuild(guildId) } satisfies GuildContext;
+			},
+			emit: (name, event, context) => emitted.push({ name, guildId: context.guildId, eventKey: event.eventKey, contextGuildId: context.db.guildId }),
+			onServerFailure: (guildId, event, error) => failures.push({ guildId, eventKey: event.eventKey, error }),
+			now: () => clock
+		});
+	});
+
+	it('hands an event to every server linked to its channel, each with its own repositories, and to no other', async () => {
+		const event = chatMessage();
+
+		const outcome = await router.route(event);
+
+		expect(outcome).to.deep.equal({ outcome: 'routed', guildIds: [GUILD_A, GUILD_B] } satisfies RouteOutcome);
+		expect(emitted).to.deep.equal([
+			{ name: KickListenerEvents.ChatMessage, guildId: GUILD_A, eventKey: event.eventKey, contextGuildId: GUILD_A },
+			{ name: KickListenerEvents.ChatMessage, guildId: GUILD_B, eventKey: event.eventKey, contextGuildId: GUILD_B }
+		]);
+		const lastEvents = await selectRows<{ guild: string; type: string | null; at: Date | null }>(
+			database,
+			'SELECT discord_server_id::text AS guild, last_event_type AS type, last_event_at AS at FROM kick_connections ORDER BY 1'
+		);
+		expect(lastEvents.filter((row) => row.type !== null).map((row) => [row.guild, row.type, row.at?.toISOString()])).to.deep.equal([
+			[String(GUILD_A), 'chat.message.sent', T0.toISOString()],
+			[String(GUILD_B), 'chat.message.sent', T0.toISOString()]
+		]);
+		expect(failures).to.deep.equal([]);
+	});
+
+	it('hands another channel’s event only to the server linked to that channel, and reports a channel nobody follows as unlinked', async () => {
+		const other = chatMessage(OTHER_STREAMER_ID);
+		expect(await router.route(other)).to.deep.equal({ outcome: 'routed', guildIds: [GUILD_C] });
+		expect(receivers(other.eventKey)).to.deep.equal([GUILD_C]);
+
+		const nobodys = chatMessage('999999');
+		expect(await router.route(nobodys)).to.deep.equal({ outcome: 'unlinked' });
+		expect(receivers(nobodys.eventKey)).to.deep.equal([]);
+	});
+
+	it('gives nothing to a server the bot left, though its link is still stored', async () => {
+		await database.forGuild(GUILD_B).server.markLeft();
+		const event = chatMessage();
+
+		await router.route(event);
+
+		expect(receivers(event.eventKey)).to.deep.equal([GUILD_A]);
+		expect((await database.forGuild(GUILD_B).kickConnection.get())?.lastEventAt).to.equal(null);
+		expect((await database.forGuild(GUILD_LEFT).kickConnection.get())?.lastEventAt).to.equal(null);
+	});
+
+	it('routes an event key once: a redelivery is a duplicate and emits nothing', async () => {
+		const event = chatMessage();
+		await router.route(event);
+
+		expect(await router.route(event)).to.deep.equal({ outcome: 'duplicate' });
+		expect(await router.route({ ...event, receivedVia: 'socket' }), 'the other reader’s copy too').to.deep.equal({ outcome: 'duplicate' });
+
+		expect(receivers(event.eventKey)).to.deep.equal([GUILD_A, GUILD_B]);
+	});
+
+	it('routes exactly one of 20 concurrent deliveries of one event', async () => {
+		const event = chatMessage();
+
+		const outcomes = await Promise.all(Array.from({ length: 20 }, () => router.route(event)));
+
+		expect(outcomes.filter((outcome) => outcome.outcome === 'routed')).to.have.length(1);
+		expect(outcomes.filter((outcome) => outcome.outcome === 'duplicate')).to.have.length(19);
+		expect(receivers(event.eventKey)).to.deep.equal([GUILD_A, GUILD_B]);
+		expect(await selectRows(database, 'SELECT event_key FROM kick_event_receipts')).to.deep.equal([{ event_key: event.eventKey }]);
+	});
+
+	it('records the live status in every linked server, and an older status arriving later does not overwrite a newer one', async () => {
+		const startedAt = new Date(T0.getTime() - 60_000);
+		const newer = liveStatus({ isLive: true, at: T0, title: 'Bonus hunt', startedAt });
+		const late = liveStatus({ isLive: false, at: new Date(T0.getTime() - 5 * 60_000) });
+		await router.route(newer);
+		await router.route(late);
+		expect(receivers(newer.eventKey)).to.deep.equal([GUILD_A, GUILD_B]);
+		expect(receivers(late.eventKey), 'a status older than the stored one is not news for listeners').to.deep.equal([]);
+
+		for (const guildId of [GUILD_A, GUILD_B]) {
+			const connection = await database.forGuild(guildId).kickConnection.get();
+			expect({ isLive: connection?.isLive, title: connection?.liveTitle, since: connection?.liveSince?.toISOString() }, String(guildId)).to.deep.equal({
+				isLive: true,
+				title: 'Bonus hunt',
+				since: startedAt.toISOString()
+			});
+		}
+		expect((await database.forGuild(GUILD_C).kickConnection.get())?.isLive, 'another channel’s server').to.equal(null);
+
+		await router.route(liveStatus({ isLive: false, at: new Date(T0.getTime() + 60_000) }));
+		expect((await database.forGuild(GUILD_A).kickConnection.get())?.isLive, 'a newer status applies').to.equal(false);
+		expect((await database.forGuild(GUILD_A).kickConnection.get())?.liveSince).to.equal(null);
+	});
+
+	it('still delivers to the other servers when one server’s context fails to load, and reports that failure', async () => {
+		failingGuilds.add(GUILD_A);
+		const event = chatMessage();
+
+		const outcome = await router.route(event);
+
+		expect(outcome).to.deep.equal({ outcome: 'routed', guildIds: [GUILD_A, GUILD_B] });
+		expect(receivers(event.eventKey)).to.deep.equal([GUILD_B]);
+		expect(failures.map((failure) => [failure.guildId, failure.eventKey])).to.deep.equal([[GUILD_A, event.eventKey]]);
+		expect((failures[0]!.error as Error).message).to.equal(`the settings of ${GUILD_A} could not load`);
+	});
+
+	it('hands events to a newly linked server at once after forgetLinks, and within 10 s without it', async () => {
+		await database.forGuild(GUILD_B).kickConnection.disconnect();
+		const before = chatMessage();
+		await router.route(before);
+		expect(receivers(before.eventKey)).to.deep.equal([GUILD_A]);
+
+		await link(GUILD_B);
+		const cached = chatMessage();
+		await router.route(cached);
+		expect(receivers(cached.eventKey), 'the links are cached').to.deep.equal([GUILD_A]);
+
+		router.forgetLinks(BigInt(STREAMER_ID));
+		const after = chatMessage();
+		await router.route(after);
+		expect(receivers(after.eventKey)).to.deep.equal([GUILD_A, GUILD_B]);
+
+		await execute(database, `UPDATE servers SET left_at = now() WHERE discord_server_id = ${GUILD_A}`);
+		clock += 9_999;
+		const stillCached = chatMessage();
+		await router.route(stillCached);
+		expect(receivers(stillCached.eventKey)).to.deep.equal([GUILD_A, GUILD_B]);
+		clock += 1;
+		const reread = chatMessage();
+		await router.route(reread);
+		expect(receivers(reread.eventKey), 'read again after 10 s').to.deep.equal([GUILD_B]);
+	});
+
+	it('forgetLinks of one channel leaves the other channels’ cached links alone; forgetLinks() forgets them all', async () => {
+		await router.route(chatMessage(OTHER_STREAMER_ID));
+		await link(GUILD_A, OTHER_STREAMER_ID);
+
+		router.forgetLinks(BigInt(STREAMER_ID));
+		const stillCached = chatMessage(OTHER_STREAMER_ID);
+		await router.route(stillCached);
+		expect(receivers(stillCached.eventKey)).to.deep.equal([GUILD_C]);
+
+		router.forgetLinks();
+		const reread = chatMessage(OTHER_STREAMER_ID);
+		await router.route(reread);
+		expect(receivers(reread.eventKey)).to.deep.equal([GUILD_A, GUILD_C]);
+	});
+});
