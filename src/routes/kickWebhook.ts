@@ -45,12 +45,13 @@ export class KickWebhookRoute extends Route {
 			response.status(unsupported ? 200 : 400).json(unsupported ? { status: 'ignored' } : { error: parsed.reason });
 			return;
 		}
-		const deliveryKey = `webhook:${verified.messageId}`;
-		if (!(await db.kickEventReceipts.claim(deliveryKey))) {
+		// One insert-if-absent records the delivery and the event (a chat message by its own id, so a resend under a new delivery id is caught too).
+		const claimed = await db.kickEventReceipts.claim(parsed.event.eventKey, { event: parsed.event, deliveryKey: `webhook:${verified.messageId}` });
+		if (!claimed) {
 			response.status(200).json({ status: 'duplicate' });
 			return;
 		}
 		response.status(200).json({ status: 'accepted' });
-		await kick.accept(parsed.event, { claimed: parsed.event.eventKey === deliveryKey });
+		await kick.accept(parsed.event, { claimed: true });
 	}
 }

@@ -237,4 +237,60 @@ describe('Kick event router on PostgreSQL', () => {
 		await router.route(reread);
 		expect(receivers(reread.eventKey)).to.deep.equal([GUILD_A, GUILD_C]);
 	});
+
+	describe('events taken before a bot process stopped', () => {
+		/** As if a process claimed the event and stopped before handing it over, `ageMs` ago. */
+		const takenAndStopped = async (event: KickEvent, ageMs: number) => {
+			expect(await database.kickEventReceipts.claim(event.eventKey, { event })).to.equal(true);
+			await execute(database, `UPDATE kick_event_receipts SET received_at = now() - make_interval(secs => $2::double precision / 1000) WHERE event_key = $1`, [event.eventKey, ageMs]);
+		};
+		const handledAt = async (eventKey: string) =>
+			(await selectRows<{ handled_at: Date | null }>(database, 'SELECT handled_at FROM kick_event_receipts WHERE event_key = $1', [eventKey]))[0]?.handled_at ?? null;
+
+		it('marks an event handled once it was handed to every server', async () => {
+			const event = chatMessage();
+			await router.route(event);
+			expect(await handledAt(event.eventKey)).to.be.an.instanceOf(Date);
+		});
+
+		it('hands such an event over after the grace time, once, with its fields intact', async () => {
+			const event = liveStatus({ isLive: true, at: T0, title: 'Recovered', startedAt: new Date(T0.getTime() - 1000) });
+			await takenAndStopped(event, 2 * 60_000);
+
+			expect(await router.recoverUnhandled()).to.deep.equal({ recovered: 1, abandoned: 0 });
+			expect(receivers(event.eventKey)).to.deep.equal([GUILD_A, GUILD_B]);
+			expect((await database.forGuild(GUILD_A).kickConnection.get())?.liveSince?.toISOString()).to.equal(new Date(T0.getTime() - 1000).toISOString());
+			expect(await handledAt(event.eventKey)).to.be.an.instanceOf(Date);
+			expect(await router.recoverUnhandled()).to.deep.equal({ recovered: 0, abandoned: 0 });
+			expect(receivers(event.eventKey)).to.have.length(2);
+		});
+
+		it('leaves an event another process may still be handling (within the grace time), and gives up one too old to act on', async () => {
+			const inFlight = chatMessage();
+			const stale = chatMessage();
+			await takenAndStopped(inFlight, 5_000);
+			await takenAndStopped(stale, 20 * 60_000);
+
+			expect(await router.recoverUnhandled()).to.deep.equal({ recovered: 0, abandoned: 1 });
+			expect(receivers(inFlight.eventKey)).to.deep.equal([]);
+			expect(receivers(stale.eventKey)).to.deep.equal([]);
+			expect(await handledAt(inFlight.eventKey)).to.equal(null);
+			expect(await handledAt(stale.eventKey)).to.be.an.instanceOf(Date);
+		});
+
+		it('hands an event over once when two bot processes recover at the same moment', async () => {
+			const events = [chatMessage(), chatMessage(), chatMessage()];
+			for (const event of events) await takenAndStopped(event, 2 * 60_000);
+			const other = new KickEventRouter({
+				database,
+				loadContext: async (guildId) => ({ guildId, guild: null, settings: {} as GuildSettings, db: database.forGuild(guildId) }) satisfies GuildContext,
+				emit: (name, event, context) => emitted.push({ name, guildId: context.guildId, eventKey: event.eventKey, contextGuildId: context.db.guildId }),
+				onServerFailure: (guildId, event, error) => failures.push({ guildId, eventKey: event.eventKey, error })
+			});
+
+			const [mine, theirs] = await Promise.all([router.recoverUnhandled(), other.recoverUnhandled()]);
+			expect(mine.recovered + theirs.recovered).to.equal(3);
+			for (const event of events) expect(receivers(event.eventKey), event.eventKey).to.deep.equal([GUILD_A, GUILD_B]);
+		});
+	});
 });

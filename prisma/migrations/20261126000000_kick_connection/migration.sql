@@ -52,9 +52,14 @@ CREATE INDEX IF NOT EXISTS idx_kick_chat_failures_server ON kick_chat_failures (
 
 -- Kick events already taken, by delivery id or chat message id: the insert-if-absent that makes
 -- a retried webhook, a second reader or a second bot process do nothing twice. Kick-level,
--- written before an event is routed to servers, so it has no server column.
+-- written before an event is routed to servers, so it has no server column. The event is kept
+-- until it has been handed to its servers (handled_at), so one taken just before a crash is
+-- handled after it.
 CREATE TABLE IF NOT EXISTS kick_event_receipts (
     event_key TEXT PRIMARY KEY,
-    received_at TIMESTAMPTZ(6) NOT NULL DEFAULT now()
+    received_at TIMESTAMPTZ(6) NOT NULL DEFAULT now(),
+    event JSONB,
+    handled_at TIMESTAMPTZ(6)
 );
 CREATE INDEX IF NOT EXISTS idx_kick_event_receipts_received ON kick_event_receipts (received_at);
+CREATE INDEX IF NOT EXISTS idx_kick_event_receipts_unhandled ON kick_event_receipts (received_at) WHERE handled_at IS NULL AND event IS NOT NULL;

@@ -98,7 +98,7 @@ export class KickConnection {
 				});
 				this.ownMessages.set(`${message.broadcasterUserId}\n${message.content}`, Date.now());
 				// Claimed before Kick echoes it back, so the readers drop the bot's own message.
-				if (sent.messageId !== null) await database.kickEventReceipts.claim(`chat:${sent.messageId}`);
+				if (sent.messageId !== null) await database.kickEventReceipts.claimHandled(`chat:${sent.messageId}`);
 				return { messageId: sent.messageId };
 			},
 			minIntervalMs: (broadcasterUserId) => this.chatIntervals.get(broadcasterUserId) ?? 1500,
@@ -131,6 +131,7 @@ export class KickConnection {
 		}
 		const channels = groupByChannel(links);
 		for (const [broadcasterUserId, guildIds] of channels) await this.activate(broadcasterUserId, guildIds);
+		await this.recoverEvents();
 		this.options.logger.info(
 			`Kick: ${links.length} server(s) linked to ${channels.size} channel(s); events via ${this.eventsVia === 'webhook' ? 'signed webhooks' : 'the chat socket'}.`
 		);
@@ -235,6 +236,13 @@ export class KickConnection {
 
 	public pendingChat(broadcasterUserId: string): number {
 		return this.chat.pending(broadcasterUserId);
+	}
+
+	/** Hands over events taken just before a bot process stopped (scheduled task, and at start). */
+	public async recoverEvents(): Promise<void> {
+		const { recovered, abandoned } = await this.router.recoverUnhandled();
+		if (recovered > 0) this.options.logger.info(`Kick: handed over ${recovered} event(s) taken before a bot process stopped.`);
+		if (abandoned > 0) this.options.logger.warn(`Kick: gave up ${abandoned} event(s) taken before a bot process stopped, now too old to act on.`);
 	}
 
 	/** Refreshes every token that expires soon (scheduled task). */

@@ -42,9 +42,12 @@ export class KickEventRouter {
 	/** `claimed`: the caller already claimed `event.eventKey` (the webhook route claims the delivery before answering). */
 	public async route(event: KickEvent, { claimed = false }: { readonly claimed?: boolean } = {}): Promise<RouteOutcome> {
 		const { database } = this.options;
-		if (!claimed && !(await database.kickEventReceipts.claim(event.eventKey))) return { outcome: 'duplicate' };
+		if (!claimed && !(await database.kickEventReceipts.claim(event.eventKey, { event }))) return { outcome: 'duplicate' };
 		const guildIds = await this.linkedGuilds(BigInt(event.broadcasterUserId));
-		if (guildIds.length === 0) return { outcome: 'unlinked' };
+		if (guildIds.length === 0) {
+			await database.kickEventReceipts.markHandled(event.eventKey);
+			return { outcome: 'unlinked' };
+		}
 		const name = LISTENER_EVENT_OF[event.type];
 		for (const guildId of guildIds) {
 			try {
@@ -63,7 +66,22 @@ export class KickEventRouter {
 				this.options.onServerFailure(guildId, event, error);
 			}
 		}
+		await database.kickEventReceipts.markHandled(event.eventKey);
 		return { outcome: 'routed', guildIds };
+	}
+
+	/**
+	 * Hands over events that were taken but never handed over (the bot process stopped in
+	 * between): those received more than `graceMs` ago, not older than `maxAgeMs`; older ones are
+	 * given up (a chat command answered an hour late helps nobody).
+	 */
+	public async recoverUnhandled({ graceMs = 60_000, maxAgeMs = 15 * 60_000, limit = 500 } = {}): Promise<{ recovered: number; abandoned: number }> {
+		const receipts = this.options.database.kickEventReceipts;
+		const now = this.now();
+		const abandoned = await receipts.abandon(new Date(now - maxAgeMs));
+		const unhandled = await receipts.takeUnhandled({ after: new Date(now - maxAgeMs), before: new Date(now - graceMs), limit });
+		for (const { event } of unhandled) await this.route(event, { claimed: true });
+		return { recovered: unhandled.length, abandoned };
 	}
 
 	private linkedGuilds(broadcasterUserId: bigint): Promise<bigint[]> {
