@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: the cost of the guild-scope guard, the points reads at 100k rows per server,
- * and the settings cache (BotSettingsManager hits, cold loads, concurrent misses). Creates a
+ * the settings cache (BotSettingsManager hits, cold loads, concurrent misses) and the Kick
+ * webhook path (verification, parsing, receipt claims, chat command to queued reply). Creates a
  * throwaway PostgreSQL database (BENCH_DATABASE_URL names the admin database, default
  * postgres://postgres@127.0.0.1:5432/postgres), migrates it with the bot's runner, seeds
  * it, measures, and drops it. The guard comparison also runs without round trips (memoized
@@ -9,7 +10,7 @@
  *
  * Knobs: BENCH_ROUNDS (10), BENCH_ROUND_MS (300), BENCH_WARMUP_MS (500), BENCH_ROWS (100000),
  * BENCH_CONCURRENCY (8; 1 skips the concurrent case), BENCH_EMBEDDED (1), BENCH_SECTIONS
- * (guard,scale,settings: a comma-separated subset runs only those sections).
+ * (guard,scale,settings,kick: a comma-separated subset runs only those sections).
  */
 import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -26,6 +27,7 @@ import {
 	vacuumAnalyze
 } from './database.js';
 import { benchAssertGuildScoped, benchGuard, guardOperations, type CheckCase, type GuardCase, type GuardVariant } from './guard.js';
+import { benchKick, type KickReport } from './kick.js';
 import { pairedDifference, settingsFromEnvironment } from './measure.js';
 import { memoized } from './memoizingAdapter.js';
 import { benchScale, explainPointsReads, type ScaleCase } from './scale.js';
@@ -41,6 +43,9 @@ const CHECK_ROUNDS = 7;
 const SETTINGS_SERVERS = 1000;
 const SETTINGS_BURST = 50;
 const SETTINGS_HIT_ITERATIONS = 300_000;
+/** Kick webhook path: verifications per CPU round (stale refusals 5×, parsing 2×), and events in flight for the concurrent cases. */
+const KICK_CPU_ITERATIONS = 10_000;
+const KICK_CONCURRENCY = 16;
 
 /** The guard comparison without database round trips (see memoizingAdapter.ts). */
 const CLIENT_ONLY = 'Prisma client only (memoized answers)';
@@ -49,7 +54,7 @@ const settings = settingsFromEnvironment();
 const largeRows = integerEnvironment('BENCH_ROWS', 100_000);
 const concurrentCalls = integerEnvironment('BENCH_CONCURRENCY', 8);
 const withEmbedded = process.env.BENCH_EMBEDDED !== '0';
-const SECTIONS = ['guard', 'scale', 'settings'] as const;
+const SECTIONS = ['guard', 'scale', 'settings', 'kick'] as const;
 type Section = (typeof SECTIONS)[number];
 const sections = sectionsFromEnvironment();
 
@@ -93,6 +98,7 @@ interface Report {
 	scale: ScaleCase[];
 	plans: Array<{ operation: string; plan: string[] }>;
 	settings: SettingsReport | undefined;
+	kick: KickReport | undefined;
 	postgres: string;
 }
 
@@ -140,6 +146,10 @@ async function benchPostgres(report: Report): Promise<void> {
 				settings,
 				progress
 			);
+		}
+
+		if (sections.has('kick')) {
+			report.kick = await benchKick(connect, setup, { cpuIterations: KICK_CPU_ITERATIONS, cpuRounds: CHECK_ROUNDS, concurrency: KICK_CONCURRENCY }, settings, progress);
 		}
 	} finally {
 		// Closing the Database closes `setup` too; without one, close `setup` itself.
@@ -294,8 +304,50 @@ function settingsTables(report: SettingsReport): string[] {
 	];
 }
 
+function kickTables(report: KickReport): string[] {
+	const perEvent = (value: number): string => (Number.isFinite(value) ? (value >= 10 ? value.toFixed(0) : value.toFixed(1)) : 'n/a');
+	const statements = (value: number): string => (Number.isInteger(value) ? String(value) : value < 0.01 ? value.toFixed(5) : value.toFixed(4));
+	return [
+		`## Kick webhook path (one core: the bench process is single-threaded; PostgreSQL works in its own processes)`,
+		'',
+		`A signed chat.message.sent delivery of ${report.payloadBytes} bytes (RSA-2048 test key, as Kick's). ` +
+			'Statements are counted by a counting driver adapter under the bot\'s Database (guard on, pool of 10). ' +
+			`kick_event_receipts was seeded with ${report.seededReceipts.toLocaleString('en-US')} rows (${report.seedSeconds.toFixed(1)} s with VACUUM ANALYZE).`,
+		'',
+		`### Verification and parsing (pure CPU, median of ${CHECK_ROUNDS} rounds)`,
+		'',
+		table(
+			['operation', 'events/s', 'µs/event', 'round spread %'],
+			report.cpu.map(({ operation, result }) => [operation, rate(result.callsPerSecond), us(result.nsPerCall / 1000), (result.spread * 100).toFixed(0)])
+		),
+		'',
+		'### Paths that reach PostgreSQL (latency per event; CPU and statements per event over warm-up and rounds)',
+		'',
+		table(
+			['operation', 'in flight', 'events/s', 'p50 µs', 'p95 µs', 'p99 µs', 'round spread %', 'bot CPU µs/event', 'PostgreSQL CPU µs/event', 'statements/event', 'by kind'],
+			report.paths.map((entry) => [
+				entry.operation,
+				String(entry.concurrency),
+				rate(entry.result.opsPerSecond),
+				us(entry.result.p50Us),
+				us(entry.result.p95Us),
+				us(entry.result.p99Us),
+				(entry.result.spread * 100).toFixed(0),
+				perEvent(entry.botCpuUs),
+				perEvent(entry.postgresCpuUs),
+				statements(entry.statementsPerEvent),
+				entry.statements.map(([kind, value]) => `${kind} ${statements(value)}`).join(', ')
+			])
+		),
+		'',
+		`${report.receiptRows.toLocaleString('en-US')} rows in kick_event_receipts at the end of the section. ` +
+			'Bot CPU is the bench process\'s user + system time (all threads); PostgreSQL CPU that of the backends serving the bench database (/proc/<pid>/stat).',
+		''
+	];
+}
+
 async function main(): Promise<void> {
-	const report: Report = { checks: [], guard: [], scale: [], plans: [], settings: undefined, postgres: 'unknown' };
+	const report: Report = { checks: [], guard: [], scale: [], plans: [], settings: undefined, kick: undefined, postgres: 'unknown' };
 	report.postgres = await postgresVersion();
 	progress(
 		`settings: ${settings.rounds} rounds × ${settings.roundMs} ms, warm-up ${settings.warmupMs} ms; ${largeRows} rows per server; sections ${[...sections].join(', ')}`
@@ -348,6 +400,7 @@ async function main(): Promise<void> {
 		}
 	}
 	if (report.settings) out.push(...settingsTables(report.settings));
+	if (report.kick) out.push(...kickTables(report.kick));
 	process.stdout.write(`${out.join('\n')}\n`);
 }
 

@@ -49,6 +49,7 @@ export class KickConnection {
 	private readonly ownMessages = new Map<string, number>();
 	/** Answers given to one chat message, so servers sharing a channel do not post the same answer twice. */
 	private readonly recentAnswers = new Map<string, number>();
+	private lastSweep = 0;
 
 	public constructor(private readonly options: KickConnectionOptions) {
 		const { config, database, logger } = options;
@@ -330,6 +331,9 @@ export class KickConnection {
 	}
 
 	private forgetOldOwnMessages(): void {
+		// A sweep walks both memories: once a second at most, so a reply costs the same however many are remembered.
+		if (Date.now() - this.lastSweep < 1000) return;
+		this.lastSweep = Date.now();
 		const cutoff = Date.now() - OWN_MESSAGE_MEMORY_MS;
 		for (const memory of [this.ownMessages, this.recentAnswers]) for (const [key, at] of memory) if (at < cutoff) memory.delete(key);
 	}
