@@ -56,8 +56,9 @@ export class BotUnderTest {
 		return under;
 	}
 
-	/** Starts the bot process and resolves once it has registered its commands. */
-	public async startBot(): Promise<BotProcess> {
+	/** Starts the bot process and resolves once it has registered its commands; `changes` alter its environment from now on. */
+	public async startBot(changes: Readonly<Record<string, string>> = {}): Promise<BotProcess> {
+		this.environment = { ...this.environment, ...changes };
 		this.bot = BotProcess.start(this.environment, this.pluginsDirectory);
 		await this.bot.waitForLine(/ApplicationCommandRegistries: Took .*ms to initialize/);
 		return this.bot;

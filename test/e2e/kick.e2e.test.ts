@@ -286,4 +286,16 @@ describe('The Kick connection over signed webhooks, end to end', function () {
 		await waitUntil(() => ranLines(chat.payload.message_id).length === 2);
 		expect(ranLines(chat.payload.message_id).map((line) => /server (\d+)/.exec(line)![1]).sort()).to.deep.equal([ALPHA, BETA]);
 	});
+
+	it('switched to the chat socket, drops its webhook subscriptions at start and refuses webhooks', async () => {
+		expect(kick.subscriptionsOf('BetaStreamer')).to.have.length(8);
+		await under.bot.stop();
+		await under.startBot({ KICK_EVENTS_VIA: 'socket' });
+		await under.bot.waitForLine(/Kick: 2 server\(s\) linked to 1 channel\(s\); events via the chat socket/);
+		expect(kick.subscriptionsOf('BetaStreamer')).to.have.length(0);
+		const rows = await under.sql<{ events_via: string }>('SELECT DISTINCT events_via FROM kick_connections');
+		expect(rows.map((row) => row.events_via)).to.deep.equal(['socket']);
+		const refused = await fetch(`${setup.publicUrl}/kick/webhook`, { method: 'POST', body: '{}' });
+		expect(refused.status).to.equal(404);
+	});
 });

@@ -128,7 +128,10 @@ export class KickConnection {
 	public async start(): Promise<void> {
 		const links = await this.options.database.system.kickLinks();
 		for (const link of links) {
-			if (link.eventsVia !== this.eventsVia) await this.options.database.forGuild(link.guildId).kickConnection.setEventsVia(this.eventsVia);
+			if (link.eventsVia === this.eventsVia) continue;
+			// Switched to the socket: the webhook subscriptions go, or Kick would keep posting to a route that refuses them.
+			if (link.eventsVia === 'webhook') await this.removeSubscriptionsOf(link.guildId, link.broadcasterUserId);
+			await this.options.database.forGuild(link.guildId).kickConnection.setEventsVia(this.eventsVia);
 		}
 		const channels = groupByChannel(links);
 		for (const [broadcasterUserId, guildIds] of channels) await this.activate(broadcasterUserId, guildIds);
@@ -294,6 +297,16 @@ export class KickConnection {
 			this.options.logger.warn(`Kick: could not subscribe to the events of channel ${broadcasterUserId} for server ${guildId}: ${detail}`);
 			await connection.recordSubscription('failed', detail);
 			return false;
+		}
+	}
+
+	private async removeSubscriptionsOf(guildId: bigint, broadcasterUserId: bigint): Promise<void> {
+		try {
+			await this.removeSubscriptions(guildId, broadcasterUserId, await this.tokens.accessToken(guildId, broadcasterUserId));
+		} catch (error) {
+			this.options.logger.warn(
+				`Kick: could not remove the webhook subscriptions of server ${guildId} (${error instanceof Error ? error.message : String(error)}); Kick drops them after its deliveries keep failing.`
+			);
 		}
 	}
 
