@@ -92,8 +92,7 @@ export class KickCommand extends Subcommand {
 			connection,
 			chatFailuresLastDay: await db.kickChatFailures.countSince(new Date(now.getTime() - DAY_MS)),
 			latestChatFailure: await db.kickChatFailures.latest(),
-			pendingChat: this.container.kick?.pendingChat(connection.broadcasterUserId.toString()) ?? 0,
-			now
+			pendingChat: this.container.kick?.pendingChat(connection.broadcasterUserId.toString()) ?? 0
 		});
 		await interaction.reply({ embeds: [new EmbedBuilder().setTitle('Kick connection').addFields(fields)], flags: MessageFlags.Ephemeral });
 	}

@@ -106,7 +106,7 @@ export class KickBotClient extends SapphireClient {
 						alertModerators,
 						emit: (name, event, context) => this.emit(name, event, context)
 					});
-		this.logKickConnection(options.logger);
+		this.startKickConnectionWhenReady(options.logger);
 
 		if (secret === undefined) {
 			this.dashboardSubscriber = undefined;
@@ -156,7 +156,8 @@ export class KickBotClient extends SapphireClient {
 		}
 	}
 
-	private logKickConnection(logger: ILogger): void {
+	/** Says at start what the Kick connection does, and starts its readers once the client is ready. */
+	private startKickConnectionWhenReady(logger: ILogger): void {
 		const { config } = container;
 		if (config.kick === undefined) {
 			logger.info('Kick: off (KICK_CLIENT_ID and KICK_CLIENT_SECRET are not set); /kick connect explains what to set.');

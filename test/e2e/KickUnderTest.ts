@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { InteractionAnswer } from '#test/discord-standin/InteractionTracker';
+import type { BotProcess } from '#test/e2e/BotProcess';
 import type { BotUnderTest } from '#test/e2e/BotUnderTest';
 import { KickStandIn, type KickStandInOptions } from '#test/kick-standin/KickStandIn';
 
@@ -63,6 +64,14 @@ export class KickUnderTest {
 	public stop(): Promise<void> {
 		return this.kick.stop();
 	}
+}
+
+/** The bot's debug lines saying a Kick chat command ran for one chat message (one per server that ran it). */
+export function commandRuns(bot: BotProcess, messageId: string): string[] {
+	return bot
+		.text()
+		.split('\n')
+		.filter((line) => line.includes('ran in server') && line.includes(`(message ${messageId})`));
 }
 
 /** The URL of the "Authorise on Kick" link button of a /kick connect answer. */

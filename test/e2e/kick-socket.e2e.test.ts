@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { BotUnderTest, community } from '#test/e2e/BotUnderTest';
-import { KickUnderTest } from '#test/e2e/KickUnderTest';
+import { commandRuns, KickUnderTest } from '#test/e2e/KickUnderTest';
 import type { DiscordStandIn } from '#test/discord-standin/DiscordStandIn';
 import type { KickStandIn } from '#test/kick-standin/KickStandIn';
 import { waitUntil } from '#test/helpers/waitUntil';
@@ -19,7 +19,7 @@ describe('The Kick connection over the chat socket (fallback), end to end', func
 	let setup: KickUnderTest;
 	let kick: KickStandIn;
 
-	const ranLines = (messageId: string) => under.bot.text().split('\n').filter((line) => line.includes('ran in server') && line.includes(`(message ${messageId})`));
+	const ranLines = (messageId: string) => commandRuns(under.bot, messageId);
 	const say = (chatroomId: string, content: string) => kick.pusher.chatMessage({ chatroomId, content, sender: MODERATOR });
 	const answerTo = (messageId: string) => kick.chat.waitFor((message) => message.replyToMessageId === messageId);
 

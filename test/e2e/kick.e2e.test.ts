@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { BotUnderTest, community } from '#test/e2e/BotUnderTest';
-import { KickUnderTest } from '#test/e2e/KickUnderTest';
+import { commandRuns, KickUnderTest } from '#test/e2e/KickUnderTest';
 import type { DiscordStandIn } from '#test/discord-standin/DiscordStandIn';
 import type { KickStandIn } from '#test/kick-standin/KickStandIn';
 import { waitUntil } from '#test/helpers/waitUntil';
@@ -19,7 +19,7 @@ describe('The Kick connection over signed webhooks, end to end', function () {
 	let kick: KickStandIn;
 
 	const chatIn = (channel: string) => kick.chat.list(channel).map((message) => message.content);
-	const ranLines = (messageId: string) => under.bot.text().split('\n').filter((line) => line.includes(`ran in server`) && line.includes(`(message ${messageId})`));
+	const ranLines = (messageId: string) => commandRuns(under.bot, messageId);
 	const kickStatus = async (guild: string) => {
 		const answer = await discord.runSlashCommand({ guild, member: `${guild.toLowerCase()}-moderator`, name: 'kick', subcommand: 'status' });
 		return { ephemeral: answer.ephemeral, fields: Object.fromEntries((answer.embeds[0]?.fields ?? []).map((field) => [field.name, field.value])), content: answer.content };

@@ -1,6 +1,7 @@
 import { Prisma, type PrismaClient } from '#generated/prisma/client';
 import type { KickOAuthPurpose, PendingKickAuthorization } from '#lib/database/repositories/KickOAuthStatesRepository';
 import type { ServerRecord } from '#lib/database/repositories/ServerRepository';
+import { TokenCipher } from '#lib/database/TokenCipher';
 
 /** A server linked to a Kick channel, as the event readers need it. */
 export interface KickLink {
@@ -79,10 +80,16 @@ export class SystemRepository {
 		return rows.map((row) => row.guildId);
 	}
 
-	/** Servers holding rows in kick_oauth_tokens (to encrypt the old bot's plain-text tokens at start). */
-	public async guildIdsWithKickTokens(): Promise<bigint[]> {
+	/**
+	 * Servers holding Kick tokens in plain text (left by the old bot), to secure at start: one
+	 * query that finds nothing once they are done, however many servers hold tokens.
+	 */
+	public async guildIdsWithPlaintextKickTokens(): Promise<bigint[]> {
 		const rows = await this.client.$queryRaw<{ guildId: bigint }[]>`
-			SELECT DISTINCT discord_server_id AS "guildId" FROM kick_oauth_tokens WHERE discord_server_id IS NOT NULL ORDER BY 1`;
+			SELECT DISTINCT discord_server_id AS "guildId" FROM kick_oauth_tokens
+			WHERE discord_server_id IS NOT NULL
+				AND ((access_token IS NOT NULL AND access_token NOT LIKE ${`${TokenCipher.PREFIX}%`}) OR (refresh_token IS NOT NULL AND refresh_token NOT LIKE ${`${TokenCipher.PREFIX}%`}))
+			ORDER BY 1`;
 		return rows.map((row) => row.guildId);
 	}
 }

@@ -17,13 +17,16 @@ export class TokenDecryptionError extends Error {
  * server's row, does not decrypt. Stored form: `enc:v1:<base64url(iv | tag | ciphertext)>`.
  */
 export class TokenCipher {
+	/** What every encrypted value starts with. */
+	public static readonly PREFIX = PREFIX;
+
 	public constructor(private readonly key: Buffer) {
 		if (key.length !== 32) throw new TypeError('The token key must be 32 bytes');
 	}
 
 	/** Whether a stored value is already encrypted (legacy rows hold plain text). */
 	public static isEncrypted(stored: string): boolean {
-		return stored.startsWith(PREFIX);
+		return stored.startsWith(TokenCipher.PREFIX);
 	}
 
 	public encrypt(plaintext: string, rowIdentity: string): string {

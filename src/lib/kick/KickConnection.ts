@@ -36,13 +36,13 @@ const OWN_MESSAGE_MEMORY_MS = 60_000;
  * for one channel), the router that hands events to the linked servers, and the outgoing chat.
  */
 export class KickConnection {
-	public readonly oauth: KickOAuthClient;
-	public readonly api: KickApiClient;
-	public readonly tokens: KickTokenKeeper;
-	public readonly router: KickEventRouter;
 	public readonly authorizations: KickAuthorizations | undefined;
 	public readonly webhookPublicKey: KeyObject;
-	public readonly socket: KickChatSocket | undefined;
+	private readonly oauth: KickOAuthClient;
+	private readonly api: KickApiClient;
+	private readonly tokens: KickTokenKeeper;
+	private readonly router: KickEventRouter;
+	private readonly socket: KickChatSocket | undefined;
 	private readonly chat: KickChatSender;
 	private readonly chatIntervals = new Map<string, number>();
 	/** `${broadcasterUserId}\n${content}` → when the bot sent it, to ignore its own messages if Kick echoes them before the receipt is in. */
@@ -194,7 +194,7 @@ export class KickConnection {
 		await repositories.kickConnection.disconnect();
 		await container.settings.setManaged(guildId, { kick_channel: null, kick_broadcaster_user_id: null });
 		this.router.forgetLinks(broadcasterUserId);
-		if (others.length === 0) this.stopReading(broadcasterUserId, guildId);
+		if (others.length === 0) await this.stopReading(broadcasterUserId, guildId);
 		logger.info(`Kick: server ${guildId} unlinked from kick.com/${connection.channelSlug}.`);
 		return { channelSlug: connection.channelSlug, revoked };
 	}
@@ -335,11 +335,9 @@ export class KickConnection {
 		}
 	}
 
-	private stopReading(broadcasterUserId: bigint, guildId: bigint): void {
-		void container.settings.forGuild(guildId).then((settings) => {
-			const chatroomId = settings.get('kick_chatroom_id');
-			if (chatroomId !== null) this.socket?.unwatch(chatroomId);
-		});
+	private async stopReading(broadcasterUserId: bigint, guildId: bigint): Promise<void> {
+		const chatroomId = (await container.settings.forGuild(guildId)).get('kick_chatroom_id');
+		if (chatroomId !== null) this.socket?.unwatch(chatroomId);
 		this.chatIntervals.delete(broadcasterUserId.toString());
 	}
 

@@ -6,7 +6,6 @@ export interface KickStatusFacts {
 	readonly chatFailuresLastDay: number;
 	readonly latestChatFailure: KickChatFailure | null;
 	readonly pendingChat: number;
-	readonly now: Date;
 }
 
 /** `/kick status`: what a moderator needs to see whether the link works, as embed fields. */

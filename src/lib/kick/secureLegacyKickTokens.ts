@@ -7,7 +7,7 @@ import type { Database } from '#lib/database/Database';
  */
 export async function secureLegacyKickTokens(database: Database, encryptionKeySet: boolean, log: (line: string) => void): Promise<number> {
 	let changed = 0;
-	for (const guildId of await database.system.guildIdsWithKickTokens()) {
+	for (const guildId of await database.system.guildIdsWithPlaintextKickTokens()) {
 		const tokens = database.forGuild(guildId).kickTokens;
 		const rows = encryptionKeySet ? await tokens.encryptPlaintextRows() : await tokens.forgetPlaintextRows();
 		if (rows > 0) {

@@ -2,7 +2,6 @@ import type { GuildContext } from '#lib/guild/GuildContext';
 import type {
 	KickBanEvent,
 	KickChatMessageEvent,
-	KickEvent,
 	KickEventType,
 	KickFollowEvent,
 	KickGiftedSubscriptionsEvent,
@@ -48,4 +47,3 @@ declare module 'discord.js' {
 	}
 }
 
-export type { KickEvent };
