@@ -7,7 +7,6 @@ import type { DatabaseConnection } from '#lib/database/connection';
 import { Database } from '#lib/database/Database';
 import { toGuildId } from '#lib/database/GuildId';
 import { loadGuildContext, type GuildContext } from '#lib/guild/GuildContext';
-import { KickChatSender, type OutgoingChatMessage } from '#lib/kick/chat/KickChatSender';
 import { KickCommand } from '#lib/kick/commands/KickCommand';
 import { KickCommandStore } from '#lib/kick/commands/KickCommandStore';
 import { dispatchKickCommand, KickCommandCooldowns, type KickCommandOutcome } from '#lib/kick/commands/dispatchKickCommand';
@@ -17,6 +16,8 @@ import { KickEventRouter } from '#lib/kick/events/KickEventRouter';
 import { KickConnection } from '#lib/kick/KickConnection';
 import { KickListenerEvents } from '#lib/kick/events/KickListenerEvents';
 import { parseWebhookEvent } from '#lib/kick/webhooks/parseWebhookEvent';
+import { Outbox } from '#lib/outbox/Outbox';
+import type { DeliveryOutcome, OutboxCourier, OutboxRecord } from '#lib/outbox/OutboxMessage';
 import { loadKickPublicKey, verifyKickWebhook } from '#lib/kick/webhooks/verifyKickWebhook';
 import type { DeclaredSetting } from '#lib/plugins/PluginCatalog';
 import { BotSettingsManager } from '#lib/settings/BotSettingsManager';
@@ -169,8 +170,11 @@ function backendCpuSpent(before: ReadonlyMap<number, number>, after: ReadonlyMap
 
 /** Which statement a SQL text is, for the per-event breakdown. */
 function statementKind(sql: string): string {
+	if (/insert\s+into\s+outbox_messages/i.test(sql)) return 'outbox insert (batched)';
+	if (/update\s+outbox_messages\s+set\s+status\s*=\s*'sending'/i.test(sql)) return 'outbox mark sending (batched)';
+	if (/with\s+ended\s+as/i.test(sql)) return 'outbox finish (batched)';
 	if (/insert\s+into\s+"?kick_event_receipts/i.test(sql)) return 'receipt claim';
-	if (/^\s*update\s+"?kick_event_receipts"?\s+set\s+handled_at/i.test(sql)) return 'mark handled';
+	if (/^\s*update\s+"?kick_event_receipts"?\s+set\s+handled_at/i.test(sql)) return 'mark handled (batched)';
 	if (/from\s+kick_connections\s+k\s+join\s+servers/i.test(sql)) return 'linked servers';
 	if (/bot_settings/i.test(sql)) return 'settings load';
 	if (/^\s*update\b[\s\S]*kick_connections/i.test(sql)) return 'last_event_at write';
@@ -228,9 +232,9 @@ class Handoffs {
 		return new Promise<void>((resolve, reject) => this.waiting.set(messageId, { expect, resolve, reject }));
 	}
 
-	/** `send` was called with this message. */
-	public sent(message: OutgoingChatMessage): void {
-		const id = message.replyToMessageId ?? '';
+	/** The courier was handed this message. */
+	public sent(message: OutboxRecord): void {
+		const id = message.replyTo ?? '';
 		const entry = this.waiting.get(id);
 		if (entry === undefined) throw new Error(`kick: a reply to ${id}, which no case waits for`);
 		this.waiting.delete(id);
@@ -258,6 +262,29 @@ class Handoffs {
 		return this.waiting.size;
 	}
 }
+
+/** The outbox's Kick chat courier with Kick left out: it marks each message as being sent, as the real one does, and hands it to the case. */
+class HandoffCourier implements OutboxCourier {
+	public readonly destination = 'kick_chat';
+
+	public constructor(private readonly handoffs: Handoffs) {}
+
+	public async deliver(record: OutboxRecord, claim: () => Promise<boolean>): Promise<DeliveryOutcome> {
+		if (!(await claim())) return { status: 'lost' };
+		this.handoffs.sent(record);
+		return { status: 'sent', messageIds: [], attempts: 1 };
+	}
+
+	public waiting(): number {
+		return 0;
+	}
+
+	public async close(): Promise<void> {
+		// Nothing waits: every message is handed over at once.
+	}
+}
+
+const quietLogger = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
 
 /**
  * The bench: one server linked to one Kick channel on the bench's PostgreSQL database (guard on,
@@ -346,10 +373,12 @@ export async function benchKick(
 		cpuCase('JSON.parse + parseWebhookEvent (zod) alone', (i) => void parsedBody(i), options.cpuIterations * 2);
 		cpuCase('verify + JSON.parse + parseWebhookEvent (the route before its claim)', (i) => void verifyAndParse(delivery(i), publicKey));
 
-		// KickConnection.say, which the real listener's reply goes through before the queue: it
-		// remembers every answer for a minute (so servers sharing a channel answer once) and sweeps
-		// that memory on every call. The bot's KickConnection, its chat sender swapped for one whose
-		// send resolves at once; each call's answer is forgotten after it, to hold the memory's size.
+		// KickConnection.say, which the real listener's reply goes through: it remembers every
+		// answer for a minute (so servers sharing a channel answer once), sweeps that memory at most
+		// once a second, and records the message in the outbox (one batched insert). The bot's
+		// KickConnection on the bench database; its sends fail at once (the bench server holds no
+		// Kick tokens), which happens after say() resolved. Each call's answer is forgotten after it, to hold the memory's size.
+		const sayOutbox = new Outbox({ store: database.outbox, couriers: [], logger: quietLogger, owner: 'bench-say' });
 		const kick = new KickConnection({
 			config: {
 				clientId: 'bench',
@@ -363,25 +392,27 @@ export async function benchKick(
 			},
 			publicUrl: undefined,
 			database,
-			logger: { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined } as unknown as ConstructorParameters<typeof KickConnection>[0]['logger'],
+			logger: quietLogger as unknown as ConstructorParameters<typeof KickConnection>[0]['logger'],
 			alertModerators: async () => undefined,
-			emit: () => undefined
+			emit: async () => undefined,
+			outbox: sayOutbox
 		});
-		const quietSender = new KickChatSender({ send: () => Promise.resolve({ messageId: null }), minIntervalMs: () => 0, onFailed: () => undefined });
-		Object.defineProperty(kick, 'chat', { value: quietSender });
 		const answers = (kick as unknown as { recentAnswers: Map<string, number> }).recentAnswers;
 		const context = await loadGuildContext(GUILD_ID.toString(), null);
 		const answer = `${CHANNEL_SLUG} has been live for 2h 5m.`;
 		let said = 0;
 		for (const remembered of REMEMBERED_ANSWERS) {
-			while (answers.size < remembered) await kick.say(context, answer, `earlier-${said++}`);
+			while (answers.size < remembered) {
+				const replyTo = `earlier-${said++}`;
+				await kick.say(context, answer, { key: replyTo, replyTo });
+			}
 			const operation = `KickConnection.say with ${remembered.toLocaleString('en-US')} answers remembered from the last minute (reply to queued, no-op send)`;
 			progress(`kick / ${operation}`);
 			const result = await measureAsyncBatch(
 				async () => {
 					const replyTo = `reply-${said++}`;
-					const outcome = await kick.say(context, answer, replyTo);
-					if (outcome.sent !== 1) throw new Error('kick: say did not send');
+					const outcome = await kick.say(context, answer, { key: replyTo, replyTo });
+					if (outcome.status !== 'accepted') throw new Error(`kick: say was ${outcome.status}`);
 					answers.delete(`${BROADCASTER_USER_ID}\n${replyTo}\n${answer}`);
 				},
 				// Rounds of a few milliseconds are all noise: small memories get more calls.
@@ -392,12 +423,14 @@ export async function benchKick(
 			cpu.push({ operation, result });
 		}
 		await kick.close();
+		await sayOutbox.close(0);
 
 		// -- Paths that reach PostgreSQL. Every event claims new receipt keys: a delivery signed
 		// here is reused (signing costs a private-key operation, more than verifying), so a counter
 		// is appended to the keys (and message id) of the event it yields.
 		let serial = 0;
 		const paths: KickPathCase[] = [];
+		const outboxes: Outbox[] = [];
 		const pathCase = async (operation: string, makeRun: () => { run: AsyncOperation; check: () => void }, concurrency: number): Promise<void> => {
 			progress(`kick / ${operation}${concurrency > 1 ? `, ${concurrency} in flight` : ''}`);
 			const { run, check } = makeRun();
@@ -460,16 +493,9 @@ export async function benchKick(
 		const chatPath = (store: KickCommandStore, content: string, badges: readonly KickBadge[], expect: 'reply' | 'nothing', source: Source) => () => {
 			const handoffs = new Handoffs();
 			let replies = 0;
-			const failures: string[] = [];
-			const sender = new KickChatSender({
-				send: (message) => {
-					replies++;
-					handoffs.sent(message);
-					return Promise.resolve({ messageId: null });
-				},
-				minIntervalMs: () => 0,
-				onFailed: (failure) => void failures.push(failure.error)
-			});
+			const courier = new HandoffCourier(handoffs);
+			const outbox = new Outbox({ store: database.outbox, couriers: [courier], logger: quietLogger, owner: `bench-${randomUUID()}` });
+			outboxes.push(outbox);
 			const cooldowns = new KickCommandCooldowns();
 			// RunKickChatCommandsListener.run, with KickConnection.say reduced to what reaches the queue.
 			const listener = async (event: KickChatMessageEvent, context: GuildContext): Promise<void> => {
@@ -481,7 +507,18 @@ export async function benchKick(
 					reply: async (reply) => {
 						const broadcasterUserId = context.settings.get('kick_broadcaster_user_id');
 						if (broadcasterUserId === null) throw new Error('kick: the server has no linked channel');
-						await sender.enqueue({ guildId: context.guildId.toString(), broadcasterUserId, content: reply, replyToMessageId: event.messageId });
+						replies++;
+						const accepted = await outbox.post({
+							guildId: context.guildId,
+							destination: 'kick_chat',
+							targetId: BigInt(broadcasterUserId),
+							kind: 'reply',
+							dedupeKey: `kick:reply:${event.messageId}:0`,
+							content: reply,
+							replyTo: event.messageId,
+							expiresAt: new Date(event.at.getTime() + 120_000)
+						});
+						if (accepted.status !== 'accepted') throw new Error(`kick: the reply was ${accepted.status}`);
 					},
 					cooldowns
 				});
@@ -491,10 +528,11 @@ export async function benchKick(
 			const router = new KickEventRouter({
 				database,
 				loadContext: (guildId) => loadGuildContext(guildId.toString(), null),
-				emit: (name, event, context) => {
-					if (name === KickListenerEvents.ChatMessage) void listener(event as KickChatMessageEvent, context).catch((error: unknown) => handoffs.failed((event as KickChatMessageEvent).messageId, error));
+				emit: async (name, event, context) => {
+					if (name === KickListenerEvents.ChatMessage) await listener(event as KickChatMessageEvent, context);
 				},
-				onServerFailure: (_guildId, event, error) => handoffs.failed(event.type === 'chat.message.sent' ? event.messageId : '', error)
+				onServerFailure: (_guildId, event, error) => handoffs.failed(event.type === 'chat.message.sent' ? event.messageId : '', error),
+				onEventFailure: (event, error) => handoffs.failed(event.type === 'chat.message.sent' ? event.messageId : '', error)
 			});
 			const pool = source === 'webhook' ? signDeliveries(keys, SIGNED_DELIVERIES, content, badges) : [];
 			const route = async (event: KickChatMessageEvent, claimed: boolean): Promise<void> => {
@@ -536,10 +574,8 @@ export async function benchKick(
 				check: () => {
 					// The cooldowns' managers keep a sweep timer while they hold entries (the plugin's !uptime starts one).
 					cooldowns.clear(toGuildId(GUILD_ID));
-					if (failures.length > 0) throw new Error(`kick: ${failures.length} replies failed: ${failures[0]}`);
 					if (handoffs.size !== 0) throw new Error(`kick: ${handoffs.size} events still wait for their reply`);
 					if (expect === 'reply' && replies === 0) throw new Error('kick: no reply was sent');
-					if (sender.pending() !== 0) throw new Error('kick: replies left in the queue');
 				}
 			};
 		};
@@ -572,6 +608,7 @@ export async function benchKick(
 			);
 		}
 
+		for (const outbox of outboxes) await outbox.close(0);
 		const [receipts] = await querySession<{ count: string }>(setup, 'SELECT count(*)::text AS count FROM kick_event_receipts');
 		return { payloadBytes, concurrency: options.concurrency, cpu, paths, seededReceipts: SEEDED_RECEIPTS, seedSeconds, receiptRows: Number(receipts?.count ?? 0) };
 	} finally {

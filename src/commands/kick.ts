@@ -88,12 +88,12 @@ export class KickCommand extends Subcommand {
 			return;
 		}
 		const now = new Date();
-		const fields = describeKickStatus({
-			connection,
-			chatFailuresLastDay: await db.kickChatFailures.countSince(new Date(now.getTime() - DAY_MS)),
-			latestChatFailure: await db.kickChatFailures.latest(),
-			pendingChat: this.container.kick?.pendingChat(connection.broadcasterUserId.toString()) ?? 0
-		});
+		const since = new Date(now.getTime() - DAY_MS);
+		const [chat, parked] = await Promise.all([
+			db.outbox.summary('kick_chat', since),
+			this.container.kick?.parkedEvents(connection.broadcasterUserId, since) ?? { count: 0, latest: null }
+		]);
+		const fields = describeKickStatus({ connection, chat, parked });
 		await interaction.reply({ embeds: [new EmbedBuilder().setTitle('Kick connection').addFields(fields)], flags: MessageFlags.Ephemeral });
 	}
 

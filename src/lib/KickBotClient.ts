@@ -11,15 +11,20 @@ import { DashboardSubscriber } from '#lib/dashboard/DashboardSubscriber';
 import { DASHBOARD_CHANNEL_PATTERN } from '#lib/dashboard/protocol';
 import type { Database } from '#lib/database/Database';
 import { KickCommandStore } from '#lib/kick/commands/KickCommandStore';
+import { runKickListeners } from '#lib/kick/events/runKickListeners';
 import { KickConnection } from '#lib/kick/KickConnection';
+import { DiscordChannelCourier } from '#lib/outbox/DiscordChannelCourier';
+import { Outbox } from '#lib/outbox/Outbox';
 import { alertModerators } from '#lib/kick/alertModerators';
 import { coreDirectory } from '#lib/paths';
+import { PROCESS_IDENTITY } from '#lib/processIdentity';
 import type { PluginCatalog } from '#lib/plugins/PluginCatalog';
 import { refuseDuplicatePieceNames } from '#lib/plugins/refuseDuplicatePieceNames';
 import { BotSettingsManager } from '#lib/settings/BotSettingsManager';
 import { coreSettings } from '#lib/settings/coreSettings';
 import '#lib/setup/container';
 import { redactUrl, redisOptionsFromUrl } from '#lib/startup/redis';
+import { ScheduleKeeper } from '#lib/tasks/ScheduleKeeper';
 
 const TASK_QUEUE_CLOSE_TIMEOUT_MS = 5_000;
 
@@ -38,6 +43,7 @@ export class KickBotClient extends SapphireClient {
 	/** Dashboard messages (docs/dashboard-protocol.md); both undefined without DASHBOARD_SECRET. */
 	private readonly dashboardSubscriber: DashboardSubscriber | undefined;
 	private readonly dashboardPublisher: DashboardPublisher | undefined;
+	private readonly scheduleKeeper: ScheduleKeeper;
 
 	public constructor(options: KickBotClientOptions) {
 		const { config } = options;
@@ -95,6 +101,17 @@ export class KickBotClient extends SapphireClient {
 			ApplicationCommandRegistries.setDefaultGuildIds([config.originalGuildId.toString()]);
 		}
 
+		container.outbox = new Outbox({
+			store: options.database.outbox,
+			couriers: [new DiscordChannelCourier(this.rest)],
+			logger: options.logger,
+			owner: PROCESS_IDENTITY
+		});
+		// Once logged in: what stopped processes left for Discord needs the token.
+		this.once(Events.ClientReady, () => container.outbox.start());
+		this.scheduleKeeper = new ScheduleKeeper(container.tasks, this.stores.get('scheduled-tasks'), options.logger);
+		this.once(Events.ClientReady, () => void this.scheduleKeeper.start().catch((error: unknown) => options.logger.warn('Scheduled tasks: could not watch the task queue:', error)));
+
 		container.kick =
 			config.kick === undefined
 				? undefined
@@ -104,7 +121,8 @@ export class KickBotClient extends SapphireClient {
 						database: options.database,
 						logger: options.logger,
 						alertModerators,
-						emit: (name, event, context) => this.emit(name, event, context)
+						emit: (name, event, context) => runKickListeners(this.stores.get('listeners'), name, event, context),
+						outbox: container.outbox
 					});
 		this.startKickConnectionWhenReady(options.logger);
 
@@ -176,11 +194,18 @@ export class KickBotClient extends SapphireClient {
 		});
 	}
 
-	/** Stops dashboard messages, disconnects from Discord and closes the task queue; the database is closed by its owner. */
+	/**
+	 * Stops taking work (dashboard messages, Kick webhooks and events), posts what was accepted for
+	 * up to SHUTDOWN_GRACE_SECONDS and leaves the rest in the outbox for the next process, then
+	 * disconnects from Discord and closes the task queue; the database is closed by its owner.
+	 */
 	public override async destroy(): Promise<void> {
+		this.scheduleKeeper.stop();
 		await this.dashboardSubscriber?.close();
-		await container.kick?.close();
 		if (container.config.kick !== undefined) await container.server.disconnect().catch(() => undefined);
+		await container.kick?.close();
+		await container.outbox.close(container.config.shutdownGraceSeconds * 1000);
+		await container.db.kickEventReceipts.settled();
 		try {
 			await super.destroy();
 			await this.closeTaskQueue();

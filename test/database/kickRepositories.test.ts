@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import { Database } from '#lib/database/Database';
 import type { GuildRepositories } from '#lib/database/GuildRepositories';
-import type { KickChatFailure } from '#lib/database/repositories/KickChatFailuresRepository';
 import { secureLegacyKickTokens } from '#lib/kick/secureLegacyKickTokens';
 import { engines, openMigratedDatabase, type MigratedDatabase } from '#test/helpers/databases';
 import { emptyDatabase, execute, GUILD_A, GUILD_B, selectRows, storedTokenRows } from '#test/kick/kickTestDatabase';
@@ -198,33 +197,6 @@ for (const engine of engines) {
 
 				expect(await database.system.pruneExpiredKickOAuthStates(minutes(2))).to.equal(2);
 				expect(await pendingStates()).to.deep.equal([`${GUILD_B}:b-pending`]);
-			});
-		});
-
-		describe('KickChatFailuresRepository', () => {
-			const failure = (content: string, failedAt: Date): KickChatFailure => ({
-				broadcasterUserId: STREAMER_ID,
-				content,
-				error: 'Kick refused POST /chat (500)',
-				attempts: 3,
-				failedAt
-			});
-
-			it('counts failures since a time and shows the latest, in its own server only', async () => {
-				await a.kickChatFailures.record(failure('first', minutes(0)));
-				await a.kickChatFailures.record(failure('latest', minutes(2)));
-				await a.kickChatFailures.record(failure('second', minutes(1)));
-
-				expect(await a.kickChatFailures.countSince(minutes(1))).to.equal(2);
-				expect(await a.kickChatFailures.countSince(minutes(3))).to.equal(0);
-				expect(await a.kickChatFailures.latest()).to.deep.equal(failure('latest', minutes(2)));
-				expect(await b.kickChatFailures.countSince(minutes(-60))).to.equal(0);
-				expect(await b.kickChatFailures.latest()).to.equal(null);
-
-				await b.kickChatFailures.record(failure('in B', minutes(5)));
-				expect(await a.kickChatFailures.countSince(minutes(0))).to.equal(3);
-				expect((await a.kickChatFailures.latest())?.content).to.equal('latest');
-				expect(await b.kickChatFailures.latest()).to.deep.equal(failure('in B', minutes(5)));
 			});
 		});
 

@@ -52,7 +52,10 @@ describe('Kick event router on PostgreSQL', () => {
 	let database: Database;
 	let emitted: { name: string; guildId: bigint; eventKey: string; contextGuildId: bigint }[];
 	let failures: { guildId: bigint; eventKey: string; error: unknown }[];
+	let eventFailures: { eventKey: string; parked: boolean; error: unknown }[];
 	let failingGuilds: Set<bigint>;
+	/** Listeners of these event keys throw. */
+	let failingListeners: Set<string>;
 	let clock: number;
 	let router: KickEventRouter;
 
@@ -83,7 +86,9 @@ describe('Kick event router on PostgreSQL', () => {
 		await database.forGuild(GUILD_LEFT).server.markLeft();
 		emitted = [];
 		failures = [];
+		eventFailures = [];
 		failingGuilds = new Set();
+		failingListeners = new Set();
 		clock = Date.now();
 		router = new KickEventRouter({
 			database,
@@ -91,8 +96,12 @@ describe('Kick event router on PostgreSQL', () => {
 				if (failingGuilds.has(guildId)) throw new Error(`the settings of ${guildId} could not load`);
 				return { guildId, guild: null, settings: {} as GuildSettings, db: database.forGuild(guildId) } satisfies GuildContext;
 			},
-			emit: (name, event, context) => emitted.push({ name, guildId: context.guildId, eventKey: event.eventKey, contextGuildId: context.db.guildId }),
+			emit: async (name, event, context) => {
+				if (failingListeners.has(event.eventKey)) throw new Error(`a listener failed on ${event.eventKey}`);
+				emitted.push({ name, guildId: context.guildId, eventKey: event.eventKey, contextGuildId: context.db.guildId });
+			},
 			onServerFailure: (guildId, event, error) => failures.push({ guildId, eventKey: event.eventKey, error }),
+			onEventFailure: (event, error, parked) => eventFailures.push({ eventKey: event.eventKey, parked, error }),
 			now: () => clock
 		});
 	});
@@ -184,16 +193,25 @@ describe('Kick event router on PostgreSQL', () => {
 		expect((await database.forGuild(GUILD_A).kickConnection.get())?.liveSince).to.equal(null);
 	});
 
-	it('still delivers to the other servers when one server’s context fails to load, and reports that failure', async () => {
+	it('still delivers to the other servers when one server’s context fails to load, and hands it to that server alone on the next attempt', async () => {
 		failingGuilds.add(GUILD_A);
 		const event = chatMessage();
 
 		const outcome = await router.route(event);
 
-		expect(outcome).to.deep.equal({ outcome: 'routed', guildIds: [GUILD_A, GUILD_B] });
+		expect(outcome).to.deep.include({ outcome: 'failed', parked: false });
 		expect(receivers(event.eventKey)).to.deep.equal([GUILD_B]);
 		expect(failures.map((failure) => [failure.guildId, failure.eventKey])).to.deep.equal([[GUILD_A, event.eventKey]]);
 		expect((failures[0]!.error as Error).message).to.equal(`the settings of ${GUILD_A} could not load`);
+		const [stored] = await selectRows<{ handed_to: string[]; handled_at: Date | null }>(database, 'SELECT handed_to::text[] AS handed_to, handled_at FROM kick_event_receipts WHERE event_key = $1', [
+			event.eventKey
+		]);
+		expect(stored).to.deep.equal({ handed_to: [String(GUILD_B)], handled_at: null });
+
+		failingGuilds.clear();
+		await execute(database, `UPDATE kick_event_receipts SET leased_until = now() - interval '1 second'`);
+		expect(await router.recoverUnhandled()).to.deep.equal({ recovered: 1, failed: 0, parked: 0, abandoned: 0 });
+		expect(receivers(event.eventKey), 'B is not handed it twice').to.deep.equal([GUILD_B, GUILD_A]);
 	});
 
 	it('hands events to a newly linked server at once after forgetLinks, and within 10 s without it', async () => {
@@ -238,44 +256,166 @@ describe('Kick event router on PostgreSQL', () => {
 		expect(receivers(reread.eventKey)).to.deep.equal([GUILD_A, GUILD_C]);
 	});
 
-	describe('events taken before a bot process stopped', () => {
-		/** As if a process claimed the event and stopped before handing it over, `ageMs` ago. */
+	describe('events taken before a bot process stopped, and events that fail', () => {
+		/** As if a process claimed the event `ageMs` ago and stopped before handing it over: its lease ran out. */
 		const takenAndStopped = async (event: KickEvent, ageMs: number) => {
 			expect(await database.kickEventReceipts.claim(event.eventKey, { event })).to.equal(true);
-			await execute(database, `UPDATE kick_event_receipts SET received_at = now() - make_interval(secs => $2::double precision / 1000) WHERE event_key = $1`, [event.eventKey, ageMs]);
+			await execute(
+				database,
+				`UPDATE kick_event_receipts SET received_at = now() - make_interval(secs => $2::double precision / 1000), leased_until = now() - interval '1 second' WHERE event_key = $1`,
+				[event.eventKey, ageMs]
+			);
 		};
-		const handledAt = async (eventKey: string) =>
-			(await selectRows<{ handled_at: Date | null }>(database, 'SELECT handled_at FROM kick_event_receipts WHERE event_key = $1', [eventKey]))[0]?.handled_at ?? null;
+		const receipt = async (eventKey: string) =>
+			(
+				await selectRows<{ handled_at: Date | null; parked_at: Date | null; attempts: number; last_error: string | null; owner: string | null; channel: string | null }>(
+					database,
+					'SELECT handled_at, parked_at, attempts, last_error, owner, channel FROM kick_event_receipts WHERE event_key = $1',
+					[eventKey]
+				)
+			)[0];
+		const handledAt = async (eventKey: string) => (await receipt(eventKey))?.handled_at ?? null;
+		/** The wait a failed event has before it is tried again, skipped. */
+		const retryNow = (eventKey: string) => execute(database, `UPDATE kick_event_receipts SET leased_until = now() - interval '1 second' WHERE event_key = $1`, [eventKey]);
 
-		it('marks an event handled once it was handed to every server', async () => {
+		it('marks an event handled once it was handed to every server, and records the channel and this process as its owner', async () => {
 			const event = chatMessage();
 			await router.route(event);
+			await database.kickEventReceipts.settled();
+			expect(await receipt(event.eventKey)).to.deep.include({ attempts: 1, last_error: null, parked_at: null, channel: STREAMER_ID, owner: database.kickEventReceipts.owner });
 			expect(await handledAt(event.eventKey)).to.be.an.instanceOf(Date);
 		});
 
-		it('hands such an event over after the grace time, once, with its fields intact', async () => {
+		it('marks an event handled only after every server’s listeners are done', async () => {
+			let release!: () => void;
+			const held = new Promise<void>((resolve) => (release = resolve));
+			const slow = new KickEventRouter({
+				database,
+				loadContext: async (guildId) => ({ guildId, guild: null, settings: {} as GuildSettings, db: database.forGuild(guildId) }) satisfies GuildContext,
+				emit: () => held,
+				onServerFailure: () => undefined,
+				onEventFailure: () => undefined
+			});
+			const event = chatMessage();
+
+			const routing = slow.route(event);
+			await new Promise((resolve) => setTimeout(resolve, 100));
+			await database.kickEventReceipts.settled();
+			expect(await handledAt(event.eventKey), 'listeners still running').to.equal(null);
+			release();
+			await routing;
+			await database.kickEventReceipts.settled();
+			expect(await handledAt(event.eventKey)).to.be.an.instanceOf(Date);
+		});
+
+		it('hands such an event over once its lease ran out, once, with its fields intact', async () => {
 			const event = liveStatus({ isLive: true, at: T0, title: 'Recovered', startedAt: new Date(T0.getTime() - 1000) });
 			await takenAndStopped(event, 2 * 60_000);
 
-			expect(await router.recoverUnhandled()).to.deep.equal({ recovered: 1, abandoned: 0 });
+			expect(await router.recoverUnhandled()).to.deep.equal({ recovered: 1, failed: 0, parked: 0, abandoned: 0 });
 			expect(receivers(event.eventKey)).to.deep.equal([GUILD_A, GUILD_B]);
 			expect((await database.forGuild(GUILD_A).kickConnection.get())?.liveSince?.toISOString()).to.equal(new Date(T0.getTime() - 1000).toISOString());
+			await database.kickEventReceipts.settled();
 			expect(await handledAt(event.eventKey)).to.be.an.instanceOf(Date);
-			expect(await router.recoverUnhandled()).to.deep.equal({ recovered: 0, abandoned: 0 });
+			expect((await receipt(event.eventKey))?.attempts).to.equal(2);
+			expect(await router.recoverUnhandled()).to.deep.equal({ recovered: 0, failed: 0, parked: 0, abandoned: 0 });
 			expect(receivers(event.eventKey)).to.have.length(2);
 		});
 
-		it('leaves an event another process may still be handling (within the grace time), and gives up one too old to act on', async () => {
+		it('leaves an event whose lease still runs (its process may be handing it over), and gives up one too old to act on', async () => {
 			const inFlight = chatMessage();
 			const stale = chatMessage();
-			await takenAndStopped(inFlight, 5_000);
+			expect(await database.kickEventReceipts.claim(inFlight.eventKey, { event: inFlight })).to.equal(true);
 			await takenAndStopped(stale, 20 * 60_000);
 
-			expect(await router.recoverUnhandled()).to.deep.equal({ recovered: 0, abandoned: 1 });
+			expect(await router.recoverUnhandled()).to.deep.equal({ recovered: 0, failed: 0, parked: 0, abandoned: 1 });
 			expect(receivers(inFlight.eventKey)).to.deep.equal([]);
 			expect(receivers(stale.eventKey)).to.deep.equal([]);
 			expect(await handledAt(inFlight.eventKey)).to.equal(null);
+			expect(await receipt(stale.eventKey)).to.deep.include({ last_error: 'given up: not handed over in time' });
 			expect(await handledAt(stale.eventKey)).to.be.an.instanceOf(Date);
+		});
+
+		it('renews the lease of an event while this process hands it over, and only then', async () => {
+			const leaseOf = async (eventKey: string) =>
+				(await selectRows<{ leased_until: Date }>(database, 'SELECT leased_until FROM kick_event_receipts WHERE event_key = $1', [eventKey]))[0]!.leased_until.getTime();
+			let release!: () => void;
+			const held = new Promise<void>((resolve) => (release = resolve));
+			const slow = new KickEventRouter({
+				database,
+				loadContext: async (guildId) => ({ guildId, guild: null, settings: {} as GuildSettings, db: database.forGuild(guildId) }) satisfies GuildContext,
+				emit: () => held,
+				onServerFailure: () => undefined,
+				onEventFailure: () => undefined
+			});
+			const busy = chatMessage();
+			const idle = chatMessage();
+			const routing = slow.route(busy);
+			await database.kickEventReceipts.claim(idle.eventKey, { event: idle });
+			await execute(database, `UPDATE kick_event_receipts SET leased_until = now() + interval '1 second'`);
+			const before = { busy: await leaseOf(busy.eventKey), idle: await leaseOf(idle.eventKey) };
+
+			await slow.renewLeases();
+
+			expect(await leaseOf(busy.eventKey)).to.be.above(before.busy + 20_000);
+			expect(await leaseOf(idle.eventKey), 'not being handed over here: its lease runs out').to.equal(before.idle);
+			release();
+			await routing;
+		});
+
+		it('parks an event that keeps failing after 3 attempts, with its error, while the events after it are handed over', async () => {
+			const poison = chatMessage();
+			failingListeners.add(poison.eventKey);
+			const good = [chatMessage(), chatMessage()];
+			for (const event of [poison, ...good]) await takenAndStopped(event, 60_000);
+
+			expect(await router.recoverUnhandled()).to.deep.equal({ recovered: 2, failed: 1, parked: 0, abandoned: 0 });
+			for (const event of good) expect(receivers(event.eventKey), event.eventKey).to.deep.equal([GUILD_A, GUILD_B]);
+			const error = `AggregateError: 2 servers could not take chat.message.sent ${poison.eventKey} (first: Error: a listener failed on ${poison.eventKey})`;
+			expect(await receipt(poison.eventKey)).to.deep.include({ attempts: 2, parked_at: null, handled_at: null, last_error: error });
+
+			// Not before its wait is over: a failed event does not come back at the next look.
+			expect(await router.recoverUnhandled()).to.deep.equal({ recovered: 0, failed: 0, parked: 0, abandoned: 0 });
+			await retryNow(poison.eventKey);
+			expect(await router.recoverUnhandled()).to.deep.equal({ recovered: 0, failed: 1, parked: 1, abandoned: 0 });
+			expect(await receipt(poison.eventKey)).to.deep.include({ attempts: 3, handled_at: null });
+			expect((await receipt(poison.eventKey))?.parked_at).to.be.an.instanceOf(Date);
+			expect(eventFailures.map((failure) => [failure.eventKey, failure.parked])).to.deep.equal([
+				[poison.eventKey, false],
+				[poison.eventKey, true]
+			]);
+
+			// Parked for good: never taken again, and not given up as if it were merely old.
+			await retryNow(poison.eventKey);
+			await execute(database, `UPDATE kick_event_receipts SET received_at = now() - interval '1 hour' WHERE event_key = $1`, [poison.eventKey]);
+			expect(await router.recoverUnhandled()).to.deep.equal({ recovered: 0, failed: 0, parked: 0, abandoned: 0 });
+			const parked = await database.kickEventReceipts.parked(STREAMER_ID, new Date(Date.now() - 60_000));
+			expect(parked.count).to.equal(1);
+			expect(parked.latest).to.deep.include({ eventKey: poison.eventKey, error });
+			expect(await database.kickEventReceipts.parked(OTHER_STREAMER_ID, new Date(Date.now() - 60_000))).to.deep.equal({ count: 0, latest: null });
+		});
+
+		it('parks at once a stored event this version cannot read, and hands over the others', async () => {
+			const unreadable = chatMessage();
+			const good = chatMessage();
+			for (const event of [unreadable, good]) await takenAndStopped(event, 60_000);
+			await execute(database, `UPDATE kick_event_receipts SET event = '{"type": "chat.message.sent"}' WHERE event_key = $1`, [unreadable.eventKey]);
+
+			expect(await router.recoverUnhandled()).to.deep.equal({ recovered: 1, failed: 0, parked: 0, abandoned: 0 });
+			expect(receivers(good.eventKey)).to.deep.equal([GUILD_A, GUILD_B]);
+			expect((await receipt(unreadable.eventKey))?.parked_at).to.be.an.instanceOf(Date);
+			expect((await receipt(unreadable.eventKey))?.last_error).to.match(/^TypeError: not a stored Kick event/);
+		});
+
+		it('hands over an event whose channel id is out of any range as unlinked, without blocking the others', async () => {
+			const huge = chatMessage('123456789012345678901234567890');
+			const good = chatMessage();
+			for (const event of [huge, good]) await takenAndStopped(event, 60_000);
+
+			const outcome = await router.recoverUnhandled();
+			expect(outcome.recovered + outcome.parked + outcome.failed).to.equal(2);
+			expect(receivers(good.eventKey)).to.deep.equal([GUILD_A, GUILD_B]);
+			expect(receivers(huge.eventKey)).to.deep.equal([]);
 		});
 
 		it('hands an event over once when two bot processes recover at the same moment', async () => {
@@ -284,8 +424,11 @@ describe('Kick event router on PostgreSQL', () => {
 			const other = new KickEventRouter({
 				database,
 				loadContext: async (guildId) => ({ guildId, guild: null, settings: {} as GuildSettings, db: database.forGuild(guildId) }) satisfies GuildContext,
-				emit: (name, event, context) => emitted.push({ name, guildId: context.guildId, eventKey: event.eventKey, contextGuildId: context.db.guildId }),
-				onServerFailure: (guildId, event, error) => failures.push({ guildId, eventKey: event.eventKey, error })
+				emit: async (name, event, context) => {
+					emitted.push({ name, guildId: context.guildId, eventKey: event.eventKey, contextGuildId: context.db.guildId });
+				},
+				onServerFailure: (guildId, event, error) => failures.push({ guildId, eventKey: event.eventKey, error }),
+				onEventFailure: () => undefined
 			});
 
 			const [mine, theirs] = await Promise.all([router.recoverUnhandled(), other.recoverUnhandled()]);

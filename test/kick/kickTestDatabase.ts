@@ -9,7 +9,7 @@ export const GUILD_C = 100000000000000003n;
 /** Empties every table, the Kick ones too (truncateAll predates them). */
 export async function emptyDatabase(database: Database): Promise<void> {
 	await truncateAll(database);
-	await execute(database, 'TRUNCATE kick_connections, kick_oauth_states, kick_chat_failures, kick_event_receipts');
+	await execute(database, 'TRUNCATE kick_connections, kick_oauth_states, outbox_messages, kick_event_receipts');
 }
 
 /** Records servers in `servers`, as the bot does when it joins them. */

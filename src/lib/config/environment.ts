@@ -68,6 +68,10 @@ const variables = {
 		schema: z.coerce.number({ error: 'expected a whole number of seconds' }).int('expected a whole number of seconds').min(1).max(3600).default(60),
 		hint: 'How long a server’s settings stay cached when no change message arrives (1 to 3600).'
 	},
+	SHUTDOWN_GRACE_SECONDS: {
+		schema: z.coerce.number({ error: 'expected a whole number of seconds' }).int('expected a whole number of seconds').min(0).max(120).default(10),
+		hint: 'How long a stopping bot keeps posting what it accepted before it leaves the rest to the next process (0 to 120).'
+	},
 	DASHBOARD_SECRET: {
 		schema: z.string().min(32, 'expected at least 32 characters').optional(),
 		hint: 'The secret the web dashboard signs its Redis messages with; unset switches dashboard messages off.'
@@ -138,6 +142,8 @@ export interface Config {
 	readonly logLevel: z.output<Variables['LOG_LEVEL']['schema']>;
 	readonly tokenEncryptionKey: Buffer | undefined;
 	readonly settingsCacheTtlSeconds: number;
+	/** How long SIGTERM keeps posting queued messages before exit. */
+	readonly shutdownGraceSeconds: number;
 	/** Signs and verifies dashboard messages; undefined switches them off. */
 	readonly dashboardSecret: string | undefined;
 	readonly dashboardMaxAgeSeconds: number;
@@ -182,6 +188,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
 		environment: parsed.NODE_ENV,
 		logLevel: parsed.LOG_LEVEL,
 		settingsCacheTtlSeconds: parsed.SETTINGS_CACHE_TTL_SECONDS,
+		shutdownGraceSeconds: parsed.SHUTDOWN_GRACE_SECONDS,
 		dashboardSecret: parsed.DASHBOARD_SECRET,
 		dashboardMaxAgeSeconds: parsed.DASHBOARD_MAX_AGE_SECONDS,
 		http: { port: parsed.HTTP_PORT, host: parsed.HTTP_HOST, publicUrl: parsed.PUBLIC_URL?.replace(/\/+$/, '') },

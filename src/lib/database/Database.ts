@@ -6,17 +6,25 @@ import { GuildRepositories } from '#lib/database/GuildRepositories';
 import { KickEventReceipts } from '#lib/database/KickEventReceipts';
 import { SystemRepository } from '#lib/database/SystemRepository';
 import type { TokenCipher } from '#lib/database/TokenCipher';
+import { OutboxStore } from '#lib/outbox/OutboxStore';
+import { PROCESS_IDENTITY } from '#lib/processIdentity';
 
 export interface DatabaseOptions {
 	readonly tokenCipher?: TokenCipher | undefined;
 	/** The guild-scope guard; only benchmarks that measure its cost switch it off. */
 	readonly guard?: boolean;
+	/** Who this process is when it holds work (PROCESS_IDENTITY); tests play two processes with two. */
+	readonly owner?: string;
+	/** How long work stays this process's without a renewal (Kick events; 30 s by default). */
+	readonly leaseMs?: number;
 }
 
 /** The bot's database: per-server repositories, the named cross-server reads, and the connection. */
 export class Database {
 	public readonly system: SystemRepository;
 	public readonly kickEventReceipts: KickEventReceipts;
+	/** The outbox's table, for the delivery machinery (servers read theirs through forGuild(id).outbox). */
+	public readonly outbox: OutboxStore;
 	private readonly prisma: PrismaClient;
 	private readonly client: GuardedClient;
 	private readonly tokenCipher: TokenCipher | undefined;
@@ -28,7 +36,8 @@ export class Database {
 		this.prisma = createPrismaClient(connection.adapter);
 		this.client = options.guard === false ? (this.prisma as unknown as GuardedClient) : guardClient(this.prisma);
 		this.system = new SystemRepository(this.prisma);
-		this.kickEventReceipts = new KickEventReceipts(this.prisma);
+		this.kickEventReceipts = new KickEventReceipts(this.prisma, { owner: options.owner ?? PROCESS_IDENTITY, leaseMs: options.leaseMs });
+		this.outbox = new OutboxStore(this.prisma);
 		this.tokenCipher = options.tokenCipher;
 	}
 

@@ -3,10 +3,10 @@ import type { GuildId } from '#lib/database/GuildId';
 import { CustomCommandsRepository } from '#lib/database/repositories/CustomCommandsRepository';
 import type { GuildScope } from '#lib/database/repositories/GuildRepository';
 import { KeyValueSettingsRepository } from '#lib/database/repositories/KeyValueSettingsRepository';
-import { KickChatFailuresRepository } from '#lib/database/repositories/KickChatFailuresRepository';
 import { KickConnectionRepository } from '#lib/database/repositories/KickConnectionRepository';
 import { KickOAuthStatesRepository } from '#lib/database/repositories/KickOAuthStatesRepository';
 import { KickTokensRepository } from '#lib/database/repositories/KickTokensRepository';
+import { OutboxRepository } from '#lib/database/repositories/OutboxRepository';
 import { RaffleRepository } from '#lib/database/repositories/RaffleRepository';
 import { ServerRepository } from '#lib/database/repositories/ServerRepository';
 import { SlotRequestsRepository } from '#lib/database/repositories/SlotRequestsRepository';
@@ -30,7 +30,7 @@ export class GuildRepositories {
 	public readonly kickTokens: KickTokensRepository;
 	public readonly kickConnection: KickConnectionRepository;
 	public readonly kickOAuthStates: KickOAuthStatesRepository;
-	public readonly kickChatFailures: KickChatFailuresRepository;
+	public readonly outbox: OutboxRepository;
 	private readonly scope: GuildScope;
 
 	public constructor(
@@ -55,7 +55,7 @@ export class GuildRepositories {
 		this.kickTokens = new KickTokensRepository(this.scope, cipher);
 		this.kickConnection = new KickConnectionRepository(this.scope);
 		this.kickOAuthStates = new KickOAuthStatesRepository(this.scope);
-		this.kickChatFailures = new KickChatFailuresRepository(this.scope);
+		this.outbox = new OutboxRepository(this.scope);
 	}
 
 	/**

@@ -1,33 +1,72 @@
 import type { PrismaClient } from '#generated/prisma/client';
+import { GroupCommit } from '#lib/database/GroupCommit';
 import type { KickEvent } from '#lib/kick/events/KickEvent';
 import { kickEventFromJson, kickEventToJson } from '#lib/kick/events/kickEventJson';
 
-/** An event taken but not yet handed to its servers (the process stopped in between). */
+/** An event taken but not yet handed to its servers (its process stopped, or handing it over failed). */
 export interface UnhandledKickEvent {
 	readonly eventKey: string;
 	readonly event: KickEvent;
+	/** How many times handing it over was started, this time included. */
+	readonly attempts: number;
+	/** Servers an earlier attempt already handed it to: not again. */
+	readonly handedTo: readonly bigint[];
+}
+
+/** Events set aside for one channel because handing them over kept failing. */
+export interface ParkedKickEvents {
+	readonly count: number;
+	readonly latest: { readonly eventKey: string; readonly error: string; readonly at: Date } | null;
+}
+
+export interface KickEventReceiptsOptions {
+	/** Who this process is when it holds an event (PROCESS_IDENTITY). */
+	readonly owner: string;
+	/** How long an event stays this process's without a renewal (default 30 s): the delay before another process takes over after a crash. */
+	readonly leaseMs?: number;
 }
 
 /**
  * Which Kick events were already taken (`kick_event_receipts`), across readers, retries and bot
  * processes. Kick-level: an event is claimed once, before it is routed to its servers, and kept
- * until it has been handed to them, so one taken just before a crash is handled after it.
+ * until it has been handed to them, leased to the process handing it over; one taken just
+ * before a crash is taken over after the lease. An event whose handing over keeps failing is
+ * parked with its error, so it never blocks or delays the others.
  */
 export class KickEventReceipts {
-	public constructor(private readonly client: PrismaClient) {}
+	public readonly owner: string;
+	public readonly leaseMs: number;
+	private readonly handled: GroupCommit<string, undefined>;
+
+	public constructor(
+		private readonly client: PrismaClient,
+		options: KickEventReceiptsOptions
+	) {
+		this.owner = options.owner;
+		this.leaseMs = options.leaseMs ?? 30_000;
+		// Marked in batches: one statement for the events handed over at the same moment, not one per chat message.
+		this.handled = new GroupCommit(async (keys) => {
+			await this.client.$executeRaw`UPDATE kick_event_receipts SET handled_at = now(), leased_until = NULL WHERE event_key = ANY(${[...keys]}::text[]) AND handled_at IS NULL`;
+			return keys.map(() => undefined);
+		});
+	}
 
 	/**
 	 * Insert-if-absent in one statement, so two racing deliveries cannot both win. The event is
-	 * stored with its key; `deliveryKey` (Kick-Event-Message-Id) is recorded in the same statement
-	 * when it differs (a chat message is known by its own id whichever delivery or reader brings it).
+	 * stored with its key and leased to this process; `deliveryKey` (Kick-Event-Message-Id) is
+	 * recorded in the same statement when it differs (a chat message is known by its own id
+	 * whichever delivery or reader brings it).
 	 * @returns whether this caller claimed the event.
 	 */
 	public async claim(eventKey: string, options: { readonly event?: KickEvent; readonly deliveryKey?: string } = {}): Promise<boolean> {
 		const event = options.event === undefined ? null : kickEventToJson(options.event);
+		const channel = options.event?.broadcasterUserId ?? null;
 		const deliveryKey = options.deliveryKey !== undefined && options.deliveryKey !== eventKey ? options.deliveryKey : null;
 		const rows = await this.client.$queryRaw<{ event_key: string }[]>`
-			INSERT INTO kick_event_receipts (event_key, event, handled_at)
-			SELECT key, payload::jsonb, NULL FROM (VALUES (${eventKey}, ${event}), (${deliveryKey}, NULL)) AS claimed(key, payload) WHERE key IS NOT NULL
+			INSERT INTO kick_event_receipts (event_key, event, channel, handled_at, owner, leased_until, attempts)
+			SELECT key, payload::jsonb, ${channel}, NULL, CASE WHEN payload IS NULL THEN NULL ELSE ${this.owner} END,
+				CASE WHEN payload IS NULL THEN NULL ELSE now() + make_interval(secs => ${this.leaseMs / 1000}) END, CASE WHEN payload IS NULL THEN 0 ELSE 1 END
+			FROM (VALUES (${eventKey}, ${event}), (${deliveryKey}, NULL)) AS claimed(key, payload) WHERE key IS NOT NULL
 			ON CONFLICT (event_key) DO NOTHING RETURNING event_key`;
 		return rows.some((row) => row.event_key === eventKey);
 	}
@@ -39,35 +78,100 @@ export class KickEventReceipts {
 		return rows.length === 1;
 	}
 
-	/** The event has been handed to every server linked to its channel. */
-	public async markHandled(eventKey: string): Promise<void> {
-		await this.client.$executeRaw`UPDATE kick_event_receipts SET handled_at = now() WHERE event_key = ${eventKey} AND handled_at IS NULL`;
+	/** The event has been handed to every server linked to its channel (written together with the others of the moment). */
+	public markHandled(eventKey: string): Promise<undefined> {
+		return this.handled.submit(eventKey);
+	}
+
+	/** Keeps events this process is handing over its own: run well within the lease. */
+	public async renew(eventKeys: readonly string[]): Promise<number> {
+		return this.client.$executeRaw`
+			UPDATE kick_event_receipts SET leased_until = now() + make_interval(secs => ${this.leaseMs / 1000})
+			WHERE event_key = ANY(${[...eventKeys]}::text[]) AND owner = ${this.owner} AND handled_at IS NULL AND parked_at IS NULL`;
 	}
 
 	/**
-	 * Takes events received between `after` and `before` and never handed over, oldest first. Taking
-	 * one moves its `received_at` to now, so another bot process recovering at the same moment skips
-	 * it, and it comes back only if this process stops before handing it over too.
+	 * Takes events never handed over whose lease ran out (their process stopped, or handing them
+	 * over failed and its wait is over), received within `maxAgeMs`, oldest first, leased to this
+	 * process. Locked rows are skipped, so two processes recovering at once never take the same event.
 	 */
-	public async takeUnhandled(window: { readonly after: Date; readonly before: Date; readonly limit: number }): Promise<UnhandledKickEvent[]> {
-		const rows = await this.client.$queryRaw<{ eventKey: string; event: string }[]>`
-			UPDATE kick_event_receipts SET received_at = now()
+	public async takeUnhandled(window: { readonly maxAgeMs: number; readonly limit: number }): Promise<UnhandledKickEvent[]> {
+		const rows = await this.client.$queryRaw<{ eventKey: string; event: string; attempts: number; handedTo: string[] }[]>`
+			UPDATE kick_event_receipts SET owner = ${this.owner}, leased_until = now() + make_interval(secs => ${this.leaseMs / 1000}), attempts = attempts + 1
 			WHERE event_key IN (
 				SELECT event_key FROM kick_event_receipts
-				WHERE handled_at IS NULL AND event IS NOT NULL AND received_at > ${window.after} AND received_at < ${window.before}
-				ORDER BY received_at LIMIT ${window.limit} FOR UPDATE SKIP LOCKED
+				WHERE handled_at IS NULL AND parked_at IS NULL AND event IS NOT NULL AND leased_until < now()
+					AND received_at > now() - make_interval(secs => ${window.maxAgeMs / 1000})
+				ORDER BY leased_until LIMIT ${window.limit} FOR UPDATE SKIP LOCKED
 			)
-			RETURNING event_key AS "eventKey", event::text AS event`;
-		return rows.map((row) => ({ eventKey: row.eventKey, event: kickEventFromJson(row.event) })).sort((a, b) => a.event.at.getTime() - b.event.at.getTime());
+			RETURNING event_key AS "eventKey", event::text AS event, attempts, handed_to::text[] AS "handedTo"`;
+		const taken: UnhandledKickEvent[] = [];
+		for (const row of rows) {
+			try {
+				taken.push({ eventKey: row.eventKey, event: kickEventFromJson(row.event), attempts: row.attempts, handedTo: row.handedTo.map(BigInt) });
+			} catch (error) {
+				// A stored event this version cannot read is parked at once: trying again would not help.
+				await this.recordFailure(row.eventKey, error, { maxAttempts: 0, retryAfterMs: 0 });
+			}
+		}
+		return taken.sort((a, b) => a.event.at.getTime() - b.event.at.getTime());
 	}
 
-	/** Gives up on events never handed over that are older than `before` (too late to act on). @returns how many. */
-	public async abandon(before: Date): Promise<number> {
-		return this.client.$executeRaw`UPDATE kick_event_receipts SET handled_at = now() WHERE handled_at IS NULL AND event IS NOT NULL AND received_at <= ${before}`;
+	/**
+	 * Handing an event over failed: its error is kept, with the servers it did reach
+	 * (`handedTo`, skipped by the next attempt), and after `maxAttempts` attempts it is parked
+	 * (never tried again); otherwise it is tried again once `retryAfterMs` has passed.
+	 * @returns whether the event is now parked.
+	 */
+	public async recordFailure(
+		eventKey: string,
+		error: unknown,
+		policy: { readonly maxAttempts: number; readonly retryAfterMs: number },
+		handedTo: readonly bigint[] = []
+	): Promise<boolean> {
+		const rows = await this.client.$queryRaw<{ parked: boolean }[]>`
+			UPDATE kick_event_receipts SET
+				last_error = ${describeError(error)},
+				handed_to = ARRAY(SELECT DISTINCT unnest(handed_to || ${handedTo.map(String)}::bigint[])),
+				parked_at = CASE WHEN attempts >= ${policy.maxAttempts} THEN now() END,
+				leased_until = now() + make_interval(secs => ${policy.retryAfterMs / 1000})
+			WHERE event_key = ${eventKey} AND handled_at IS NULL
+			RETURNING parked_at IS NOT NULL AS parked`;
+		return rows[0]?.parked ?? false;
+	}
+
+	/** Gives up on events never handed over that were received more than `maxAgeMs` ago (too late to act on). @returns how many. */
+	public async abandon(maxAgeMs: number): Promise<number> {
+		return this.client.$executeRaw`
+			UPDATE kick_event_receipts SET handled_at = now(), leased_until = NULL, last_error = coalesce(last_error, 'given up: not handed over in time')
+			WHERE handled_at IS NULL AND parked_at IS NULL AND event IS NOT NULL AND received_at <= now() - make_interval(secs => ${maxAgeMs / 1000})`;
+	}
+
+	/** The events of one channel parked since `since`, for its servers' moderators. */
+	public async parked(channel: string, since: Date): Promise<ParkedKickEvents> {
+		const rows = await this.client.$queryRaw<{ eventKey: string; error: string | null; at: Date; count: bigint }[]>`
+			SELECT event_key AS "eventKey", last_error AS error, parked_at AS at, count(*) OVER () AS count
+			FROM kick_event_receipts WHERE channel = ${channel} AND parked_at >= ${since}
+			ORDER BY parked_at DESC LIMIT 1`;
+		const latest = rows[0];
+		return latest === undefined ? { count: 0, latest: null } : { count: Number(latest.count), latest: { eventKey: latest.eventKey, error: latest.error ?? 'unknown error', at: latest.at } };
 	}
 
 	/** Forgets receipts older than `before` (Kick stops retrying long before). @returns how many. */
 	public async prune(before: Date): Promise<number> {
 		return this.client.$executeRaw`DELETE FROM kick_event_receipts WHERE received_at < ${before}`;
 	}
+
+	/** Resolves once every handled mark submitted so far is written. */
+	public settled(): Promise<void> {
+		return this.handled.settled();
+	}
+}
+
+/** The first line of an error, bounded: what moderators and operators read of it. */
+function describeError(error: unknown): string {
+	const first = error instanceof AggregateError ? (error.errors as unknown[])[0] : undefined;
+	const text = error instanceof Error ? `${error.name}: ${error.message}${first === undefined ? '' : ` (first: ${describeError(first)})`}` : String(error);
+	const line = text.split('\n').find((part) => part.trim() !== '') ?? text;
+	return line.length > 500 ? `${line.slice(0, 499)}…` : line;
 }

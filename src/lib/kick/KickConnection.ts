@@ -8,13 +8,15 @@ import { loadGuildContext, type GuildContext } from '#lib/guild/GuildContext';
 import { KickApiClient } from '#lib/kick/api/KickApiClient';
 import { KickApiError } from '#lib/kick/api/KickApiError';
 import { KickOAuthClient } from '#lib/kick/api/KickOAuthClient';
-import { KickChatSender, type ChatSendOutcome } from '#lib/kick/chat/KickChatSender';
+import { KickChatSender } from '#lib/kick/chat/KickChatSender';
 import { SUBSCRIBED_EVENT_TYPES, type KickChatMessageEvent, type KickEvent } from '#lib/kick/events/KickEvent';
-import { KickEventRouter } from '#lib/kick/events/KickEventRouter';
+import { KickEventRouter, MAX_EVENT_ATTEMPTS } from '#lib/kick/events/KickEventRouter';
 import { KickAuthorizations, type CompletedAuthorization } from '#lib/kick/KickAuthorizations';
 import { KickTokenKeeper } from '#lib/kick/KickTokenKeeper';
 import { KickChatSocket } from '#lib/kick/socket/KickChatSocket';
 import { loadKickPublicKey } from '#lib/kick/webhooks/verifyKickWebhook';
+import type { Outbox, OutboxAcceptance } from '#lib/outbox/Outbox';
+import { FRESHNESS_MS, type OutboxKind } from '#lib/outbox/OutboxMessage';
 
 export interface KickConnectionOptions {
 	readonly config: KickConfig;
@@ -22,10 +24,29 @@ export interface KickConnectionOptions {
 	readonly publicUrl: string | undefined;
 	readonly database: Database;
 	readonly logger: ILogger;
-	/** Tells a server's moderators something about its Kick link (alerts channel, else system channel). */
-	readonly alertModerators: (guildId: bigint, message: string) => Promise<void>;
-	readonly emit: (name: string, event: KickEvent, context: GuildContext) => void;
+	/** Tells a server's moderators something about its Kick link (alerts channel, else system channel); `key` names the occasion, so it is told once. */
+	readonly alertModerators: (guildId: bigint, message: string, key: string) => Promise<void>;
+	/** Runs one server's listeners for an event; resolves when they are done. */
+	readonly emit: (name: string, event: KickEvent, context: GuildContext) => Promise<void>;
+	/** Where everything the bot posts goes; the connection adds its Kick chat courier to it. */
+	readonly outbox: Outbox;
 }
+
+/** What a feature says in a server's Kick chat. */
+export interface KickChatPost {
+	/** Names the work that produced it, unique in the server (e.g. the chat message a command answers and the command): doing that work again posts nothing more. */
+	readonly key: string;
+	/** A reply (the default) is worth sending for the server's kick_reply_max_age_seconds after `about`; other kinds as FRESHNESS_MS says. */
+	readonly kind?: OutboxKind;
+	/** The chat message it answers, shown as a reply in Kick's chat. */
+	readonly replyTo?: string;
+	/** The moment it is about (the chat message it answers): freshness counts from there. Now by default. */
+	readonly about?: Date;
+}
+
+/** How often the connection looks for Kick events a stopped process left, and renews the leases of those it is handing over. */
+const RECOVER_EVERY_MS = 5_000;
+const RENEW_EVERY_MS = 10_000;
 
 /** How long the bot remembers the text of its own messages per channel, to never answer itself. */
 const OWN_MESSAGE_MEMORY_MS = 60_000;
@@ -50,6 +71,8 @@ export class KickConnection {
 	/** Answers given to one chat message, so servers sharing a channel do not post the same answer twice. */
 	private readonly recentAnswers = new Map<string, number>();
 	private lastSweep = 0;
+	private readonly timers: NodeJS.Timeout[] = [];
+	private recovering: Promise<void> | null = null;
 
 	public constructor(private readonly options: KickConnectionOptions) {
 		const { config, database, logger } = options;
@@ -61,7 +84,11 @@ export class KickConnection {
 			oauth: this.oauth,
 			onReauthorizationNeeded: async (guildId, reason) => {
 				logger.warn(`Kick: server ${guildId} must authorise again (${reason}).`);
-				await options.alertModerators(guildId, `The Kick connection of this server stopped working: ${reason}. A moderator runs \`/kick connect\` again to fix it.`);
+				await options.alertModerators(
+					guildId,
+					`The Kick connection of this server stopped working: ${reason}. A moderator runs \`/kick connect\` again to fix it.`,
+					`kick-reauthorization:${Date.now()}`
+				);
 			}
 		});
 		this.authorizations = options.publicUrl === undefined ? undefined : new KickAuthorizations({ database, oauth: this.oauth, api: this.api, publicUrl: options.publicUrl });
@@ -69,7 +96,14 @@ export class KickConnection {
 			database,
 			loadContext: (guildId) => loadGuildContext(guildId.toString(), container.client?.guilds.cache.get(guildId.toString()) ?? null),
 			emit: options.emit,
-			onServerFailure: (guildId, event, error) => logger.error(`Kick: could not hand ${event.type} to server ${guildId}:`, error)
+			onServerFailure: (guildId, event, error) => logger.error(`Kick: could not hand ${event.type} to server ${guildId}:`, error),
+			onEventFailure: (event, error, parked) =>
+				logger.error(
+					parked
+						? `Kick: ${event.type} ${event.eventKey} failed ${MAX_EVENT_ATTEMPTS} times and is parked (it stays in kick_event_receipts; /kick status shows it):`
+						: `Kick: could not hand over ${event.type} ${event.eventKey}; it is tried again shortly:`,
+					error
+				)
 		});
 		this.socket =
 			config.eventsVia === 'socket'
@@ -97,26 +131,14 @@ export class KickConnection {
 					if (!(error instanceof KickApiError) || error.status !== 401) throw error;
 					return post(await this.tokens.accessToken(guildId, broadcasterUserId, { forceRefresh: true }));
 				});
-				this.ownMessages.set(`${message.broadcasterUserId}\n${message.content}`, Date.now());
-				// Claimed before Kick echoes it back, so the readers drop the bot's own message.
-				if (sent.messageId !== null) await database.kickEventReceipts.claimHandled(`chat:${sent.messageId}`);
 				return { messageId: sent.messageId };
 			},
+			// Remembered before Kick echoes it back, so the readers drop the bot's own message (the outbox also claims its id).
+			onSent: (message) => this.ownMessages.set(`${message.broadcasterUserId}\n${message.content}`, Date.now()),
 			minIntervalMs: (broadcasterUserId) => this.chatIntervals.get(broadcasterUserId) ?? 1500,
-			onFailed: async (failure) => {
-				logger.warn(`Kick chat: a message for server ${failure.guildId} was not posted after ${failure.attempts} attempt(s): ${failure.error}`);
-				await database
-					.forGuild(failure.guildId)
-					.kickChatFailures.record({
-						broadcasterUserId: BigInt(failure.broadcasterUserId),
-						content: failure.content,
-						error: failure.error,
-						attempts: failure.attempts,
-						failedAt: failure.failedAt
-					});
-			},
 			logger
 		});
+		options.outbox.register(this.chat);
 	}
 
 	/** Webhooks or the chat socket, as configured. */
@@ -135,6 +157,11 @@ export class KickConnection {
 		}
 		const channels = groupByChannel(links);
 		for (const [broadcasterUserId, guildIds] of channels) await this.activate(broadcasterUserId, guildIds);
+		// In the process, not a scheduled task: events are handed over even while Redis is away.
+		this.timers.push(
+			setInterval(() => void this.recoverEvents(), RECOVER_EVERY_MS),
+			setInterval(() => void this.router.renewLeases().catch((error: unknown) => this.options.logger.warn('Kick: could not renew the leases of events being handed over:', error)), RENEW_EVERY_MS)
+		);
 		await this.recoverEvents();
 		this.options.logger.info(
 			`Kick: ${links.length} server(s) linked to ${channels.size} channel(s); events via ${this.eventsVia === 'webhook' ? 'signed webhooks' : 'the chat socket'}.`
@@ -201,11 +228,7 @@ export class KickConnection {
 
 	/** An event from either reader: claimed once, then routed to the linked servers. */
 	public async accept(event: KickEvent, options: { readonly claimed?: boolean } = {}): Promise<void> {
-		try {
-			await this.router.route(event, options);
-		} catch (error) {
-			this.options.logger.error(`Kick: could not route ${event.type} ${event.eventKey}:`, error);
-		}
+		await this.router.route(event, options);
 	}
 
 	/** Whether a chat message is the bot's own (it never answers itself). */
@@ -220,33 +243,52 @@ export class KickConnection {
 		return true;
 	}
 
-	/** Posts in a server's Kick chat through the throttled queue; failures are recorded for /kick status. */
-	public async say(context: GuildContext, content: string, replyToMessageId?: string): Promise<ChatSendOutcome> {
+	/**
+	 * Posts in a server's Kick chat: recorded in the outbox (resolves once it is), then sent
+	 * through the channel's throttled queue, at most once; what became of it shows in /kick status.
+	 */
+	public async say(context: GuildContext, content: string, post: KickChatPost): Promise<OutboxAcceptance | { readonly status: 'not linked' }> {
 		const broadcasterUserId = context.settings.get('kick_broadcaster_user_id');
-		if (broadcasterUserId === null) return { sent: 0, failed: 0, messageIds: [] };
+		if (broadcasterUserId === null) return { status: 'not linked' };
 		this.chatIntervals.set(broadcasterUserId, context.settings.get('kick_chat_min_interval_ms'));
 		this.forgetOldOwnMessages();
 		// Servers sharing a channel each run the command; the chat sees one copy of the same answer.
-		const answer = `${broadcasterUserId}\n${replyToMessageId ?? ''}\n${content}`;
-		if (replyToMessageId !== undefined && this.recentAnswers.has(answer)) return { sent: 0, failed: 0, messageIds: [] };
+		const answer = `${broadcasterUserId}\n${post.replyTo ?? ''}\n${content}`;
+		if (post.replyTo !== undefined && this.recentAnswers.has(answer)) return { status: 'duplicate' };
 		this.recentAnswers.set(answer, Date.now());
-		return this.chat.enqueue({
-			guildId: context.guildId.toString(),
-			broadcasterUserId,
+		const kind = post.kind ?? 'reply';
+		const freshMs = kind === 'reply' ? context.settings.get('kick_reply_max_age_seconds') * 1000 : FRESHNESS_MS[kind];
+		return this.options.outbox.post({
+			guildId: context.guildId,
+			destination: 'kick_chat',
+			targetId: BigInt(broadcasterUserId),
+			kind,
+			dedupeKey: `kick:${post.key}`,
 			content,
-			...(replyToMessageId === undefined ? {} : { replyToMessageId })
+			replyTo: post.replyTo,
+			expiresAt: new Date((post.about ?? new Date()).getTime() + freshMs)
 		});
 	}
 
-	public pendingChat(broadcasterUserId: string): number {
-		return this.chat.pending(broadcasterUserId);
+	/** Events of a channel parked in the last `sinceMs` because handing them over kept failing. */
+	public parkedEvents(broadcasterUserId: bigint, since: Date) {
+		return this.options.database.kickEventReceipts.parked(broadcasterUserId.toString(), since);
 	}
 
-	/** Hands over events taken just before a bot process stopped (scheduled task, and at start). */
+	/** Hands over events a stopped bot process (or a failed attempt) left, every few seconds and at start. */
 	public async recoverEvents(): Promise<void> {
-		const { recovered, abandoned } = await this.router.recoverUnhandled();
-		if (recovered > 0) this.options.logger.info(`Kick: handed over ${recovered} event(s) taken before a bot process stopped.`);
-		if (abandoned > 0) this.options.logger.warn(`Kick: gave up ${abandoned} event(s) taken before a bot process stopped, now too old to act on.`);
+		this.recovering ??= this.router
+			.recoverUnhandled()
+			.then(({ recovered, failed, parked, abandoned }) => {
+				const { logger } = this.options;
+				if (recovered > 0) logger.info(`Kick: handed over ${recovered} event(s) left by a stopped bot process or a failed attempt.`);
+				if (failed > parked) logger.warn(`Kick: ${failed - parked} left event(s) failed again; they are tried again shortly.`);
+				if (parked > 0) logger.warn(`Kick: parked ${parked} event(s) that failed ${MAX_EVENT_ATTEMPTS} times.`);
+				if (abandoned > 0) logger.warn(`Kick: gave up ${abandoned} event(s) not handed over in time, now too old to act on.`);
+			})
+			.catch((error: unknown) => this.options.logger.warn(`Kick: could not look for events left by stopped bot processes (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); trying again shortly.`))
+			.finally(() => (this.recovering = null));
+		return this.recovering;
 	}
 
 	/** Refreshes every token that expires soon (scheduled task). */
@@ -254,9 +296,12 @@ export class KickConnection {
 		return this.tokens.refreshExpiring(await this.options.database.system.kickLinks());
 	}
 
+	/** Stops reading and recovering events; the chat courier is closed with the outbox, which drains it. */
 	public async close(): Promise<void> {
+		for (const timer of this.timers.splice(0)) clearInterval(timer);
 		this.socket?.close();
-		await this.chat.close();
+		await this.recovering;
+		await this.router.idle();
 	}
 
 	/** Switches a channel's events on: webhook subscriptions reconciled with a linked server's token, or the socket watching its chatroom. */

@@ -1,12 +1,22 @@
-import type { KickChatFailure } from '#lib/database/repositories/KickChatFailuresRepository';
+import type { ParkedKickEvents } from '#lib/database/KickEventReceipts';
 import type { KickConnection } from '#lib/database/repositories/KickConnectionRepository';
+import type { OutboxSummary } from '#lib/database/repositories/OutboxRepository';
+import { UNDELIVERED_STATUSES } from '#lib/outbox/OutboxMessage';
 
 export interface KickStatusFacts {
 	readonly connection: KickConnection;
-	readonly chatFailuresLastDay: number;
-	readonly latestChatFailure: KickChatFailure | null;
-	readonly pendingChat: number;
+	/** The server's Kick chat messages of the last 24 hours. */
+	readonly chat: OutboxSummary;
+	/** Its channel's events parked in the last 24 hours. */
+	readonly parked: ParkedKickEvents;
 }
+
+const UNDELIVERED_WORDS: Readonly<Record<(typeof UNDELIVERED_STATUSES)[number], string>> = {
+	failed: 'refused by Kick',
+	expired: 'expired (too late to be worth posting)',
+	dropped: 'dropped (queue full)',
+	interrupted: 'cut short by a stop (maybe posted)'
+};
 
 /** `/kick status`: what a moderator needs to see whether the link works, as embed fields. */
 export function describeKickStatus(facts: KickStatusFacts): { name: string; value: string; inline?: boolean }[] {
@@ -29,14 +39,26 @@ export function describeKickStatus(facts: KickStatusFacts): { name: string; valu
 			value: `via ${connection.eventsVia === 'webhook' ? 'signed webhooks' : 'the chat socket'}; subscriptions: ${connection.subscriptionState}${connection.subscriptionDetail ? ` (${connection.subscriptionDetail})` : ''}`
 		},
 		{ name: 'Last event', value: connection.lastEventAt === null ? 'none yet' : `${connection.lastEventType ?? 'event'} ${when(connection.lastEventAt)}`, inline: true },
-		{
-			name: 'Bot messages in chat',
-			value:
-				facts.chatFailuresLastDay === 0
-					? `no failures in the last 24 h${facts.pendingChat > 0 ? `; ${facts.pendingChat} waiting` : ''}`
-					: `**${facts.chatFailuresLastDay} not posted** in the last 24 h; latest ${when(facts.latestChatFailure?.failedAt ?? null)}: ${facts.latestChatFailure?.error ?? 'unknown error'}`,
-			inline: true
-		}
+		{ name: 'Bot messages in chat', value: describeChat(facts.chat, when), inline: true },
+		...(facts.parked.count === 0
+			? []
+			: [
+					{
+						name: 'Parked events',
+						value: `**${facts.parked.count}** in the last 24 h: handing them over failed again and again, so they were set aside; latest ${when(facts.parked.latest?.at ?? null)}: ${facts.parked.latest?.error ?? 'unknown error'}`
+					}
+				])
 	];
 	return fields;
+}
+
+/** Sent, waiting and not posted (by why) in the last 24 hours, with the latest problem. */
+function describeChat(chat: OutboxSummary, when: (date: Date | null) => string): string {
+	const sent = chat.ended.sent ?? 0;
+	const waiting = chat.waiting > 0 ? `; ${chat.waiting} waiting` : '';
+	const problems = UNDELIVERED_STATUSES.flatMap((status) => ((chat.ended[status] ?? 0) > 0 ? [`${chat.ended[status]} ${UNDELIVERED_WORDS[status]}`] : []));
+	if (problems.length === 0) return `${sent} posted in the last 24 h, none lost${waiting}`;
+	const latest = chat.latestUndelivered;
+	const detail = latest === null ? '' : `; latest ${when(latest.at)}: ${latest.error ?? latest.status}`;
+	return `${sent} posted in the last 24 h${waiting}; **not posted: ${problems.join(', ')}**${detail}`;
 }

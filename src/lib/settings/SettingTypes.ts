@@ -11,6 +11,7 @@ export interface SettingTypes {
 	kick_broadcaster_user_id: string | null;
 	kick_chatroom_id: string | null;
 	kick_chat_min_interval_ms: number;
+	kick_reply_max_age_seconds: number;
 	kick_alerts_channel_id: string | null;
 }
 

@@ -22,5 +22,10 @@ export const coreSettings = {
 		1500,
 		'The least time between two bot messages in the Kick chat, in milliseconds (Kick publishes no limit).'
 	),
+	kick_reply_max_age_seconds: setting.integer(
+		{ min: 10, max: 3600 },
+		120,
+		'How long after a chat command its answer is still worth posting in the Kick chat, in seconds; later ones (after a restart, or a long queue) are recorded as expired.'
+	),
 	kick_alerts_channel_id: setting.discordId('A channel where the bot tells moderators about the Kick connection (e.g. authorise again); else the server’s system channel.')
 } satisfies Readonly<Record<string, SettingDefinition>>;

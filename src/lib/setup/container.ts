@@ -1,6 +1,7 @@
 import type { Config } from '#lib/config/environment';
 import type { Database } from '#lib/database/Database';
 import type { KickConnection } from '#lib/kick/KickConnection';
+import type { Outbox } from '#lib/outbox/Outbox';
 import type { PluginCatalog } from '#lib/plugins/PluginCatalog';
 import type { BotSettingsManager } from '#lib/settings/BotSettingsManager';
 
@@ -10,6 +11,8 @@ declare module '@sapphire/pieces' {
 		db: Database;
 		plugins: PluginCatalog;
 		settings: BotSettingsManager;
+		/** Everything the bot posts (Kick chat, Discord channels) goes through it: recorded, then sent at most once. */
+		outbox: Outbox;
 		/** Undefined when the Kick connection is not configured (KICK_CLIENT_ID / KICK_CLIENT_SECRET). */
 		kick: KickConnection | undefined;
 	}

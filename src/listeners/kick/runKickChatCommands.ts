@@ -13,16 +13,25 @@ export class RunKickChatCommandsListener extends Listener<typeof KickListenerEve
 	public override async run(event: KickChatMessageEvent, context: GuildContext): Promise<void> {
 		const kick = this.container.kick;
 		if (kick === undefined || kick.isOwnMessage(event)) return;
+		let replies = 0;
+		let unrecorded: unknown;
 		const outcome = await dispatchKickCommand({
 			store: this.container.stores.get('kick-commands'),
 			context,
 			event,
 			prefix: context.settings.get('prefix'),
 			reply: async (content) => {
-				await kick.say(context, content, event.messageId);
+				// Keyed by the message and the answer's place, so running the command again for a recovered event adds no second answer.
+				const key = `reply:${event.messageId}:${replies++}`;
+				await kick.say(context, content, { key, replyTo: event.messageId, about: event.at }).catch((error: unknown) => {
+					unrecorded ??= error;
+					throw error;
+				});
 			},
 			cooldowns: this.cooldowns
 		});
+		// An answer that could not be recorded (the database is away): the event fails, so it is handed over again and answered then.
+		if (unrecorded !== undefined) throw unrecorded;
 		if (outcome.kind === 'failed') {
 			this.container.logger.error(`Kick chat command ${outcome.command.name} failed in server ${context.guildId}:`, outcome.error);
 		} else if (outcome.kind === 'ran') {

@@ -1,7 +1,8 @@
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { splitChatMessage } from '#lib/kick/chat/splitChatMessage';
+import type { DeliveryOutcome, OutboxCourier, OutboxRecord } from '#lib/outbox/OutboxMessage';
 
-/** A message for one server's Kick chat, as the features hand it over (any length). */
+/** One part of a message (≤ 500 characters), as it is posted to a server's Kick chat. */
 export interface OutgoingChatMessage {
 	readonly guildId: string;
 	readonly broadcasterUserId: string;
@@ -9,33 +10,10 @@ export interface OutgoingChatMessage {
 	readonly replyToMessageId?: string;
 }
 
-/** A part that could not be posted; the caller records it and shows it to the server's moderators. */
-export interface ChatSendFailure {
-	readonly guildId: string;
-	readonly broadcasterUserId: string;
-	readonly content: string;
-	/** Sends tried (0 when the part was dropped or the bot stopped before its first send). */
-	readonly attempts: number;
-	readonly error: string;
-	readonly failedAt: Date;
-}
-
-/** What became of the parts of one enqueued message. */
-export interface ChatSendOutcome {
-	readonly sent: number;
-	readonly failed: number;
-	/** The ids Kick gave the sent parts, in order (a part Kick gave no id to is left out). */
-	readonly messageIds: readonly string[];
-}
-
 export interface ChatSenderClock {
 	now(): number;
 	/** Resolves after `ms`, or as soon as `signal` aborts (never rejects). */
 	sleep(ms: number, signal: AbortSignal): Promise<void>;
-}
-
-export interface ChatSenderLogger {
-	error(...values: readonly unknown[]): void;
 }
 
 export interface KickChatSenderOptions {
@@ -49,32 +27,30 @@ export interface KickChatSenderOptions {
 	readonly retryDelayMs?: (attempt: number, error: unknown) => number;
 	/** Default: the error has `retryable: true` (as KickApiError does for 429, 5xx and network errors). */
 	readonly isRetryable?: (error: unknown) => boolean;
+	/** Called after each part Kick took. */
 	readonly onSent?: (message: OutgoingChatMessage, messageId: string | null) => void;
-	readonly onFailed: (failure: ChatSendFailure) => void | Promise<void>;
 	readonly clock?: ChatSenderClock;
-	/** Parts waiting per channel, not counting the one being sent (default 100); beyond it the oldest waiting part is dropped. */
-	readonly maxQueueLength?: number;
-	/** Where errors thrown by onSent and onFailed go (default console). */
-	readonly logger?: ChatSenderLogger;
+	/** Where errors thrown by onSent go (default console). */
+	readonly logger?: { error(...values: readonly unknown[]): void };
 }
 
-const BOT_STOPPING = 'bot stopping';
-const QUEUE_FULL = 'queue full';
-
-type PartResult = { readonly sent: true; readonly messageId: string | null } | { readonly sent: false };
-
-interface QueuedPart {
-	readonly message: OutgoingChatMessage;
-	readonly settle: (result: PartResult) => void;
+interface QueuedMessage {
+	readonly record: OutboxRecord;
+	readonly claim: () => Promise<boolean>;
+	readonly settle: (outcome: DeliveryOutcome) => void;
 }
 
 interface ChannelQueue {
-	readonly waiting: QueuedPart[];
+	readonly waiting: QueuedMessage[];
 	inFlight: boolean;
 	/** When the last send to this channel started (clock ms). */
 	lastSendStartedAt: number;
 	drain: Promise<void> | null;
 }
+
+/** The longest interval a server can set (kick_chat_min_interval_ms): a channel idle for longer has nothing to remember. */
+const MAX_INTERVAL_MS = 60_000;
+const SWEEP_EVERY_MS = 10_000;
 
 const systemClock: ChatSenderClock = {
 	now: () => Date.now(),
@@ -83,49 +59,51 @@ const systemClock: ChatSenderClock = {
 };
 
 /**
- * The bot's outgoing Kick chat: one queue per Kick channel (broadcaster user id), sent strictly
- * in order with one send in flight per channel and at least `minIntervalMs` between the starts
- * of two sends (retries included), since Kick publishes no rate limits. Channels do not wait
- * for each other. Messages over 500 characters go out as several parts; failures never throw
- * out of `enqueue`, they are reported through `onFailed` and counted in the outcome.
+ * The courier of the outbox's Kick chat messages: one queue per Kick channel (broadcaster user
+ * id), sent strictly in order with one message in flight per channel and at least
+ * `minIntervalMs` between the starts of two sends (parts and retries included), since Kick
+ * publishes no rate limits. Channels do not wait for each other. A message over 500 characters
+ * goes out as several parts. A message past its freshness when its turn comes is not sent;
+ * otherwise it is claimed (marked as being sent) right before its first part, so it is sent at
+ * most once whatever happens to the process.
  */
-export class KickChatSender {
+export class KickChatSender implements OutboxCourier {
+	public readonly destination = 'kick_chat';
 	private readonly options: KickChatSenderOptions;
 	private readonly clock: ChatSenderClock;
 	private readonly maxAttempts: number;
-	private readonly maxQueueLength: number;
-	private readonly logger: ChatSenderLogger;
 	private readonly channels = new Map<string, ChannelQueue>();
-	private readonly reports = new Set<Promise<void>>();
+	/** Aborted at close: waits end, and what has not started is released. */
 	private readonly stopping = new AbortController();
-	private closing: Promise<void> | null = null;
+	private accepting = true;
+	private lastSweep = Number.NEGATIVE_INFINITY;
 
 	public constructor(options: KickChatSenderOptions) {
 		this.options = options;
 		this.clock = options.clock ?? systemClock;
 		this.maxAttempts = Math.max(1, options.maxAttempts ?? 3);
-		this.maxQueueLength = Math.max(0, options.maxQueueLength ?? 100);
-		this.logger = options.logger ?? console;
 	}
 
-	/** Queues the message (split into parts if needed); resolves once every part is sent or has failed. */
-	public async enqueue(message: OutgoingChatMessage): Promise<ChatSendOutcome> {
-		const { replyToMessageId, ...target } = message;
-		const parts = splitChatMessage(message.content).map(
-			// Only the first part answers the message replied to; the rest follow it.
-			(content, index): OutgoingChatMessage => (index === 0 && replyToMessageId !== undefined ? { ...target, content, replyToMessageId } : { ...target, content })
-		);
-		const results = await Promise.all(parts.map((part) => this.queuePart(part)));
-		const messageIds = results.flatMap((result) => (result.sent && result.messageId !== null ? [result.messageId] : []));
-		const sent = results.filter((result) => result.sent).length;
-		return { sent, failed: results.length - sent, messageIds };
+	/** Queues a message for its channel; resolves with what became of it (never rejects). */
+	public deliver(record: OutboxRecord, claim: () => Promise<boolean>): Promise<DeliveryOutcome> {
+		if (!this.accepting) return Promise.resolve({ status: 'released' });
+		this.sweepIdleChannels();
+		const key = record.targetId.toString();
+		let channel = this.channels.get(key);
+		if (channel === undefined) {
+			channel = { waiting: [], inFlight: false, lastSendStartedAt: Number.NEGATIVE_INFINITY, drain: null };
+			this.channels.set(key, channel);
+		}
+		const outcome = new Promise<DeliveryOutcome>((settle) => channel.waiting.push({ record, claim, settle }));
+		channel.drain ??= this.drain(channel);
+		return outcome;
 	}
 
-	/** Parts not yet sent or failed, the one being sent included; for one channel or all. */
-	public pending(broadcasterUserId?: string): number {
+	/** Messages waiting for a channel, the one being sent included; for one channel or all. */
+	public waiting(targetId?: bigint): number {
 		const count = (channel: ChannelQueue) => channel.waiting.length + (channel.inFlight ? 1 : 0);
-		if (broadcasterUserId !== undefined) {
-			const channel = this.channels.get(broadcasterUserId);
+		if (targetId !== undefined) {
+			const channel = this.channels.get(targetId.toString());
 			return channel === undefined ? 0 : count(channel);
 		}
 		let total = 0;
@@ -134,118 +112,107 @@ export class KickChatSender {
 	}
 
 	/**
-	 * Stops accepting messages: sends already under way finish, every other part (waiting, or
-	 * waiting to be retried) fails with "bot stopping". Resolves when nothing is left running.
+	 * Stops taking messages and keeps sending for up to `graceMs`; then sends under way finish and
+	 * every message not yet started is released (it stays in the outbox for the next process).
 	 */
-	public close(): Promise<void> {
-		this.closing ??= this.shutDown();
-		return this.closing;
-	}
-
-	private async shutDown(): Promise<void> {
+	public async close(graceMs: number): Promise<void> {
+		this.accepting = false;
+		const drained = Promise.all([...this.channels.values()].map((channel) => channel.drain));
+		let timer: NodeJS.Timeout | undefined;
+		await Promise.race([drained, new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+		clearTimeout(timer);
 		this.stopping.abort();
-		for (const channel of this.channels.values()) {
-			for (const part of channel.waiting.splice(0)) {
-				this.reportFailure(part.message, 0, BOT_STOPPING);
-				part.settle({ sent: false });
-			}
-		}
+		for (const channel of this.channels.values()) for (const message of channel.waiting.splice(0)) message.settle({ status: 'released' });
 		await Promise.all([...this.channels.values()].map((channel) => channel.drain));
-		await Promise.allSettled([...this.reports]);
-	}
-
-	private queuePart(message: OutgoingChatMessage): Promise<PartResult> {
-		if (this.stopping.signal.aborted) {
-			this.reportFailure(message, 0, BOT_STOPPING);
-			return Promise.resolve({ sent: false });
-		}
-		let channel = this.channels.get(message.broadcasterUserId);
-		if (channel === undefined) {
-			channel = { waiting: [], inFlight: false, lastSendStartedAt: Number.NEGATIVE_INFINITY, drain: null };
-			this.channels.set(message.broadcasterUserId, channel);
-		}
-		const result = new Promise<PartResult>((settle) => channel.waiting.push({ message, settle }));
-		// Started first so that on an idle channel the part goes in flight at once and does not count as waiting.
-		channel.drain ??= this.drain(channel);
-		while (channel.waiting.length > this.maxQueueLength) {
-			const dropped = channel.waiting.shift()!;
-			this.reportFailure(dropped.message, 0, QUEUE_FULL);
-			dropped.settle({ sent: false });
-		}
-		return result;
 	}
 
 	private async drain(channel: ChannelQueue): Promise<void> {
-		for (let part = channel.waiting.shift(); part !== undefined; part = channel.waiting.shift()) {
+		for (let message = channel.waiting.shift(); message !== undefined; message = channel.waiting.shift()) {
 			channel.inFlight = true;
-			const result = await this.deliver(channel, part.message);
+			message.settle(await this.send(channel, message));
 			channel.inFlight = false;
-			part.settle(result);
 		}
 		channel.drain = null;
 	}
 
-	private async deliver(channel: ChannelQueue, message: OutgoingChatMessage): Promise<PartResult> {
+	/** Forgets channels idle for longer than any interval, at most once every few seconds: the map holds only channels of the last minute. */
+	private sweepIdleChannels(): void {
+		const now = this.clock.now();
+		if (now - this.lastSweep < SWEEP_EVERY_MS) return;
+		this.lastSweep = now;
+		for (const [key, channel] of this.channels) {
+			if (channel.drain === null && channel.waiting.length === 0 && now - channel.lastSendStartedAt > MAX_INTERVAL_MS) this.channels.delete(key);
+		}
+	}
+
+	private async send(channel: ChannelQueue, { record, claim }: QueuedMessage): Promise<DeliveryOutcome> {
+		if (this.clock.now() >= record.expiresAt.getTime()) return { status: 'expired' };
+		const target = { guildId: record.guildId.toString(), broadcasterUserId: record.targetId.toString() };
+		if (record.content.trim() === '') return { status: 'failed', error: 'nothing to post (an empty message)', attempts: 0 };
+		const parts = splitChatMessage(record.content).map(
+			// Only the first part answers the message replied to; the rest follow it.
+			(content, index): OutgoingChatMessage => (index === 0 && record.replyTo !== undefined ? { ...target, content, replyToMessageId: record.replyTo } : { ...target, content })
+		);
+		// The first send waits its turn before the claim, so a message never sits claimed for long.
+		if (!(await this.waitUntil(channel.lastSendStartedAt + this.options.minIntervalMs(target.broadcasterUserId)))) return { status: 'released' };
+		if (this.clock.now() >= record.expiresAt.getTime()) return { status: 'expired' };
+		// Not marked as being sent (the database is away, say), so not sent: it stays pending for a later take-over.
+		const claimed = await claim().catch(() => null);
+		if (claimed === null) return { status: 'released' };
+		if (!claimed) return { status: 'lost' };
+		const messageIds: string[] = [];
+		let attempts = 0;
+		for (const [index, part] of parts.entries()) {
+			const result = await this.sendPart(channel, part);
+			attempts += result.attempts;
+			if (!result.sent) {
+				const where = parts.length > 1 ? `part ${index + 1} of ${parts.length}: ` : '';
+				return { status: 'failed', error: `${where}${result.error}`, attempts };
+			}
+			if (result.messageId !== null) messageIds.push(result.messageId);
+		}
+		return { status: 'sent', messageIds, attempts };
+	}
+
+	private async sendPart(
+		channel: ChannelQueue,
+		part: OutgoingChatMessage
+	): Promise<{ readonly sent: true; readonly messageId: string | null; readonly attempts: number } | { readonly sent: false; readonly error: string; readonly attempts: number }> {
 		let attempts = 0;
 		let retryAt = Number.NEGATIVE_INFINITY;
 		try {
 			for (;;) {
-				const sendAt = Math.max(channel.lastSendStartedAt + this.options.minIntervalMs(message.broadcasterUserId), retryAt);
-				if (!(await this.waitUntil(sendAt))) {
-					this.reportFailure(message, attempts, BOT_STOPPING);
-					return { sent: false };
-				}
+				const sendAt = Math.max(channel.lastSendStartedAt + this.options.minIntervalMs(part.broadcasterUserId), retryAt);
+				if (!(await this.waitUntil(sendAt))) return { sent: false, error: 'the bot stopped before it could be posted', attempts };
 				channel.lastSendStartedAt = this.clock.now();
 				attempts += 1;
 				try {
-					const { messageId } = await this.options.send(message);
-					this.callback('onSent', () => this.options.onSent?.(message, messageId));
-					return { sent: true, messageId };
+					const { messageId } = await this.options.send(part);
+					this.notifySent(part, messageId);
+					return { sent: true, messageId, attempts };
 				} catch (error) {
-					if (attempts >= this.maxAttempts || !(this.options.isRetryable ?? isRetryableByDefault)(error)) {
-						this.reportFailure(message, attempts, describe(error));
-						return { sent: false };
-					}
+					if (attempts >= this.maxAttempts || !(this.options.isRetryable ?? isRetryableByDefault)(error)) return { sent: false, error: describe(error), attempts };
 					retryAt = this.clock.now() + (this.options.retryDelayMs ?? defaultRetryDelayMs)(attempts, error);
 				}
 			}
 		} catch (error) {
 			// A throwing minIntervalMs, isRetryable or retryDelayMs must not stall the channel.
-			this.reportFailure(message, attempts, describe(error));
-			return { sent: false };
+			return { sent: false, error: describe(error), attempts };
 		}
 	}
 
-	/** Sleeps until the clock reaches `at`; false when the sender is closing (at once, without sleeping out the wait). */
+	/** Sleeps until the clock reaches `at`; false when the sender is stopping (at once, without sleeping out the wait). */
 	private async waitUntil(at: number): Promise<boolean> {
 		const signal = this.stopping.signal;
 		for (let now = this.clock.now(); !signal.aborted && now < at; now = this.clock.now()) await this.clock.sleep(at - now, signal);
 		return !signal.aborted;
 	}
 
-	private reportFailure(message: OutgoingChatMessage, attempts: number, error: string): void {
-		const failure: ChatSendFailure = {
-			guildId: message.guildId,
-			broadcasterUserId: message.broadcasterUserId,
-			content: message.content,
-			attempts,
-			error,
-			failedAt: new Date(this.clock.now())
-		};
-		const report = this.callback('onFailed', () => this.options.onFailed(failure));
-		if (report instanceof Promise) {
-			const settled = report.catch((reason: unknown) => this.logger.error('Kick chat: the onFailed callback failed:', reason));
-			this.reports.add(settled);
-			void settled.finally(() => this.reports.delete(settled));
-		}
-	}
-
-	private callback<T>(name: string, run: () => T): T | undefined {
+	private notifySent(part: OutgoingChatMessage, messageId: string | null): void {
 		try {
-			return run();
+			this.options.onSent?.(part, messageId);
 		} catch (error) {
-			this.logger.error(`Kick chat: the ${name} callback threw:`, error);
-			return undefined;
+			(this.options.logger ?? console).error('Kick chat: the onSent callback threw:', error);
 		}
 	}
 }

@@ -3,14 +3,27 @@ import type { GuildContext } from '#lib/guild/GuildContext';
 import type { KickEvent } from '#lib/kick/events/KickEvent';
 import { LISTENER_EVENT_OF } from '#lib/kick/events/KickListenerEvents';
 
-export type RouteOutcome = { readonly outcome: 'routed'; readonly guildIds: readonly bigint[] } | { readonly outcome: 'duplicate' | 'unlinked' };
+export type RouteOutcome =
+	| { readonly outcome: 'routed'; readonly guildIds: readonly bigint[] }
+	| { readonly outcome: 'duplicate' | 'unlinked' }
+	/** Handing it over failed; it is tried again later, or parked once it failed too often. */
+	| { readonly outcome: 'failed'; readonly parked: boolean; readonly error: unknown };
+
+export interface RouteOptions {
+	/** The caller already claimed `event.eventKey` (the webhook route claims the delivery before answering). */
+	readonly claimed?: boolean;
+	/** Servers an earlier attempt handed the event to: skipped. */
+	readonly handedTo?: readonly bigint[];
+}
 
 export interface KickEventRouterOptions {
 	readonly database: Database;
 	readonly loadContext: (guildId: bigint) => Promise<GuildContext>;
-	/** Emits the Sapphire listener event for one server. */
-	readonly emit: (name: string, event: KickEvent, context: GuildContext) => void;
+	/** Runs the Sapphire listeners of one server for the event; resolves when they are done. */
+	readonly emit: (name: string, event: KickEvent, context: GuildContext) => Promise<void>;
 	readonly onServerFailure: (guildId: bigint, event: KickEvent, error: unknown) => void;
+	/** Handing an event over failed as a whole (its channel could not be looked up, say). */
+	readonly onEventFailure: (event: KickEvent, error: unknown, parked: boolean) => void;
 	readonly now?: () => number;
 }
 
@@ -18,15 +31,26 @@ export interface KickEventRouterOptions {
 const LINKS_TTL_MS = 10_000;
 /** `last_event_at` is written at most this often per server: it is for /kick status, not a write per chat message. */
 const LAST_EVENT_WRITE_INTERVAL_MS = 30_000;
+/** Attempts at handing an event over before it is parked. */
+export const MAX_EVENT_ATTEMPTS = 3;
+/** The wait before a failed event is tried again. */
+const RETRY_FAILED_EVENT_MS = 30_000;
+/** Events not handed over within this long are given up (a chat command answered much later helps nobody). */
+export const EVENT_MAX_AGE_MS = 15 * 60_000;
 
 /**
  * Takes one Kick event from either reader and hands it to every server linked to its channel,
  * and to no other: claimed once (across readers, retries and bot processes), then one listener
- * event per server carrying that server's context.
+ * event per server carrying that server's context. The event counts as handled once every
+ * server's listeners are done (so what they recorded, replies in the outbox included, is in
+ * before); until then it stays leased to this process, and a crash leaves it for another.
  */
 export class KickEventRouter {
 	private readonly links = new Map<bigint, { readonly guildIds: Promise<bigint[]>; readonly expiresAt: number }>();
 	private readonly lastEventWritten = new Map<bigint, number>();
+	/** Events being handed over by this process: their leases are renewed. */
+	private readonly inFlight = new Set<string>();
+	private readonly running = new Set<Promise<RouteOutcome>>();
 	private readonly now: () => number;
 
 	public constructor(private readonly options: KickEventRouterOptions) {
@@ -39,49 +63,103 @@ export class KickEventRouter {
 		else this.links.delete(broadcasterUserId);
 	}
 
-	/** `claimed`: the caller already claimed `event.eventKey` (the webhook route claims the delivery before answering). */
-	public async route(event: KickEvent, { claimed = false }: { readonly claimed?: boolean } = {}): Promise<RouteOutcome> {
-		const { database } = this.options;
-		if (!claimed && !(await database.kickEventReceipts.claim(event.eventKey, { event }))) return { outcome: 'duplicate' };
-		const guildIds = await this.linkedGuilds(BigInt(event.broadcasterUserId));
-		if (guildIds.length === 0) {
-			await database.kickEventReceipts.markHandled(event.eventKey);
-			return { outcome: 'unlinked' };
+	/**
+	 * Hands one event over; never throws: a failure is recorded with the event (tried again later
+	 * for the servers it did not reach, parked after MAX_EVENT_ATTEMPTS) and reported through `onEventFailure`.
+	 */
+	public route(event: KickEvent, options: RouteOptions = {}): Promise<RouteOutcome> {
+		const routing = this.routeOnce(event, options);
+		this.running.add(routing);
+		void routing.finally(() => this.running.delete(routing));
+		return routing;
+	}
+
+	/** Resolves once every event this process started handing over is done. */
+	public async idle(): Promise<void> {
+		await Promise.allSettled([...this.running]);
+	}
+
+	private async routeOnce(event: KickEvent, { claimed = false, handedTo = [] }: RouteOptions): Promise<RouteOutcome> {
+		const receipts = this.options.database.kickEventReceipts;
+		try {
+			if (!claimed && !(await receipts.claim(event.eventKey, { event }))) return { outcome: 'duplicate' };
+		} catch (error) {
+			// Not claimed, so not taken: the reader's next delivery (or Kick's retry) brings it again.
+			this.options.onEventFailure(event, error, false);
+			return { outcome: 'failed', parked: false, error };
 		}
+		this.inFlight.add(event.eventKey);
+		const reached: bigint[] = [];
+		try {
+			const outcome = await this.handOver(event, new Set(handedTo), reached);
+			await receipts.markHandled(event.eventKey);
+			return outcome;
+		} catch (error) {
+			const policy = { maxAttempts: MAX_EVENT_ATTEMPTS, retryAfterMs: RETRY_FAILED_EVENT_MS };
+			const parked = await receipts.recordFailure(event.eventKey, error, policy, reached).catch(() => false);
+			this.options.onEventFailure(event, error, parked);
+			return { outcome: 'failed', parked, error };
+		} finally {
+			this.inFlight.delete(event.eventKey);
+		}
+	}
+
+	/**
+	 * Gives up events too old to act on, then hands over the events whose lease ran out (their
+	 * process stopped, or an earlier attempt failed), each on its own: one that fails never
+	 * keeps the others from being handed over.
+	 */
+	public async recoverUnhandled({ maxAgeMs = EVENT_MAX_AGE_MS, limit = 500 } = {}): Promise<{ recovered: number; failed: number; parked: number; abandoned: number }> {
+		const receipts = this.options.database.kickEventReceipts;
+		const abandoned = await receipts.abandon(maxAgeMs);
+		const unhandled = await receipts.takeUnhandled({ maxAgeMs, limit });
+		let failed = 0;
+		let parked = 0;
+		for (const { event, handedTo } of unhandled) {
+			const outcome = await this.route(event, { claimed: true, handedTo });
+			if (outcome.outcome === 'failed') {
+				failed += 1;
+				if (outcome.parked) parked += 1;
+			}
+		}
+		return { recovered: unhandled.length - failed, failed, parked, abandoned };
+	}
+
+	/** Renews the leases of the events this process is handing over (run well within the lease). */
+	public async renewLeases(): Promise<void> {
+		if (this.inFlight.size > 0) await this.options.database.kickEventReceipts.renew([...this.inFlight]);
+	}
+
+	/**
+	 * Hands the event to each linked server but those in `skip`, each on its own: one server's
+	 * failure (its settings could not load, a listener threw) never keeps the event from the
+	 * others. Servers that got it are added to `reached`; when any failed, it throws after the
+	 * last one, so the event is tried again for those only.
+	 */
+	private async handOver(event: KickEvent, skip: ReadonlySet<bigint>, reached: bigint[]): Promise<RouteOutcome> {
+		const guildIds = await this.linkedGuilds(BigInt(event.broadcasterUserId));
+		if (guildIds.length === 0) return { outcome: 'unlinked' };
 		const name = LISTENER_EVENT_OF[event.type];
+		const errors: unknown[] = [];
 		for (const guildId of guildIds) {
+			if (skip.has(guildId)) continue;
 			try {
 				const context = await this.options.loadContext(guildId);
 				await this.recordEvent(context, event);
 				// A status older than the one stored arrived late: it is not news, so listeners do not hear it.
-				if (
-					event.type === 'livestream.status.updated' &&
-					!(await context.db.kickConnection.recordLiveStatus({ isLive: event.isLive, title: event.title, startedAt: event.startedAt, at: event.at }))
-				) {
-					continue;
-				}
-				this.options.emit(name, event, context);
+				const news =
+					event.type !== 'livestream.status.updated' ||
+					(await context.db.kickConnection.recordLiveStatus({ isLive: event.isLive, title: event.title, startedAt: event.startedAt, at: event.at }));
+				if (news) await this.options.emit(name, event, context);
+				reached.push(guildId);
 			} catch (error) {
-				// One server's failure (its settings could not load, say) must not keep the event from the others.
 				this.options.onServerFailure(guildId, event, error);
+				errors.push(error);
 			}
 		}
-		await database.kickEventReceipts.markHandled(event.eventKey);
+		if (errors.length === 1) throw errors[0];
+		if (errors.length > 1) throw new AggregateError(errors, `${errors.length} servers could not take ${event.type} ${event.eventKey}`);
 		return { outcome: 'routed', guildIds };
-	}
-
-	/**
-	 * Hands over events that were taken but never handed over (the bot process stopped in
-	 * between): those received more than `graceMs` ago, not older than `maxAgeMs`; older ones are
-	 * given up (a chat command answered an hour late helps nobody).
-	 */
-	public async recoverUnhandled({ graceMs = 60_000, maxAgeMs = 15 * 60_000, limit = 500 } = {}): Promise<{ recovered: number; abandoned: number }> {
-		const receipts = this.options.database.kickEventReceipts;
-		const now = this.now();
-		const abandoned = await receipts.abandon(new Date(now - maxAgeMs));
-		const unhandled = await receipts.takeUnhandled({ after: new Date(now - maxAgeMs), before: new Date(now - graceMs), limit });
-		for (const { event } of unhandled) await this.route(event, { claimed: true });
-		return { recovered: unhandled.length, abandoned };
 	}
 
 	private linkedGuilds(broadcasterUserId: bigint): Promise<bigint[]> {

@@ -8,6 +8,19 @@ export function kickEventToJson(event: KickEvent): string {
 	return JSON.stringify(event);
 }
 
+/** @throws {TypeError} when the JSON is not an event this version stored (so it can be set aside, not crash the reader). */
 export function kickEventFromJson(json: string): KickEvent {
-	return JSON.parse(json, (key, value: unknown) => (DATE_FIELDS.has(key) && typeof value === 'string' ? new Date(value) : value)) as KickEvent;
+	const event = JSON.parse(json, (key, value: unknown) => (DATE_FIELDS.has(key) && typeof value === 'string' ? new Date(value) : value)) as Partial<KickEvent> | null;
+	if (
+		typeof event !== 'object' ||
+		event === null ||
+		typeof event.type !== 'string' ||
+		typeof event.eventKey !== 'string' ||
+		typeof event.broadcasterUserId !== 'string' ||
+		!(event.at instanceof Date) ||
+		Number.isNaN(event.at.getTime())
+	) {
+		throw new TypeError('not a stored Kick event (type, eventKey, broadcasterUserId and at are required)');
+	}
+	return event as KickEvent;
 }

@@ -1,0 +1,22 @@
+import type { Listener, ListenerStore } from '@sapphire/framework';
+import type { GuildContext } from '#lib/guild/GuildContext';
+import type { KickEvent } from '#lib/kick/events/KickEvent';
+
+/**
+ * Runs the listeners of one Kick listener event for one server and waits for them, unlike
+ * `client.emit`: the router counts the event as handled only once they are done, and a
+ * listener that throws makes the event fail (it is tried again, then parked), instead of
+ * being logged and forgotten. Listeners run side by side; every failure is reported.
+ * @throws {AggregateError} holding the errors of the listeners that failed.
+ */
+export async function runKickListeners(store: ListenerStore, name: string, event: KickEvent, context: GuildContext): Promise<void> {
+	const listeners = [...store.values()].filter((listener: Listener) => listener.event === name && listener.enabled);
+	const results = await Promise.allSettled(listeners.map((listener) => (listener.run as (event: KickEvent, context: GuildContext) => unknown)(event, context)));
+	const failures = results.flatMap((result, index) => (result.status === 'rejected' ? [{ listener: listeners[index]!.name, error: result.reason as unknown }] : []));
+	if (failures.length > 0) {
+		throw new AggregateError(
+			failures.map((failure) => failure.error),
+			`${failures.map((failure) => failure.listener).join(', ')} failed on ${name} for server ${context.guildId}`
+		);
+	}
+}
