@@ -1,6 +1,7 @@
-// `npm run dashboard:publish -- <area> <action> --guild <id> [--data '<json>'] [--timestamp <unix seconds>] [--dry-run]`
+// `npm run dashboard:publish -- <area> <action> --guild <id> [--data '<json>'] [--timestamp <unix seconds>] [--no-id] [--dry-run]`
 // Publishes one signed dashboard message, as the web dashboard does (docs/dashboard-protocol.md).
 // Reads DASHBOARD_SECRET and REDIS_URL from the environment or a .env file in the working directory.
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -9,8 +10,9 @@ import { DASHBOARD_AREAS, isDashboardArea, signDashboardMessage, type MessageToS
 import { redactUrl } from '#lib/startup/redis';
 
 const USAGE = [
-	'Usage: npm run dashboard:publish -- <area> <action> --guild <server id> [--data \'<json object>\'] [--timestamp <unix seconds>] [--dry-run]',
+	'Usage: npm run dashboard:publish -- <area> <action> --guild <server id> [--data \'<json object>\'] [--timestamp <unix seconds>] [--no-id] [--dry-run]',
 	`  area: ${DASHBOARD_AREAS.join(', ')}`,
+	'  data gets a random "id" unless it has one or --no-id is given: two alike messages in one second would otherwise be refused as replays.',
 	'  --dry-run prints the signed message without publishing it (no Redis needed).',
 	'  DASHBOARD_SECRET (required) and REDIS_URL (default redis://127.0.0.1:6379) come from the environment or .env.'
 ];
@@ -44,6 +46,7 @@ function readArguments(): { message: MessageToSign; dryRun: boolean } {
 				guild: { type: 'string' },
 				data: { type: 'string', default: '{}' },
 				timestamp: { type: 'string' },
+				'no-id': { type: 'boolean', default: false },
 				'dry-run': { type: 'boolean', default: false },
 				help: { type: 'boolean', short: 'h', default: false }
 			}
@@ -67,6 +70,7 @@ function readArguments(): { message: MessageToSign; dryRun: boolean } {
 		throw new UsageError(`--data is not JSON (${(error as Error).message}).`);
 	}
 	if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new UsageError('--data must be a JSON object, e.g. \'{"key":"prefix"}\'.');
+	if (!values['no-id'] && !Object.hasOwn(data, 'id')) data = { ...data, id: randomUUID() };
 	let timestamp: number | undefined;
 	if (values.timestamp !== undefined) {
 		if (!/^\d{1,12}$/.test(values.timestamp)) throw new UsageError('--timestamp must be whole Unix seconds.');

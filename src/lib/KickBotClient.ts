@@ -80,7 +80,7 @@ export class KickBotClient extends SapphireClient {
 				? {}
 				: {
 						onChange: (guildId) =>
-							void publisher.publish({ area: 'bot_settings', action: 'reload', guildId }).catch((error: unknown) =>
+							void publisher.publishSettingsReload(guildId).catch((error: unknown) =>
 								options.logger.warn(
 									`Dashboard messages: could not publish bot_settings/reload for server ${guildId} (${error instanceof Error ? error.message : String(error)}); other bot processes see the change when their cache expires.`
 								)

@@ -9,7 +9,7 @@ import type { MessageToSign } from '#lib/dashboard/protocol';
 import { compiledRoot, projectRoot } from '#lib/paths';
 import { redisOptionsFromUrl } from '#lib/startup/redis';
 import type { BotClientResult } from '#test/dashboard/botClient.child';
-import { CapturingLogger, OutcomeRecorder, REDIS_URL, TEST_SECRET, uniqueGuildId } from '#test/dashboard/helpers';
+import { CapturingLogger, deeplyNestedData, handSignedMessage, OutcomeRecorder, REDIS_URL, TEST_SECRET, uniqueGuildId } from '#test/dashboard/helpers';
 import { ProcessOutput } from '#test/helpers/ProcessOutput';
 import { waitUntil } from '#test/helpers/waitUntil';
 
@@ -65,6 +65,10 @@ class ChildBot {
 	public async loads(guildId: string): Promise<number> {
 		const line = await this.ask(`read ${guildId}`, new RegExp(`^LOADS ${guildId} \\d+$`));
 		return Number(line.split(' ')[2]);
+	}
+
+	public get hasExited(): boolean {
+		return this.child.exitCode !== null || this.child.signalCode !== null;
 	}
 
 	public kill(): void {
@@ -201,6 +205,29 @@ describe('Dashboard messages in the bot (the real KickBotClient in a child proce
 			await waitUntil(() => reloads.some((message) => String(message.guildId) === guildA));
 			expect(reloads.filter((message) => String(message.guildId) === guildA)).to.have.length(1);
 			expect(logger.find('warn', guildA), 'the observer refused nothing of it').to.deep.equal([]);
+		});
+
+		it('three settings changes of one server within a second publish three reloads, and other processes accept all three (none is a replay)', async () => {
+			const guildA = uniqueGuildId();
+			for (const prefix of ['?', '$', '%']) await bot.ask(`set ${guildA} prefix ${prefix}`, `SET ${guildA}`);
+
+			await waitUntil(() => recorder.forServer(guildA).length === 3);
+			expect(recorder.forServer(guildA).map((outcome) => (outcome.status === 'refused' ? outcome.reason : outcome.status))).to.deep.equal(['handled', 'handled', 'handled']);
+			expect(logger.find('warn', guildA), 'the observer refused nothing of it').to.deep.equal([]);
+		});
+
+		it('a message nested 5,000 levels deep (no secret needed) is refused as too_deep; the process stays up and handles the next message', async () => {
+			const guildA = uniqueGuildId();
+			await bot.loads(guildA);
+			const from = bot.mark();
+			await redis.publish('dashboard:bot_settings', handSignedMessage(guildA, deeplyNestedData(5000)));
+			await publish({ area: 'bot_settings', action: 'reload', guildId: guildA });
+
+			await bot.waitForLine(`Dashboard message bot_settings/reload for server ${guildA}: handled by botSettingsReload.`, from);
+			expect(bot.hasExited).to.equal(false);
+			const refused = bot.lines.slice(from).filter((line) => line.includes('Dashboard message refused on "dashboard:bot_settings": too_deep: nested more than 32 levels'));
+			expect(refused.filter((line) => line.includes(guildA)), 'its excerpt names the server').to.have.length(1);
+			expect(await bot.loads(guildA), 'the reload after it dropped the cache').to.equal(2);
 		});
 
 		it('destroy() closes both of its dashboard connections', async () => {

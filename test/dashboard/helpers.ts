@@ -1,4 +1,4 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { createHmac, randomBytes, randomInt } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { DashboardLogger, DashboardOutcome } from '#lib/dashboard/DashboardSubscriber';
 
@@ -56,6 +56,17 @@ export class OutcomeRecorder {
 		return this.outcomes.filter((outcome) => raws.includes(outcome.raw));
 	}
 
+	/** The outcomes of messages naming this server (every process on this Redis may publish on dashboard:*, not always JSON). */
+	public forServer(guildId: string): DashboardOutcome[] {
+		return this.outcomes.filter((outcome) => {
+			try {
+				return (JSON.parse(outcome.raw) as { discord_server_id?: unknown }).discord_server_id === guildId;
+			} catch {
+				return false;
+			}
+		});
+	}
+
 	public waitFor(raw: string, timeoutMs = 5000): Promise<DashboardOutcome> {
 		return new Promise((resolve, reject) => {
 			const check = () => {
@@ -77,4 +88,20 @@ export class OutcomeRecorder {
 
 export function sleep(ms: number): Promise<void> {
 	return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** `{"x":[[[…]]]}`: an object holding arrays nested `levels` deep (the object is one level more), already in canonical form. */
+export function deeplyNestedData(levels: number): string {
+	return `{"x":${'['.repeat(levels)}${']'.repeat(levels)}}`;
+}
+
+/**
+ * The text of a bot_settings `update` whose data is `dataText` (used as is, so it may be nested
+ * past any limit), signed with `secret` by hand; `dataText` must be canonical JSON for the
+ * signature to match. Without a secret the sig is 64 zeros, as an attacker would send it.
+ */
+export function handSignedMessage(guildId: string, dataText: string, secret?: string, timestamp = Math.floor(Date.now() / 1000)): string {
+	const input = `{"action":"update","channel":"dashboard:bot_settings","data":${dataText},"discord_server_id":"${guildId}","timestamp":${timestamp}}`;
+	const sig = secret === undefined ? '0'.repeat(64) : createHmac('sha256', secret).update(input, 'utf8').digest('hex');
+	return `{"action":"update","discord_server_id":"${guildId}","data":${dataText},"timestamp":${timestamp},"sig":"${sig}"}`;
 }

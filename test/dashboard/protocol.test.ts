@@ -5,12 +5,14 @@ import {
 	canonicalJson,
 	computeSignature,
 	MAX_MESSAGE_BYTES,
+	MAX_NESTING_DEPTH,
 	signDashboardMessage,
 	signingInput,
 	verifyDashboardMessage,
 	type Verification
 } from '#lib/dashboard/protocol';
 import { ReplayGuard } from '#lib/dashboard/ReplayGuard';
+import { deeplyNestedData, handSignedMessage } from '#test/dashboard/helpers';
 
 const SECRET = 'test-secret-0123456789abcdef0123456789';
 const GUILD = '1100000000000000001';
@@ -82,6 +84,12 @@ describe('Dashboard protocol: canonical form, signing, verification', () => {
 			);
 			// Also computed independently: Python's hmac over the same text gives this value.
 			expect(signed.payload.sig).to.equal('a16a70fa9163b856894be9ee1c3a994587823e4ef849bbd188dc494d4894f9ea');
+		});
+
+		it('refuses to sign data nested deeper than receivers accept', () => {
+			let data: Record<string, unknown> = {};
+			for (let level = 0; level < MAX_NESTING_DEPTH; level += 1) data = { k: data };
+			expect(() => signDashboardMessage(SECRET, { area: 'gtb', action: 'open', guildId: GUILD, data })).to.throw(TypeError, `nested deeper than ${MAX_NESTING_DEPTH} levels`);
 		});
 
 		it('refuses to sign an unknown area, a bad action, a bad server id or a fractional timestamp', () => {
@@ -205,6 +213,26 @@ describe('Dashboard protocol: canonical form, signing, verification', () => {
 			expect(areaOfChannel('dashboard:bot_settings:extra')).to.equal(undefined);
 			const huge = sent((payload) => (payload.data = { blob: 'x'.repeat(MAX_MESSAGE_BYTES) }));
 			expect(refusal(verifyDashboardMessage(CHANNEL, huge, options)).reason).to.equal('too_large');
+		});
+
+		it('refuses a message nesting arrays or objects deeper than the limit as too_deep, naming the limit, even validly signed', () => {
+			// The payload object is one level, data ({"x":…}) a second, then the arrays.
+			const deepest = handSignedMessage(GUILD, deeplyNestedData(MAX_NESTING_DEPTH - 2), SECRET, NOW);
+			expect(verifyDashboardMessage(CHANNEL, deepest, options).ok, 'at the limit').to.equal(true);
+
+			const deeper = handSignedMessage(GUILD, deeplyNestedData(MAX_NESTING_DEPTH - 1), SECRET, NOW);
+			const result = refusal(verifyDashboardMessage(CHANNEL, deeper, options));
+			expect(result.reason).to.equal('too_deep');
+			expect(result.detail).to.equal(`nested more than ${MAX_NESTING_DEPTH} levels of arrays and objects: ${JSON.stringify(deeper.slice(0, 80))}…`);
+			expect(refusal(verifyDashboardMessage(CHANNEL, handSignedMessage(GUILD, deeplyNestedData(5000)), options)).reason).to.equal('too_deep');
+		});
+
+		it('does not count brackets inside strings (escaped quotes included) as nesting', () => {
+			const text = `[[[{{{\\"${'['.repeat(1000)}\"{{`;
+			const signed = signDashboardMessage(SECRET, { area: 'bot_settings', action: 'update', guildId: GUILD, data: { text }, timestamp: NOW });
+			const verification = verifyDashboardMessage(CHANNEL, signed.text, options);
+
+			expect(verification.ok && verification.message.data).to.deep.equal({ text });
 		});
 
 		it('signingInput puts the channel in: the same fields on two channels sign differently', () => {

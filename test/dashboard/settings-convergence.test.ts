@@ -28,11 +28,12 @@ describe('Settings of two bot processes converge through dashboard messages (Pos
 	let processes: BotProcess[];
 	const logger = new CapturingLogger();
 
-	function startProcess(): BotProcess {
-		const publisher = new DashboardPublisher({ redisUrl: REDIS_URL, secret: TEST_SECRET });
+	/** `now` is the clock its publisher signs with. */
+	function startProcess(now?: () => number): BotProcess {
+		const publisher = new DashboardPublisher({ redisUrl: REDIS_URL, secret: TEST_SECRET, now });
 		const settings = new BotSettingsManager(migrated.database, declared, {
 			ttlMs: TTL_MS,
-			onChange: (guildId) => void publisher.publish({ area: 'bot_settings', action: 'reload', guildId })
+			onChange: (guildId) => void publisher.publishSettingsReload(guildId)
 		});
 		const actions: Record<string, DashboardHandler> = {
 			update: { name: 'botSettingsUpdate', dataSchema: settingsUpdateData, run: (message) => applySettingsUpdate(settings, logger, message as never) },
@@ -100,5 +101,22 @@ describe('Settings of two bot processes converge through dashboard messages (Pos
 		await waitUntil(() => processes.every((process) => handledFor(process, guildA) === 1));
 
 		expect(await Promise.all(processes.map((process) => prefixOf(process, guildA)))).to.deep.equal(['+', '+']);
+	});
+
+	it('three changes of one server signed within the same second all reach the other process (none is taken for a replay)', async () => {
+		const signedAt = Date.now();
+		const fast = startProcess(() => signedAt);
+		processes.push(fast);
+		await fast.subscriber.start();
+		const two = processes[1]!;
+		const guildA = uniqueGuildId();
+		expect(await prefixOf(two, guildA)).to.equal('!');
+
+		for (const prefix of ['?', '$', '%']) {
+			await fast.settings.set(guildA, 'prefix', prefix);
+			await waitUntil(() => two.recorder.forServer(guildA).length === ['?', '$', '%'].indexOf(prefix) + 1);
+			expect(await prefixOf(two, guildA), `process two after the change to ${prefix}`).to.equal(prefix);
+		}
+		expect(two.recorder.forServer(guildA).map((outcome) => (outcome.status === 'refused' ? outcome.reason : outcome.status))).to.deep.equal(['handled', 'handled', 'handled']);
 	});
 });

@@ -9,7 +9,7 @@ import { DashboardSubscriber, type DashboardHandler, type DashboardMessage } fro
 import { computeSignature, signDashboardMessage, type DashboardArea, type MessageToSign } from '#lib/dashboard/protocol';
 import { projectRoot } from '#lib/paths';
 import { redisOptionsFromUrl } from '#lib/startup/redis';
-import { CapturingLogger, OutcomeRecorder, REDIS_URL, sleep, TEST_SECRET, uniqueGuildId } from '#test/dashboard/helpers';
+import { CapturingLogger, deeplyNestedData, handSignedMessage, OutcomeRecorder, REDIS_URL, sleep, TEST_SECRET, uniqueGuildId } from '#test/dashboard/helpers';
 import { waitUntil } from '#test/helpers/waitUntil';
 
 const CLI = join(projectRoot, 'dist', 'scripts', 'dashboard-publish.js');
@@ -165,6 +165,12 @@ describe('DashboardSubscriber on a real Redis', function () {
 				build: (guildId) => ({ channel: 'dashboard:bot_settings', text: `{"action":"update","discord_server_id":"${guildId}", ${nonce()}` })
 			},
 			{
+				name: 'nested 5,000 levels deep',
+				reason: 'too_deep',
+				logged: 'too_deep: nested more than 32 levels of arrays and objects',
+				build: (guildId) => ({ channel: 'dashboard:bot_settings', text: handSignedMessage(guildId, deeplyNestedData(5000), TEST_SECRET) })
+			},
+			{
 				name: 'a server id as a JSON number that lost its precision',
 				reason: 'bad_server_id',
 				logged: 'Send it as a string of digits',
@@ -318,7 +324,38 @@ describe('DashboardSubscriber on a real Redis', function () {
 		expect(outcome.status).to.equal('handled');
 		expect(calls).to.have.length(1);
 		expect(calls[0]!.message.guildId).to.equal(BigInt(guildId));
-		expect(calls[0]!.message.data).to.deep.equal({ key: 'prefix', run });
+		const data = calls[0]!.message.data as Record<string, unknown>;
+		expect(data, 'the data given, plus a unique id').to.deep.equal({ key: 'prefix', run, id: data.id });
+		expect(data.id).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+	});
+
+	it('the CLI run twice alike within one second publishes two messages, both accepted (each gets its own id); an id in --data is kept', async () => {
+		const guildId = uniqueGuildId();
+		const args = ['bot_settings', 'reload', '--guild', guildId, '--timestamp', String(nowSeconds())];
+		const texts: string[] = [];
+		for (const extra of [[], [], ['--data', '{"id":"mine"}']]) {
+			const { stdout, code } = await runCli([...args, ...extra]);
+			expect(code, stdout).to.equal(0);
+			texts.push(/^Published on dashboard:bot_settings: (.*)$/m.exec(stdout)![1]!);
+		}
+		const outcomes = await Promise.all(texts.map((text) => recorder.waitFor(text)));
+
+		expect(outcomes.map((outcome) => (outcome.status === 'refused' ? outcome.reason : outcome.status))).to.deep.equal(['handled', 'handled', 'handled']);
+		const ids = calls.map((call) => (call.message.data as { id?: unknown }).id);
+		expect(ids[2]).to.equal('mine');
+		expect(new Set(ids).size, JSON.stringify(ids)).to.equal(3);
+	});
+
+	it('the CLI with --no-id signs --data exactly as given: the worked example of docs/dashboard-protocol.md', async () => {
+		const { stdout, code } = await runCli(
+			['bot_settings', 'update', '--guild', '1234567890123456789', '--data', '{"key":"prefix"}', '--timestamp', '1767225600', '--no-id', '--dry-run'],
+			{ DASHBOARD_SECRET: 'change-me-to-a-long-random-secret-of-32+-chars' }
+		);
+
+		expect(code, stdout).to.equal(0);
+		expect(stdout).to.include(
+			'Message: {"action":"update","discord_server_id":"1234567890123456789","data":{"key":"prefix"},"timestamp":1767225600,"sig":"a16a70fa9163b856894be9ee1c3a994587823e4ef849bbd188dc494d4894f9ea"}'
+		);
 	});
 
 	it('the CLI with an old --timestamp publishes a message the subscriber refuses as stale', async () => {

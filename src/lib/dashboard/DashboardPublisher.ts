@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import type { GuildId } from '#lib/database/GuildId';
 import { signDashboardMessage, type DashboardPayload, type MessageToSign } from '#lib/dashboard/protocol';
 import { redisOptionsFromUrl } from '#lib/startup/redis';
 
@@ -49,6 +51,15 @@ export class DashboardPublisher {
 		const signed = signDashboardMessage(this.options.secret, message, this.now());
 		const receivers = await this.redis.publish(signed.channel, signed.text);
 		return { channel: signed.channel, payload: signed.payload, signingInput: signed.signingInput, receivers };
+	}
+
+	/**
+	 * Tells the other bot processes that this one changed a server's settings (`bot_settings`
+	 * `reload`). The random id in data keeps changes made within one second distinct: identical
+	 * messages would share a signature, and receivers would take all but the first for replays.
+	 */
+	public publishSettingsReload(guildId: GuildId): Promise<PublishResult> {
+		return this.publish({ area: 'bot_settings', action: 'reload', guildId, data: { id: randomUUID() } });
 	}
 
 	public async close(): Promise<void> {

@@ -38,7 +38,7 @@ export interface DashboardLogger {
 	error(...values: readonly unknown[]): void;
 }
 
-/** What became of one received message; every refusal and every ignored message is also logged. */
+/** What became of one received message; every refusal, ignored message and failure is also logged. */
 export type DashboardOutcome =
 	| {
 			readonly status: 'handled';
@@ -51,7 +51,9 @@ export type DashboardOutcome =
 			readonly failed: readonly string[];
 	  }
 	| { readonly status: 'ignored'; readonly reason: 'unknown_action'; readonly channel: string; readonly raw: string; readonly message: VerifiedDashboardMessage }
-	| { readonly status: 'refused'; readonly reason: RefusalReason; readonly detail: string; readonly channel: string; readonly raw: string };
+	| { readonly status: 'refused'; readonly reason: RefusalReason; readonly detail: string; readonly channel: string; readonly raw: string }
+	/** Something outside the handlers threw while this message was handled (the error's message in detail). */
+	| { readonly status: 'failed'; readonly detail: string; readonly channel: string; readonly raw: string };
 
 export interface DashboardSubscriberOptions {
 	readonly redisUrl: string;
@@ -109,9 +111,8 @@ export class DashboardSubscriber {
 			maxRetriesPerRequest: null,
 			retryStrategy: (attempt) => (this.closed ? null : retryDelay(attempt))
 		});
-		this.redis.on('pmessage', (_pattern: string, channel: string, text: string) => {
-			void this.receive(channel, text);
-		});
+		// receive() never rejects, so no message can end the process from here.
+		this.redis.on('pmessage', (_pattern: string, channel: string, text: string) => void this.receive(channel, text));
 		this.redis.on('ready', () => void this.subscribe());
 		this.redis.on('error', (error: Error) => this.reportOutage(error.message));
 		this.redis.on('close', () => {
@@ -159,20 +160,30 @@ export class DashboardSubscriber {
 
 	/**
 	 * Verifies one message as received on `channel` and dispatches it. Used by the Redis
-	 * listener; public so the checks can be exercised without Redis.
+	 * listener; public so the checks can be exercised without Redis. Never rejects: whatever
+	 * one message makes throw is logged and becomes its outcome, and the next is handled as usual.
 	 */
 	public receive(channel: string, raw: string): Promise<DashboardOutcome> {
-		const work = this.process(channel, raw).then((outcome) => {
-			try {
-				this.options.onOutcome?.(outcome);
-			} catch (error) {
-				this.options.logger.error('Dashboard messages: the outcome callback threw:', error);
-			}
-			return outcome;
-		});
+		const work = this.settle(channel, raw);
 		this.inFlight.add(work);
 		void work.finally(() => this.inFlight.delete(work));
 		return work;
+	}
+
+	private async settle(channel: string, raw: string): Promise<DashboardOutcome> {
+		let outcome: DashboardOutcome;
+		try {
+			outcome = await this.process(channel, raw);
+		} catch (error) {
+			this.options.logger.error(`Dashboard message on ${JSON.stringify(channel)} could not be handled:`, error);
+			outcome = { status: 'failed', detail: error instanceof Error ? error.message : String(error), channel, raw };
+		}
+		try {
+			this.options.onOutcome?.(outcome);
+		} catch (error) {
+			this.options.logger.error('Dashboard messages: the outcome callback threw:', error);
+		}
+		return outcome;
 	}
 
 	private async process(channel: string, raw: string): Promise<DashboardOutcome> {
@@ -222,20 +233,21 @@ export class DashboardSubscriber {
 		const data = deepFreeze(structuredClone(message.data));
 		await Promise.all(
 			handlers.map(async (handler) => {
-				let handlerData: unknown = data;
-				if (handler.dataSchema !== undefined) {
-					const parsed = handler.dataSchema.safeParse(data);
-					if (!parsed.success) {
-						const issue = parsed.error.issues[0]!;
-						this.options.logger.warn(
-							`Dashboard message ${label} refused by ${handler.name}: data${issue.path.length > 0 ? `.${issue.path.join('.')}` : ''}: ${issue.message}.`
-						);
-						failed.push(handler.name);
-						return;
-					}
-					handlerData = parsed.data;
-				}
 				try {
+					let handlerData: unknown = data;
+					if (handler.dataSchema !== undefined) {
+						// Inside the try: a schema's own refinements and transforms may throw.
+						const parsed = handler.dataSchema.safeParse(data);
+						if (!parsed.success) {
+							const issue = parsed.error.issues[0]!;
+							this.options.logger.warn(
+								`Dashboard message ${label} refused by ${handler.name}: data${issue.path.length > 0 ? `.${issue.path.join('.')}` : ''}: ${issue.message}.`
+							);
+							failed.push(handler.name);
+							return;
+						}
+						handlerData = parsed.data;
+					}
 					await handler.run(Object.freeze({ guildId: message.guildId, area: message.area, action: message.action, data: handlerData }));
 					handled.push(handler.name);
 				} catch (error) {

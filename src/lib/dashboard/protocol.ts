@@ -13,6 +13,8 @@ export const DASHBOARD_CHANNEL_PREFIX = 'dashboard:';
 export const DASHBOARD_CHANNEL_PATTERN = `${DASHBOARD_CHANNEL_PREFIX}*`;
 /** Larger messages are refused before parsing. */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
+/** Levels of arrays and objects a message may nest (the payload object is the first, `data` the second); deeper ones are refused before parsing. */
+export const MAX_NESTING_DEPTH = 32;
 /** An action name: lower-case snake_case, as the dashboard names them. */
 export const ACTION_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 
@@ -47,22 +49,50 @@ export interface DashboardPayload {
  * RFC 8785 (JSON Canonicalization Scheme) for values that came out of JSON.parse: no
  * whitespace, object keys sorted by UTF-16 code units, strings escaped and numbers written
  * as ECMAScript's JSON.stringify does (which is what RFC 8785 prescribes).
- * @throws {TypeError} for values JSON cannot carry (undefined, functions, NaN, Infinity, bigint).
+ * @throws {TypeError} for values JSON cannot carry (undefined, functions, NaN, Infinity, bigint),
+ * and for arrays and objects nested deeper than MAX_NESTING_DEPTH levels.
  */
 export function canonicalJson(value: unknown): string {
+	return canonicalJsonAt(value, 1);
+}
+
+function canonicalJsonAt(value: unknown, level: number): string {
 	if (value === null || typeof value === 'boolean' || typeof value === 'string') return JSON.stringify(value);
 	if (typeof value === 'number') {
 		if (!Number.isFinite(value)) throw new TypeError(`${value} is not a JSON number`);
 		return JSON.stringify(value);
 	}
-	if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-	if (typeof value === 'object') {
-		const record = value as Record<string, unknown>;
-		// The default sort compares UTF-16 code units, as RFC 8785 §3.2.3 asks.
-		const keys = Object.keys(record).sort();
-		return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`).join(',')}}`;
+	if (typeof value !== 'object') throw new TypeError(`a ${typeof value} is not a JSON value`);
+	// The recursion is bounded, so no value can overflow the stack (nor loop on a cycle).
+	if (level > MAX_NESTING_DEPTH) throw new TypeError(`a value nested deeper than ${MAX_NESTING_DEPTH} levels of arrays and objects`);
+	if (Array.isArray(value)) return `[${value.map((item) => canonicalJsonAt(item, level + 1)).join(',')}]`;
+	const record = value as Record<string, unknown>;
+	// The default sort compares UTF-16 code units, as RFC 8785 §3.2.3 asks.
+	const keys = Object.keys(record).sort();
+	return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJsonAt(record[key], level + 1)}`).join(',')}}`;
+}
+
+/**
+ * Whether JSON text nests arrays and objects more than `limit` levels, found in one pass over
+ * the characters without parsing (brackets inside strings do not count). Exact for valid JSON;
+ * for anything else JSON.parse decides.
+ */
+export function nestsDeeperThan(text: string, limit: number): boolean {
+	let depth = 0;
+	let inString = false;
+	for (let index = 0; index < text.length; index += 1) {
+		const code = text.charCodeAt(index);
+		if (inString) {
+			// A backslash escapes the next character, a quote among them.
+			if (code === 0x5c) index += 1;
+			else if (code === 0x22) inString = false;
+		} else if (code === 0x22) inString = true;
+		else if (code === 0x5b || code === 0x7b) {
+			depth += 1;
+			if (depth > limit) return true;
+		} else if (code === 0x5d || code === 0x7d) depth -= 1;
 	}
-	throw new TypeError(`a ${typeof value} is not a JSON value`);
+	return false;
 }
 
 export interface SignedFields {
@@ -120,7 +150,8 @@ export interface SignedMessage {
 
 /**
  * Builds and signs a message the way the dashboard must.
- * @throws {TypeError} for an unknown area, a malformed action or server id, or a timestamp that is not whole seconds.
+ * @throws {TypeError} for an unknown area, a malformed action or server id, a timestamp that is not whole seconds,
+ * or data nested deeper than receivers accept (MAX_NESTING_DEPTH).
  */
 export function signDashboardMessage(secret: string, message: MessageToSign, nowMs: number = Date.now()): SignedMessage {
 	if (!isDashboardArea(message.area)) throw new TypeError(`"${String(message.area)}" is not a dashboard area (${DASHBOARD_AREAS.join(', ')})`);
@@ -143,6 +174,7 @@ export function signDashboardMessage(secret: string, message: MessageToSign, now
 export type RefusalReason =
 	| 'unknown_channel'
 	| 'too_large'
+	| 'too_deep'
 	| 'malformed'
 	| 'unsigned'
 	| 'bad_server_id'
@@ -198,8 +230,9 @@ function parseGuildIdText(text: string): GuildId | undefined {
 }
 
 /**
- * Checks one message received on `channel`: size, JSON, shape, server id, signature, age.
- * Pure: the replay check needs memory and is the subscriber's (ReplayGuard).
+ * Checks one message received on `channel`: size, nesting, JSON, shape, server id, signature, age.
+ * Total: any text gives a verdict, never an exception. Pure: the replay check needs memory and is
+ * the subscriber's (ReplayGuard).
  */
 export function verifyDashboardMessage(channel: string, raw: string, options: VerifyOptions): Verification {
 	const area = areaOfChannel(channel);
@@ -208,6 +241,10 @@ export function verifyDashboardMessage(channel: string, raw: string, options: Ve
 	}
 	const bytes = Buffer.byteLength(raw, 'utf8');
 	if (bytes > MAX_MESSAGE_BYTES) return { ok: false, reason: 'too_large', detail: `${bytes} bytes, more than ${MAX_MESSAGE_BYTES}` };
+	// Before anything recursive (parsing, the canonical form, schemas) sees it: 10 KB of brackets would overflow the stack.
+	if (nestsDeeperThan(raw, MAX_NESTING_DEPTH)) {
+		return { ok: false, reason: 'too_deep', detail: `nested more than ${MAX_NESTING_DEPTH} levels of arrays and objects: ${excerpt(raw)}` };
+	}
 
 	let parsed: unknown;
 	try {
@@ -252,7 +289,14 @@ export function verifyDashboardMessage(channel: string, raw: string, options: Ve
 	if (!/^[0-9a-fA-F]{64}$/.test(payload.sig)) return { ok: false, reason: 'bad_signature', detail: 'sig is not 64 hex characters', ...known };
 	// The fields as JSON.parse gave them (zod's copy of data would drop a "__proto__" key, for one).
 	const fields = { action: payload.action, discord_server_id: serverId, data: object.data, timestamp: payload.timestamp };
-	if (!signatureMatches(options.secret, channel, fields, payload.sig)) {
+	let signed: boolean;
+	try {
+		signed = signatureMatches(options.secret, channel, fields, payload.sig);
+	} catch (error) {
+		// JSON.parse reads 1e999 as Infinity, which has no canonical form; nothing else in parsed JSON lacks one.
+		return { ok: false, reason: 'malformed', detail: `data: ${(error as Error).message} (a number beyond the range of 64-bit floating point)`, ...known };
+	}
+	if (!signed) {
 		return { ok: false, reason: 'bad_signature', detail: 'sig does not match (wrong DASHBOARD_SECRET, a changed field, or another channel)', ...known };
 	}
 
