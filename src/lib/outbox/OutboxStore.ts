@@ -157,7 +157,7 @@ export class OutboxStore {
 	public async takeOver(owner: string, leaseMs: number, limit: number): Promise<OutboxTakeOver> {
 		const rows = await this.client.$queryRawUnsafe<OutboxRow[]>(
 			`WITH stale AS (
-				SELECT id FROM outbox_messages WHERE status IN ('pending', 'sending') AND leased_until < now()
+				SELECT id FROM outbox_messages WHERE status IN ('pending', 'sending') AND leased_until <= now()
 				ORDER BY leased_until LIMIT $3 FOR UPDATE SKIP LOCKED
 			)
 			UPDATE outbox_messages o SET
