@@ -1,5 +1,6 @@
 import { container } from '@sapphire/framework';
 import type { SendableChannels } from 'discord.js';
+import { withinDiscordLimits } from '#lib/discord/replyLimits';
 
 /**
  * Tells a server's moderators about its Kick link: in `kick_alerts_channel_id`, else the
@@ -15,5 +16,5 @@ export async function alertModerators(guildId: bigint, message: string): Promise
 		logger.warn(`Kick: could not tell the moderators of server ${guildId} (no alerts channel or system channel to write to): ${message}`);
 		return;
 	}
-	await (channel as SendableChannels).send({ content: message, allowedMentions: { parse: [] } }).catch((error: unknown) => logger.warn(`Kick: could not post an alert in server ${guildId}:`, error));
+	await (channel as SendableChannels).send(withinDiscordLimits({ content: message, allowedMentions: { parse: [] } })).catch((error: unknown) => logger.warn(`Kick: could not post an alert in server ${guildId}:`, error));
 }
