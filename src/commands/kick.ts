@@ -85,7 +85,9 @@ export class KickCommand extends Subcommand {
 		const { db } = guildContext(interaction);
 		const connection = await db.kickConnection.get();
 		if (connection === null) {
-			await interaction.reply(withinDiscordLimits({ content: 'This server is not linked to a Kick channel. A moderator links it with `/kick connect <channel>`.', flags: MessageFlags.Ephemeral }));
+			await interaction.reply(
+				withinDiscordLimits({ content: 'This server is not linked to a Kick channel. A moderator links it with `/kick connect <channel>`.', flags: MessageFlags.Ephemeral })
+			);
 			return;
 		}
 		const now = new Date();
@@ -101,7 +103,9 @@ export class KickCommand extends Subcommand {
 	public async chatInputDisconnect(interaction: Subcommand.ChatInputCommandInteraction): Promise<void> {
 		const connection = await guildContext(interaction).db.kickConnection.get();
 		if (connection === null) {
-			await interaction.reply(withinDiscordLimits({ content: 'This server is not linked to a Kick channel; there is nothing to disconnect.', flags: MessageFlags.Ephemeral }));
+			await interaction.reply(
+				withinDiscordLimits({ content: 'This server is not linked to a Kick channel; there is nothing to disconnect.', flags: MessageFlags.Ephemeral })
+			);
 			return;
 		}
 		await interaction.reply(withinDiscordLimits({

@@ -2,8 +2,8 @@ import { ApplyOptions } from '@sapphire/decorators';
 import { CommandOptionsRunTypeEnum, type Args } from '@sapphire/framework';
 import { Subcommand } from '@sapphire/plugin-subcommands';
 import { InteractionContextType, MessageFlags, PermissionFlagsBits, type APIEmbed, type AutocompleteInteraction, type Message } from 'discord.js';
-import { withinDiscordLimits } from '#lib/discord/replyLimits';
 import { echoUserText } from '#lib/discord/echoUserText';
+import { withinDiscordLimits } from '#lib/discord/replyLimits';
 import { guildContext } from '#lib/guild/GuildContext';
 import { describeSetting, describeSettings, describeUnknownSetting, explainSettingError } from '#lib/settings/describeSettings';
 import type { GuildSettings } from '#lib/settings/GuildSettings';
@@ -64,7 +64,8 @@ export class SettingsCommand extends Subcommand {
 
 	public async chatInputView(interaction: Subcommand.ChatInputCommandInteraction): Promise<void> {
 		const key = interaction.options.getString('key');
-		await interaction.reply(withinDiscordLimits({ ...this.view(guildContext(interaction).settings, key), flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } }));
+		const answer = this.view(guildContext(interaction).settings, key);
+		await interaction.reply(withinDiscordLimits({ ...answer, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } }));
 	}
 
 	public async messageView(message: Message, args: Args): Promise<void> {

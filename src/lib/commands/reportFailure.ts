@@ -13,7 +13,8 @@ export async function reportInteractionFailure(interaction: ChatInputCommandInte
 }
 
 export async function reportMessageFailure(message: Message, label: string): Promise<void> {
+	const content = `\`${label}\` failed on our side. Try again; if it keeps failing, tell the bot's operator.`;
 	await message
-		.reply(withinDiscordLimits({ content: `\`${label}\` failed on our side. Try again; if it keeps failing, tell the bot's operator.`, allowedMentions: { parse: [], repliedUser: false } }))
+		.reply(withinDiscordLimits({ content, allowedMentions: { parse: [], repliedUser: false } }))
 		.catch((error: unknown) => container.logger.warn(`Could not report the failure of ${label}:`, error));
 }

@@ -47,6 +47,8 @@ export abstract class GuildInteractionHandler<Handled extends FollowUpInteractio
 	}
 
 	private async refuse(interaction: FollowUpInteraction, content: string): Promise<void> {
-		await interaction.reply(withinDiscordLimits({ content, flags: MessageFlags.Ephemeral })).catch((error: unknown) => this.container.logger.warn(`${this.name}: could not answer an interaction:`, error));
+		await interaction
+			.reply(withinDiscordLimits({ content, flags: MessageFlags.Ephemeral }))
+			.catch((error: unknown) => this.container.logger.warn(`${this.name}: could not answer an interaction:`, error));
 	}
 }

@@ -16,5 +16,7 @@ export async function alertModerators(guildId: bigint, message: string): Promise
 		logger.warn(`Kick: could not tell the moderators of server ${guildId} (no alerts channel or system channel to write to): ${message}`);
 		return;
 	}
-	await (channel as SendableChannels).send(withinDiscordLimits({ content: message, allowedMentions: { parse: [] } })).catch((error: unknown) => logger.warn(`Kick: could not post an alert in server ${guildId}:`, error));
+	await (channel as SendableChannels)
+		.send(withinDiscordLimits({ content: message, allowedMentions: { parse: [] } }))
+		.catch((error: unknown) => logger.warn(`Kick: could not post an alert in server ${guildId}:`, error));
 }

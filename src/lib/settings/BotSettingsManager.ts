@@ -1,9 +1,15 @@
+import { cutText } from '@sapphire/utilities';
 import type { Database } from '#lib/database/Database';
 import { toGuildId, type GuildId } from '#lib/database/GuildId';
 import type { DeclaredSetting } from '#lib/plugins/PluginCatalog';
 import { GuildSettings } from '#lib/settings/GuildSettings';
-import { cutText } from '@sapphire/utilities';
-import { CONTROL_CHARACTER_PROBLEM, hasControlCharacters, InvalidSettingValueError, ManagedSettingError, type SettingDefinition } from '#lib/settings/SettingDefinition';
+import {
+	CONTROL_CHARACTER_PROBLEM,
+	hasControlCharacters,
+	InvalidSettingValueError,
+	ManagedSettingError,
+	type SettingDefinition
+} from '#lib/settings/SettingDefinition';
 
 /** How much of an unknown key the error message repeats: the key is whatever a user typed. */
 const KEY_SHOWN_IN_MESSAGE = 100;

@@ -7,6 +7,7 @@ import { withinDiscordLimits } from '#lib/discord/replyLimits';
 @ApplyOptions<Listener.Options>({ event: Events.MessageCommandDenied })
 export class ReplyWhenMessageCommandDenied extends Listener<typeof Events.MessageCommandDenied> {
 	public override async run(error: UserError, { message, command, context }: MessageCommandDeniedPayload): Promise<void> {
-		await message.reply(withinDiscordLimits({ content: explainDenial(error, `${context.commandPrefix}${command.name}`), allowedMentions: { parse: [], repliedUser: false } }));
+		const content = explainDenial(error, `${context.commandPrefix}${command.name}`);
+		await message.reply(withinDiscordLimits({ content, allowedMentions: { parse: [], repliedUser: false } }));
 	}
 }
