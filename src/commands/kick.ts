@@ -1,7 +1,8 @@
 import { ApplyOptions } from '@sapphire/decorators';
 import { CommandOptionsRunTypeEnum } from '@sapphire/framework';
 import { Subcommand } from '@sapphire/plugin-subcommands';
-import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, InteractionContextType, MessageFlags, PermissionFlagsBits } from 'discord.js';
+import { ActionRowBuilder, ButtonBuilder, ButtonStyle, InteractionContextType, MessageFlags, PermissionFlagsBits } from 'discord.js';
+import { withinDiscordLimits } from '#lib/discord/replyLimits';
 import { guildContext } from '#lib/guild/GuildContext';
 import { describeKickStatus } from '#lib/kick/describeKickStatus';
 import { disconnectButtons } from '#lib/kick/disconnectButtons';
@@ -49,7 +50,7 @@ export class KickCommand extends Subcommand {
 	public async chatInputConnect(interaction: Subcommand.ChatInputCommandInteraction): Promise<void> {
 		const slug = interaction.options.getString('channel', true).trim().replace(/^(https?:\/\/)?(www\.)?kick\.com\//i, '').replace(/\/+$/, '');
 		const kick = this.container.kick;
-		const refuse = (content: string) => interaction.reply({ content, flags: MessageFlags.Ephemeral });
+		const refuse = (content: string) => interaction.reply(withinDiscordLimits({ content, flags: MessageFlags.Ephemeral }));
 		if (kick === undefined) {
 			await refuse('The Kick connection is off on this bot: its operator sets `KICK_CLIENT_ID` and `KICK_CLIENT_SECRET` (a Kick app) and restarts it.');
 			return;
@@ -73,18 +74,20 @@ export class KickCommand extends Subcommand {
 			}
 		}
 		const { url } = await kick.authorizations.start({ guildId, discordUserId: BigInt(interaction.user.id), channelSlug: slug });
-		await interaction.reply({
+		await interaction.reply(withinDiscordLimits({
 			content: `Open this link signed in to Kick as the owner of **kick.com/${slug.toLowerCase()}** and allow the bot. It works once, for the next 10 minutes, and only for you.`,
 			components: [new ActionRowBuilder<ButtonBuilder>().addComponents(new ButtonBuilder().setStyle(ButtonStyle.Link).setURL(url).setLabel('Authorise on Kick'))],
 			flags: MessageFlags.Ephemeral
-		});
+		}));
 	}
 
 	public async chatInputStatus(interaction: Subcommand.ChatInputCommandInteraction): Promise<void> {
 		const { db } = guildContext(interaction);
 		const connection = await db.kickConnection.get();
 		if (connection === null) {
-			await interaction.reply({ content: 'This server is not linked to a Kick channel. A moderator links it with `/kick connect <channel>`.', flags: MessageFlags.Ephemeral });
+			await interaction.reply(
+				withinDiscordLimits({ content: 'This server is not linked to a Kick channel. A moderator links it with `/kick connect <channel>`.', flags: MessageFlags.Ephemeral })
+			);
 			return;
 		}
 		const now = new Date();
@@ -94,19 +97,22 @@ export class KickCommand extends Subcommand {
 			this.container.kick?.parkedEvents(connection.broadcasterUserId, since) ?? { count: 0, latest: null }
 		]);
 		const fields = describeKickStatus({ connection, chat, parked });
-		await interaction.reply({ embeds: [new EmbedBuilder().setTitle('Kick connection').addFields(fields)], flags: MessageFlags.Ephemeral });
+		// A plain embed, not EmbedBuilder: the builder throws on a field over Discord's limit before withinDiscordLimits can cut it.
+		await interaction.reply(withinDiscordLimits({ embeds: [{ title: 'Kick connection', fields }], flags: MessageFlags.Ephemeral }));
 	}
 
 	public async chatInputDisconnect(interaction: Subcommand.ChatInputCommandInteraction): Promise<void> {
 		const connection = await guildContext(interaction).db.kickConnection.get();
 		if (connection === null) {
-			await interaction.reply({ content: 'This server is not linked to a Kick channel; there is nothing to disconnect.', flags: MessageFlags.Ephemeral });
+			await interaction.reply(
+				withinDiscordLimits({ content: 'This server is not linked to a Kick channel; there is nothing to disconnect.', flags: MessageFlags.Ephemeral })
+			);
 			return;
 		}
-		await interaction.reply({
+		await interaction.reply(withinDiscordLimits({
 			content: `Unlink **kick.com/${connection.channelSlug}** from this server? The bot stops reading and posting in its chat and its access is revoked.`,
 			components: [disconnectButtons(interaction.user.id)],
 			flags: MessageFlags.Ephemeral
-		});
+		}));
 	}
 }

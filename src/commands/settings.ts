@@ -1,12 +1,19 @@
 import { ApplyOptions } from '@sapphire/decorators';
 import { CommandOptionsRunTypeEnum, type Args } from '@sapphire/framework';
 import { Subcommand } from '@sapphire/plugin-subcommands';
-import { EmbedBuilder, InteractionContextType, MessageFlags, PermissionFlagsBits, type AutocompleteInteraction, type Message } from 'discord.js';
+import { InteractionContextType, MessageFlags, PermissionFlagsBits, type APIEmbed, type AutocompleteInteraction, type Message } from 'discord.js';
+import { echoUserText } from '#lib/discord/echoUserText';
+import { withinDiscordLimits } from '#lib/discord/replyLimits';
 import { guildContext } from '#lib/guild/GuildContext';
-import { describeSetting, describeSettings, explainSettingError, shown } from '#lib/settings/describeSettings';
+import { describeSetting, describeSettings, describeUnknownSetting, explainSettingError } from '#lib/settings/describeSettings';
 import type { GuildSettings } from '#lib/settings/GuildSettings';
 
 const AUTOCOMPLETE_LIMIT = 25;
+/** Discord refuses the command above these; a key is a short word and a value a short text. */
+const KEY_MAX_LENGTH = 100;
+const VALUE_MAX_LENGTH = 200;
+
+type Answer = { embeds: APIEmbed[] } | { content: string };
 
 @ApplyOptions<Subcommand.Options>({
 	description: 'Shows and changes the bot’s settings for this server (moderators).',
@@ -31,20 +38,20 @@ export class SettingsCommand extends Subcommand {
 					view
 						.setName('view')
 						.setDescription('Shows every setting of this server, or one in detail.')
-						.addStringOption((key) => key.setName('key').setDescription('The setting to explain').setAutocomplete(true))
+						.addStringOption((key) => key.setName('key').setDescription('The setting to explain').setAutocomplete(true).setMaxLength(KEY_MAX_LENGTH))
 				)
 				.addSubcommand((set) =>
 					set
 						.setName('set')
 						.setDescription('Changes one setting for this server.')
-						.addStringOption((key) => key.setName('key').setDescription('The setting').setRequired(true).setAutocomplete(true))
-						.addStringOption((value) => value.setName('value').setDescription('Its new value').setRequired(true).setMaxLength(200))
+						.addStringOption((key) => key.setName('key').setDescription('The setting').setRequired(true).setAutocomplete(true).setMaxLength(KEY_MAX_LENGTH))
+						.addStringOption((value) => value.setName('value').setDescription('Its new value').setRequired(true).setMaxLength(VALUE_MAX_LENGTH))
 				)
 				.addSubcommand((reset) =>
 					reset
 						.setName('reset')
 						.setDescription('Puts one setting back to its default for this server.')
-						.addStringOption((key) => key.setName('key').setDescription('The setting').setRequired(true).setAutocomplete(true))
+						.addStringOption((key) => key.setName('key').setDescription('The setting').setRequired(true).setAutocomplete(true).setMaxLength(KEY_MAX_LENGTH))
 				)
 		);
 	}
@@ -57,7 +64,8 @@ export class SettingsCommand extends Subcommand {
 
 	public async chatInputView(interaction: Subcommand.ChatInputCommandInteraction): Promise<void> {
 		const key = interaction.options.getString('key');
-		await interaction.reply({ ...this.view(guildContext(interaction).settings, key), flags: MessageFlags.Ephemeral });
+		const answer = this.view(guildContext(interaction).settings, key);
+		await interaction.reply(withinDiscordLimits({ ...answer, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } }));
 	}
 
 	public async messageView(message: Message, args: Args): Promise<void> {
@@ -69,7 +77,7 @@ export class SettingsCommand extends Subcommand {
 		const content = await this.change(interaction, () =>
 			this.container.settings.set(interaction.guildId!, interaction.options.getString('key', true), interaction.options.getString('value', true))
 		);
-		await interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+		await interaction.reply(withinDiscordLimits({ content, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } }));
 	}
 
 	public async messageSet(message: Message, args: Args): Promise<void> {
@@ -84,7 +92,7 @@ export class SettingsCommand extends Subcommand {
 
 	public async chatInputReset(interaction: Subcommand.ChatInputCommandInteraction): Promise<void> {
 		const content = await this.change(interaction, () => this.container.settings.reset(interaction.guildId!, interaction.options.getString('key', true)));
-		await interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+		await interaction.reply(withinDiscordLimits({ content, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } }));
 	}
 
 	public async messageReset(message: Message, args: Args): Promise<void> {
@@ -96,12 +104,12 @@ export class SettingsCommand extends Subcommand {
 		await this.replyTo(message, { content: await this.change(message, () => this.container.settings.reset(message.guildId!, key)) });
 	}
 
-	private view(settings: GuildSettings, key: string | null): { embeds: EmbedBuilder[] } | { content: string } {
+	private view(settings: GuildSettings, key: string | null): Answer {
 		const view = settings.view();
-		if (key === null) return { embeds: [new EmbedBuilder().setTitle('Settings of this server').setDescription(describeSettings(view))] };
+		if (key === null) return { embeds: [{ title: 'Settings of this server', description: describeSettings(view) }] };
 		const setting = view.find((candidate) => candidate.key === key);
-		if (setting === undefined) return { content: `There is no setting ${shown(key)}. Settings: ${this.container.settings.keys.join(', ')}.` };
-		return { embeds: [new EmbedBuilder().setTitle(setting.key).setDescription(describeSetting(setting))] };
+		if (setting === undefined) return { content: describeUnknownSetting(key, this.container.settings.keys) };
+		return { embeds: [{ title: setting.key, description: describeSetting(setting) }] };
 	}
 
 	/** Runs a change and says what it did, or why it did nothing. */
@@ -111,7 +119,7 @@ export class SettingsCommand extends Subcommand {
 			const after = (await apply()).view();
 			const changed = after.find((setting, index) => setting.value !== before[index]?.value || setting.isDefault !== before[index]?.isDefault);
 			if (changed === undefined) return 'That is already the value for this server; nothing changed.';
-			return `**${changed.key}** is now ${shown(changed.value)}${changed.isDefault ? ' (the default)' : ''} in this server.`;
+			return `**${changed.key}** is now ${echoUserText(changed.value)}${changed.isDefault ? ' (the default)' : ''} in this server.`;
 		} catch (error) {
 			const explanation = explainSettingError(error);
 			if (explanation === undefined) throw error;
@@ -123,7 +131,7 @@ export class SettingsCommand extends Subcommand {
 		return guildContext(message).settings.get('prefix');
 	}
 
-	private async replyTo(message: Message, answer: { embeds: EmbedBuilder[] } | { content: string }): Promise<void> {
-		await message.reply({ ...answer, allowedMentions: { parse: [], repliedUser: false } });
+	private async replyTo(message: Message, answer: Answer): Promise<void> {
+		await message.reply(withinDiscordLimits({ ...answer, allowedMentions: { parse: [], repliedUser: false } }));
 	}
 }

@@ -1,6 +1,7 @@
 import { ApplyOptions } from '@sapphire/decorators';
 import { InteractionHandler, InteractionHandlerTypes, Option } from '@sapphire/framework';
 import { MessageFlags, type ButtonInteraction } from 'discord.js';
+import { withinDiscordLimits } from '#lib/discord/replyLimits';
 import { GuildInteractionHandler, type InGuild } from '#lib/guild/GuildInteractionHandler';
 import { isModerator } from '#lib/guild/isModerator';
 import { DISCONNECT_BUTTON } from '#lib/kick/disconnectButtons';
@@ -19,7 +20,7 @@ export class ConfirmKickDisconnectHandler extends GuildInteractionHandler<Button
 	}
 
 	public override async run(interaction: ButtonInteraction, { context, parsed }: InGuild<DisconnectChoice>): Promise<void> {
-		const refuse = (content: string) => interaction.reply({ content, flags: MessageFlags.Ephemeral });
+		const refuse = (content: string) => interaction.reply(withinDiscordLimits({ content, flags: MessageFlags.Ephemeral }));
 		if (interaction.user.id !== parsed.moderatorId) {
 			await refuse('Only the moderator who ran /kick disconnect can answer this.');
 			return;
@@ -29,22 +30,22 @@ export class ConfirmKickDisconnectHandler extends GuildInteractionHandler<Button
 			return;
 		}
 		if (!parsed.confirmed) {
-			await interaction.update({ content: 'Kept: the Kick channel stays linked.', components: [] });
+			await interaction.update(withinDiscordLimits({ content: 'Kept: the Kick channel stays linked.', components: [] }));
 			return;
 		}
 		const kick = this.container.kick;
 		if (kick === undefined) {
-			await interaction.update({ content: 'The Kick connection is off on this bot, so there is nothing to unlink.', components: [] });
+			await interaction.update(withinDiscordLimits({ content: 'The Kick connection is off on this bot, so there is nothing to unlink.', components: [] }));
 			return;
 		}
 		await interaction.deferUpdate();
 		const unlinked = await kick.unlinkServer(context.guildId);
-		await interaction.editReply({
+		await interaction.editReply(withinDiscordLimits({
 			content:
 				unlinked === null
 					? 'This server was not linked to a Kick channel any more.'
 					: `Unlinked **kick.com/${unlinked.channelSlug}**: the bot no longer reads or posts in its chat${unlinked.revoked ? ' and its access is revoked' : '; Kick could not be reached to revoke its access, which was forgotten here'}.`,
 			components: []
-		});
+		}));
 	}
 }

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { GatewayDispatchEvents, InteractionResponseType } from 'discord-api-types/v10';
 import { DEMO_SEED } from './demoSeed.js';
 import { DiscordStandIn } from './DiscordStandIn.js';
-import { buildChatInputInteraction } from './interactionPayloads.js';
+import { buildChatInputInteraction, buildComponentInteraction } from './interactionPayloads.js';
 
 describe('DiscordStandIn REST API', () => {
 	let standIn: DiscordStandIn;
@@ -141,6 +141,123 @@ describe('DiscordStandIn REST API', () => {
 		expect(followUp.body.content).to.equal('more');
 		expect(standIn.state.interactions.get(payload.id)?.snapshot()).to.include({ content: 'done', type: InteractionResponseType.DeferredChannelMessageWithSource });
 		expect((await call('GET', `/webhooks/${standIn.applicationId}/unknown-token/messages/@original`, undefined, false)).body.code).to.equal(10015);
+	});
+
+	describe('Discord\'s message limits', () => {
+		const invalidFormBody = (errors: unknown) => ({ message: 'Invalid Form Body', code: 50035, errors });
+		const tooLong = (limit: number) => ({ _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: `Must be ${limit} or fewer in length.` }] });
+		const required = { _errors: [{ code: 'BASE_TYPE_REQUIRED', message: 'This field is required' }] };
+		const channelId = () => standIn.guild('Alpha Community').channel('bot-commands').id;
+		const stored = () => standIn.state.messages.inChannel(channelId(), { limit: Number.MAX_SAFE_INTEGER }).length;
+		const startInteraction = () => {
+			const guild = standIn.guild('Alpha Community');
+			const payload = buildChatInputInteraction(
+				{ applicationId: standIn.applicationId, users: standIn.state.users, nextId: () => standIn.state.snowflakes.next() },
+				{ guild, channelId: channelId(), userId: guild.member('alpha-owner').userId },
+				{ name: 'points' },
+				undefined
+			);
+			standIn.dispatch(GatewayDispatchEvents.InteractionCreate, payload);
+			return { callback: `/interactions/${payload.id}/${payload.token}/callback`, webhook: `/webhooks/${standIn.applicationId}/${payload.token}` };
+		};
+
+		it('refuses a channel message over a limit with 400 Invalid Form Body naming what is too long, and stores nothing', async () => {
+			const before = stored();
+			const refusals: [unknown, unknown][] = [
+				[{ content: 'x'.repeat(2001) }, { content: tooLong(2000) }],
+				[{ embeds: Array.from({ length: 11 }, () => ({ title: 'a' })) }, { embeds: tooLong(10) }],
+				[
+					{ embeds: [{ title: 't'.repeat(257), description: 'd'.repeat(4097), footer: { text: 'f'.repeat(2049) }, author: { name: 'a'.repeat(257) } }] },
+					{ embeds: { 0: { title: tooLong(256), description: tooLong(4096), footer: tooLong(2048), author: tooLong(256) } } }
+				],
+				[{ embeds: [{ title: 'ok' }, { fields: Array.from({ length: 26 }, () => ({ name: 'n', value: 'v' })) }] }, { embeds: { 1: { fields: tooLong(25) } } }],
+				[
+					{ embeds: [{ fields: [{ name: '', value: 'v'.repeat(1025) }, { name: 'n'.repeat(257), value: 'v' }] }] },
+					{ embeds: { 0: { fields: { 0: { name: required, value: tooLong(1024) }, 1: { name: tooLong(256) } } } } }
+				],
+				[
+					{ embeds: [{ description: 'd'.repeat(4096) }, { description: 'd'.repeat(1904), footer: { text: 'f' } }] },
+					{ embeds: { _errors: [{ code: 'MAX_EMBED_SIZE_EXCEEDED', message: 'Embed size exceeds maximum size of 6000' }] } }
+				]
+			];
+			for (const [body, errors] of refusals) {
+				const refused = await call('POST', `/channels/${channelId()}/messages`, body);
+				expect(refused.status, JSON.stringify(errors)).to.equal(400);
+				expect(refused.body).to.deep.equal(invalidFormBody(errors));
+			}
+			expect(stored(), 'no refused message was stored').to.equal(before);
+		});
+
+		it('counts code points as Discord does, and takes a message exactly at every limit', async () => {
+			const atLimits = {
+				content: '😀'.repeat(2000),
+				embeds: [
+					{ title: 't'.repeat(256), description: 'd'.repeat(4096), footer: { text: 'f'.repeat(1000) }, author: { name: 'a'.repeat(256) } },
+					{ fields: [{ name: 'n'.repeat(256), value: 'v'.repeat(136) }] }
+				]
+			};
+			const sent = await call('POST', `/channels/${channelId()}/messages`, atLimits);
+			expect(sent.status).to.equal(200);
+			expect(sent.body.content).to.have.length(4000, 'UTF-16 units: 2,000 code points');
+		});
+
+		it('refuses an edit over a limit or one that leaves the message empty, keeping the message as it was', async () => {
+			const posted = await call('POST', `/channels/${channelId()}/messages`, { content: 'kept' });
+			const path = `/channels/${channelId()}/messages/${posted.body.id}`;
+			expect((await call('PATCH', path, { content: 'x'.repeat(2001) })).body).to.deep.equal(invalidFormBody({ content: tooLong(2000) }));
+			expect((await call('PATCH', path, { content: '' })).body).to.deep.equal({ message: 'Cannot send an empty message', code: 50006 });
+			expect((await call('GET', path)).body.content).to.equal('kept');
+		});
+
+		it('refuses interaction callbacks over a limit under `data`, acknowledging nothing, and empty ones with 50006', async () => {
+			const { callback } = startInteraction();
+			const refused = await call('POST', callback, { type: InteractionResponseType.ChannelMessageWithSource, data: { content: 'x'.repeat(2001) } }, false);
+			expect(refused.status).to.equal(400);
+			expect(refused.body).to.deep.equal(invalidFormBody({ data: { content: tooLong(2000) } }));
+			const empty = await call('POST', callback, { type: InteractionResponseType.ChannelMessageWithSource, data: { content: '' } }, false);
+			expect(empty.body).to.deep.equal({ message: 'Cannot send an empty message', code: 50006 });
+			expect((await call('POST', callback, { type: InteractionResponseType.ChannelMessageWithSource, data: { content: 'fits' } }, false)).status, 'still unanswered').to.equal(204);
+		});
+
+		it('refuses an update (7) of a component\'s message over a limit, leaving the message as it was', async () => {
+			const guild = standIn.guild('Alpha Community');
+			const posted = await call('POST', `/channels/${channelId()}/messages`, { content: 'with a button' });
+			const payload = buildComponentInteraction(
+				{ applicationId: standIn.applicationId, users: standIn.state.users, nextId: () => standIn.state.snowflakes.next() },
+				{ guild, channelId: channelId(), userId: guild.member('alpha-owner').userId },
+				posted.body,
+				'press'
+			);
+			standIn.dispatch(GatewayDispatchEvents.InteractionCreate, payload);
+			const update = { type: InteractionResponseType.UpdateMessage, data: { embeds: [{ fields: [{ name: 'n', value: 'v'.repeat(1025) }] }] } };
+			const refused = await call('POST', `/interactions/${payload.id}/${payload.token}/callback`, update, false);
+			expect(refused.body).to.deep.equal(invalidFormBody({ data: { embeds: { 0: { fields: { 0: { value: tooLong(1024) } } } } } }));
+			expect(standIn.state.messages.get(posted.body.id)?.embeds).to.deep.equal([]);
+		});
+
+		it('refuses follow-ups and edits of interaction messages over a limit, and an empty follow-up', async () => {
+			const { callback, webhook } = startInteraction();
+			await call('POST', callback, { type: InteractionResponseType.ChannelMessageWithSource, data: { content: 'first' } }, false);
+			expect((await call('PATCH', `${webhook}/messages/@original`, { content: 'x'.repeat(2001) }, false)).body).to.deep.equal(invalidFormBody({ content: tooLong(2000) }));
+			expect((await call('PATCH', `${webhook}/messages/@original`, { embeds: [], content: '' }, false)).body.code).to.equal(50006);
+			expect((await call('POST', `${webhook}?wait=true`, { embeds: Array.from({ length: 11 }, () => ({ title: 'a' })) }, false)).body).to.deep.equal(
+				invalidFormBody({ embeds: tooLong(10) })
+			);
+			expect((await call('POST', `${webhook}?wait=true`, {}, false)).body).to.deep.equal({ message: 'Cannot send an empty message', code: 50006 });
+			expect((await call('GET', `${webhook}/messages/@original`, undefined, false)).body.content).to.equal('first');
+		});
+
+		it('lets no slash command through with a string option outside the lengths it registered, as Discord\'s client does', async () => {
+			const guildId = standIn.guild('Beta Community').id;
+			await call('POST', `/applications/${standIn.applicationId}/guilds/${guildId}/commands`, {
+				name: 'echo',
+				description: 'Echoes',
+				options: [{ type: 3, name: 'text', description: 'Text', min_length: 2, max_length: 5 }]
+			});
+			const run = (text: string) => () => standIn.runSlashCommand({ guild: 'Beta Community', member: 'beta-viewer', name: 'echo', options: { text } });
+			expect(run('abcdef')).to.throw("Option 'text' takes at most 5 characters (6 given): Discord would not send this command");
+			expect(run('a')).to.throw("Option 'text' takes at least 2 characters (1 given): Discord would not send this command");
+		});
 	});
 
 	it('answers 429 with Retry-After and a JSON body to the next matching requests only', async () => {

@@ -5,6 +5,7 @@ import { GuildState, type ChannelState } from './GuildState.js';
 import { dmChannelPayload } from './interactionPayloads.js';
 import { InteractionTracker } from './InteractionTracker.js';
 import { applyEdit, buildAttachments, buildMessage, resolveMentions, type MessageBody, type UploadedFile } from './messagePayloads.js';
+import { requireNotEmpty } from './messageLimits.js';
 import { MessageStore } from './MessageStore.js';
 import type { GuildSeed, MemberSeed, RoleSeed, StandInSeed } from './seed.js';
 import { SnowflakeGenerator } from './snowflake.js';
@@ -164,7 +165,10 @@ export class StandInState {
 		return message;
 	}
 
-	/** Applies an edit, announces it (MESSAGE_UPDATE) unless ephemeral, and counts it for interactions showing that message. */
+	/**
+	 * Applies an edit, announces it (MESSAGE_UPDATE) unless ephemeral, and counts it for interactions showing that message.
+	 * An edit that would leave the message with nothing to show is refused (400, 50006), as Discord does.
+	 */
 	public editMessage(messageId: string, body: MessageBody, files: readonly UploadedFile[] = []): APIMessage | undefined {
 		const current = this.messages.get(messageId);
 		if (!current) return undefined;
@@ -173,6 +177,7 @@ export class StandInState {
 		const kept = keptIds === undefined ? current.attachments : current.attachments.filter((attachment) => keptIds.includes(attachment.id));
 		const added = buildAttachments(current.channel_id, files, body, () => this.snowflakes.next());
 		const edited = applyEdit(current, body, mentions, keptIds === undefined && files.length === 0 ? undefined : [...kept, ...added]);
+		requireNotEmpty(edited);
 		this.messages.replace(edited);
 		if (!isEphemeral(edited)) this.dispatch(GatewayDispatchEvents.MessageUpdate, this.gatewayMessage(edited));
 		this.interactions.messageEdited(messageId);

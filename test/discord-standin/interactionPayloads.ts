@@ -15,6 +15,7 @@ import {
 	type APIUser
 } from 'discord-api-types/v10';
 import type { GuildState } from './GuildState.js';
+import { codePoints } from './messageLimits.js';
 import { resolvePermissions } from './permissions.js';
 import type { UserDirectory } from './UserDirectory.js';
 
@@ -162,9 +163,22 @@ function buildOption(
 		case ApplicationCommandOptionType.Boolean:
 			return { type, name, value: raw === true || raw === 'true' } as APIApplicationCommandInteractionDataOption;
 		case ApplicationCommandOptionType.String:
+			requireOptionLength(name, String(raw), definition);
 			return { type, name, value: String(raw) } as APIApplicationCommandInteractionDataOption;
 		default:
 			throw new Error(`Option '${name}' has type ${type}, which runSlashCommand cannot fill in; pass raw options instead`);
+	}
+}
+
+/** Discord's client does not send a string option outside the `min_length`/`max_length` the command registered. */
+function requireOptionLength(name: string, value: string, definition: APIApplicationCommandOption | undefined): void {
+	if (definition?.type !== ApplicationCommandOptionType.String) return;
+	const length = codePoints(value);
+	if (definition.max_length !== undefined && length > definition.max_length) {
+		throw new Error(`Option '${name}' takes at most ${definition.max_length} characters (${length} given): Discord would not send this command`);
+	}
+	if (definition.min_length !== undefined && length < definition.min_length) {
+		throw new Error(`Option '${name}' takes at least ${definition.min_length} characters (${length} given): Discord would not send this command`);
 	}
 }
 

@@ -9,6 +9,7 @@ import type { CommandBody } from './ApplicationCommandRegistry.js';
 import type { GuildState } from './GuildState.js';
 import { dmChannelPayload } from './interactionPayloads.js';
 import type { TrackedInteraction } from './InteractionTracker.js';
+import { requireNotEmpty, requireWithinLimits } from './messageLimits.js';
 import type { MessageBody } from './messagePayloads.js';
 import { hasPermission } from './permissions.js';
 import { RestError, Router, type RestRequest, type RestResponse } from './Router.js';
@@ -158,6 +159,7 @@ function addInteractionRoutes(router: Router, state: StandInState): void {
 	router.add('POST', '/webhooks/:app/:token', (request) => {
 		const tracked = byToken(request);
 		const messageBody = body(request) as MessageBody;
+		requireWithinLimits(messageBody);
 		const original = tracked.original;
 		let message: APIMessage;
 		// Discord turns the first follow-up after a deferred reply into that reply, keeping its ephemerality.
@@ -165,6 +167,7 @@ function addInteractionRoutes(router: Router, state: StandInState): void {
 			tracked.followUpReplacedDefer = true;
 			message = state.editMessage(original.id, messageBody, request.files)!;
 		} else {
+			requireNotEmpty({ ...messageBody, attachments: request.files });
 			message = state.createMessage({
 				channelId: tracked.channelId ?? unknown(10003, 'Unknown Channel'),
 				author: state.botUser,
@@ -182,6 +185,7 @@ function addInteractionRoutes(router: Router, state: StandInState): void {
 	router.add('PATCH', '/webhooks/:app/:token/messages/:message', (request) => {
 		const tracked = byToken(request);
 		const message = webhookMessage(tracked, request.params.message!);
+		requireWithinLimits(body(request) as MessageBody);
 		const edited = state.editMessage(message.id, body(request) as MessageBody, request.files)!;
 		tracked.changed();
 		return ok(edited);
@@ -198,6 +202,9 @@ function addInteractionRoutes(router: Router, state: StandInState): void {
 function acknowledge(state: StandInState, tracked: TrackedInteraction, type: InteractionResponseType, data: Record<string, unknown>, request: RestRequest): void {
 	const interactionMetadata = { interaction_metadata: { id: tracked.id, type: tracked.targetMessageId === null ? 2 : 3, user: state.botUser, authorizing_integration_owners: {} } } as Partial<APIMessage>;
 	const replyType = tracked.targetMessageId === null ? MessageType.ChatInputCommand : MessageType.Default;
+	// Discord refuses the callback as a whole, so a refused one acknowledges nothing.
+	if (type === InteractionResponseType.ChannelMessageWithSource || type === InteractionResponseType.UpdateMessage) requireWithinLimits(data as MessageBody, 'data');
+	if (type === InteractionResponseType.ChannelMessageWithSource) requireNotEmpty({ ...(data as MessageBody), attachments: request.files });
 	switch (type) {
 		case InteractionResponseType.ChannelMessageWithSource:
 		case InteractionResponseType.DeferredChannelMessageWithSource: {
@@ -256,7 +263,8 @@ function addChannelRoutes(router: Router, state: StandInState): void {
 	router.add('POST', '/channels/:channel/messages', (request) => {
 		requireBotPermission(request, PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages);
 		const messageBody = body(request) as MessageBody;
-		if (!messageBody.content && !messageBody.embeds?.length && !messageBody.components?.length && request.files.length === 0) throw new RestError(400, 50006, 'Cannot send an empty message');
+		requireWithinLimits(messageBody);
+		requireNotEmpty({ ...messageBody, attachments: request.files });
 		return ok(state.createMessage({ channelId: request.params.channel!, author: state.botUser, body: messageBody, files: request.files }));
 	});
 	router.add('POST', '/channels/:channel/typing', (request) => {
@@ -267,6 +275,7 @@ function addChannelRoutes(router: Router, state: StandInState): void {
 	router.add('PATCH', '/channels/:channel/messages/:message', (request) => {
 		const message = channelMessage(request);
 		if (message.author.id !== state.botUser.id) throw new RestError(403, 50005, 'Cannot edit a message authored by another user');
+		requireWithinLimits(body(request) as MessageBody);
 		return ok(state.editMessage(message.id, body(request) as MessageBody, request.files));
 	});
 	router.add('DELETE', '/channels/:channel/messages/:message', (request) => {

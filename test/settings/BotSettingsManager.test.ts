@@ -128,7 +128,16 @@ describe('BotSettingsManager (PostgreSQL)', () => {
 		expect((unknown as Error).message).to.equal('There is no setting "prefx". Settings: moderator_role_id, prefix, slot_request_cooldown_seconds.');
 		const bad = await rejection(manager.set(GUILD_A, 'prefix', 'two words'));
 		expect(bad).to.be.an.instanceOf(InvalidSettingValueError);
-		expect((bad as Error).message).to.equal('prefix accepts 1 to 5 characters without spaces, @, #, <, > or `');
+		expect((bad as Error).message).to.equal(
+			'prefix accepts 1 to 5 visible characters, such as ! ? $ . - or letters; no spaces, invisible, combining or full-width characters, quotes, brackets, or * _ ~ | ` > # @ < \\'
+		);
+		const nul = await rejection(manager.set(GUILD_A, 'slot_request_cooldown_seconds', '45\0'));
+		expect(nul).to.be.an.instanceOf(InvalidSettingValueError);
+		expect((nul as Error).message).to.equal(
+			'slot_request_cooldown_seconds accepts a whole number from 0 to 3600; the value has a control character (such as NUL or a line break), which no setting takes'
+		);
+		const long = await rejection(manager.set(GUILD_A, 'k'.repeat(10_000), '?'));
+		expect((long as Error).message, 'the key is cut').to.equal(`There is no setting "${'k'.repeat(99)}…". Settings: moderator_role_id, prefix, slot_request_cooldown_seconds.`);
 		const outOfRange = await rejection(manager.set(GUILD_A, 'slot_request_cooldown_seconds', '-1'));
 		expect((outOfRange as Error).message).to.equal('slot_request_cooldown_seconds accepts a whole number from 0 to 3600');
 		expect(await rejection(manager.reset(GUILD_A, 'nope'))).to.be.an.instanceOf(UnknownSettingError);

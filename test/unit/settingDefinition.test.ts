@@ -50,11 +50,29 @@ describe('SettingDefinition', () => {
 	describe('text', () => {
 		const prefix = coreSettings.prefix!;
 
-		it('the core prefix takes 1 to 5 characters without spaces or mention characters', () => {
-			for (const text of ['!', '?', '$$', '!kick', 'é']) expect(prefix.parse(text), text).to.equal(text);
-			for (const text of ['', '!!!!!!', 'a b', ' !', '@', '#', '<', '>', '`']) expect(prefix.parse(text), JSON.stringify(text)).to.equal(undefined);
-			expect(prefix.accepts).to.equal('1 to 5 characters without spaces, @, #, <, > or `');
+		it('the core prefix takes 1 to 5 visible characters: punctuation such as ! ? $ . - and letters', () => {
+			for (const text of ['!', '?', '$$', '!kick', 'é', '.', '-', '+', '%', '&', '=', ',', 'ß', 'ж', '⭐', '!!!!!']) expect(prefix.parse(text), text).to.equal(text);
 			expect(prefix.defaultValue).to.equal('!');
+		});
+
+		it('the core prefix refuses spaces, invisible, direction-changing and combining characters, and look-alike forms', () => {
+			const refused = ['', '!!!!!!', 'a b', ' !', '\u00a0!', '\u200b!', '!\u200b', '\u202e!', '\u2066!', '\u2028', 'e\u0301', '1\ufe0f\u20e3', '！', 'ﬁ', '①', '\u{1D400}'];
+			for (const text of refused) expect(prefix.parse(text), JSON.stringify(text)).to.equal(undefined);
+		});
+
+		it('the core prefix refuses control characters (NUL above all) and broken Unicode', () => {
+			for (const text of ['\0', '!\0', '\t', '\n!', '\u007f', '\u0085', '\ud800', '!\udc00']) expect(prefix.parse(text), JSON.stringify(text)).to.equal(undefined);
+		});
+
+		it('the core prefix refuses the characters of markdown and mentions, quotes and brackets', () => {
+			const refused = ['**', '||', '__', '~~', '`', '>', '#', '@', '<', '[', ']', '(', ')', '\\', '"abc', "'", '“', '”', '‘', '«', '「', '{', '!*', '-#'];
+			for (const text of refused) expect(prefix.parse(text), JSON.stringify(text)).to.equal(undefined);
+		});
+
+		it('the core prefix says what it accepts', () => {
+			expect(prefix.accepts).to.equal(
+				'1 to 5 visible characters, such as ! ? $ . - or letters; no spaces, invisible, combining or full-width characters, quotes, brackets, or * _ ~ | ` > # @ < \\'
+			);
 		});
 
 		it('a custom rule says what it accepts in its own words', () => {
@@ -63,6 +81,36 @@ describe('SettingDefinition', () => {
 			expect(definition.parse('XYZ')).to.equal(undefined);
 			expect(definition.accepts).to.equal('three lower-case letters');
 			expect(definition.serialize('xyz')).to.equal('xyz');
+		});
+
+		it('refuses control characters and broken Unicode whatever a custom rule lets through', () => {
+			const anything = { pattern: /^[\s\S]{1,50}$/u, accepts: 'anything' };
+			const text = setting.text(anything, 'x', 'Free text.');
+			const optional = setting.optionalText(anything, 'Free text or none.');
+			for (const value of ['a\0b', 'line\nbreak', 'tab\there', '\u001b[31m', 'x\ud800']) {
+				expect(text.parse(value), JSON.stringify(value)).to.equal(undefined);
+				expect(optional.parse(value), JSON.stringify(value)).to.equal(undefined);
+			}
+			expect(text.parse('plain words')).to.equal('plain words');
+		});
+	});
+
+	describe('Kick ids', () => {
+		for (const key of ['kick_chatroom_id', 'kick_broadcaster_user_id'] as const) {
+			const definition = coreSettings[key];
+
+			it(`${key} takes digits without a leading zero, up to what PostgreSQL's BIGINT holds, or "none"`, () => {
+				for (const text of ['1', '4242', '9223372036854775807', ' 77 ']) expect(definition.parse(text), text).to.equal(text.trim());
+				expect(definition.parse('none')).to.equal(null);
+				for (const text of ['', '0', '007', '-5', '9223372036854775808', '18446744073709551616', '1'.repeat(25), '12a', '12\0', '１２']) {
+					expect(definition.parse(text), JSON.stringify(text)).to.equal(undefined);
+				}
+			});
+		}
+
+		it('say what they accept', () => {
+			expect(coreSettings.kick_chatroom_id.accepts).to.equal('a Kick chatroom id (digits, no leading zero), or "none"');
+			expect(coreSettings.kick_broadcaster_user_id.accepts).to.equal('a Kick user id (digits, no leading zero), or "none"');
 		});
 	});
 
@@ -82,11 +130,28 @@ describe('SettingDefinition', () => {
 			expect(definition.serialize('123456789012345678')).to.equal('123456789012345678');
 		});
 
-		it('refuses what is not 17 to 20 digits, and says so', () => {
-			for (const text of ['', '1234', '1'.repeat(21), 'general', '#general', '<@&abc>', '12345678901234567x']) {
-				expect(definition.parse(text), JSON.stringify(text)).to.equal(undefined);
-			}
-			expect(definition.accepts).to.equal('a Discord id (17 to 20 digits), or "none"');
+		it('refuses what is not a snowflake: 17 to 19 digits, no leading zero, within PostgreSQL\'s BIGINT', () => {
+			const refused = [
+				'',
+				'1234',
+				'1'.repeat(20),
+				'general',
+				'#general',
+				'<@&abc>',
+				'12345678901234567x',
+				'00000000000000000',
+				'01234567890123456',
+				'9223372036854775808',
+				'18446744073709551615',
+				'18446744073709551616',
+				'<@&18446744073709551616>',
+				'123456789012345678\0',
+				'١٢٣٤٥٦٧٨٩٠١٢٣٤٥٦٧٨'
+			];
+			for (const text of refused) expect(definition.parse(text), JSON.stringify(text)).to.equal(undefined);
+			expect(definition.parse('9223372036854775807')).to.equal('9223372036854775807');
+			expect(definition.parse('10000000000000000')).to.equal('10000000000000000');
+			expect(definition.accepts).to.equal('a Discord id (17 to 19 digits, no leading zero), or "none"');
 		});
 	});
 

@@ -1,6 +1,7 @@
 import { ApplyOptions } from '@sapphire/decorators';
 import { Command } from '@sapphire/framework';
-import { EmbedBuilder, type Message } from 'discord.js';
+import type { APIEmbed, Message } from 'discord.js';
+import { withinDiscordLimits } from '#lib/discord/replyLimits';
 import { botVersion } from '#lib/version';
 import { describeBot } from '#plugins/core-info/lib/describeBot';
 
@@ -11,20 +12,20 @@ export class AboutCommand extends Command {
 	}
 
 	public override async chatInputRun(interaction: Command.ChatInputCommandInteraction): Promise<void> {
-		await interaction.reply({ embeds: [this.embed()] });
+		await interaction.reply(withinDiscordLimits({ embeds: [this.embed()] }));
 	}
 
 	public override async messageRun(message: Message): Promise<void> {
-		await message.reply({ embeds: [this.embed()], allowedMentions: { repliedUser: false } });
+		await message.reply(withinDiscordLimits({ embeds: [this.embed()], allowedMentions: { repliedUser: false } }));
 	}
 
-	private embed(): EmbedBuilder {
+	/** A plain embed, not a builder: the builder throws on a field over Discord's limits (many plugins), which the reply helper cuts instead. */
+	private embed(): APIEmbed {
 		const { client, db, plugins } = this.container;
-		return new EmbedBuilder()
-			.setTitle('Kick community bot')
-			.setDescription('Watches a Kick channel’s chat and runs its community: points, raffles, commands and more, separately in every server.')
-			.addFields(
-				describeBot({ version: botVersion, serverCount: client.guilds.cache.size, uptimeMs: client.uptime ?? 0, databaseKind: db.connection.kind, plugins })
-			);
+		return {
+			title: 'Kick community bot',
+			description: 'Watches a Kick channel’s chat and runs its community: points, raffles, commands and more, separately in every server.',
+			fields: describeBot({ version: botVersion, serverCount: client.guilds.cache.size, uptimeMs: client.uptime ?? 0, databaseKind: db.connection.kind, plugins })
+		};
 	}
 }

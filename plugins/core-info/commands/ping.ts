@@ -1,6 +1,7 @@
 import { ApplyOptions } from '@sapphire/decorators';
 import { Command } from '@sapphire/framework';
 import type { Message } from 'discord.js';
+import { withinDiscordLimits } from '#lib/discord/replyLimits';
 
 @ApplyOptions<Command.Options>({ description: 'Checks that the bot is alive and how fast it answers.' })
 export class PingCommand extends Command {
@@ -10,14 +11,14 @@ export class PingCommand extends Command {
 
 	public override async chatInputRun(interaction: Command.ChatInputCommandInteraction): Promise<void> {
 		const sent = Date.now();
-		await interaction.reply({ content: 'Pinging…' });
-		await interaction.editReply(this.pong(Date.now() - sent));
+		await interaction.reply(withinDiscordLimits({ content: 'Pinging…' }));
+		await interaction.editReply(withinDiscordLimits({ content: this.pong(Date.now() - sent) }));
 	}
 
 	public override async messageRun(message: Message): Promise<void> {
 		const sent = Date.now();
-		const reply = await message.reply({ content: 'Pinging…', allowedMentions: { repliedUser: false } });
-		await reply.edit(this.pong(Date.now() - sent));
+		const reply = await message.reply(withinDiscordLimits({ content: 'Pinging…', allowedMentions: { repliedUser: false } }));
+		await reply.edit(withinDiscordLimits({ content: this.pong(Date.now() - sent) }));
 	}
 
 	private pong(roundTripMs: number): string {

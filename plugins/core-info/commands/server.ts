@@ -1,6 +1,7 @@
 import { ApplyOptions } from '@sapphire/decorators';
 import { Command, CommandOptionsRunTypeEnum } from '@sapphire/framework';
-import { EmbedBuilder, InteractionContextType, type Guild, type Message } from 'discord.js';
+import { InteractionContextType, type APIEmbed, type Guild, type Message } from 'discord.js';
+import { withinDiscordLimits } from '#lib/discord/replyLimits';
 import { describeServer } from '#plugins/core-info/lib/describeServer';
 
 @ApplyOptions<Command.Options>({
@@ -15,19 +16,19 @@ export class ServerCommand extends Command {
 	}
 
 	public override async chatInputRun(interaction: Command.ChatInputCommandInteraction): Promise<void> {
-		await interaction.reply({ embeds: [await this.embed(interaction.guildId!, interaction.guild)] });
+		await interaction.reply(withinDiscordLimits({ embeds: [await this.embed(interaction.guildId!, interaction.guild)] }));
 	}
 
 	public override async messageRun(message: Message<true>): Promise<void> {
-		await message.reply({ embeds: [await this.embed(message.guildId, message.guild)], allowedMentions: { repliedUser: false } });
+		await message.reply(withinDiscordLimits({ embeds: [await this.embed(message.guildId, message.guild)], allowedMentions: { repliedUser: false } }));
 	}
 
 	/** `guild` is null when the bot is not in the server (an app installed by a user): only its id is known then. */
-	private async embed(guildId: string, guild: Guild | null): Promise<EmbedBuilder> {
+	private async embed(guildId: string, guild: Guild | null): Promise<APIEmbed> {
 		const repositories = this.container.db.forGuild(guildId);
 		// The row is written at ready and on join; ensure covers a command racing the join listener.
 		const server =
 			(await repositories.server.get()) ?? (await repositories.server.ensure({ name: guild?.name ?? null, ownerId: guild ? BigInt(guild.ownerId) : null }));
-		return new EmbedBuilder().setTitle(server.name ?? guildId).addFields(describeServer(server, this.container.plugins));
+		return { title: server.name ?? guildId, fields: describeServer(server, this.container.plugins) };
 	}
 }

@@ -1,5 +1,6 @@
 import { InteractionHandler, type Awaitable, type Option } from '@sapphire/framework';
 import { MessageFlags, type Interaction, type MessageComponentInteraction, type ModalSubmitInteraction } from 'discord.js';
+import { withinDiscordLimits } from '#lib/discord/replyLimits';
 import { attachGuildContext, loadGuildContext, type GuildContext } from '#lib/guild/GuildContext';
 
 /** The interactions a server feature answers after a command: button clicks, select choices, modal submissions. */
@@ -46,6 +47,8 @@ export abstract class GuildInteractionHandler<Handled extends FollowUpInteractio
 	}
 
 	private async refuse(interaction: FollowUpInteraction, content: string): Promise<void> {
-		await interaction.reply({ content, flags: MessageFlags.Ephemeral }).catch((error: unknown) => this.container.logger.warn(`${this.name}: could not answer an interaction:`, error));
+		await interaction
+			.reply(withinDiscordLimits({ content, flags: MessageFlags.Ephemeral }))
+			.catch((error: unknown) => this.container.logger.warn(`${this.name}: could not answer an interaction:`, error));
 	}
 }

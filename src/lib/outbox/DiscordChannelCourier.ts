@@ -1,5 +1,6 @@
 import type { REST } from 'discord.js';
 import { Routes } from 'discord.js';
+import { withinDiscordLimits } from '#lib/discord/replyLimits';
 import type { DeliveryOutcome, OutboxCourier, OutboxRecord } from '#lib/outbox/OutboxMessage';
 
 interface QueuedMessage {
@@ -65,7 +66,8 @@ export class DiscordChannelCourier implements OutboxCourier {
 		if (claimed === null) return { status: 'released' };
 		if (!claimed) return { status: 'lost' };
 		try {
-			const body = { ...record.payload, content: record.content, allowed_mentions: { parse: [] }, nonce: `outbox-${record.id}`, enforce_nonce: true };
+			const fitted = withinDiscordLimits({ ...record.payload, content: record.content });
+			const body = { ...fitted, allowed_mentions: { parse: [] }, nonce: `outbox-${record.id}`, enforce_nonce: true };
 			const message = (await this.rest.post(Routes.channelMessages(record.targetId.toString()), { body })) as { id?: string };
 			return { status: 'sent', messageIds: message.id === undefined ? [] : [message.id], attempts: 1 };
 		} catch (error) {

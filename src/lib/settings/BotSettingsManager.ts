@@ -1,15 +1,25 @@
+import { cutText } from '@sapphire/utilities';
 import type { Database } from '#lib/database/Database';
 import { toGuildId, type GuildId } from '#lib/database/GuildId';
 import type { DeclaredSetting } from '#lib/plugins/PluginCatalog';
 import { GuildSettings } from '#lib/settings/GuildSettings';
-import { InvalidSettingValueError, ManagedSettingError } from '#lib/settings/SettingDefinition';
+import {
+	CONTROL_CHARACTER_PROBLEM,
+	hasControlCharacters,
+	InvalidSettingValueError,
+	ManagedSettingError,
+	type SettingDefinition
+} from '#lib/settings/SettingDefinition';
+
+/** How much of an unknown key the error message repeats: the key is whatever a user typed. */
+const KEY_SHOWN_IN_MESSAGE = 100;
 
 export class UnknownSettingError extends Error {
 	public constructor(
 		public readonly key: string,
-		known: readonly string[]
+		public readonly known: readonly string[]
 	) {
-		super(`There is no setting "${key}". Settings: ${known.join(', ')}.`);
+		super(`There is no setting ${JSON.stringify(cutText(key, KEY_SHOWN_IN_MESSAGE))}. Settings: ${known.join(', ')}.`);
 		this.name = 'UnknownSettingError';
 	}
 }
@@ -70,8 +80,7 @@ export class BotSettingsManager {
 	public async set(guildId: bigint | string, key: string, text: string): Promise<GuildSettings> {
 		const id = toGuildId(guildId);
 		const { definition } = this.changeableSetting(key);
-		const value = definition.parse(text);
-		if (value === undefined) throw new InvalidSettingValueError(key, definition.accepts);
+		const value = parsed(key, definition, text);
 		await this.database.forGuild(id).settings.set({ [key]: definition.serialize(value) });
 		return this.changed(id);
 	}
@@ -102,9 +111,7 @@ export class BotSettingsManager {
 				forgotten.push(key);
 				continue;
 			}
-			const value = definition.parse(text);
-			if (value === undefined) throw new InvalidSettingValueError(key, definition.accepts);
-			written[key] = definition.serialize(value);
+			written[key] = definition.serialize(parsed(key, definition, text));
 		}
 		const settings = this.database.forGuild(id).settings;
 		if (Object.keys(written).length > 0) await settings.set(written);
@@ -154,4 +161,12 @@ export class BotSettingsManager {
 		this.loading.set(id, loading);
 		return loading;
 	}
+}
+
+/** @throws {InvalidSettingValueError} saying what the key accepts, and naming a control character apart since no key takes one. */
+function parsed<T>(key: string, definition: SettingDefinition<T>, text: string): T {
+	if (hasControlCharacters(text)) throw new InvalidSettingValueError(key, definition.accepts, CONTROL_CHARACTER_PROBLEM);
+	const value = definition.parse(text);
+	if (value === undefined) throw new InvalidSettingValueError(key, definition.accepts);
+	return value;
 }

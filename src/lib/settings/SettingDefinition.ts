@@ -1,10 +1,12 @@
-/** A value that does not fit a setting: the message says what the setting accepts. */
+/** A value that does not fit a setting: the message says what the setting accepts, and what is wrong when that is not plain from it. */
 export class InvalidSettingValueError extends Error {
 	public constructor(
 		public readonly key: string,
-		public readonly accepts: string
+		public readonly accepts: string,
+		/** Set when the value breaks a rule of every setting, e.g. "it has a control character". */
+		public readonly problem?: string
 	) {
-		super(`${key} accepts ${accepts}`);
+		super(`${key} accepts ${accepts}${problem === undefined ? '' : `; ${problem}`}`);
 		this.name = 'InvalidSettingValueError';
 	}
 }
@@ -15,7 +17,7 @@ export interface SettingDefinition<T = unknown> {
 	/** Said to the user when a value is refused, e.g. "a whole number from 0 to 100". */
 	readonly accepts: string;
 	readonly defaultValue: T;
-	/** Reads stored text or user input; returns undefined when it does not fit. */
+	/** Reads stored text or user input; returns undefined when it does not fit (never for text with control characters). */
 	parse(text: string): T | undefined;
 	serialize(value: T): string;
 	/** Set when a command owns the key (e.g. `/kick connect`): `/settings` shows it but does not change it. */
@@ -33,6 +35,29 @@ export class ManagedSettingError extends Error {
 	}
 }
 
+/** Control characters (NUL, line breaks, escapes) and lone surrogates: PostgreSQL cannot store NUL, and no setting means any of them. */
+const CONTROL_OR_BROKEN = /[\p{Cc}\p{Cs}]/u;
+
+/** Whether a value breaks the rule of every setting: no control characters and no broken Unicode. */
+export function hasControlCharacters(text: string): boolean {
+	return CONTROL_OR_BROKEN.test(text);
+}
+
+export const CONTROL_CHARACTER_PROBLEM = 'the value has a control character (such as NUL or a line break), which no setting takes';
+
+/** PostgreSQL's BIGINT, where every id is stored. */
+const BIGINT_MAX = 2n ** 63n - 1n;
+
+/** Digits of a positive id without a leading zero that a BIGINT holds, `minDigits` or more of them. */
+function isStorableId(text: string, minDigits: number): boolean {
+	return text.length >= minDigits && /^[1-9]\d*$/.test(text) && BigInt(text) <= BIGINT_MAX;
+}
+
+/** Wraps a parser so that text with a control character never reaches it. */
+function refusingControlCharacters<T>(parse: (text: string) => T | undefined): (text: string) => T | undefined {
+	return (text) => (hasControlCharacters(text) ? undefined : parse(text));
+}
+
 const TRUE_WORDS = new Set(['true', 'yes', 'on', '1', 'enable', 'enabled']);
 const FALSE_WORDS = new Set(['false', 'no', 'off', '0', 'disable', 'disabled']);
 
@@ -43,7 +68,9 @@ export const setting = {
 			description,
 			accepts: 'true or false',
 			defaultValue,
-			parse: (text) => (TRUE_WORDS.has(text.trim().toLowerCase()) ? true : FALSE_WORDS.has(text.trim().toLowerCase()) ? false : undefined),
+			parse: refusingControlCharacters((text) =>
+				TRUE_WORDS.has(text.trim().toLowerCase()) ? true : FALSE_WORDS.has(text.trim().toLowerCase()) ? false : undefined
+			),
 			serialize: String
 		};
 	},
@@ -53,11 +80,11 @@ export const setting = {
 			description,
 			accepts: `a whole number from ${range.min} to ${range.max}`,
 			defaultValue,
-			parse: (text) => {
+			parse: refusingControlCharacters((text) => {
 				if (!/^-?\d+$/.test(text.trim())) return undefined;
 				const value = Number(text.trim());
 				return value >= range.min && value <= range.max ? value : undefined;
-			},
+			}),
 			serialize: String
 		};
 	},
@@ -67,7 +94,7 @@ export const setting = {
 			description,
 			accepts: rule.accepts,
 			defaultValue,
-			parse: (text) => (rule.pattern.test(text) ? text : undefined),
+			parse: refusingControlCharacters((text) => (rule.pattern.test(text) ? text : undefined)),
 			serialize: (value) => value
 		};
 	},
@@ -78,7 +105,7 @@ export const setting = {
 			description,
 			accepts: `${rule.accepts}, or "none"`,
 			defaultValue: null,
-			parse: (text) => (text.trim().toLowerCase() === 'none' ? null : rule.pattern.test(text.trim()) ? text.trim() : undefined),
+			parse: refusingControlCharacters((text) => (text.trim().toLowerCase() === 'none' ? null : rule.pattern.test(text.trim()) ? text.trim() : undefined)),
 			serialize: (value) => value ?? 'none'
 		};
 	},
@@ -88,18 +115,57 @@ export const setting = {
 		return { ...definition, managedBy };
 	},
 
-	/** A Discord role, channel or user id; unset by default. */
+	/** A Discord role, channel or user id (a snowflake, stored as BIGINT), or its mention; unset by default. */
 	discordId(description: string): SettingDefinition<string | null> {
 		return {
 			description,
-			accepts: 'a Discord id (17 to 20 digits), or "none"',
+			accepts: 'a Discord id (17 to 19 digits, no leading zero), or "none"',
 			defaultValue: null,
-			parse: (text) => {
+			parse: refusingControlCharacters((text) => {
 				const trimmed = text.trim().replace(/^<[@#][&!]?(\d+)>$/, '$1');
 				if (trimmed.toLowerCase() === 'none') return null;
-				return /^\d{17,20}$/.test(trimmed) ? trimmed : undefined;
-			},
+				return isStorableId(trimmed, 17) ? trimmed : undefined;
+			}),
 			serialize: (value) => value ?? 'none'
+		};
+	},
+
+	/** A positive numeric id of another service (e.g. a Kick user), stored as BIGINT; unset by default. */
+	numericId(what: string, description: string): SettingDefinition<string | null> {
+		return {
+			description,
+			accepts: `${what} (digits, no leading zero), or "none"`,
+			defaultValue: null,
+			parse: refusingControlCharacters((text) => {
+				const trimmed = text.trim();
+				if (trimmed.toLowerCase() === 'none') return null;
+				return isStorableId(trimmed, 1) ? trimmed : undefined;
+			}),
+			serialize: (value) => value ?? 'none'
+		};
+	},
+
+	/** A command prefix: 1 to 5 visible characters that cannot change how a message looks or whom it mentions. */
+	prefix(defaultValue: string, description: string): SettingDefinition<string> {
+		return {
+			description,
+			accepts: `1 to 5 visible characters, such as ! ? $ . - or letters; no spaces, invisible, combining or full-width characters, quotes, brackets, or * _ ~ | \` > # @ < \\`,
+			defaultValue,
+			parse: refusingControlCharacters((text) => (isPlainPrefix(text) ? text : undefined)),
+			serialize: (value) => value
 		};
 	}
 } as const;
+
+/**
+ * Refused in a prefix: other (controls, invisible format characters such as U+200B and U+202E),
+ * separators, marks, quotes and brackets (Sapphire reads quotes as argument delimiters), and the
+ * characters of Discord markdown and mentions.
+ */
+const NOT_IN_PREFIX = /[\p{C}\p{Z}\p{M}\p{Pi}\p{Pf}\p{Ps}\p{Pe}*_~|`>#@<\\'"]/u;
+
+function isPlainPrefix(text: string): boolean {
+	const length = [...text].length;
+	// NFKC folds look-alikes (full-width ！, ligatures, math letters) into what they imitate.
+	return length >= 1 && length <= 5 && !NOT_IN_PREFIX.test(text) && text.normalize('NFKC') === text;
+}

@@ -2,19 +2,12 @@ import { setting, type SettingDefinition } from '#lib/settings/SettingDefinition
 
 /** The settings every server has, whatever plugins are on (FEATURES.md, "Settings"). */
 export const coreSettings = {
-	prefix: setting.text(
-		{ pattern: /^[^\s@#<>`]{1,5}$/u, accepts: '1 to 5 characters without spaces, @, #, <, > or `' },
-		'!',
-		'The prefix of text commands in Discord and chat commands in Kick.'
-	),
+	prefix: setting.prefix('!', 'The prefix of text commands in Discord and chat commands in Kick.'),
 	moderator_role_id: setting.discordId('A role whose members may use moderator commands (besides Manage Server).'),
 	kick_channel: setting.managed(setting.optionalText({ pattern: /^[A-Za-z0-9_-]{1,64}$/, accepts: 'a Kick channel slug' }, 'The Kick channel this server is linked to.'), '/kick connect'),
-	kick_broadcaster_user_id: setting.managed(
-		setting.optionalText({ pattern: /^\d{1,20}$/, accepts: 'a Kick user id' }, 'The Kick user id of the linked channel’s broadcaster.'),
-		'/kick connect'
-	),
-	kick_chatroom_id: setting.optionalText(
-		{ pattern: /^\d{1,20}$/, accepts: 'a Kick chatroom id (digits)' },
+	kick_broadcaster_user_id: setting.managed(setting.numericId('a Kick user id', 'The Kick user id of the linked channel’s broadcaster.'), '/kick connect'),
+	kick_chatroom_id: setting.numericId(
+		'a Kick chatroom id',
 		'The chatroom id of the linked channel, for reading chat over Kick’s chat socket (shown on kick.com/api/v2/channels/<slug>).'
 	),
 	kick_chat_min_interval_ms: setting.integer(

@@ -1,12 +1,16 @@
+import { escapeMarkdown } from 'discord.js';
+import { echoUserText } from '#lib/discord/echoUserText';
 import type { SettingView } from '#lib/settings/GuildSettings';
 import { InvalidSettingValueError, ManagedSettingError } from '#lib/settings/SettingDefinition';
 import { UnknownSettingError } from '#lib/settings/BotSettingsManager';
 
 const DESCRIPTION_LIMIT = 4000;
+/** A stored value may be as long as its key allows; the overview shows the start of each. */
+const VALUE_SHOWN_IN_OVERVIEW = 200;
 
 /** `/settings view`: one line per key, what applies here and whether it is the default. */
 export function describeSettings(view: readonly SettingView[]): string {
-	const lines = view.map((setting) => `**${setting.key}** = ${shown(setting.value)}${setting.isDefault ? ' (default)' : ''}`);
+	const lines = view.map((setting) => `**${setting.key}** = ${echoUserText(setting.value, VALUE_SHOWN_IN_OVERVIEW)}${setting.isDefault ? ' (default)' : ''}`);
 	let text = '';
 	for (const [index, line] of lines.entries()) {
 		if (text.length + line.length + 1 > DESCRIPTION_LIMIT) return `${text}\n… and ${lines.length - index} more: ask for one with /settings view key`;
@@ -18,22 +22,24 @@ export function describeSettings(view: readonly SettingView[]): string {
 /** `/settings view key`: the value, the default, what it accepts and who declared it. */
 export function describeSetting(setting: SettingView): string {
 	return [
-		`**${setting.key}** = ${shown(setting.value)}${setting.isDefault ? ' (default)' : ''}`,
+		`**${setting.key}** = ${echoUserText(setting.value, VALUE_SHOWN_IN_OVERVIEW)}${setting.isDefault ? ' (default)' : ''}`,
 		setting.description,
-		`Accepts ${setting.accepts}.`,
+		`Accepts ${escapeMarkdown(setting.accepts)}.`,
 		`Declared by ${setting.declaredBy}.`
 	].join('\n');
 }
 
-/** The answer to a refused change, or undefined when the error is not the user's. */
-export function explainSettingError(error: unknown): string | undefined {
-	if (error instanceof UnknownSettingError) return `${error.message} Nothing was changed.`;
-	if (error instanceof InvalidSettingValueError) return `\`${error.key}\` accepts ${error.accepts}. Nothing was changed.`;
-	if (error instanceof ManagedSettingError) return `\`${error.key}\` is set by ${error.managedBy}, not by /settings. Nothing was changed.`;
-	return undefined;
+/** A key nobody declared: the key as typed (cut, in a code span) and the keys there are. */
+export function describeUnknownSetting(key: string, known: readonly string[]): string {
+	return `There is no setting ${echoUserText(key)}. Settings: ${known.join(', ')}.`;
 }
 
-/** A value in code style, with backticks neutralised so user text cannot break out of it. */
-export function shown(value: string): string {
-	return `\`${value.replaceAll('`', 'ˋ') || ' '}\``;
+/** The answer to a refused change, or undefined when the error is not the user's. */
+export function explainSettingError(error: unknown): string | undefined {
+	if (error instanceof UnknownSettingError) return `${describeUnknownSetting(error.key, error.known)} Nothing was changed.`;
+	if (error instanceof InvalidSettingValueError) {
+		return `${echoUserText(error.key)} accepts ${escapeMarkdown(error.accepts)}${error.problem === undefined ? '' : `; ${error.problem}`}. Nothing was changed.`;
+	}
+	if (error instanceof ManagedSettingError) return `${echoUserText(error.key)} is set by ${error.managedBy}, not by /settings. Nothing was changed.`;
+	return undefined;
 }

@@ -1,0 +1,94 @@
+import { expect } from 'chai';
+import { BotUnderTest, community } from '#test/e2e/BotUnderTest';
+import type { DiscordStandIn } from '#test/discord-standin/DiscordStandIn';
+
+const ALPHA = '1500000000000000300';
+const KEYS = 'kick_alerts_channel_id, kick_broadcaster_user_id, kick_channel, kick_chat_min_interval_ms, kick_chatroom_id, moderator_role_id, prefix';
+/** What Discord receives: the accepted characters escaped, so they show as typed rather than as markdown. */
+const PREFIX_ACCEPTS =
+	'1 to 5 visible characters, such as ! ? $ . - or letters; no spaces, invisible, combining or full-width characters, quotes, brackets, or \\* \\_ ~ | \\` > # @ < \\\\';
+
+/**
+ * What an attacker with moderator rights (or a compromised moderator account) types into
+ * /settings: every answer is one a user can read, within Discord's limits (the stand-in refuses
+ * more, as Discord does), and nothing invalid is written.
+ */
+describe('Hostile input to /settings, end to end', function () {
+	this.timeout(60_000);
+
+	let under: BotUnderTest;
+	let standIn: DiscordStandIn;
+
+	const set = (key: string, value: string) =>
+		standIn.runSlashCommand({ guild: 'Alpha', member: 'alpha-moderator', name: 'settings', subcommand: 'set', options: { key, value } });
+	const stored = async () =>
+		(await under.sql<{ key: string; value: string }>('SELECT key, value FROM bot_settings WHERE discord_server_id = $1 ORDER BY key', [ALPHA])).map(
+			(row) => `${row.key}=${row.value}`
+		);
+
+	before(async () => {
+		under = await BotUnderTest.start({ guilds: [community(ALPHA, 'Alpha', 'alpha')] });
+		standIn = under.standIn;
+	});
+
+	after(async () => {
+		await under?.stop();
+	});
+
+	it('refuses ids a snowflake cannot be: over PostgreSQL’s BIGINT (2^63−1), over 2^64−1, or with a leading zero', async () => {
+		for (const value of ['18446744073709551616', '18446744073709551615', '9223372036854775808', '00000000000000000', '<@&01234567890123456>']) {
+			const answer = await set('moderator_role_id', value);
+			expect(answer.content, value).to.equal('`moderator_role_id` accepts a Discord id (17 to 19 digits, no leading zero), or "none". Nothing was changed.');
+		}
+		expect(await stored()).to.deep.equal([]);
+		expect((await set('moderator_role_id', '9223372036854775807')).content).to.equal('**moderator_role_id** is now `9223372036854775807` in this server.');
+		expect((await set('moderator_role_id', 'none')).content).to.equal('**moderator_role_id** is now `none` in this server.');
+	});
+
+	it('refuses prefixes of invisible, direction-changing or markdown characters, and quotes, saying what a prefix takes', async () => {
+		for (const value of ['\u200b!', '\u202e!', '**', '||', '"abc', '！']) {
+			const answer = await set('prefix', value);
+			expect(answer.ephemeral).to.equal(true);
+			expect(answer.content, JSON.stringify(value)).to.equal(`\`prefix\` accepts ${PREFIX_ACCEPTS}. Nothing was changed.`);
+		}
+		expect(await stored()).to.deep.equal(['moderator_role_id=none']);
+		const server = await standIn.sendMessage({ guild: 'Alpha', member: 'alpha-viewer', content: '!server' });
+		expect(server.embeds[0]?.title, 'the prefix is still !').to.equal('Alpha');
+	});
+
+	it('refuses a NUL in a value with a clear answer, not "failed on our side", writing nothing', async () => {
+		const answer = await set('prefix', '?\0');
+		expect(answer.content).to.equal(
+			`\`prefix\` accepts ${PREFIX_ACCEPTS}; the value has a control character (such as NUL or a line break), which no setting takes. Nothing was changed.`
+		);
+		const typed = await standIn.sendMessage({ guild: 'Alpha', member: 'alpha-moderator', content: '!settings set kick_chat_min_interval_ms 2000\0' });
+		expect(typed.content).to.equal(
+			'`kick_chat_min_interval_ms` accepts a whole number from 250 to 60000; the value has a control character (such as NUL or a line break), which no setting takes. Nothing was changed.'
+		);
+		expect(await stored()).to.deep.equal(['moderator_role_id=none']);
+	});
+
+	it('echoes an unknown key in a code span, so a link in it is not clickable and markdown is not applied', async () => {
+		const key = '[Verify](https://evil.example)';
+		expect((await set(key, 'x')).content).to.equal(`There is no setting \`${key}\`. Settings: ${KEYS}. Nothing was changed.`);
+		const viewed = await standIn.runSlashCommand({ guild: 'Alpha', member: 'alpha-moderator', name: 'settings', subcommand: 'view', options: { key: `||${key}||` } });
+		expect(viewed.content).to.equal(`There is no setting \`||${key}||\`. Settings: ${KEYS}.`);
+		const backticks = await standIn.sendMessage({ guild: 'Alpha', member: 'alpha-moderator', content: '!settings set a`[x](https://evil.example)`b 1' });
+		expect(backticks.content, 'a backtick cannot close the code span').to.equal(`There is no setting \`aˋ[x](https://evil.example)ˋb\`. Settings: ${KEYS}. Nothing was changed.`);
+	});
+
+	it('answers a 4,000-character unknown key (a Nitro member’s message) within Discord’s 2,000 characters, the key cut', async () => {
+		const key = 'k'.repeat(3980);
+		for (const command of [`!settings set ${key} x`, `!settings view ${key}`]) {
+			const reply = await standIn.sendMessage({ guild: 'Alpha', member: 'alpha-moderator', content: command });
+			expect(reply.content).to.match(new RegExp(`^There is no setting \`${'k'.repeat(99)}…\`\\. Settings: ${KEYS}\\.`));
+		}
+	});
+
+	it('registers the key option with at most 100 characters, so Discord sends no longer key', () => {
+		expect(() => set('k'.repeat(101), 'x')).to.throw("Option 'key' takes at most 100 characters (101 given): Discord would not send this command");
+		expect(() => standIn.runSlashCommand({ guild: 'Alpha', member: 'alpha-moderator', name: 'settings', subcommand: 'reset', options: { key: 'k'.repeat(101) } })).to.throw(
+			/takes at most 100 characters/
+		);
+	});
+});
