@@ -53,7 +53,10 @@ const database = {
 			},
 			delete: async (key: string) => stored.get(String(guildId))?.delete(key) ?? false
 		}
-	})
+	}),
+	// Nothing is posted or handed over here: what the client closes at destroy() has nothing to do.
+	outbox: { release: async () => 0, finish: async () => undefined },
+	kickEventReceipts: { settled: async () => undefined }
 } as unknown as Database;
 
 const client = new KickBotClient({ config, plugins, database, logger: new Logger({ level: LogLevel.Info }) });

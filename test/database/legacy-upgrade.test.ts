@@ -15,6 +15,7 @@ const OTHER = 222222222222222222n;
 const UPGRADE = '20261124000000_multi_server';
 const MEMBERSHIP = '20261125000000_server_membership';
 const KICK_CONNECTION = '20261126000000_kick_connection';
+const RELIABLE_DELIVERY = '20261201000000_reliable_delivery';
 const fixture = (name: string) => readFileSync(join(projectRoot, 'test', 'fixtures', 'legacy', name), 'utf8');
 const baselineScript = readMigrationFiles(migrationsDirectory).find((migration) => migration.name === BASELINE_MIGRATION)!.script;
 const rollbackScript = readFileSync(join(projectRoot, 'prisma', 'rollback', `${UPGRADE}.down.sql`), 'utf8');
@@ -75,7 +76,7 @@ function suite(engine: Engine): void {
 			await createLegacyDatabase(session);
 			const before = await rowCounts(session);
 
-			expect(await migrate(session)).to.deep.equal([BASELINE_MIGRATION, UPGRADE, MEMBERSHIP, KICK_CONNECTION]);
+			expect(await migrate(session)).to.deep.equal([BASELINE_MIGRATION, UPGRADE, MEMBERSHIP, KICK_CONNECTION, RELIABLE_DELIVERY]);
 
 			expect(await rowCounts(session)).to.deep.equal(before);
 			const owners = await serversOfRows(session);
@@ -204,7 +205,7 @@ function suite(engine: Engine): void {
 			expect(column!.count).to.equal(0);
 
 			// Set the original server and start again: the upgrade completes.
-			expect(await migrate(session, ORIGINAL)).to.deep.equal([UPGRADE, MEMBERSHIP, KICK_CONNECTION]);
+			expect(await migrate(session, ORIGINAL)).to.deep.equal([UPGRADE, MEMBERSHIP, KICK_CONNECTION, RELIABLE_DELIVERY]);
 		});
 
 		it('moves a raffle ticket that named another server than its period to the period’s server', async () => {
@@ -255,7 +256,7 @@ function suite(engine: Engine): void {
 			expect(kickTables!.rolled_back_at, 'the Kick tables migration (new tables only) too').to.be.an.instanceOf(Date);
 
 			// Upgrading again gives carol's row (written by the old bot) to the original server too.
-			expect(await migrate(session)).to.deep.equal([UPGRADE, MEMBERSHIP, KICK_CONNECTION]);
+			expect(await migrate(session)).to.deep.equal([UPGRADE, MEMBERSHIP, KICK_CONNECTION, RELIABLE_DELIVERY]);
 			const owners = await serversOfRows(session);
 			for (const table of DATA_TABLES) expect(owners[table], table).to.deep.equal([String(ORIGINAL)]);
 		});

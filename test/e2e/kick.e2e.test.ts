@@ -209,13 +209,18 @@ describe('The Kick connection over signed webhooks, end to end', function () {
 	it('records bot messages Kick did not take after every retry, and /kick status shows them', async () => {
 		kick.failChatNext({ count: 3, status: 500 });
 		const asked = await kick.chatAs({ broadcaster: 'BetaStreamer', sender: 'mod_mia', content: '!uptime', badges: MODERATOR_BADGE });
-		await waitUntil(async () => (await under.sql(`SELECT 1 FROM kick_chat_failures WHERE discord_server_id = $1`, [BETA])).length === 1, 20_000);
-		const [failure] = await under.sql<{ content: string; attempts: number; error: string }>(`SELECT content, attempts, error FROM kick_chat_failures`);
-		expect(failure).to.deep.include({ content: 'betastreamer has not gone live since the bot was linked.', attempts: 3 });
+		const failedOf = (guildId: string) =>
+			under.sql<{ content: string; attempts: number; error: string; reply_to: string }>(
+				`SELECT content, attempts, error, reply_to FROM outbox_messages WHERE discord_server_id = $1 AND status = 'failed'`,
+				[guildId]
+			);
+		await waitUntil(async () => (await failedOf(BETA)).length === 1, 20_000);
+		const [failure] = await failedOf(BETA);
+		expect(failure).to.deep.include({ content: 'betastreamer has not gone live since the bot was linked.', attempts: 3, reply_to: asked.payload.message_id });
 		expect(failure!.error).to.match(/500/);
 		expect(kick.chat.list('BetaStreamer').filter((message) => message.replyToMessageId === asked.payload.message_id)).to.have.length(0);
-		expect((await kickStatus('Beta')).fields['Bot messages in chat']).to.match(/^\*\*1 not posted\*\* in the last 24 h; latest <t:\d+:R>: .*500/);
-		expect((await kickStatus('Alpha')).fields['Bot messages in chat']).to.equal('no failures in the last 24 h');
+		expect((await kickStatus('Beta')).fields['Bot messages in chat']).to.match(/^\d+ posted in the last 24 h; \*\*not posted: 1 refused by Kick\*\*; latest <t:\d+:R>: .*500/);
+		expect((await kickStatus('Alpha')).fields['Bot messages in chat']).to.match(/^\d+ posted in the last 24 h, none lost$/);
 	});
 
 	it('refreshes a token Kick stops accepting; a refused refresh marks that server and tells its moderators', async () => {

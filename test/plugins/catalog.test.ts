@@ -43,6 +43,7 @@ describe('PluginCatalog.discover', () => {
 				kick_broadcaster_user_id: 'the core',
 				kick_chatroom_id: 'the core',
 				kick_chat_min_interval_ms: 'the core',
+				kick_reply_max_age_seconds: 'the core',
 				kick_alerts_channel_id: 'the core',
 				alpha_enabled: 'plugin alpha',
 				alpha_limit: 'plugin alpha'

@@ -184,10 +184,10 @@ export class Outbox {
 		const finish: OutboxFinish = {
 			id: record.id,
 			status: outcome.status,
-			...(outcome.status === 'failed' ? { error: outcome.error } : {}),
+			...(outcome.status === 'failed' ? { error: outcome.error, attempts: outcome.attempts } : {}),
 			...(outcome.status === 'expired' ? { error: 'not sent in time: too many messages were waiting before it' } : {}),
 			...(outcome.status === 'sent'
-				? { sentMessageIds: outcome.messageIds, ...(record.destination === 'kick_chat' ? { ownKickMessageIds: outcome.messageIds } : {}) }
+				? { sentMessageIds: outcome.messageIds, attempts: outcome.attempts, ...(record.destination === 'kick_chat' ? { ownKickMessageIds: outcome.messageIds } : {}) }
 				: {})
 		};
 		await this.finishes.submit(finish).catch(() => this.unwritten.push(finish));

@@ -13,6 +13,8 @@ export interface OutboxFinish {
 	readonly status: Extract<OutboxStatus, 'sent' | 'failed' | 'expired'>;
 	readonly sentMessageIds?: readonly string[];
 	readonly error?: string | undefined;
+	/** Sends tried (retries included); the count of claims stays otherwise. */
+	readonly attempts?: number;
 	/** Kick chat message ids the bot just posted: claimed as handled events, so the readers drop their echo. */
 	readonly ownKickMessageIds?: readonly string[];
 }
@@ -123,10 +125,12 @@ export class OutboxStore {
 		const ownKeys = finishes.flatMap((finish) => (finish.ownKickMessageIds ?? []).map((id) => `chat:${id}`));
 		await this.client.$executeRaw`
 			WITH ended AS (
-				UPDATE outbox_messages o SET status = f.status, error = f.error, sent_message_id = f.sent_message_id, finished_at = now(), leased_until = NULL
+				UPDATE outbox_messages o SET status = f.status, error = f.error, sent_message_id = f.sent_message_id, attempts = coalesce(f.attempts, o.attempts),
+					finished_at = now(), leased_until = NULL
 				FROM unnest(${column((finish) => finish.id.toString())}::bigint[], ${column((finish) => finish.status)}::text[],
-					${column((finish) => finish.error ?? null)}::text[], ${column((finish) => (finish.sentMessageIds ?? []).join(',') || null)}::text[]
-				) AS f(id, status, error, sent_message_id)
+					${column((finish) => finish.error ?? null)}::text[], ${column((finish) => (finish.sentMessageIds ?? []).join(',') || null)}::text[],
+					${column((finish) => finish.attempts ?? null)}::int[]
+				) AS f(id, status, error, sent_message_id, attempts)
 				WHERE o.id = f.id
 				RETURNING o.id
 			), own AS (
