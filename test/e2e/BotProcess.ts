@@ -53,6 +53,12 @@ export class BotProcess {
 		return this.output.exited;
 	}
 
+	/** Kills the bot outright (SIGKILL), as a crash or the OOM killer would, and resolves once it is gone. */
+	public async kill(): Promise<Exit> {
+		if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+		return this.output.exited;
+	}
+
 	public text(from = 0): string {
 		return this.output.text(from);
 	}

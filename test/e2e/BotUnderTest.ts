@@ -34,20 +34,25 @@ export class BotUnderTest {
 		public readonly database: TestDatabase
 	) {}
 
-	/** `options.pluginsDirectory` runs the bot with a test folder of plugins instead of plugins/. */
+	/**
+	 * `options.pluginsDirectory` runs the bot with a test folder of plugins instead of plugins/;
+	 * `options.databasePort` has the bot reach PostgreSQL on another port (a proxy the test can cut).
+	 */
 	public static async start(
 		seed: StandInSeed,
 		environment: Readonly<Record<string, string>> = {},
-		options: { readonly pluginsDirectory?: string } = {}
+		options: { readonly pluginsDirectory?: string; readonly databasePort?: number } = {}
 	): Promise<BotUnderTest> {
 		const standIn = await DiscordStandIn.start({ seed });
 		const database = await createTestDatabase('e2e');
 		const under = new BotUnderTest(standIn, database);
 		under.pluginsDirectory = options.pluginsDirectory;
+		const databaseUrl = new URL(database.url);
+		if (options.databasePort !== undefined) databaseUrl.port = String(options.databasePort);
 		under.environment = {
 			DISCORD_TOKEN: standIn.token,
 			DISCORD_API_URL: standIn.apiUrl,
-			DATABASE_URL: database.url,
+			DATABASE_URL: databaseUrl.toString(),
 			REDIS_URL,
 			REDIS_KEY_PREFIX: under.redisKeyPrefix,
 			...environment
