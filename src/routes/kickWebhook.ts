@@ -26,7 +26,7 @@ export class KickWebhookRoute extends Route {
 						{ headers: request.headers, rawBody: read.body },
 						{ publicKey: kick.webhookPublicKey, maxAgeSeconds: config.kick!.webhookMaxAgeSeconds, receipts: db.kickEventReceipts, logger }
 					);
-		if (read.kind === 'too-large') dropRestOfBody(request, response, KICK_WEBHOOK_MAX_BODY_BYTES);
+		if (read.kind === 'too-large') dropRestOfBody(request, response);
 		for (const [name, value] of Object.entries(answer.headers)) response.setHeader(name, value);
 		response.status(answer.status).json(answer.body);
 		if (answer.claimed !== null) await kick.accept(answer.claimed, { claimed: true });

@@ -36,16 +36,11 @@ export function readBoundedBody(request: IncomingMessage, maxBytes: number): Pro
 }
 
 /**
- * After answering a body over the cap: what the client still sends is read and dropped, up to
- * `maxBytes` more or LINGER_MS, then the connection is closed. Closing at once, with its data
- * unread, would reset the connection and the client would likely never see the answer.
+ * After answering a body over the cap: what the client still sends is read and dropped for
+ * LINGER_MS, then the connection is closed. Closing at once, with its data unread, would reset
+ * the connection, and the client would likely lose the answer before reading it.
  */
-export function dropRestOfBody(request: IncomingMessage, response: ServerResponse, maxBytes: number): void {
-	let dropped = 0;
-	request.on('data', (chunk: Buffer) => {
-		dropped += chunk.length;
-		if (dropped > maxBytes) request.destroy();
-	});
+export function dropRestOfBody(request: IncomingMessage, response: ServerResponse): void {
 	request.resume();
 	// A request still unfinished then is abandoned: destroying it closes its connection.
 	response.once('finish', () => setTimeout(() => request.destroy(), LINGER_MS).unref());
