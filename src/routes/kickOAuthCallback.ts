@@ -1,6 +1,6 @@
 import { ApplyOptions } from '@sapphire/decorators';
 import { Route } from '@sapphire/plugin-api';
-import { KickAuthorizationError } from '#lib/kick/KickAuthorizations';
+import { KickAuthorizationError, parseKickOAuthCallback } from '#lib/kick/KickAuthorizations';
 import { resultPage } from '#lib/kick/resultPage';
 
 /** Where Kick sends the streamer's browser back after `/kick connect`: links the server the state was made for. */
@@ -13,12 +13,14 @@ export class KickOAuthCallbackRoute extends Route {
 			response.html(404, resultPage('Kick is not connected here', 'This bot has no Kick app configured.'));
 			return;
 		}
-		const single = (name: string) => {
-			const value = request.query[name];
-			return typeof value === 'string' ? value : null;
-		};
+		const parsed = parseKickOAuthCallback(request.query);
+		if (!parsed.ok) {
+			logger.warn('Kick authorisation refused (400): the callback came with malformed parameters.');
+			response.html(400, resultPage('The Kick channel was not linked', parsed.reason));
+			return;
+		}
 		try {
-			const completed = await authorizations.complete({ code: single('code'), state: single('state'), error: single('error') });
+			const completed = await authorizations.complete(parsed.callback, logger);
 			await kick.linkServer(completed);
 			response.html(
 				200,

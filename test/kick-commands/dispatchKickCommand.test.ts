@@ -403,10 +403,37 @@ describe('Kick chat commands: dispatchKickCommand', () => {
 				'"2.5" is not a valid amount: use a whole number from 1 to 1000.',
 				`"${'9'.repeat(29)}…" is not a valid amount: use a whole number from 1 to 1000.`
 			]);
+			await dispatch(`!give @bob ${'🎲'.repeat(20)}`);
+			// Cut at 29 characters, not inside the 15th die (a half surrogate pair would show as \ud83c).
+			expect(replies.at(-1)).to.equal(`"${'🎲'.repeat(14)}…" is not a valid amount: use a whole number from 1 to 1000.`);
 			const signed = new KickCommandArgs('-3 +7 +7');
 			expect(signed.integer(0, { min: -5, max: 10 })).to.deep.equal({ ok: true, value: -3 });
 			expect(signed.integer(1, { min: -5, max: 10 })).to.deep.equal({ ok: true, value: 7 });
 			expect(signed.integer(2, { min: -5, max: 5 })).to.deep.equal({ ok: false, error: '"+7" is not a valid number: use a whole number from -5 to 5.' });
+		});
+	});
+
+	describe('content longer than Kick allows', () => {
+		it('a message over 500 characters is not run (too-long): no reply, no cooldown started', async () => {
+			const long = `!dice ${'x'.repeat(495)}`;
+			expect(await kindOf(dispatch(long))).to.equal('too-long');
+			expect(await kindOf(dispatch('!dice'))).to.equal('ran');
+			expect(replies).to.deep.equal(['dice']);
+		});
+
+		it('counts characters, not UTF-16 units: 500 characters with emoji are within the limit', async () => {
+			expect(await kindOf(dispatch(`!points ${'🎲'.repeat(492)}`))).to.equal('ran');
+			expect(await kindOf(dispatch(`!points ${'🎲'.repeat(493)}`))).to.equal('too-long');
+		});
+
+		it('answers at once for a huge message whose quotes would take the lexer minutes', async () => {
+			const started = performance.now();
+			expect(await kindOf(dispatch(`!points ${'「 '.repeat(100_000)}`))).to.equal('too-long');
+			expect(performance.now() - started).to.be.below(200);
+		});
+
+		it('a long message that does not start with the prefix is no command', async () => {
+			expect(await kindOf(dispatch(`hello ${'x'.repeat(5000)}`))).to.equal('not-a-command');
 		});
 	});
 });

@@ -240,6 +240,22 @@ describe("KickChatSocket (Kick's Pusher chat socket, against a local Pusher serv
 		expect(recorder.events.map((event) => (event.type === 'chat.message.sent' ? event.content : event.type))).to.deep.equal(['marker']);
 	});
 
+	it('drops, with a log line, a message the database could not hold: an id beyond BIGINT, a NUL, a 3 KB message id', async () => {
+		connect().watch({ chatroomId: '668', broadcasterUserId: BROADCASTER });
+		await server.waitForSubscription(chatroomChannel(668));
+		const sender = { id: 5, username: 'viewer' };
+
+		server.emit(chatroomChannel(668), CHAT_MESSAGE_EVENT, { id: 'big-id', content: 'hi', sender: { ...sender, id: '1'.repeat(30) } });
+		await recorder.line('warn', /dropped App\\Events\\ChatMessageEvent on chatrooms\.668\.v2: invalid field sender\.id: expected an id/);
+		server.emit(chatroomChannel(668), CHAT_MESSAGE_EVENT, { id: 'nul', content: 'a\u0000b', sender });
+		await recorder.line('warn', /dropped .*: invalid field content: contains a NUL character or a lone surrogate/);
+		server.emit(chatroomChannel(668), CHAT_MESSAGE_EVENT, { id: 'm'.repeat(3000), content: 'hi', sender });
+		await recorder.line('warn', /dropped .*: invalid field id: expected an event id/);
+
+		await roundTrip('668');
+		expect(recorder.events.map((event) => (event.type === 'chat.message.sent' ? event.content : event.type))).to.deep.equal(['marker']);
+	});
+
 	it('reads bans, and live/offline from the channel', async () => {
 		connect().watch({ chatroomId: '668', channelId: '700', broadcasterUserId: BROADCASTER });
 		await server.waitForSubscription(chatroomChannel(668));

@@ -193,4 +193,56 @@ describe("parseWebhookEvent (Kick's documented webhook payloads)", () => {
 		expect(result).to.deep.include({ ok: false });
 		expect(!result.ok && result.reason).to.match(/^invalid field broadcaster\.user_id: /);
 	});
+
+	describe('refuses at the edge what the database could not hold', () => {
+		const chat = KICK_DOCS_WEBHOOK_PAYLOADS['chat.message.sent'];
+		const refusal = (body: unknown) => {
+			const result = parse('chat.message.sent', body);
+			return result.ok ? 'parsed' : result.reason;
+		};
+
+		it('an id over PostgreSQL BIGINT (2^63 - 1), as digits or with leading zeros past 19 digits', () => {
+			for (const userId of ['1'.repeat(30), '9223372036854775808', '00000000000000000001']) {
+				expect(refusal({ ...chat, broadcaster: { user_id: userId } }), userId).to.match(/^invalid field broadcaster\.user_id: expected an id/);
+			}
+			expect(refusal({ ...chat, sender: { ...chat.sender, user_id: '99999999999999999999' } })).to.match(/^invalid field sender\.user_id: /);
+			expect(refusal({ ...chat, broadcaster: { user_id: -1 } })).to.match(/^invalid field broadcaster\.user_id: /);
+		});
+
+		it('takes the largest BIGINT, and writes an id with leading zeros as its canonical digits', () => {
+			const largest = parsedEvent('chat.message.sent', { ...chat, broadcaster: { user_id: '9223372036854775807' }, sender: { ...chat.sender, user_id: '000042' } });
+			expect(largest).to.deep.include({ broadcasterUserId: '9223372036854775807' });
+			expect(largest.type === 'chat.message.sent' && largest.sender.userId).to.equal('42');
+		});
+
+		it('a NUL character or a lone surrogate in any text, naming the field', () => {
+			const cases: [unknown, RegExp][] = [
+				[{ ...chat, content: 'hi\u0000there' }, /^invalid field content: contains a NUL character or a lone surrogate$/],
+				[{ ...chat, content: 'broken \ud83d pair' }, /^invalid field content: /],
+				[{ ...chat, sender: { ...chat.sender, username: 'vic\udc00' } }, /^invalid field sender\.username: /],
+				[{ ...chat, sender: { ...chat.sender, identity: { badges: [{ text: 'Mod\u0000', type: 'moderator' }] } } }, /^invalid field sender\.identity\.badges\.0\.text: /],
+				[{ ...chat, replies_to: { ...chat.replies_to, content: '\u0000' } }, /^invalid field replies_to\.content: /]
+			];
+			for (const [body, reason] of cases) expect(refusal(body)).to.match(reason);
+			expect(refusal({ ...chat, content: 'a well-formed pair 🎲 stays' }), 'a surrogate pair is one character').to.equal('parsed');
+		});
+
+		it('a chat message id over 128 characters, or with characters other than printable ASCII', () => {
+			for (const messageId of ['m'.repeat(129), 'id with spaces', 'idé', '']) {
+				expect(refusal({ ...chat, message_id: messageId }), messageId.slice(0, 20)).to.match(/^invalid field message_id: expected an event id/);
+			}
+			expect(refusal({ ...chat, replies_to: { ...chat.replies_to, message_id: 'r'.repeat(3000) } })).to.match(/^invalid field replies_to\.message_id: /);
+			expect(refusal({ ...chat, message_id: 'm'.repeat(128) })).to.equal('parsed');
+		});
+
+		it('a count beyond a PostgreSQL INTEGER', () => {
+			const renewal = KICK_DOCS_WEBHOOK_PAYLOADS['channel.subscription.renewal'];
+			const result = parse('channel.subscription.renewal', { ...renewal, duration: 2 ** 31 });
+			expect(!result.ok && result.reason).to.match(/^invalid field duration: /);
+		});
+
+		it('does not quote a bad timestamp back (the reason goes into the answer and the log)', () => {
+			expect(refusal({ ...chat, created_at: 'x'.repeat(10_000) })).to.equal('invalid field created_at: not an RFC 3339 date-time');
+		});
+	});
 });

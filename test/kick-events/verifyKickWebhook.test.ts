@@ -90,6 +90,29 @@ describe('verifyKickWebhook (Kick webhook signatures)', () => {
 		expectRejected(verify({ headers: { ...rest, 'kick-event-signature': ' ' } }), 400, /^missing headers Kick-Event-Signature, Kick-Event-Type$/);
 	});
 
+	it('rejects a Kick-Event-Message-Id over 128 characters or not printable ASCII (400), before any signature check', () => {
+		for (const messageId of ['x'.repeat(129), 'x'.repeat(3000), 'id with space', 'idé', 'id\u0000']) {
+			const signed = kickWebhookHeaders({ privateKey: signer.privateKey, messageId, subscriptionId: SUBSCRIPTION_ID, eventType: 'chat.message.sent', timestamp: TIMESTAMP, rawBody: RAW_BODY });
+			expectRejected(verify({ headers: signed }), 400, /^header Kick-Event-Message-Id is not 1 to 128 printable ASCII characters$/);
+		}
+		const longest = 'x'.repeat(128);
+		const signed = kickWebhookHeaders({ privateKey: signer.privateKey, messageId: longest, subscriptionId: SUBSCRIPTION_ID, eventType: 'chat.message.sent', timestamp: TIMESTAMP, rawBody: RAW_BODY });
+		expect(verify({ headers: signed })).to.deep.include({ ok: true, messageId: longest });
+	});
+
+	it('bounds every other header too (400)', () => {
+		const cases: [string, string, number][] = [
+			['kick-event-subscription-id', 's'.repeat(129), 128],
+			['kick-event-signature', 'A'.repeat(1028), 1024],
+			['kick-event-message-timestamp', `${TIMESTAMP}${' '.repeat(10)}x`, 64],
+			['kick-event-type', 't'.repeat(65), 64],
+			['kick-event-version', '1'.repeat(17), 16]
+		];
+		for (const [name, value, maxLength] of cases) {
+			expectRejected(verify({ headers: { ...headers(), [name]: value } }), 400, new RegExp(`is not 1 to ${maxLength} printable ASCII characters$`));
+		}
+	});
+
 	it('rejects a header sent twice (400)', () => {
 		expectRejected(verify({ headers: { ...headers(), 'kick-event-message-id': [MESSAGE_ID, MESSAGE_ID] } }), 400, /Kick-Event-Message-Id given more than once/);
 	});
@@ -121,7 +144,7 @@ describe('verifyKickWebhook (Kick webhook signatures)', () => {
 	});
 
 	it('rejects a signature that is not base64, or a cut one (401)', () => {
-		expectRejected(verify({ headers: { ...headers(), 'kick-event-signature': 'not base64!' } }), 401, /not base64/);
+		expectRejected(verify({ headers: { ...headers(), 'kick-event-signature': 'not_base64!' } }), 401, /not base64/);
 		const signature = Buffer.from(headers()['kick-event-signature']!, 'base64');
 		for (const wrong of [signature.subarray(0, 30), Buffer.concat([signature, Buffer.from([0])]), Buffer.alloc(signature.length)]) {
 			expectRejected(verify({ headers: { ...headers(), 'kick-event-signature': wrong.toString('base64') } }), 401, /signature does not match/);

@@ -74,6 +74,8 @@ export interface EventDelivery {
 /** What the bot's webhook endpoint answered. */
 export interface DeliveryResult {
 	readonly status: number;
+	/** The response headers the bot sent, names in lower case. */
+	readonly headers: Readonly<Record<string, string>>;
 	/** The response body the bot sent, as text. */
 	readonly body: string;
 	readonly messageId: string;
@@ -324,7 +326,28 @@ export class KickStandIn {
 			timeoutMs: this.timeoutMs
 		});
 		this.webhookDeliveries.push(delivery);
-		return { status: delivery.status, body: delivery.responseBody, messageId: delivery.messageId };
+		return { status: delivery.status, headers: delivery.responseHeaders, body: delivery.responseBody, messageId: delivery.messageId };
+	}
+
+	/**
+	 * Signs any body text with Kick's key and POSTs it, as a compromised or buggy Kick would: no
+	 * subscription is needed and nothing is checked, so tests can send hostile bodies and headers.
+	 */
+	public async deliverSignedBody(delivery: { readonly type: string; readonly body: string; readonly messageId?: string; readonly timestamp?: string }): Promise<DeliveryResult> {
+		if (this.webhookUrl === null) throw new Error('Kick would not deliver events: the app has no webhook URL (options.webhookUrl or setWebhookUrl)');
+		const sent = await this.webhooks.send({
+			url: this.webhookUrl,
+			type: delivery.type,
+			version: 1,
+			messageId: delivery.messageId ?? ulid(this.now()),
+			subscriptionId: ulid(this.now()),
+			timestamp: delivery.timestamp ?? new Date(this.now()).toISOString(),
+			body: delivery.body,
+			tamper: null,
+			timeoutMs: this.timeoutMs
+		});
+		this.webhookDeliveries.push(sent);
+		return { status: sent.status, headers: sent.responseHeaders, body: sent.responseBody, messageId: sent.messageId };
 	}
 
 	/** A viewer writes in a channel's chat: delivers chat.message.sent and returns the payload too. */

@@ -19,6 +19,7 @@ export interface WebhookDelivery {
 	readonly headers: Readonly<Record<string, string>>;
 	readonly tamper: WebhookTamper | null;
 	readonly status: number;
+	readonly responseHeaders: Readonly<Record<string, string>>;
 	readonly responseBody: string;
 }
 
@@ -71,6 +72,7 @@ export class WebhookSender {
 			headers,
 			tamper: request.tamper,
 			status: response.status,
+			responseHeaders: Object.fromEntries(response.headers),
 			responseBody: await response.text()
 		};
 	}

@@ -8,6 +8,7 @@ import {
 	KickAuthorizationError,
 	KickAuthorizations,
 	OAUTH_CALLBACK_PATH,
+	parseKickOAuthCallback,
 	type CompletedAuthorization
 } from '#lib/kick/KickAuthorizations';
 import { openMigratedDatabase, postgresEngine, type MigratedDatabase } from '#test/helpers/databases';
@@ -40,6 +41,9 @@ describe('Kick authorisation of a server (start → consent → complete) on Pos
 	/** The bot's clock, which decides whether a state expired. */
 	let clock: number;
 	let authorizations: KickAuthorizations;
+	/** What the bot logged as warnings during a test. */
+	let warnings: string[];
+	const log = { warn: (message: string) => void warnings.push(message) };
 
 	/** A moderator runs /kick connect: the authorisation URL the bot shows them. */
 	const start = (guildId: bigint, discordUserId: bigint, channelSlug = 'GamblerJoe') => authorizations.start({ guildId, discordUserId, channelSlug });
@@ -92,6 +96,7 @@ describe('Kick authorisation of a server (start → consent → complete) on Pos
 		await addServers(database, GUILD_A, GUILD_B);
 		clock = Date.now();
 		authorizations = new KickAuthorizations({ database, oauth, api, publicUrl: PUBLIC_URL, now: () => clock });
+		warnings = [];
 	});
 
 	it('stores the streamer’s tokens encrypted for that server only and says which channel was linked', async () => {
@@ -102,7 +107,7 @@ describe('Kick authorisation of a server (start → consent → complete) on Pos
 		expect(expiresAt.getTime()).to.equal(clock + AUTHORIZATION_LIFETIME_MS);
 		expect(await pendingStates()).to.deep.equal([`${GUILD_A}/${MODERATOR_A}`]);
 
-		const completed = await authorizations.complete(callbackOf(await standIn.consent(url, 'GamblerJoe')));
+		const completed = await authorizations.complete(callbackOf(await standIn.consent(url, 'GamblerJoe')), log);
 
 		expect(completed).to.deep.equal({
 			guildId: GUILD_A,
@@ -127,11 +132,11 @@ describe('Kick authorisation of a server (start → consent → complete) on Pos
 
 	it('refuses a second completion with the same state (410) and stores nothing more', async () => {
 		const callback = await consented(GUILD_A, MODERATOR_A);
-		await authorizations.complete(callback);
+		await authorizations.complete(callback, log);
 		const before = await storedTokenRows(database);
 		const from = standIn.requestLog.mark();
 
-		const error = await authorizationError(authorizations.complete(callback));
+		const error = await authorizationError(authorizations.complete(callback, log));
 
 		expect(error.status).to.equal(410);
 		expect(error.message).to.contain('already used');
@@ -144,7 +149,7 @@ describe('Kick authorisation of a server (start → consent → complete) on Pos
 		const from = standIn.requestLog.mark();
 		clock += AUTHORIZATION_LIFETIME_MS + 1;
 
-		const error = await authorizationError(authorizations.complete(callback));
+		const error = await authorizationError(authorizations.complete(callback, log));
 
 		expect(error.status).to.equal(410);
 		expect(error.message).to.contain('expired');
@@ -157,7 +162,7 @@ describe('Kick authorisation of a server (start → consent → complete) on Pos
 		const callback = await consented(GUILD_A, MODERATOR_A);
 		clock += 9 * 60_000 + 59_000;
 
-		expect((await authorizations.complete(callback)).guildId).to.equal(GUILD_A);
+		expect((await authorizations.complete(callback, log)).guildId).to.equal(GUILD_A);
 		expect((await storedTokenRows(database)).map((row) => row.guild)).to.deep.equal([String(GUILD_A)]);
 	});
 
@@ -165,7 +170,7 @@ describe('Kick authorisation of a server (start → consent → complete) on Pos
 		const stateOfB = await consented(GUILD_B, MODERATOR_B, 'viewer_anna', 'viewer_anna');
 		const stateOfA = await consented(GUILD_A, MODERATOR_A);
 
-		const completed = await authorizations.complete(stateOfA);
+		const completed = await authorizations.complete(stateOfA, log);
 
 		expect(completed.guildId).to.equal(GUILD_A);
 		expect((await storedTokenRows(database)).map((row) => `${row.guild}/${row.kick_user}`)).to.deep.equal([`${GUILD_A}/${STREAMER_ID}`]);
@@ -174,7 +179,7 @@ describe('Kick authorisation of a server (start → consent → complete) on Pos
 		expect(await connections()).to.deep.equal([]);
 		expect(await pendingStates(), 'B’s state was not consumed by A’s flow').to.deep.equal([`${GUILD_B}/${MODERATOR_B}`]);
 
-		const completedInB = await authorizations.complete(stateOfB);
+		const completedInB = await authorizations.complete(stateOfB, log);
 		expect({ guildId: completedInB.guildId, slug: completedInB.channelSlug }).to.deep.equal({ guildId: GUILD_B, slug: 'viewer_anna' });
 		expect((await storedTokenRows(database)).map((row) => `${row.guild}/${row.kick_user}`)).to.deep.equal([
 			`${GUILD_A}/${STREAMER_ID}`,
@@ -189,18 +194,18 @@ describe('Kick authorisation of a server (start → consent → complete) on Pos
 		const again = await start(GUILD_A, MODERATOR_A);
 		expect(await pendingStates()).to.deep.equal([`${GUILD_A}/${MODERATOR_A}`, `${GUILD_A}/${SECOND_MODERATOR_A}`, `${GUILD_B}/${MODERATOR_A}`]);
 
-		const stale = await authorizationError(authorizations.complete(callbackOf(await standIn.consent(first.url, 'GamblerJoe'))));
+		const stale = await authorizationError(authorizations.complete(callbackOf(await standIn.consent(first.url, 'GamblerJoe')), log));
 		expect(stale.status).to.equal(410);
 		expect(await storedTokenRows(database)).to.deep.equal([]);
 
-		expect((await authorizations.complete(callbackOf(await standIn.consent(again.url, 'GamblerJoe')))).discordUserId).to.equal(MODERATOR_A);
-		const other = await authorizations.complete(callbackOf(await standIn.consent(secondModerator.url, 'viewer_anna')));
+		expect((await authorizations.complete(callbackOf(await standIn.consent(again.url, 'GamblerJoe')), log)).discordUserId).to.equal(MODERATOR_A);
+		const other = await authorizations.complete(callbackOf(await standIn.consent(secondModerator.url, 'viewer_anna')), log);
 		expect({ guildId: other.guildId, discordUserId: other.discordUserId, channel: other.channelSlug }).to.deep.equal({
 			guildId: GUILD_A,
 			discordUserId: SECOND_MODERATOR_A,
 			channel: 'viewer_anna'
 		});
-		expect((await authorizations.complete(callbackOf(await standIn.consent(sameModeratorInB.url, 'GamblerJoe')))).guildId).to.equal(GUILD_B);
+		expect((await authorizations.complete(callbackOf(await standIn.consent(sameModeratorInB.url, 'GamblerJoe')), log)).guildId).to.equal(GUILD_B);
 		expect((await storedTokenRows(database)).map((row) => `${row.guild}/${row.kick_user}`)).to.deep.equal([
 			`${GUILD_A}/${STREAMER_ID}`,
 			`${GUILD_A}/${OTHER_STREAMER_ID}`,
@@ -216,7 +221,7 @@ describe('Kick authorisation of a server (start → consent → complete) on Pos
 		const results: (number | 'linked')[] = [];
 		for (const { url } of started) {
 			const callback = callbackOf(await standIn.consent(url, 'GamblerJoe'));
-			results.push(await authorizations.complete(callback).then(() => 'linked' as const, (error: KickAuthorizationError) => error.status));
+			results.push(await authorizations.complete(callback, log).then(() => 'linked' as const, (error: KickAuthorizationError) => error.status));
 		}
 		expect(results.filter((result) => result === 'linked')).to.have.length(1);
 	});
@@ -227,20 +232,20 @@ describe('Kick authorisation of a server (start → consent → complete) on Pos
 		expect(denied).to.deep.include({ code: null, error: 'access_denied' });
 		const from = standIn.requestLog.mark();
 
-		const error = await authorizationError(authorizations.complete(denied));
+		const error = await authorizationError(authorizations.complete(denied, log));
 
 		expect(error.status).to.equal(403);
 		expect(error.message).to.contain('access_denied');
 		expect(await pendingStates()).to.deep.equal([]);
 		expect(tokenRequests(from)).to.have.length(0);
 		expect(await storedTokenRows(database)).to.deep.equal([]);
-		expect((await authorizationError(authorizations.complete({ ...denied, code: 'a-code', error: null }))).status, 'the state works no more').to.equal(410);
+		expect((await authorizationError(authorizations.complete({ ...denied, code: 'a-code', error: null }, log))).status, 'the state works no more').to.equal(410);
 	});
 
 	it('refuses a Kick account that does not own the channel (403, naming both) and stores nothing', async () => {
 		const callback = await consented(GUILD_A, MODERATOR_A, 'viewer_anna', 'GamblerJoe');
 
-		const error = await authorizationError(authorizations.complete(callback));
+		const error = await authorizationError(authorizations.complete(callback, log));
 
 		expect(error.status).to.equal(403);
 		expect(error.message).to.contain('viewer_anna').and.contain('kick.com/gamblerjoe');
@@ -251,18 +256,92 @@ describe('Kick authorisation of a server (start → consent → complete) on Pos
 	it('refuses a channel Kick does not know (400) and stores nothing', async () => {
 		const callback = await consented(GUILD_A, MODERATOR_A, 'GamblerJoe', 'no_such_channel');
 
-		const error = await authorizationError(authorizations.complete(callback));
+		const error = await authorizationError(authorizations.complete(callback, log));
 
 		expect(error.status).to.equal(400);
 		expect(error.message).to.contain('"no_such_channel"');
 		expect(await storedTokenRows(database)).to.deep.equal([]);
 	});
 
+	describe('revokes at Kick the tokens of an authorisation refused after the code exchange', () => {
+		const revokeRequests = (from: number) => standIn.requestLog.filter((request) => request.method === 'POST' && request.path === '/oauth/revoke', from);
+
+		// Tokens of earlier tests end here, so only this test's count.
+		beforeEach(() => {
+			standIn.expireAccessTokensOf('GamblerJoe');
+			standIn.expireAccessTokensOf('viewer_anna');
+		});
+
+		it('when the Kick account does not own the channel', async () => {
+			const callback = await consented(GUILD_A, MODERATOR_A, 'viewer_anna', 'GamblerJoe');
+
+			expect((await authorizationError(authorizations.complete(callback, log))).status).to.equal(403);
+
+			expect(standIn.activeTokensOf('viewer_anna')).to.deep.equal([]);
+			expect(warnings).to.deep.equal([]);
+		});
+
+		it('when Kick granted less than the bot asked for', async () => {
+			const { url } = await start(GUILD_A, MODERATOR_A);
+			const fewer = new URL(url);
+			// The streamer unticks permissions on Kick's consent page.
+			fewer.searchParams.set('scope', 'user:read channel:read');
+
+			const error = await authorizationError(authorizations.complete(callbackOf(await standIn.consent(fewer.toString(), 'GamblerJoe')), log));
+
+			expect(error.status).to.equal(403);
+			expect(error.message).to.contain('missing chat:write, events:subscribe');
+			expect(standIn.activeTokensOf('GamblerJoe')).to.deep.equal([]);
+		});
+
+		it('when there is no such channel', async () => {
+			const callback = await consented(GUILD_A, MODERATOR_A, 'GamblerJoe', 'no_such_channel');
+
+			expect((await authorizationError(authorizations.complete(callback, log))).status).to.equal(400);
+
+			expect(standIn.activeTokensOf('GamblerJoe')).to.deep.equal([]);
+		});
+
+		it('when Kick fails after issuing them (502)', async () => {
+			const callback = await consented(GUILD_A, MODERATOR_A);
+			standIn.answerNext({ method: 'GET', path: '/public/v1/users', status: 503 });
+
+			expect((await authorizationError(authorizations.complete(callback, log))).status).to.equal(502);
+
+			expect(standIn.activeTokensOf('GamblerJoe')).to.deep.equal([]);
+			expect(await storedTokenRows(database)).to.deep.equal([]);
+		});
+
+		it('and logs, without changing the refusal, when Kick will not revoke them', async () => {
+			const callback = await consented(GUILD_A, MODERATOR_A, 'viewer_anna', 'GamblerJoe');
+			const from = standIn.requestLog.mark();
+			standIn.answerNext({ method: 'POST', path: '/oauth/revoke', status: 500, count: 2 });
+
+			const error = await authorizationError(authorizations.complete(callback, log));
+
+			expect(error.status).to.equal(403);
+			expect(revokeRequests(from)).to.have.length(2);
+			expect(warnings).to.have.length(2);
+			expect(warnings[0]).to.match(/^Kick: could not revoke the access token of a refused authorisation \(.*500.*\); it stays active until it expires\.$/);
+			expect(warnings[1]).to.match(/^Kick: could not revoke the refresh token of a refused authorisation/);
+		});
+
+		it('but not the tokens of a completed one', async () => {
+			const callback = await consented(GUILD_A, MODERATOR_A);
+			const from = standIn.requestLog.mark();
+
+			await authorizations.complete(callback, log);
+
+			expect(revokeRequests(from)).to.deep.equal([]);
+			expect(standIn.activeTokensOf('GamblerJoe')).to.have.length(1);
+		});
+	});
+
 	it('answers 502 and stores nothing when Kick’s token endpoint fails', async () => {
 		const callback = await consented(GUILD_A, MODERATOR_A);
 		standIn.answerNext({ method: 'POST', path: '/oauth/token', status: 503 });
 
-		const error = await authorizationError(authorizations.complete(callback));
+		const error = await authorizationError(authorizations.complete(callback, log));
 
 		expect(error.status).to.equal(502);
 		expect(error.message).to.contain('503');
@@ -274,7 +353,7 @@ describe('Kick authorisation of a server (start → consent → complete) on Pos
 		const callback = await consented(GUILD_A, MODERATOR_A);
 		const from = standIn.requestLog.mark();
 
-		const results = await Promise.allSettled([authorizations.complete(callback), authorizations.complete(callback)]);
+		const results = await Promise.allSettled([authorizations.complete(callback, log), authorizations.complete(callback, log)]);
 
 		const fulfilled = results.filter((result) => result.status === 'fulfilled');
 		const rejected = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
@@ -285,3 +364,33 @@ describe('Kick authorisation of a server (start → consent → complete) on Pos
 		expect((await storedTokenRows(database)).map((row) => row.guild)).to.deep.equal([String(GUILD_A)]);
 	});
 });
+
+describe('parseKickOAuthCallback (the callback’s query, bounded)', () => {
+	const STATE = 'hQ3vUv1Xr8N0mJc1Z2x_9-kq7YwG5tB4sD6fA0eLpRo';
+
+	it('reads state, code and error as Kick and the bot send them; absent or empty ones are null', () => {
+		expect(parseKickOAuthCallback({ state: STATE, code: 'NzQ2ZTg0OGMtYzU5Zi00', error_description: 'anything' })).to.deep.equal({
+			ok: true,
+			callback: { state: STATE, code: 'NzQ2ZTg0OGMtYzU5Zi00', error: null }
+		});
+		expect(parseKickOAuthCallback({ state: STATE, error: 'access_denied', code: '' })).to.deep.equal({ ok: true, callback: { state: STATE, code: null, error: 'access_denied' } });
+		expect(parseKickOAuthCallback({})).to.deep.equal({ ok: true, callback: { state: null, code: null, error: null } });
+	});
+
+	for (const [what, query] of [
+		['a state with other characters than the bot makes', { state: '<script>alert(1)</script>', code: 'abc' }],
+		['a state over 128 characters', { state: 'A'.repeat(129), code: 'abc' }],
+		['a code over 2048 characters', { state: STATE, code: 'c'.repeat(2049) }],
+		['a code with a control character', { state: STATE, code: 'ab\u0000c' }],
+		['an error with a double quote', { state: STATE, error: 'access"denied' }],
+		['an error over 128 characters', { state: STATE, error: 'e'.repeat(129) }],
+		['a repeated parameter the server kept as a list', { state: [STATE, STATE] }]
+	] as const) {
+		it(`refuses ${what}, naming the parameter`, () => {
+			const parsed = parseKickOAuthCallback(query);
+			expect(parsed.ok).to.equal(false);
+			expect(!parsed.ok && parsed.reason).to.match(/^This page was opened with a malformed "(state|code|error)" parameter/);
+		});
+	}
+});
+

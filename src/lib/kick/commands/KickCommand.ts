@@ -37,7 +37,10 @@ const ECHO_LIMIT = 30;
 
 /** Quotes what the chatter typed in a reply, cut short so a pasted wall of text cannot push the reply past Kick's message limit. */
 function echo(text: string): string {
-	return JSON.stringify(text.length > ECHO_LIMIT ? `${text.slice(0, ECHO_LIMIT - 1)}…` : text);
+	if (text.length <= ECHO_LIMIT) return JSON.stringify(text);
+	const cut = text.slice(0, ECHO_LIMIT - 1);
+	// Never half of a character: a lone surrogate would show in chat as \ud83c.
+	return JSON.stringify(`${/[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut}…`);
 }
 
 /** The text after a command's name: words, or several words in quotes as one. */

@@ -1,6 +1,7 @@
 import { RateLimitManager } from '@sapphire/ratelimits';
 import type { GuildId } from '#lib/database/GuildId';
 import type { GuildContext } from '#lib/guild/GuildContext';
+import { KICK_CHAT_MESSAGE_LIMIT } from '#lib/kick/chat/splitChatMessage';
 import { KickCommandArgs, type KickCommand, type KickCommandAccess } from '#lib/kick/commands/KickCommand';
 import type { KickCommandStore } from '#lib/kick/commands/KickCommandStore';
 import type { KickBadge, KickChatMessageEvent } from '#lib/kick/events/KickEvent';
@@ -119,11 +120,25 @@ export interface DispatchKickCommandOptions {
 
 export type KickCommandOutcome =
 	| { readonly kind: 'not-a-command' }
+	| { readonly kind: 'too-long' }
 	| { readonly kind: 'unknown'; readonly name: string }
 	| { readonly kind: 'denied'; readonly command: KickCommand; readonly reason: 'access' }
 	| { readonly kind: 'cooldown'; readonly command: KickCommand; readonly scope: 'user' | 'command'; readonly remainingMs: number }
 	| { readonly kind: 'ran'; readonly command: KickCommand }
 	| { readonly kind: 'failed'; readonly command: KickCommand; readonly error: unknown };
+
+/**
+ * Whether a message is longer than Kick lets anyone type (500 characters, counted as code points,
+ * which is never more than the UTF-16 length). Such a message did not come from Kick's chat, and
+ * lexing it could take minutes: unbalanced quotes make the lexer quadratic.
+ */
+function isLongerThanKickAllows(content: string): boolean {
+	if (content.length <= KICK_CHAT_MESSAGE_LIMIT) return false;
+	if (content.length > 2 * KICK_CHAT_MESSAGE_LIMIT) return true;
+	let characters = 0;
+	for (const _character of content) if (++characters > KICK_CHAT_MESSAGE_LIMIT) return true;
+	return false;
+}
 
 /** The name right after the prefix (no space between) and the text after it; null when the message is no command. */
 function commandLineOf(content: string, prefix: string): { name: string; rest: string } | null {
@@ -135,10 +150,12 @@ function commandLineOf(content: string, prefix: string): { name: string; rest: s
 /**
  * Runs the Kick chat command a message of one server's channel calls, if any, and says what
  * happened; it never throws (a failing command comes back as `failed`, for the caller to log).
- * Only a command's own run answers in chat: unknown names, refusals and cooldowns stay silent.
+ * Only a command's own run answers in chat: unknown names, refusals, cooldowns and messages
+ * longer than Kick allows stay silent.
  */
 export async function dispatchKickCommand(options: DispatchKickCommandOptions): Promise<KickCommandOutcome> {
 	const { store, context, event, prefix, reply, cooldowns } = options;
+	if (event.content.startsWith(prefix) && isLongerThanKickAllows(event.content)) return { kind: 'too-long' };
 	const line = commandLineOf(event.content, prefix);
 	if (line === null) return { kind: 'not-a-command' };
 	const command = store.get(line.name);

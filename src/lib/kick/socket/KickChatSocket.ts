@@ -1,7 +1,7 @@
 import PusherModule, { type Channel } from 'pusher-js';
 import { z } from 'zod';
 import type { KickEvent, KickUser } from '#lib/kick/events/KickEvent';
-import { describeIssue, kickBadgeSchema, kickIdSchema } from '#lib/kick/webhooks/parseWebhookEvent';
+import { describeIssue, kickBadgeSchema, kickEventIdSchema, kickIdSchema, kickTextSchema } from '#lib/kick/webhooks/parseWebhookEvent';
 import { parseRfc3339 } from '#lib/kick/webhooks/verifyKickWebhook';
 
 // pusher-js' node build sets module.exports to the class while its typings declare an ES default export, so the default import is the class.
@@ -144,35 +144,20 @@ export class KickChatSocket {
 
 	private receive(entry: Watch, channelName: string, eventName: string, data: unknown): void {
 		if (eventName.startsWith('pusher:') || eventName.startsWith('pusher_internal:')) return;
-		const name = eventName.replace(/^App\\Events\\/, '');
-		const reader = SOCKET_READERS.get(name);
-		if (reader === undefined) {
-			const why = USERNAME_ONLY_EVENTS.has(name) ? 'it names users by username only, and events need user ids' : 'not an event the bot reads';
-			this.options.logger.debug?.(`Kick chat socket: ignored ${eventName} on ${channelName}: ${why}`);
+		const reading = readSocketEvent({ eventName, data, broadcasterUserId: entry.broadcasterUserId, receivedAt: new Date() });
+		const where = `${shorten(eventName)} on ${channelName}`;
+		if (reading.kind === 'ignored') {
+			this.options.logger.debug?.(`Kick chat socket: ignored ${where}: ${reading.why}`);
 			return;
 		}
-		let payload = data;
-		// pusher-js parses the data text when it can; a string left over is unreadable (or encoded twice).
-		if (typeof payload === 'string') {
-			try {
-				payload = JSON.parse(payload);
-			} catch {
-				this.options.logger.warn(`Kick chat socket: dropped ${eventName} on ${channelName}: its data is not JSON`);
-				return;
-			}
-		}
-		const receivedAt = new Date();
-		const parsed = reader.safeParse(payload);
-		if (!parsed.success) {
-			this.options.logger.warn(`Kick chat socket: dropped ${eventName} on ${channelName}: ${describeIssue(parsed.error)}`);
+		if (reading.kind === 'dropped') {
+			this.options.logger.warn(`Kick chat socket: dropped ${where}: ${reading.why}`);
 			return;
 		}
-		const { at, eventKey, fields } = parsed.data;
-		const event: KickEvent = { ...fields, broadcasterUserId: entry.broadcasterUserId, eventKey, receivedVia: 'socket', at: at ?? receivedAt };
 		try {
-			this.options.onEvent(event);
+			this.options.onEvent(reading.event);
 		} catch (error) {
-			this.options.logger.error(`Kick chat socket: handling ${event.eventKey} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+			this.options.logger.error(`Kick chat socket: handling ${reading.event.eventKey} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
 		}
 	}
 
@@ -210,6 +195,43 @@ export class KickChatSocket {
 	}
 }
 
+/** What one socket event comes to: a typed event, or why not (ignored: not one the bot reads; dropped: malformed). */
+export type SocketEventReading =
+	| { readonly kind: 'event'; readonly event: KickEvent }
+	| { readonly kind: 'ignored'; readonly why: string }
+	| { readonly kind: 'dropped'; readonly why: string };
+
+/**
+ * Reads one event of Kick's chat socket (a Pusher frame from the network: outside input) into the
+ * typed event the webhooks give, with the same field checks; it never throws. `data` is what
+ * pusher-js hands over: the parsed data, or its text when pusher-js could not parse it.
+ */
+export function readSocketEvent(frame: { readonly eventName: string; readonly data: unknown; readonly broadcasterUserId: string; readonly receivedAt: Date }): SocketEventReading {
+	const name = frame.eventName.replace(/^App\\Events\\/, '');
+	const reader = SOCKET_READERS.get(name);
+	if (reader === undefined) {
+		return { kind: 'ignored', why: USERNAME_ONLY_EVENTS.has(name) ? 'it names users by username only, and events need user ids' : 'not an event the bot reads' };
+	}
+	let payload = frame.data;
+	// pusher-js parses the data text when it can; a string left over is unreadable (or encoded twice).
+	if (typeof payload === 'string') {
+		try {
+			payload = JSON.parse(payload);
+		} catch {
+			return { kind: 'dropped', why: 'its data is not JSON' };
+		}
+	}
+	const parsed = reader.safeParse(payload);
+	if (!parsed.success) return { kind: 'dropped', why: describeIssue(parsed.error) };
+	const { at, eventKey, fields } = parsed.data;
+	return { kind: 'event', event: { ...fields, broadcasterUserId: frame.broadcasterUserId, eventKey, receivedVia: 'socket', at: at ?? frame.receivedAt } };
+}
+
+/** An event name as logged: Pusher frames come from the network, so a name is cut short rather than logged whole. */
+function shorten(eventName: string): string {
+	return eventName.length > 100 ? `${eventName.slice(0, 99)}…` : eventName;
+}
+
 /** pusher-js reports `{ type: 'PusherError', data: { code, message } }`, sometimes wrapped in `{ type: 'WebSocketError', error }`. */
 function findPusherError(error: unknown): { code: number | null; message: string } | null {
 	if (typeof error !== 'object' || error === null) return null;
@@ -237,12 +259,12 @@ const socketTimestamp = z
 	.transform((text) => (text ? (parseRfc3339(text) ?? parseRfc3339(`${text}Z`)) : null));
 
 const socketUser = z
-	.object({ id: kickIdSchema, username: z.string().min(1), slug: z.string().nullish() })
+	.object({ id: kickIdSchema, username: kickTextSchema.min(1), slug: kickTextSchema.nullish() })
 	.transform((user): KickUser => ({ userId: user.id, username: user.username, channelSlug: user.slug || null }));
 
 const replySchema = z.object({
-	original_sender: z.object({ id: kickIdSchema, username: z.string().min(1) }),
-	original_message: z.object({ id: z.string().min(1), content: z.string() })
+	original_sender: z.object({ id: kickIdSchema, username: kickTextSchema.min(1) }),
+	original_message: z.object({ id: kickEventIdSchema, content: kickTextSchema })
 });
 
 /** Socket events that name their users by username only: KickUser needs the user id, so the webhooks carry these. */
@@ -253,13 +275,13 @@ const SOCKET_READERS = new Map<string, z.ZodType<SocketReading, unknown>>(
 	Object.entries({
 		ChatMessageEvent: z
 			.object({
-				id: z.string().min(1),
-				content: z.string(),
+				id: kickEventIdSchema,
+				content: kickTextSchema,
 				created_at: socketTimestamp,
 				sender: z.object({
 					id: kickIdSchema,
-					username: z.string().min(1),
-					slug: z.string().nullish(),
+					username: kickTextSchema.min(1),
+					slug: kickTextSchema.nullish(),
 					identity: z.object({ badges: z.array(kickBadgeSchema).nullish() }).nullish()
 				}),
 				// Only replies carry this; a shape we do not know must not cost the message itself.
@@ -288,7 +310,7 @@ const SOCKET_READERS = new Map<string, z.ZodType<SocketReading, unknown>>(
 				}
 			})),
 		UserBannedEvent: z
-			.object({ id: z.string().min(1), user: socketUser, banned_by: socketUser.nullish(), expires_at: socketTimestamp, permanent: z.boolean().nullish() })
+			.object({ id: kickEventIdSchema, user: socketUser, banned_by: socketUser.nullish(), expires_at: socketTimestamp, permanent: z.boolean().nullish() })
 			.transform((ban) => ({
 				at: null,
 				eventKey: `socket:ban:${ban.id}`,
@@ -301,7 +323,7 @@ const SOCKET_READERS = new Map<string, z.ZodType<SocketReading, unknown>>(
 				}
 			})),
 		StreamerIsLive: z
-			.object({ livestream: z.object({ id: kickIdSchema, session_title: z.string().nullish(), created_at: socketTimestamp }) })
+			.object({ livestream: z.object({ id: kickIdSchema, session_title: kickTextSchema.nullish(), created_at: socketTimestamp }) })
 			.transform(({ livestream }) => ({
 				at: livestream.created_at,
 				eventKey: `socket:live:${livestream.id}`,

@@ -15,23 +15,49 @@ export interface ParseWebhookEventOptions {
 /** `reason` is exactly 'unsupported' for an event type or version the bot does not read, else it names the field that does not fit. */
 export type ParsedWebhookEvent = { readonly ok: true; readonly event: KickEvent } | { readonly ok: false; readonly reason: string };
 
-/** A Kick id: a JSON number as Kick's webhooks send it (only exact integers), or a string of digits; kept as digits. */
-export const kickIdSchema = z
-	.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/)], { error: 'expected an id (a whole number or a string of digits)' })
-	.transform(String);
+/** The largest Kick id: ids are stored in PostgreSQL BIGINT columns. */
+const MAX_KICK_ID = 2n ** 63n - 1n;
+const KICK_ID_ERROR = 'expected an id (a whole number from 0 to 2^63 - 1, or a string of its digits)';
+
+/**
+ * A Kick id: a JSON number as Kick's webhooks send it (only exact integers), or a string of
+ * digits; kept as canonical digits (no leading zeros), so two spellings of one id compare equal.
+ */
+export const kickIdSchema = z.union([z.number(), z.string()], { error: KICK_ID_ERROR }).transform((value, context) => {
+	const digits = typeof value === 'number' ? (Number.isSafeInteger(value) && value >= 0 ? String(value) : null) : /^\d{1,19}$/.test(value) ? value : null;
+	const id = digits === null ? null : BigInt(digits);
+	if (id === null || id > MAX_KICK_ID) {
+		context.addIssue({ code: 'custom', message: KICK_ID_ERROR });
+		return z.NEVER;
+	}
+	return id.toString();
+});
+
+/** What PostgreSQL refuses in text: NUL anywhere, and lone surrogates in jsonb (with `u`, a well-formed pair is one code point and does not match). */
+const UNSTORABLE = /[\u0000\uD800-\uDFFF]/u;
+
+/** Text the database can store: no NUL character and no lone surrogate (a delivery carrying one is refused rather than altered). */
+export const kickTextSchema = z.string().refine((text) => !UNSTORABLE.test(text), { error: 'contains a NUL character or a lone surrogate' });
+
+/** The id of a chat message (or another event Kick names): 1 to 128 printable ASCII characters, so it fits a database key whatever Kick sends. */
+export const kickEventIdSchema = z.string().regex(/^[\x21-\x7E]{1,128}$/, { error: 'expected an event id (1 to 128 printable ASCII characters)' });
+
+/** A count Kick sends (months, kicks): a whole number that fits a PostgreSQL INTEGER. */
+const kickCountSchema = z.number().int().min(0).max(2_147_483_647);
 
 export const kickBadgeSchema = z
-	.object({ text: z.string(), type: z.string(), count: z.number().int().nullish() })
+	.object({ text: kickTextSchema, type: kickTextSchema, count: kickCountSchema.nullish() })
 	.transform(({ text, type, count }): KickBadge => (count === null || count === undefined ? { text, type } : { text, type, count }));
 
 /** An RFC 3339 date-time, as a Date. */
 const kickTimestampSchema = z.string().transform((text, context) => {
 	const date = parseRfc3339(text);
-	if (date === null) context.addIssue({ code: 'custom', message: `not an RFC 3339 date-time: ${JSON.stringify(text)}` });
+	// The text is not quoted back: the reason goes into the answer and the log, and a hostile body could make it any length.
+	if (date === null) context.addIssue({ code: 'custom', message: 'not an RFC 3339 date-time' });
 	return date ?? z.NEVER;
 });
 
-const userFields = { user_id: kickIdSchema, username: z.string().min(1), channel_slug: z.string().nullish() };
+const userFields = { user_id: kickIdSchema, username: kickTextSchema.min(1), channel_slug: kickTextSchema.nullish() };
 
 function toUser(user: { user_id: string; username: string; channel_slug?: string | null | undefined }): KickUser {
 	return { userId: user.user_id, username: user.username, channelSlug: user.channel_slug || null };
@@ -67,11 +93,11 @@ interface ParsedBody<E extends KickEvent> {
 const bodySchemas: { readonly [T in SubscribedEventType]: z.ZodType<ParsedBody<EventOf<T>>, unknown> } = {
 	'chat.message.sent': z
 		.object({
-			message_id: z.string().min(1),
+			message_id: kickEventIdSchema,
 			broadcaster: broadcasterSchema,
 			sender: z.object({ ...userFields, identity: z.object({ badges: z.array(kickBadgeSchema).nullish() }).nullish() }),
-			content: z.string(),
-			replies_to: z.object({ message_id: z.string().min(1), content: z.string(), sender: userSchema }).nullish(),
+			content: kickTextSchema,
+			replies_to: z.object({ message_id: kickEventIdSchema, content: kickTextSchema, sender: userSchema }).nullish(),
 			created_at: kickTimestampSchema.nullish()
 		})
 		.transform((body) => ({
@@ -92,14 +118,14 @@ const bodySchemas: { readonly [T in SubscribedEventType]: z.ZodType<ParsedBody<E
 		fields: { type: 'channel.followed' as const, follower: body.follower }
 	})),
 	'channel.subscription.new': z
-		.object({ broadcaster: broadcasterSchema, subscriber: userSchema, duration: z.number().int().positive(), created_at: kickTimestampSchema.nullish() })
+		.object({ broadcaster: broadcasterSchema, subscriber: userSchema, duration: kickCountSchema.min(1), created_at: kickTimestampSchema.nullish() })
 		.transform((body) => ({
 			broadcasterUserId: body.broadcaster.user_id,
 			at: body.created_at ?? null,
 			fields: { type: 'channel.subscription.new' as const, subscriber: body.subscriber, duration: body.duration }
 		})),
 	'channel.subscription.renewal': z
-		.object({ broadcaster: broadcasterSchema, subscriber: userSchema, duration: z.number().int().positive(), created_at: kickTimestampSchema.nullish() })
+		.object({ broadcaster: broadcasterSchema, subscriber: userSchema, duration: kickCountSchema.min(1), created_at: kickTimestampSchema.nullish() })
 		.transform((body) => ({
 			broadcasterUserId: body.broadcaster.user_id,
 			at: body.created_at ?? null,
@@ -116,7 +142,7 @@ const bodySchemas: { readonly [T in SubscribedEventType]: z.ZodType<ParsedBody<E
 		.object({
 			broadcaster: broadcasterSchema,
 			is_live: z.boolean(),
-			title: z.string().nullish(),
+			title: kickTextSchema.nullish(),
 			started_at: kickTimestampSchema.nullish(),
 			ended_at: kickTimestampSchema.nullish()
 		})
@@ -136,7 +162,7 @@ const bodySchemas: { readonly [T in SubscribedEventType]: z.ZodType<ParsedBody<E
 			broadcaster: broadcasterSchema,
 			moderator: userSchema.nullish(),
 			banned_user: userSchema,
-			metadata: z.object({ reason: z.string().nullish(), created_at: kickTimestampSchema.nullish(), expires_at: kickTimestampSchema.nullish() })
+			metadata: z.object({ reason: kickTextSchema.nullish(), created_at: kickTimestampSchema.nullish(), expires_at: kickTimestampSchema.nullish() })
 		})
 		.transform((body) => ({
 			broadcasterUserId: body.broadcaster.user_id,
@@ -153,7 +179,7 @@ const bodySchemas: { readonly [T in SubscribedEventType]: z.ZodType<ParsedBody<E
 		.object({
 			broadcaster: broadcasterSchema,
 			sender: userSchema,
-			gift: z.object({ amount: z.number().int().nonnegative(), name: z.string().nullish(), message: z.string().nullish() }),
+			gift: z.object({ amount: kickCountSchema, name: kickTextSchema.nullish(), message: kickTextSchema.nullish() }),
 			created_at: kickTimestampSchema.nullish()
 		})
 		.transform((body) => ({

@@ -2,15 +2,22 @@ import { constants, createPublicKey, verify, type KeyObject } from 'node:crypto'
 import { readFileSync } from 'node:fs';
 import { KICK_PUBLIC_KEY_PEM } from '#lib/kick/webhooks/kickPublicKey';
 
-/** Kick's webhook headers, lower-case as Node hands them over, with the name Kick documents. */
+/**
+ * Kick's webhook headers, lower-case as Node hands them over, with the name Kick documents and the
+ * longest value taken (all are printable ASCII without spaces). The message id becomes a database
+ * key, so it is bounded well below what a key can hold; Kick sends a 26-character ULID.
+ */
 export const KICK_WEBHOOK_HEADERS = {
-	messageId: { name: 'kick-event-message-id', display: 'Kick-Event-Message-Id' },
-	subscriptionId: { name: 'kick-event-subscription-id', display: 'Kick-Event-Subscription-Id' },
-	signature: { name: 'kick-event-signature', display: 'Kick-Event-Signature' },
-	timestamp: { name: 'kick-event-message-timestamp', display: 'Kick-Event-Message-Timestamp' },
-	eventType: { name: 'kick-event-type', display: 'Kick-Event-Type' },
-	eventVersion: { name: 'kick-event-version', display: 'Kick-Event-Version' }
+	messageId: { name: 'kick-event-message-id', display: 'Kick-Event-Message-Id', maxLength: 128 },
+	subscriptionId: { name: 'kick-event-subscription-id', display: 'Kick-Event-Subscription-Id', maxLength: 128 },
+	// Base64 of an RSA signature: 344 characters for Kick's 2048-bit key, 684 for a 4096-bit one.
+	signature: { name: 'kick-event-signature', display: 'Kick-Event-Signature', maxLength: 1024 },
+	timestamp: { name: 'kick-event-message-timestamp', display: 'Kick-Event-Message-Timestamp', maxLength: 64 },
+	eventType: { name: 'kick-event-type', display: 'Kick-Event-Type', maxLength: 64 },
+	eventVersion: { name: 'kick-event-version', display: 'Kick-Event-Version', maxLength: 16 }
 } as const;
+
+const PRINTABLE_ASCII = /^[\x21-\x7E]+$/;
 
 type KickWebhookHeader = keyof typeof KICK_WEBHOOK_HEADERS;
 
@@ -56,8 +63,11 @@ export function verifyKickWebhook(options: VerifyKickWebhookOptions): KickWebhoo
 	for (const [field, header] of Object.entries(KICK_WEBHOOK_HEADERS) as [KickWebhookHeader, (typeof KICK_WEBHOOK_HEADERS)[KickWebhookHeader]][]) {
 		const value = options.headers[header.name];
 		if (Array.isArray(value)) return { ok: false, status: 400, reason: `header ${header.display} given more than once` };
-		if (value === undefined || value.trim() === '') missing.push(header.display);
-		else values[field] = value.trim();
+		const text = value?.trim() ?? '';
+		if (text === '') missing.push(header.display);
+		else if (text.length > header.maxLength || !PRINTABLE_ASCII.test(text)) {
+			return { ok: false, status: 400, reason: `header ${header.display} is not 1 to ${header.maxLength} printable ASCII characters` };
+		} else values[field] = text;
 	}
 	if (missing.length > 0) return { ok: false, status: 400, reason: `missing header${missing.length > 1 ? 's' : ''} ${missing.join(', ')}` };
 
