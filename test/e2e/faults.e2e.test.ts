@@ -25,15 +25,13 @@ describe('Fault: Redis restarted empty, or flushed, under a running bot', functi
 	let under: BotUnderTest;
 	const CORE_TASKS = ['pruneKickBookkeeping', 'refreshKickTokens'];
 
+	/** The task names of the repeat jobs BullMQ keeps for the bot's queue (one hash per repeat job). */
 	const repeatJobs = async () => {
 		const client = redis.client();
 		try {
-			const keys = await client.keys(`bull:${under.redisKeyPrefix}-scheduled-tasks:repeat*`);
-			const names = new Set<string>();
-			for (const key of keys.filter((candidate) => !candidate.includes(':repeat:'))) {
-				for (const member of await client.zrange(key, 0, -1)) names.add(member.split(':')[0]!);
-			}
-			return [...names].sort();
+			const keys = await client.keys(`bull:${under.redisKeyPrefix}-scheduled-tasks:repeat:*`);
+			const names = await Promise.all(keys.map((key) => client.hget(key, 'name')));
+			return [...new Set(names.filter((name): name is string => name !== null))].sort();
 		} finally {
 			client.disconnect();
 		}

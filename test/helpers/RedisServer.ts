@@ -45,6 +45,8 @@ export class RedisServer {
 		for (let attempt = 0; ; attempt++) {
 			if (child.exitCode !== null) throw new Error(`redis-server exited at start (code ${child.exitCode}); is it installed?`);
 			const probe = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+			// Refused connections while the server starts are expected; connect() reports them.
+			probe.on('error', () => undefined);
 			const ready = await probe.connect().then(
 				() => true,
 				() => false
