@@ -172,7 +172,7 @@ function backendCpuSpent(before: ReadonlyMap<number, number>, after: ReadonlyMap
 function statementKind(sql: string): string {
 	if (/insert\s+into\s+outbox_messages/i.test(sql)) return 'outbox insert (batched)';
 	if (/update\s+outbox_messages\s+set\s+status\s*=\s*'sending'/i.test(sql)) return 'outbox mark sending (batched)';
-	if (/with\s+ended\s+as/i.test(sql)) return 'outbox finish (batched)';
+	if (/update\s+outbox_messages\s+o\s+set\s+status\s*=\s*f\.status/i.test(sql)) return 'outbox finish (batched)';
 	if (/insert\s+into\s+"?kick_event_receipts/i.test(sql)) return 'receipt claim';
 	if (/^\s*update\s+"?kick_event_receipts"?\s+set\s+handled_at/i.test(sql)) return 'mark handled (batched)';
 	if (/from\s+kick_connections\s+k\s+join\s+servers/i.test(sql)) return 'linked servers';

@@ -151,6 +151,9 @@ describe('Fault: the bot killed during a burst of 200 chat commands, and restart
 		expect(interrupted.length, 'at most the one send in flight per channel at the kill').to.be.at.most(4);
 		expect(answered.length - answeredBeforeKill, 'answers were left for the restarted bot').to.be.above(0);
 		expect(expired.length, 'the 10 s server’s backlog outlived its freshness').to.be.above(0);
+		const status = await under.standIn.runSlashCommand({ guild: 'Server4', member: 'server4-moderator', name: 'kick', subcommand: 'status' });
+		const chat = status.embeds[0]?.fields?.find((field) => field.name === 'Bot messages in chat')?.value;
+		expect(chat, 'moderators see what expired').to.match(/\*\*not posted: (.*, )?\d+ expired \(too late to be worth posting\)/);
 	});
 
 	it('on SIGTERM posts what it can within the grace period and leaves the rest to the next start, each answered once', async () => {

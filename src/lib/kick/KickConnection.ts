@@ -131,9 +131,11 @@ export class KickConnection {
 					if (!(error instanceof KickApiError) || error.status !== 401) throw error;
 					return post(await this.tokens.accessToken(guildId, broadcasterUserId, { forceRefresh: true }));
 				});
+				// Claimed at once, before Kick echoes it back, so the readers drop the bot's own message.
+				if (sent.messageId !== null) await database.kickEventReceipts.claimHandled(`chat:${sent.messageId}`).catch(() => false);
 				return { messageId: sent.messageId };
 			},
-			// Remembered before Kick echoes it back, so the readers drop the bot's own message (the outbox also claims its id).
+			// And its text remembered for a minute, in case the echo arrives before the claim is in.
 			onSent: (message) => this.ownMessages.set(`${message.broadcasterUserId}\n${message.content}`, Date.now()),
 			minIntervalMs: (broadcasterUserId) => this.chatIntervals.get(broadcasterUserId) ?? 1500,
 			logger

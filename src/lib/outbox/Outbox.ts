@@ -187,7 +187,7 @@ export class Outbox {
 			...(outcome.status === 'failed' ? { error: outcome.error, attempts: outcome.attempts } : {}),
 			...(outcome.status === 'expired' ? { error: 'not sent in time: too many messages were waiting before it' } : {}),
 			...(outcome.status === 'sent'
-				? { sentMessageIds: outcome.messageIds, attempts: outcome.attempts, ...(record.destination === 'kick_chat' ? { ownKickMessageIds: outcome.messageIds } : {}) }
+				? { sentMessageIds: outcome.messageIds, attempts: outcome.attempts }
 				: {})
 		};
 		await this.finishes.submit(finish).catch(() => this.unwritten.push(finish));

@@ -15,8 +15,6 @@ export interface OutboxFinish {
 	readonly error?: string | undefined;
 	/** Sends tried (retries included); the count of claims stays otherwise. */
 	readonly attempts?: number;
-	/** Kick chat message ids the bot just posted: claimed as handled events, so the readers drop their echo. */
-	readonly ownKickMessageIds?: readonly string[];
 }
 
 /** What a take-over found: messages to send now, and how many it closed as interrupted or expired. */
@@ -118,26 +116,18 @@ export class OutboxStore {
 		return new Set(rows.map((row) => row.id));
 	}
 
-	/** Records how messages ended, and claims the bot's own Kick chat messages as handled events, in one statement. */
+	/** Records how messages ended, in one statement. */
 	public async finish(finishes: readonly OutboxFinish[]): Promise<void> {
 		if (finishes.length === 0) return;
 		const column = <T>(pick: (finish: OutboxFinish) => T) => finishes.map(pick);
-		const ownKeys = finishes.flatMap((finish) => (finish.ownKickMessageIds ?? []).map((id) => `chat:${id}`));
 		await this.client.$executeRaw`
-			WITH ended AS (
-				UPDATE outbox_messages o SET status = f.status, error = f.error, sent_message_id = f.sent_message_id, attempts = coalesce(f.attempts, o.attempts),
-					finished_at = now(), leased_until = NULL
-				FROM unnest(${column((finish) => finish.id.toString())}::bigint[], ${column((finish) => finish.status)}::text[],
-					${column((finish) => finish.error ?? null)}::text[], ${column((finish) => (finish.sentMessageIds ?? []).join(',') || null)}::text[],
-					${column((finish) => finish.attempts ?? null)}::int[]
-				) AS f(id, status, error, sent_message_id, attempts)
-				WHERE o.id = f.id
-				RETURNING o.id
-			), own AS (
-				INSERT INTO kick_event_receipts (event_key, handled_at) SELECT key, now() FROM unnest(${ownKeys}::text[]) AS key
-				ON CONFLICT (event_key) DO NOTHING RETURNING event_key
-			)
-			SELECT (SELECT count(*) FROM ended) + (SELECT count(*) FROM own)`;
+			UPDATE outbox_messages o SET status = f.status, error = f.error, sent_message_id = f.sent_message_id, attempts = coalesce(f.attempts, o.attempts),
+				finished_at = now(), leased_until = NULL
+			FROM unnest(${column((finish) => finish.id.toString())}::bigint[], ${column((finish) => finish.status)}::text[],
+				${column((finish) => finish.error ?? null)}::text[], ${column((finish) => (finish.sentMessageIds ?? []).join(',') || null)}::text[],
+				${column((finish) => finish.attempts ?? null)}::int[]
+			) AS f(id, status, error, sent_message_id, attempts)
+			WHERE o.id = f.id`;
 	}
 
 	/** Keeps this owner's messages its own: run well within the lease. */

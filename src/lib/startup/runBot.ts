@@ -73,6 +73,8 @@ async function stop(): Promise<void> {
 export async function runBot(pluginsDirectory: string): Promise<void> {
 	process.once('SIGINT', () => void stop().then(() => process.exit(0)));
 	process.once('SIGTERM', () => void stop().then(() => process.exit(0)));
+	// A promise someone forgot to catch is a bug, but one server's bug must not stop the bot for every other.
+	process.on('unhandledRejection', (reason) => console.error('Unhandled promise rejection (a bug; the bot keeps running):', reason));
 	try {
 		await start(pluginsDirectory);
 	} catch (error) {
