@@ -378,7 +378,8 @@ export async function benchKick(
 		// once a second, and records the message in the outbox (one batched insert). The bot's
 		// KickConnection on the bench database; its sends fail at once (the bench server holds no
 		// Kick tokens), which happens after say() resolved. Each call's answer is forgotten after it, to hold the memory's size.
-		const sayOutbox = new Outbox({ store: database.outbox, couriers: [], logger: quietLogger, owner: 'bench-say' });
+		// No waiting limit: the sends behind the recorded messages are throttled per channel and never keep up with the calls.
+		const sayOutbox = new Outbox({ store: database.outbox, couriers: [], logger: quietLogger, owner: 'bench-say', maxWaitingPerTarget: Number.POSITIVE_INFINITY });
 		const kick = new KickConnection({
 			config: {
 				clientId: 'bench',
