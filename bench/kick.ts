@@ -29,7 +29,7 @@ import { chatMessagePayload } from '#test/kick-standin/eventPayloads';
 import { ulid } from '#test/kick-standin/ulid';
 import { createSigningKeyPair, kickWebhookHeaders, type SigningKeyPair } from '#test/kick-standin/webhookSigning';
 import { execScript, querySession } from './database.js';
-import { measure, measureAsyncBatch, measureSync, runRound, type AsyncOperation, type BenchSettings, type CaseResult, type SyncResult } from './measure.js';
+import { measure, measureSync, runRound, type AsyncOperation, type BenchSettings, type CaseResult, type SyncResult } from './measure.js';
 
 /**
  * The Kick webhook path on one core (the bench process is single-threaded; PostgreSQL runs in
@@ -56,8 +56,6 @@ const SEEDED_RECEIPTS = 1_000_000;
 /** KICK_WEBHOOK_MAX_AGE_SECONDS and SETTINGS_CACHE_TTL_SECONDS as the bot defaults them. */
 const MAX_AGE_SECONDS = 600;
 const SETTINGS_TTL_MS = 60_000;
-/** Answers KickConnection.say remembers from the last minute, in its cases (one per reply the process gave). */
-const REMEMBERED_ANSWERS: readonly number[] = [100, 1000, 10_000];
 
 const SUBSCRIBER_BADGE: KickBadge = { text: 'Subscriber', type: 'subscriber', count: 7 };
 const MODERATOR_BADGE: KickBadge = { text: 'Moderator', type: 'moderator' };
@@ -245,8 +243,8 @@ class Handoffs {
 	/** The listener finished with `outcome`. */
 	public finished(messageId: string, outcome: KickCommandOutcome): void {
 		const entry = this.waiting.get(messageId);
-		// A reply already went out: settled in `sent`.
-		if (entry === undefined) return;
+		// A reply already went out (settled in `sent`), or is recorded and on its way to the courier.
+		if (entry === undefined || (entry.expect === 'reply' && outcome.kind === 'ran')) return;
 		this.waiting.delete(messageId);
 		if (entry.expect === 'nothing' && outcome.kind === 'not-a-command') entry.resolve();
 		else entry.reject(new Error(`kick: message ${messageId} ended as ${outcome.kind}${outcome.kind === 'failed' ? `: ${String(outcome.error)}` : ''}`));
@@ -373,59 +371,6 @@ export async function benchKick(
 		cpuCase('JSON.parse + parseWebhookEvent (zod) alone', (i) => void parsedBody(i), options.cpuIterations * 2);
 		cpuCase('verify + JSON.parse + parseWebhookEvent (the route before its claim)', (i) => void verifyAndParse(delivery(i), publicKey));
 
-		// KickConnection.say, which the real listener's reply goes through: it remembers every
-		// answer for a minute (so servers sharing a channel answer once), sweeps that memory at most
-		// once a second, and records the message in the outbox (one batched insert). The bot's
-		// KickConnection on the bench database; its sends fail at once (the bench server holds no
-		// Kick tokens), which happens after say() resolved. Each call's answer is forgotten after it, to hold the memory's size.
-		// No waiting limit: the sends behind the recorded messages are throttled per channel and never keep up with the calls.
-		const sayOutbox = new Outbox({ store: database.outbox, couriers: [], logger: quietLogger, owner: 'bench-say', maxWaitingPerTarget: Number.POSITIVE_INFINITY });
-		const kick = new KickConnection({
-			config: {
-				clientId: 'bench',
-				clientSecret: 'bench',
-				authUrl: 'http://127.0.0.1:9',
-				apiUrl: 'http://127.0.0.1:9',
-				eventsVia: 'webhook',
-				webhookPublicKey: keys.publicKeyPem,
-				webhookMaxAgeSeconds: MAX_AGE_SECONDS,
-				pusher: { key: '32cbd69e4b950bf97679', cluster: 'us2', host: undefined }
-			},
-			publicUrl: undefined,
-			database,
-			logger: quietLogger as unknown as ConstructorParameters<typeof KickConnection>[0]['logger'],
-			alertModerators: async () => undefined,
-			emit: async () => undefined,
-			outbox: sayOutbox
-		});
-		const answers = (kick as unknown as { recentAnswers: Map<string, number> }).recentAnswers;
-		const context = await loadGuildContext(GUILD_ID.toString(), null);
-		const answer = `${CHANNEL_SLUG} has been live for 2h 5m.`;
-		let said = 0;
-		for (const remembered of REMEMBERED_ANSWERS) {
-			while (answers.size < remembered) {
-				const replyTo = `earlier-${said++}`;
-				await kick.say(context, answer, { key: replyTo, replyTo });
-			}
-			const operation = `KickConnection.say with ${remembered.toLocaleString('en-US')} answers remembered from the last minute (reply to queued, no-op send)`;
-			progress(`kick / ${operation}`);
-			const result = await measureAsyncBatch(
-				async () => {
-					const replyTo = `reply-${said++}`;
-					const outcome = await kick.say(context, answer, { key: replyTo, replyTo });
-					if (outcome.status !== 'accepted') throw new Error(`kick: say was ${outcome.status}`);
-					answers.delete(`${BROADCASTER_USER_ID}\n${replyTo}\n${answer}`);
-				},
-				// Rounds of a few milliseconds are all noise: small memories get more calls.
-				remembered >= 10_000 ? options.cpuIterations / 5 : options.cpuIterations,
-				options.cpuRounds
-			);
-			if (answers.size !== remembered) throw new Error(`kick: say remembers ${answers.size} answers, not ${remembered}`);
-			cpu.push({ operation, result });
-		}
-		await kick.close();
-		await sayOutbox.close(0);
-
 		// -- Paths that reach PostgreSQL. Every event claims new receipt keys: a delivery signed
 		// here is reused (signing costs a private-key operation, more than verifying), so a counter
 		// is appended to the keys (and message id) of the event it yields.
@@ -464,6 +409,44 @@ export async function benchKick(
 				statements: [...kinds].sort((a, b) => b[1] - a[1]).map(([kind, count]) => [kind, count / events] as const)
 			});
 		};
+
+		// KickConnection.say, which the real listener's reply goes through: it checks its memory of
+		// answers (servers sharing a channel answer once; swept at most once a second) and records
+		// the message in the outbox, the answers of the moment sharing one insert. The bot's
+		// KickConnection on the bench database; the sends behind it fail at once (the bench server
+		// holds no Kick tokens) after say() resolved, and are not measured.
+		// No waiting limit: the sends are throttled per channel and never keep up with the calls.
+		const sayOutbox = new Outbox({ store: database.outbox, couriers: [], logger: quietLogger, owner: 'bench-say', maxWaitingPerTarget: Number.POSITIVE_INFINITY });
+		const kick = new KickConnection({
+			config: {
+				clientId: 'bench',
+				clientSecret: 'bench',
+				authUrl: 'http://127.0.0.1:9',
+				apiUrl: 'http://127.0.0.1:9',
+				eventsVia: 'webhook',
+				webhookPublicKey: keys.publicKeyPem,
+				webhookMaxAgeSeconds: MAX_AGE_SECONDS,
+				pusher: { key: '32cbd69e4b950bf97679', cluster: 'us2', host: undefined }
+			},
+			publicUrl: undefined,
+			database,
+			logger: quietLogger as unknown as ConstructorParameters<typeof KickConnection>[0]['logger'],
+			alertModerators: async () => undefined,
+			emit: async () => undefined,
+			outbox: sayOutbox
+		});
+		const context = await loadGuildContext(GUILD_ID.toString(), null);
+		const sayCase = (): { run: AsyncOperation; check: () => void } => ({
+			run: async () => {
+				const replyTo = `say-${serial++}`;
+				const outcome = await kick.say(context, `${CHANNEL_SLUG} has been live for 2h 5m.`, { key: replyTo, replyTo });
+				if (outcome.status !== 'accepted') throw new Error(`kick: say was ${outcome.status}`);
+			},
+			check: () => undefined
+		});
+		for (const concurrency of [1, options.concurrency]) await pathCase('`KickConnection.say`: a reply recorded in the outbox (batched insert)', sayCase, concurrency);
+		await kick.close();
+		await sayOutbox.close(0);
 
 		// The webhook route's claim: one insert-if-absent of the event key (with the event) and the delivery key.
 		const claimDelivery = async (delivery: Delivery, n: number): Promise<KickChatMessageEvent> => {

@@ -275,6 +275,19 @@ describe('Kick event router on PostgreSQL', () => {
 				)
 			)[0];
 		const handledAt = async (eventKey: string) => (await receipt(eventKey))?.handled_at ?? null;
+		/** A router whose listeners do not finish until `release` is called. */
+		const routerWithHeldListeners = () => {
+			let release!: () => void;
+			const held = new Promise<void>((resolve) => (release = resolve));
+			const slow = new KickEventRouter({
+				database,
+				loadContext: async (guildId) => ({ guildId, guild: null, settings: {} as GuildSettings, db: database.forGuild(guildId) }) satisfies GuildContext,
+				emit: () => held,
+				onServerFailure: () => undefined,
+				onEventFailure: () => undefined
+			});
+			return { slow, release };
+		};
 		/** The wait a failed event has before it is tried again, skipped. */
 		const retryNow = (eventKey: string) => execute(database, `UPDATE kick_event_receipts SET leased_until = now() - interval '1 second' WHERE event_key = $1`, [eventKey]);
 
@@ -287,15 +300,7 @@ describe('Kick event router on PostgreSQL', () => {
 		});
 
 		it('marks an event handled only after every server’s listeners are done', async () => {
-			let release!: () => void;
-			const held = new Promise<void>((resolve) => (release = resolve));
-			const slow = new KickEventRouter({
-				database,
-				loadContext: async (guildId) => ({ guildId, guild: null, settings: {} as GuildSettings, db: database.forGuild(guildId) }) satisfies GuildContext,
-				emit: () => held,
-				onServerFailure: () => undefined,
-				onEventFailure: () => undefined
-			});
+			const { slow, release } = routerWithHeldListeners();
 			const event = chatMessage();
 
 			const routing = slow.route(event);
@@ -339,15 +344,7 @@ describe('Kick event router on PostgreSQL', () => {
 		it('renews the lease of an event while this process hands it over, and only then', async () => {
 			const leaseOf = async (eventKey: string) =>
 				(await selectRows<{ leased_until: Date }>(database, 'SELECT leased_until FROM kick_event_receipts WHERE event_key = $1', [eventKey]))[0]!.leased_until.getTime();
-			let release!: () => void;
-			const held = new Promise<void>((resolve) => (release = resolve));
-			const slow = new KickEventRouter({
-				database,
-				loadContext: async (guildId) => ({ guildId, guild: null, settings: {} as GuildSettings, db: database.forGuild(guildId) }) satisfies GuildContext,
-				emit: () => held,
-				onServerFailure: () => undefined,
-				onEventFailure: () => undefined
-			});
+			const { slow, release } = routerWithHeldListeners();
 			const busy = chatMessage();
 			const idle = chatMessage();
 			const routing = slow.route(busy);

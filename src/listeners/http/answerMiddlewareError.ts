@@ -1,17 +1,12 @@
 import { ApplyOptions } from '@sapphire/decorators';
 import { Listener } from '@sapphire/framework';
 import { ServerEvent, type ApiRequest, type ApiResponse } from '@sapphire/plugin-api';
+import { answerInternalError } from '#lib/http/answerInternalError';
 
-/**
- * Replaces @sapphire/plugin-api's listener of the same name, which answers a middleware's error
- * with its message: the error goes to the log, the client gets a generic 500.
- */
+/** Replaces @sapphire/plugin-api's listener of the same name, which answers a middleware's error with its message. */
 @ApplyOptions<Listener.Options>({ name: 'PluginServerMiddlewareError', emitter: 'server', event: ServerEvent.MiddlewareError })
 export class AnswerMiddlewareErrorListener extends Listener<typeof ServerEvent.MiddlewareError> {
 	public override run(error: Error, request: ApiRequest, response: ApiResponse): void {
-		// The path only: a query can carry an OAuth code.
-		this.container.logger.error(`HTTP: ${request.method} ${request.url?.split('?')[0]} failed in a middleware:`, error);
-		if (!response.headersSent) response.status(500).json({ error: 'Internal Server Error' });
-		else if (!response.writableEnded) response.end();
+		answerInternalError(error, request, response, 'a middleware');
 	}
 }
