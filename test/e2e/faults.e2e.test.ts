@@ -177,7 +177,8 @@ describe('Fault: the bot killed during a burst of 200 chat commands, and restart
 		const postedWhileStopping = kick.chat.list('Streamer1').length - before;
 
 		await under.startBot({ SHUTDOWN_GRACE_SECONDS: '2' });
-		await waitUntil(async () => (await outcomesOf(under, kick, ['Streamer1'], accepted)).every((outcome) => outcome.answers > 0), 90_000);
+		const settled = async () => (await outcomesOf(under, kick, ['Streamer1'], accepted)).every((outcome) => outcome.answers > 0 || ['expired', 'interrupted', 'failed'].includes(outcome.status));
+		await waitUntil(settled, 150_000);
 		const outcomes = await outcomesOf(under, kick, ['Streamer1'], accepted);
 		report(`SIGTERM with 40 answers queued (1 per second): ${postedWhileStopping} posted in the ${stopSeconds.toFixed(1)} s stop, the rest after the restart; answered twice: ${outcomes.filter((outcome) => outcome.answers > 1).length}`);
 		expect(postedWhileStopping).to.be.within(1, 39);

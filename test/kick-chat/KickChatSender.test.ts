@@ -81,7 +81,7 @@ function harness(options: Partial<KickChatSenderOptions> & { intervals?: Record<
 	const intervals: Record<string, number> = options.intervals ?? {};
 	const respond: Responder = options.respond ?? ((_call, index) => Promise.resolve({ messageId: `msg-${index + 1}` }));
 	const sender = new KickChatSender({
-		minIntervalMs: (broadcasterUserId) => intervals[broadcasterUserId] ?? 0,
+		minIntervalMs: (message) => intervals[message.broadcasterUserId] ?? 0,
 		onSent: (message, messageId) => sentIds.push({ content: message.content, messageId }),
 		clock,
 		...options,

@@ -15,6 +15,7 @@ import { KickAuthorizations, type CompletedAuthorization } from '#lib/kick/KickA
 import { KickTokenKeeper } from '#lib/kick/KickTokenKeeper';
 import { KickChatSocket } from '#lib/kick/socket/KickChatSocket';
 import { loadKickPublicKey } from '#lib/kick/webhooks/verifyKickWebhook';
+import { coreSettings } from '#lib/settings/coreSettings';
 import type { Outbox, OutboxAcceptance } from '#lib/outbox/Outbox';
 import { FRESHNESS_MS, type OutboxKind } from '#lib/outbox/OutboxMessage';
 
@@ -65,7 +66,6 @@ export class KickConnection {
 	private readonly router: KickEventRouter;
 	private readonly socket: KickChatSocket | undefined;
 	private readonly chat: KickChatSender;
-	private readonly chatIntervals = new Map<string, number>();
 	/** `${broadcasterUserId}\n${content}` → when the bot sent it, to ignore its own messages if Kick echoes them before the receipt is in. */
 	private readonly ownMessages = new Map<string, number>();
 	/** Answers given to one chat message, so servers sharing a channel do not post the same answer twice. */
@@ -137,7 +137,9 @@ export class KickConnection {
 			},
 			// And its text remembered for a minute, in case the echo arrives before the claim is in.
 			onSent: (message) => this.ownMessages.set(`${message.broadcasterUserId}\n${message.content}`, Date.now()),
-			minIntervalMs: (broadcasterUserId) => this.chatIntervals.get(broadcasterUserId) ?? 1500,
+			// The server's own setting, from the settings cache; its default while the database cannot be read.
+			minIntervalMs: async (message) =>
+				(await container.settings.forGuild(message.guildId).catch(() => null))?.get('kick_chat_min_interval_ms') ?? coreSettings.kick_chat_min_interval_ms.defaultValue,
 			logger
 		});
 		options.outbox.register(this.chat);
@@ -223,7 +225,7 @@ export class KickConnection {
 		await repositories.kickConnection.disconnect();
 		await container.settings.setManaged(guildId, { kick_channel: null, kick_broadcaster_user_id: null });
 		this.router.forgetLinks(broadcasterUserId);
-		if (others.length === 0) await this.stopReading(broadcasterUserId, guildId);
+		if (others.length === 0) await this.stopReading(guildId);
 		logger.info(`Kick: server ${guildId} unlinked from kick.com/${connection.channelSlug}.`);
 		return { channelSlug: connection.channelSlug, revoked };
 	}
@@ -252,7 +254,6 @@ export class KickConnection {
 	public async say(context: GuildContext, content: string, post: KickChatPost): Promise<OutboxAcceptance | { readonly status: 'not linked' }> {
 		const broadcasterUserId = context.settings.get('kick_broadcaster_user_id');
 		if (broadcasterUserId === null) return { status: 'not linked' };
-		this.chatIntervals.set(broadcasterUserId, context.settings.get('kick_chat_min_interval_ms'));
 		this.forgetOldOwnMessages();
 		// Servers sharing a channel each run the command; the chat sees one copy of the same answer.
 		const answer = `${broadcasterUserId}\n${post.replyTo ?? ''}\n${content}`;
@@ -382,10 +383,9 @@ export class KickConnection {
 		}
 	}
 
-	private async stopReading(broadcasterUserId: bigint, guildId: bigint): Promise<void> {
+	private async stopReading(guildId: bigint): Promise<void> {
 		const chatroomId = (await container.settings.forGuild(guildId)).get('kick_chatroom_id');
 		if (chatroomId !== null) this.socket?.unwatch(chatroomId);
-		this.chatIntervals.delete(broadcasterUserId.toString());
 	}
 
 	private forgetOldOwnMessages(): void {

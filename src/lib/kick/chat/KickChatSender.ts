@@ -19,8 +19,8 @@ export interface ChatSenderClock {
 export interface KickChatSenderOptions {
 	/** Posts one part (≤ 500 characters) with the token of that server's channel. */
 	readonly send: (message: OutgoingChatMessage) => Promise<{ messageId: string | null }>;
-	/** The least time between the starts of two sends to the channel; read before every send. */
-	readonly minIntervalMs: (broadcasterUserId: string) => number;
+	/** The least time between the starts of two sends to the channel (that server's setting); read before every send. */
+	readonly minIntervalMs: (message: OutgoingChatMessage) => number | Promise<number>;
 	/** Sends per part in total, retries included (default 3). */
 	readonly maxAttempts?: number;
 	/** The wait after failed attempt number `attempt` (default 1 s, 2 s, 4 s…, or the error's `retryAfterMs` when longer). */
@@ -154,7 +154,8 @@ export class KickChatSender implements OutboxCourier {
 			(content, index): OutgoingChatMessage => (index === 0 && record.replyTo !== undefined ? { ...target, content, replyToMessageId: record.replyTo } : { ...target, content })
 		);
 		// The first send waits its turn before the claim, so a message never sits claimed for long.
-		if (!(await this.waitUntil(channel.lastSendStartedAt + this.options.minIntervalMs(target.broadcasterUserId)))) return { status: 'released' };
+		const interval = await Promise.resolve(parts[0] === undefined ? 0 : this.options.minIntervalMs(parts[0])).catch(() => 0);
+		if (!(await this.waitUntil(channel.lastSendStartedAt + interval))) return { status: 'released' };
 		if (this.clock.now() >= record.expiresAt.getTime()) return { status: 'expired' };
 		// Not marked as being sent (the database is away, say), so not sent: it stays pending for a later take-over.
 		const claimed = await claim().catch(() => null);
@@ -182,7 +183,7 @@ export class KickChatSender implements OutboxCourier {
 		let retryAt = Number.NEGATIVE_INFINITY;
 		try {
 			for (;;) {
-				const sendAt = Math.max(channel.lastSendStartedAt + this.options.minIntervalMs(part.broadcasterUserId), retryAt);
+				const sendAt = Math.max(channel.lastSendStartedAt + (await this.options.minIntervalMs(part)), retryAt);
 				if (!(await this.waitUntil(sendAt))) return { sent: false, error: 'the bot stopped before it could be posted', attempts };
 				channel.lastSendStartedAt = this.clock.now();
 				attempts += 1;
