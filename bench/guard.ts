@@ -3,7 +3,8 @@ import { createPrismaClient, type GuardedClient } from '#lib/database/client';
 import type { DatabaseConnection } from '#lib/database/connection';
 import { Database } from '#lib/database/Database';
 import { toGuildId } from '#lib/database/GuildId';
-import { GuildRepositories } from '#lib/database/GuildRepositories';
+import { withPluginRepositories, type GuildRepositories } from '#lib/database/GuildRepositories';
+import { everyPluginRepositories } from '#test/helpers/databases';
 import { assertGuildScoped } from '#lib/database/guard/guildScopeGuard';
 import { BENCH_GUILDS, commandName, viewerName } from './database.js';
 import { compareVariants, measureSync, seededRandom, type AsyncOperation, type BenchSettings, type CaseResult, type SyncResult } from './measure.js';
@@ -44,13 +45,16 @@ interface VariantHandle {
 /** Opens one Database per variant; `connect` gives each its own connection (pool) to the same data. */
 async function openVariants(connect: () => DatabaseConnection): Promise<VariantHandle[]> {
 	const guildIds = BENCH_GUILDS.map((guild) => toGuildId(guild));
-	const off = new Database(connect(), { guard: false });
-	const on = new Database(connect(), { guard: true });
+	// The points and custom-commands plugins' repositories, as the bot has them.
+	const repositories = await everyPluginRepositories();
+	const off = new Database(connect(), { guard: false, repositories });
+	const on = new Database(connect(), { guard: true, repositories });
+	const WithPlugins = withPluginRepositories(repositories);
 	const noopPrisma = createPrismaClient(connect().adapter);
 	const noopClient = noopPrisma.$extends(noopExtension) as unknown as GuardedClient;
 	return [
 		{ name: 'guard off', guilds: guildIds.map((id) => off.forGuild(id)), close: () => off.close() },
-		{ name: 'no-op extension', guilds: guildIds.map((id) => new GuildRepositories(id, noopClient, undefined)), close: () => noopPrisma.$disconnect() },
+		{ name: 'no-op extension', guilds: guildIds.map((id) => new WithPlugins(id, noopClient, undefined)), close: () => noopPrisma.$disconnect() },
 		{ name: 'guard on', guilds: guildIds.map((id) => on.forGuild(id)), close: () => on.close() }
 	];
 }

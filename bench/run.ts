@@ -16,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { connectPostgres, openEmbedded, type DatabaseConnection } from '#lib/database/connection';
 import { Database } from '#lib/database/Database';
+import { everyPluginRepositories } from '#test/helpers/databases';
 import {
 	ADMIN_DATABASE_URL,
 	BENCH_GUILDS,
@@ -125,7 +126,7 @@ async function benchPostgres(report: Report): Promise<void> {
 		}
 
 		if (sections.has('scale')) {
-			database = new Database(setup, { guard: true });
+			database = new Database(setup, { guard: true, repositories: await everyPluginRepositories() });
 			report.scale.push(...(await benchScale(database, SMALL_ROWS, settings, progress)));
 			if (largeRows > SMALL_ROWS) {
 				const seedStart = process.hrtime.bigint();

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 const require = createRequire(import.meta.url);
 const prismaPackage = require.resolve('prisma/package.json');
 const cli = join(dirname(prismaPackage), require(prismaPackage).bin.prisma);
-const schema = fileURLToPath(new URL('../prisma/schema.prisma', import.meta.url));
+const schema = fileURLToPath(new URL('../prisma/schema/core.prisma', import.meta.url));
 
 const result = spawnSync(process.execPath, [cli, 'generate', '--no-hints'], {
 	stdio: ['ignore', 'inherit', 'inherit'],

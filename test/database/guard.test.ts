@@ -3,7 +3,7 @@ import { Prisma, type PrismaClient } from '#generated/prisma/client';
 import { createPrismaClient, guardClient, type GuardedClient } from '#lib/database/client';
 import { Database } from '#lib/database/Database';
 import { assertGuildScoped, GUILD_SCOPED_MODELS, GuildScopeViolationError } from '#lib/database/guard/guildScopeGuard';
-import { engines, openMigratedDatabase, truncateAll, type MigratedDatabase } from '#test/helpers/databases';
+import { engines, everyPluginRepositories, openMigratedDatabase, truncateAll, type MigratedDatabase } from '#test/helpers/databases';
 import { rejection } from '#test/helpers/rejection';
 
 const GUILD_A = 100000000000000001n;
@@ -316,7 +316,7 @@ for (const engine of engines) {
 			const clientOf = (db: Database) => (db as unknown as { client: GuardedClient }).client;
 			// Keep the shared connection open when the extra Database closes.
 			const connection = { ...database.connection, close: async () => undefined };
-			const unguarded = new Database(connection, { guard: false });
+			const unguarded = new Database(connection, { guard: false, repositories: await everyPluginRepositories() });
 			const defaulted = new Database(connection);
 			try {
 				expect(await rejection(clientOf(defaulted).customCommand.findMany())).to.be.an.instanceOf(GuildScopeViolationError);

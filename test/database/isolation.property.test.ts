@@ -3,7 +3,7 @@ import * as fc from 'fast-check';
 import type { Database } from '#lib/database/Database';
 import { ConflictError, NotFoundError } from '#lib/database/errors';
 import type { GuildRepositories } from '#lib/database/GuildRepositories';
-import type { RafflePeriodStatus, TicketRecord, TicketSource } from '#lib/database/repositories/RaffleRepository';
+import type { RafflePeriodStatus, TicketRecord, TicketSource } from '#plugins/raffles/lib/RaffleRepository';
 import { openMigratedDatabase, postgresEngine, truncateAll, type MigratedDatabase } from '#test/helpers/databases';
 import { rejection } from '#test/helpers/rejection';
 

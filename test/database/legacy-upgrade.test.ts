@@ -8,7 +8,7 @@ import { BASELINE_MIGRATION, createMigrationRunner, LEGACY_TABLES } from '#lib/d
 import { MigrationError } from '#lib/database/migrations/MigrationRunner';
 import { TokenCipher } from '#lib/database/TokenCipher';
 import { migrationsDirectory, projectRoot } from '#lib/paths';
-import { engines, TEST_TOKEN_KEY, type Engine } from '#test/helpers/databases';
+import { engines, everyPluginRepositories, TEST_TOKEN_KEY, type Engine } from '#test/helpers/databases';
 
 const ORIGINAL = 111111111111111111n;
 const OTHER = 222222222222222222n;
@@ -104,7 +104,7 @@ function suite(engine: Engine): void {
 		it('shows the legacy data to the original server through its repositories, and to no other server', async () => {
 			await createLegacyDatabase(session);
 			await migrate(session);
-			const database = new Database(connection, { tokenCipher: new TokenCipher(TEST_TOKEN_KEY) });
+			const database = new Database(connection, { tokenCipher: new TokenCipher(TEST_TOKEN_KEY), repositories: await everyPluginRepositories() });
 			try {
 				const original = database.forGuild(ORIGINAL);
 				const other = database.forGuild(OTHER);
@@ -139,7 +139,7 @@ function suite(engine: Engine): void {
 		it('encrypts the plain-text tokens the old bot left, once, and reads them back', async () => {
 			await createLegacyDatabase(session);
 			await migrate(session);
-			const database = new Database(connection, { tokenCipher: new TokenCipher(TEST_TOKEN_KEY) });
+			const database = new Database(connection, { tokenCipher: new TokenCipher(TEST_TOKEN_KEY), repositories: await everyPluginRepositories() });
 			try {
 				const tokens = database.forGuild(ORIGINAL).kickTokens;
 				expect(await tokens.encryptPlaintextRows()).to.equal(1);

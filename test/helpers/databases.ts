@@ -1,7 +1,11 @@
 import { connectPostgres, openEmbedded, type DatabaseConnection } from '#lib/database/connection';
 import { Database } from '#lib/database/Database';
 import { createMigrationRunner } from '#lib/database/migrations/migrate';
+import type { RepositoryClass } from '#lib/database/GuildRepositories';
 import { TokenCipher } from '#lib/database/TokenCipher';
+import { pluginsDirectory } from '#lib/paths';
+import { PluginCatalog } from '#lib/plugins/PluginCatalog';
+import { coreSettings } from '#lib/settings/coreSettings';
 import { createTestDatabase, type TestDatabase } from '#test/helpers/postgres';
 
 export const TEST_TOKEN_KEY = Buffer.alloc(32, 7);
@@ -46,11 +50,19 @@ export interface MigratedDatabase {
 	close(): Promise<void>;
 }
 
-/** A migrated, empty database of the given engine with the repositories on top. */
-export async function openMigratedDatabase(engine: Engine, label: string): Promise<MigratedDatabase> {
+/** The repositories of every plugin under plugins/, as the bot has them with no plugin switched off. */
+export async function everyPluginRepositories(): Promise<ReadonlyMap<string, RepositoryClass>> {
+	return (await PluginCatalog.discover(pluginsDirectory, [], coreSettings)).repositories;
+}
+
+/**
+ * A migrated, empty database of the given engine with the repositories on top: the core's, and
+ * `repositories` (by default every plugin's, as the bot has them).
+ */
+export async function openMigratedDatabase(engine: Engine, label: string, repositories?: ReadonlyMap<string, RepositoryClass>): Promise<MigratedDatabase> {
 	const { connection, drop } = await engine.open(label);
 	await migrate(connection);
-	const database = new Database(connection, { tokenCipher: new TokenCipher(TEST_TOKEN_KEY) });
+	const database = new Database(connection, { tokenCipher: new TokenCipher(TEST_TOKEN_KEY), repositories: repositories ?? (await everyPluginRepositories()) });
 	return {
 		database,
 		async close() {

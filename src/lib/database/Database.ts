@@ -2,7 +2,7 @@ import type { PrismaClient } from '#generated/prisma/client';
 import { createPrismaClient, guardClient, type GuardedClient } from '#lib/database/client';
 import type { DatabaseConnection } from '#lib/database/connection';
 import { toGuildId } from '#lib/database/GuildId';
-import { GuildRepositories } from '#lib/database/GuildRepositories';
+import { GuildRepositories, withPluginRepositories, type RepositoryClass } from '#lib/database/GuildRepositories';
 import { KickEventReceipts } from '#lib/database/KickEventReceipts';
 import { SystemRepository } from '#lib/database/SystemRepository';
 import type { TokenCipher } from '#lib/database/TokenCipher';
@@ -17,6 +17,8 @@ export interface DatabaseOptions {
 	readonly owner?: string;
 	/** How long work stays this process's without a renewal (Kick events; 30 s by default). */
 	readonly leaseMs?: number;
+	/** The plugins' repositories, by the name `forGuild(id).<name>` reads them under (the enabled plugins' manifests). */
+	readonly repositories?: ReadonlyMap<string, RepositoryClass>;
 }
 
 /** The bot's database: per-server repositories, the named cross-server reads, and the connection. */
@@ -28,6 +30,7 @@ export class Database {
 	private readonly prisma: PrismaClient;
 	private readonly client: GuardedClient;
 	private readonly tokenCipher: TokenCipher | undefined;
+	private readonly Repositories: typeof GuildRepositories;
 
 	public constructor(
 		public readonly connection: DatabaseConnection,
@@ -39,6 +42,7 @@ export class Database {
 		this.kickEventReceipts = new KickEventReceipts(this.prisma, { owner: options.owner ?? PROCESS_IDENTITY, leaseMs: options.leaseMs });
 		this.outbox = new OutboxStore(this.prisma);
 		this.tokenCipher = options.tokenCipher;
+		this.Repositories = options.repositories === undefined || options.repositories.size === 0 ? GuildRepositories : withPluginRepositories(options.repositories);
 	}
 
 	/**
@@ -46,7 +50,7 @@ export class Database {
 	 * @throws {TypeError} when `guildId` is not a Discord server id.
 	 */
 	public forGuild(guildId: bigint | string): GuildRepositories {
-		return new GuildRepositories(toGuildId(guildId), this.client, this.tokenCipher);
+		return new this.Repositories(toGuildId(guildId), this.client, this.tokenCipher);
 	}
 
 	public async close(): Promise<void> {

@@ -1,37 +1,43 @@
 import type { GuardedClient, QueryClient } from '#lib/database/client';
 import type { GuildId } from '#lib/database/GuildId';
-import { CustomCommandsRepository } from '#lib/database/repositories/CustomCommandsRepository';
 import type { GuildScope } from '#lib/database/repositories/GuildRepository';
 import { KeyValueSettingsRepository } from '#lib/database/repositories/KeyValueSettingsRepository';
 import { KickConnectionRepository } from '#lib/database/repositories/KickConnectionRepository';
 import { KickOAuthStatesRepository } from '#lib/database/repositories/KickOAuthStatesRepository';
 import { KickTokensRepository } from '#lib/database/repositories/KickTokensRepository';
 import { OutboxRepository } from '#lib/database/repositories/OutboxRepository';
-import { RaffleRepository } from '#lib/database/repositories/RaffleRepository';
 import { ServerRepository } from '#lib/database/repositories/ServerRepository';
-import { SlotRequestsRepository } from '#lib/database/repositories/SlotRequestsRepository';
-import { TimedMessagesRepository } from '#lib/database/repositories/TimedMessagesRepository';
-import { UserPointsRepository } from '#lib/database/repositories/UserPointsRepository';
 import type { TokenCipher } from '#lib/database/TokenCipher';
 
 /**
- * Every repository of one server. Built by `Database.forGuild(guildId)`; nothing in it can
- * reach another server's rows. Cheap to build (plain objects, no queries).
+ * The repositories plugins add, by the name pieces read them under (`context.db.<name>`). A
+ * plugin declares them in its manifest and augments this interface for their types:
+ *
+ *     declare module '#core' { interface PluginRepositories { raffles: RaffleRepository } }
  */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by plugins through module augmentation
+export interface PluginRepositories {}
+
+/** How a repository is built: for one server's scope. */
+export type RepositoryClass<Repository = unknown> = new (scope: GuildScope) => Repository;
+
+/** The repositories of the core: a plugin may not take these names. */
+export const CORE_REPOSITORY_NAMES = ['settings', 'server', 'kickTokens', 'kickConnection', 'kickOAuthStates', 'outbox', 'guildId', 'transaction'] as const;
+
+// Declaration merging: every instance also has the plugins' repositories, defined as getters by `withPluginRepositories`.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface GuildRepositories extends PluginRepositories {}
+
+/**
+ * Every repository of one server. Built by `Database.forGuild(guildId)`; nothing in it can
+ * reach another server's rows. Building it costs one object: each repository is made the first
+ * time it is read, so an event that reads two of them makes two.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class GuildRepositories {
-	public readonly settings: KeyValueSettingsRepository;
-	public readonly pointSettings: KeyValueSettingsRepository;
-	public readonly server: ServerRepository;
-	public readonly points: UserPointsRepository;
-	public readonly customCommands: CustomCommandsRepository;
-	public readonly timedMessages: TimedMessagesRepository;
-	public readonly slotRequests: SlotRequestsRepository;
-	public readonly raffles: RaffleRepository;
-	public readonly kickTokens: KickTokensRepository;
-	public readonly kickConnection: KickConnectionRepository;
-	public readonly kickOAuthStates: KickOAuthStatesRepository;
-	public readonly outbox: OutboxRepository;
-	private readonly scope: GuildScope;
+	protected readonly scope: GuildScope;
+	/** The repositories made so far, by name. */
+	private readonly made = new Map<string, unknown>();
 
 	public constructor(
 		public readonly guildId: GuildId,
@@ -44,25 +50,68 @@ export class GuildRepositories {
 			client,
 			transaction: (work) => (inTransaction ? work(client) : (client as GuardedClient).$transaction(work))
 		};
-		this.settings = new KeyValueSettingsRepository(this.scope, 'bot_settings');
-		this.pointSettings = new KeyValueSettingsRepository(this.scope, 'point_settings');
-		this.server = new ServerRepository(this.scope);
-		this.points = new UserPointsRepository(this.scope);
-		this.customCommands = new CustomCommandsRepository(this.scope);
-		this.timedMessages = new TimedMessagesRepository(this.scope);
-		this.slotRequests = new SlotRequestsRepository(this.scope);
-		this.raffles = new RaffleRepository(this.scope);
-		this.kickTokens = new KickTokensRepository(this.scope, cipher);
-		this.kickConnection = new KickConnectionRepository(this.scope);
-		this.kickOAuthStates = new KickOAuthStatesRepository(this.scope);
-		this.outbox = new OutboxRepository(this.scope);
+	}
+
+	/** The server's bot settings, key → stored text (`bot_settings`). */
+	public get settings(): KeyValueSettingsRepository {
+		return this.repository('settings', (scope) => new KeyValueSettingsRepository(scope, 'bot_settings'));
+	}
+
+	public get server(): ServerRepository {
+		return this.repository('server', (scope) => new ServerRepository(scope));
+	}
+
+	public get kickTokens(): KickTokensRepository {
+		return this.repository('kickTokens', (scope) => new KickTokensRepository(scope, this.cipher));
+	}
+
+	public get kickConnection(): KickConnectionRepository {
+		return this.repository('kickConnection', (scope) => new KickConnectionRepository(scope));
+	}
+
+	public get kickOAuthStates(): KickOAuthStatesRepository {
+		return this.repository('kickOAuthStates', (scope) => new KickOAuthStatesRepository(scope));
+	}
+
+	/** What became of this server's posted messages (`outbox_messages`). */
+	public get outbox(): OutboxRepository {
+		return this.repository('outbox', (scope) => new OutboxRepository(scope));
 	}
 
 	/**
 	 * Runs `work` in one database transaction with repositories of this same server bound to
 	 * it; inside a transaction already, it joins that one.
 	 */
-	public transaction<T>(work: (repositories: GuildRepositories) => Promise<T>): Promise<T> {
-		return this.scope.transaction((client) => work(new GuildRepositories(this.guildId, client, this.cipher, true)));
+	public transaction<T>(work: (repositories: this) => Promise<T>): Promise<T> {
+		const Bound = this.constructor as new (guildId: GuildId, client: QueryClient, cipher: TokenCipher | undefined, inTransaction: boolean) => this;
+		return this.scope.transaction((client) => work(new Bound(this.guildId, client, this.cipher, true)));
 	}
+
+	/** The repository `name`, made on first use. */
+	protected repository<Repository>(name: string, make: (scope: GuildScope) => Repository): Repository {
+		let repository = this.made.get(name) as Repository | undefined;
+		if (repository === undefined) {
+			repository = make(this.scope);
+			this.made.set(name, repository);
+		}
+		return repository;
+	}
+}
+
+/**
+ * A GuildRepositories class that also has the given plugin repositories, each read as
+ * `repositories.<name>` and made on first use. Made once per Database.
+ * @throws {Error} when a name is the core's.
+ */
+export function withPluginRepositories(repositories: ReadonlyMap<string, RepositoryClass>): typeof GuildRepositories {
+	class RepositoriesWithPlugins extends GuildRepositories {}
+	for (const [name, Repository] of repositories) {
+		if ((CORE_REPOSITORY_NAMES as readonly string[]).includes(name)) throw new Error(`The repository name "${name}" is the core's; a plugin must use another.`);
+		Object.defineProperty(RepositoriesWithPlugins.prototype, name, {
+			get(this: RepositoriesWithPlugins) {
+				return this.repository(name, (scope) => new Repository(scope));
+			}
+		});
+	}
+	return RepositoriesWithPlugins;
 }

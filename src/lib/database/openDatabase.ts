@@ -1,6 +1,7 @@
 import type { DatabaseConfig } from '#lib/config/environment';
 import { connectPostgres, openEmbedded, type DatabaseConnection, type SqlSession } from '#lib/database/connection';
 import { Database } from '#lib/database/Database';
+import type { RepositoryClass } from '#lib/database/GuildRepositories';
 import { createMigrationRunner } from '#lib/database/migrations/migrate';
 import { MigrationError } from '#lib/database/migrations/MigrationRunner';
 import { TokenCipher } from '#lib/database/TokenCipher';
@@ -9,10 +10,14 @@ import { StartupError } from '#lib/startup/StartupError';
 /**
  * Opens the configured database (PostgreSQL with DATABASE_URL, else the embedded one under
  * DATA_DIR), then applies pending migrations (AUTO_MIGRATE) or refuses to start while any
- * are pending.
+ * are pending. `repositories` are the enabled plugins' (`forGuild(id).<name>`).
  * @throws {StartupError} when the database cannot be reached or migrated.
  */
-export async function openDatabase(config: DatabaseConfig, log: (message: string) => void): Promise<Database> {
+export async function openDatabase(
+	config: DatabaseConfig,
+	log: (message: string) => void,
+	repositories: ReadonlyMap<string, RepositoryClass> = new Map()
+): Promise<Database> {
 	const connection = await openConnection(config);
 	log(`Database: ${connection.description}`);
 	try {
@@ -21,7 +26,7 @@ export async function openDatabase(config: DatabaseConfig, log: (message: string
 		await connection.close();
 		throw error;
 	}
-	return new Database(connection, { tokenCipher: config.tokenEncryptionKey && new TokenCipher(config.tokenEncryptionKey) });
+	return new Database(connection, { tokenCipher: config.tokenEncryptionKey && new TokenCipher(config.tokenEncryptionKey), repositories });
 }
 
 /** PostgreSQL with DATABASE_URL, else the embedded database under DATA_DIR. */

@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
+import { CORE_REPOSITORY_NAMES, type RepositoryClass } from '#lib/database/GuildRepositories';
 import type { PluginManifest } from '#lib/plugins/definePlugin';
 import type { SettingDefinition } from '#lib/settings/SettingDefinition';
 import { StartupError } from '#lib/startup/StartupError';
@@ -12,6 +13,8 @@ export interface Plugin {
 	/** The compiled folder whose commands/, listeners/, ... Sapphire loads. */
 	readonly directory: string;
 	readonly enabled: boolean;
+	/** Set when the plugin is off because a plugin it depends on is off (that plugin's name). */
+	readonly offBecauseOf?: string;
 }
 
 /** Where a settings key comes from: the core, or a plugin's manifest. */
@@ -21,13 +24,24 @@ export interface DeclaredSetting {
 	readonly declaredBy: string;
 }
 
+const PLUGIN_NAME = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
 const manifestSchema = z.object({
-	name: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'a lower-case name with dashes'),
+	name: z.string().regex(PLUGIN_NAME, 'a lower-case name with dashes'),
 	description: z.string().min(1),
-	settings: z.record(z.string().regex(/^[a-z0-9_]+$/, 'a snake_case key'), z.object({ parse: z.function(), serialize: z.function() }).loose()).optional()
+	settings: z.record(z.string().regex(/^[a-z0-9_]+$/, 'a snake_case key'), z.object({ parse: z.function(), serialize: z.function() }).loose()).optional(),
+	repositories: z.record(z.string().regex(/^[a-z][A-Za-z0-9]*$/, 'a camelCase name'), z.custom<RepositoryClass>((value) => typeof value === 'function', 'expected a repository class')).optional(),
+	dashboardAreas: z.array(z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'a snake_case area name')).optional(),
+	dependsOn: z.array(z.string().regex(PLUGIN_NAME, 'a plugin name')).optional()
 });
 
-/** The plugins found under plugins/, which of them are on, and every settings key they add. */
+/** The dashboard areas the core handles itself. */
+export const CORE_DASHBOARD_AREAS = ['bot_settings'] as const;
+
+/**
+ * The plugins found under plugins/, which of them are on, and what the ones that are on add:
+ * settings keys, repositories, dashboard areas.
+ */
 export class PluginCatalog {
 	private constructor(
 		public readonly plugins: readonly Plugin[],
@@ -36,6 +50,16 @@ export class PluginCatalog {
 
 	public get enabled(): Plugin[] {
 		return this.plugins.filter((plugin) => plugin.enabled);
+	}
+
+	/** The repositories of the plugins that are on, by the name `context.db.<name>` reads them under. */
+	public get repositories(): ReadonlyMap<string, RepositoryClass> {
+		return new Map(this.enabled.flatMap((plugin) => Object.entries(plugin.manifest.repositories ?? {})));
+	}
+
+	/** The dashboard areas handled: the core's and those of the plugins that are on. */
+	public get dashboardAreas(): readonly string[] {
+		return [...CORE_DASHBOARD_AREAS, ...this.enabled.flatMap((plugin) => plugin.manifest.dashboardAreas ?? [])];
 	}
 
 	/**
@@ -81,6 +105,9 @@ export class PluginCatalog {
 		for (const name of disabled) {
 			if (!names.includes(name)) problems.push(`DISABLED_PLUGINS names "${name}", which is not a plugin (plugins: ${names.join(', ') || 'none'}).`);
 		}
+		problems.push(...dependencyProblems(plugins));
+		if (problems.length === 0) switchOffDependents(plugins);
+		problems.push(...ownershipProblems(plugins.filter((plugin) => plugin.enabled)));
 
 		const settings = new Map<string, DeclaredSetting>();
 		const declare = (key: string, definition: SettingDefinition, declaredBy: string) => {
@@ -96,4 +123,69 @@ export class PluginCatalog {
 		if (problems.length > 0) throw new StartupError(problems);
 		return new PluginCatalog(plugins, settings);
 	}
+}
+
+/** Unknown and circular dependencies, each as a line for the start. */
+function dependencyProblems(plugins: readonly Plugin[]): string[] {
+	const byName = new Map(plugins.map((plugin) => [plugin.manifest.name, plugin]));
+	const problems: string[] = [];
+	for (const plugin of plugins) {
+		for (const needed of plugin.manifest.dependsOn ?? []) {
+			if (!byName.has(needed)) problems.push(`Plugin ${plugin.manifest.name} depends on "${needed}", which is not a plugin (plugins: ${[...byName.keys()].join(', ')}).`);
+		}
+	}
+	if (problems.length > 0) return problems;
+	// Depth-first, keeping the path, so a cycle is named in the order it runs.
+	const done = new Set<string>();
+	const visit = (name: string, path: readonly string[]): string | undefined => {
+		if (path.includes(name)) return [...path.slice(path.indexOf(name)), name].join(' → ');
+		if (done.has(name)) return undefined;
+		for (const needed of byName.get(name)?.manifest.dependsOn ?? []) {
+			const cycle = visit(needed, [...path, name]);
+			if (cycle !== undefined) return cycle;
+		}
+		done.add(name);
+		return undefined;
+	};
+	for (const name of byName.keys()) {
+		const cycle = visit(name, []);
+		if (cycle !== undefined) return [`Plugins depend on each other in a circle: ${cycle}. Remove one of these dependsOn.`];
+	}
+	return [];
+}
+
+/** A plugin whose dependency is off is off too (and so are its own dependents), noting which plugin took it down. */
+function switchOffDependents(plugins: Plugin[]): void {
+	for (let changed = true; changed; ) {
+		changed = false;
+		for (const [index, plugin] of plugins.entries()) {
+			if (!plugin.enabled) continue;
+			const off = (plugin.manifest.dependsOn ?? []).find((needed) => plugins.find((candidate) => candidate.manifest.name === needed)?.enabled === false);
+			if (off !== undefined) {
+				plugins[index] = { ...plugin, enabled: false, offBecauseOf: off };
+				changed = true;
+			}
+		}
+	}
+}
+
+/** Repository names and dashboard areas claimed twice, or a repository name of the core's. */
+function ownershipProblems(enabled: readonly Plugin[]): string[] {
+	const problems: string[] = [];
+	const repositories = new Map<string, string>(CORE_REPOSITORY_NAMES.map((name) => [name, 'the core']));
+	const areas = new Map<string, string>(CORE_DASHBOARD_AREAS.map((area) => [area, 'the core']));
+	for (const plugin of enabled) {
+		const by = `plugin ${plugin.manifest.name}`;
+		for (const name of Object.keys(plugin.manifest.repositories ?? {})) {
+			const owner = repositories.get(name);
+			if (owner !== undefined) problems.push(`Repository name "${name}" is claimed twice: by ${owner} and by ${by}.`);
+			else repositories.set(name, by);
+		}
+		for (const area of plugin.manifest.dashboardAreas ?? []) {
+			const owner = areas.get(area);
+			if (owner !== undefined) problems.push(`Dashboard area "${area}" is claimed twice: by ${owner} and by ${by}.`);
+			else areas.set(area, by);
+		}
+	}
+	return problems;
 }

@@ -1,3 +1,4 @@
+import type { RepositoryClass } from '#lib/database/GuildRepositories';
 import type { SettingDefinition } from '#lib/settings/SettingDefinition';
 
 /** What `plugins/<name>/plugin.ts` exports by default. */
@@ -7,6 +8,15 @@ export interface PluginManifest {
 	readonly description: string;
 	/** The settings keys this plugin adds to every server, with their defaults. */
 	readonly settings?: Readonly<Record<string, SettingDefinition>>;
+	/**
+	 * The repositories this plugin adds to every server's `context.db`, by name (camelCase);
+	 * augment `PluginRepositories` in `#core` for their types. Each is made on first use.
+	 */
+	readonly repositories?: Readonly<Record<string, RepositoryClass>>;
+	/** The dashboard areas (Redis channels `dashboard:<area>`) this plugin's dashboard actions handle. */
+	readonly dashboardAreas?: readonly string[];
+	/** Plugins this one needs: when one of them is off, this one is off too. */
+	readonly dependsOn?: readonly string[];
 }
 
 /** Declares a plugin; typed so a manifest is checked where it is written. */

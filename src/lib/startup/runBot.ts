@@ -31,7 +31,7 @@ async function start(pluginsDirectory: string): Promise<void> {
 	const plugins = await PluginCatalog.discover(pluginsDirectory, config.disabledPlugins, coreSettings);
 	logger.info(`Plugins: ${plugins.plugins.map((plugin) => (plugin.enabled ? plugin.manifest.name : `${plugin.manifest.name} (off)`)).join(', ') || 'none'}`);
 
-	const database: Database = await openDatabase(config, (message) => logger.info(message));
+	const database: Database = await openDatabase(config, (message) => logger.info(message), plugins.repositories);
 	closers.push(() => database.close());
 	await secureLegacyKickTokens(database, config.tokenEncryptionKey !== undefined, (line) => logger.info(line));
 

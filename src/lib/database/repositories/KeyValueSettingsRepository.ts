@@ -1,18 +1,17 @@
 import { Prisma } from '#generated/prisma/client';
 import { GuildRepository, type GuildScope } from '#lib/database/repositories/GuildRepository';
 
-/** The two key/value tables of settings; both are keyed by (server, key). */
-export type SettingsTable = 'bot_settings' | 'point_settings';
-
 /**
  * A server's raw settings rows (key → text value). Typing, defaults and validation live in
- * the settings layer above; this only stores. Raw SQL serves both tables with one shape and
- * always names the server.
+ * the settings layer above; this only stores. Serves `bot_settings` and the tables of that
+ * shape (key, value, discord_server_id, updated_at; keyed by server and key) that plugins own,
+ * such as `point_settings`; raw SQL always names the server.
  */
 export class KeyValueSettingsRepository extends GuildRepository {
 	private readonly table: Prisma.Sql;
 
-	public constructor(scope: GuildScope, table: SettingsTable) {
+	/** `table` is a constant of the code, never input. */
+	public constructor(scope: GuildScope, table: string) {
 		super(scope);
 		this.table = Prisma.raw(table);
 	}

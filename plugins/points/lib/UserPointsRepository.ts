@@ -1,5 +1,4 @@
-import { assertPositiveInteger } from '#lib/database/errors';
-import { GuildRepository } from '#lib/database/repositories/GuildRepository';
+import { GuildRepository, assertPositiveInteger } from '#core';
 
 export interface PointsRecord {
 	readonly kickUsername: string;

@@ -1,5 +1,4 @@
-import { InvalidInputError, NotFoundError } from '#lib/database/errors';
-import { GuildRepository } from '#lib/database/repositories/GuildRepository';
+import { GuildRepository, InvalidInputError, NotFoundError } from '#core';
 
 export interface TimedMessageRecord {
 	readonly id: number;

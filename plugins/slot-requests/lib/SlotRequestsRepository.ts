@@ -1,5 +1,4 @@
-import { InvalidInputError } from '#lib/database/errors';
-import { GuildRepository } from '#lib/database/repositories/GuildRepository';
+import { GuildRepository, InvalidInputError } from '#core';
 
 export interface SlotRequestRecord {
 	readonly id: number;

@@ -1,7 +1,4 @@
-import { Prisma } from '#generated/prisma/client';
-import type { QueryClient } from '#lib/database/client';
-import { assertPositiveInteger, ConflictError, InvalidInputError, NotFoundError } from '#lib/database/errors';
-import { GuildRepository } from '#lib/database/repositories/GuildRepository';
+import { ConflictError, GuildRepository, InvalidInputError, NotFoundError, Prisma, assertPositiveInteger, type QueryClient } from '#core';
 
 export type RafflePeriodStatus = 'active' | 'ended' | 'drawn' | 'cancelled';
 export type TicketSource = 'watchtime' | 'giftedSub' | 'wager' | 'bonus';

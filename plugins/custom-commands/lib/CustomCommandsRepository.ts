@@ -1,6 +1,4 @@
-import { ConflictError, InvalidInputError, NotFoundError } from '#lib/database/errors';
-import type { QueryClient } from '#lib/database/client';
-import { GuildRepository } from '#lib/database/repositories/GuildRepository';
+import { ConflictError, GuildRepository, InvalidInputError, NotFoundError, type QueryClient } from '#core';
 
 export interface CustomCommandRecord {
 	readonly id: number;
