@@ -1,6 +1,6 @@
-import { definePlugin } from '#lib/plugins/definePlugin';
+import { definePlugin } from '#core';
 
 export default definePlugin({
 	name: 'core-info',
-	description: 'Tells whether the bot is alive (/ping) and what it is (/about).'
+	description: 'Tells whether the bot is alive (/ping), what it is (/about) and what it holds about this server (/server).'
 });

@@ -1,4 +1,4 @@
-import { definePlugin } from '#lib/plugins/definePlugin';
+import { definePlugin } from '#core';
 
 export default definePlugin({
 	name: 'kick-chat',

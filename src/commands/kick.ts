@@ -3,7 +3,10 @@ import { CommandOptionsRunTypeEnum } from '@sapphire/framework';
 import { Subcommand } from '@sapphire/plugin-subcommands';
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, InteractionContextType, MessageFlags, PermissionFlagsBits } from 'discord.js';
 import { withinDiscordLimits } from '#lib/discord/replyLimits';
-import { guildContext } from '#lib/guild/GuildContext';
+import { boundGuildContext } from '#lib/guild/GuildContext';
+
+// Until this command moves to GuildCommand (issue 11): the context the precondition bound.
+const guildContext = (event: object) => boundGuildContext(event)!;
 import { describeKickStatus } from '#lib/kick/describeKickStatus';
 import { disconnectButtons } from '#lib/kick/disconnectButtons';
 import { explainSettingError } from '#lib/settings/describeSettings';

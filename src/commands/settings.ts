@@ -4,7 +4,10 @@ import { Subcommand } from '@sapphire/plugin-subcommands';
 import { InteractionContextType, MessageFlags, PermissionFlagsBits, type APIEmbed, type AutocompleteInteraction, type Message } from 'discord.js';
 import { echoUserText } from '#lib/discord/echoUserText';
 import { withinDiscordLimits } from '#lib/discord/replyLimits';
-import { guildContext } from '#lib/guild/GuildContext';
+import { boundGuildContext } from '#lib/guild/GuildContext';
+
+// Until this command moves to GuildCommand (issue 11): the context the precondition bound.
+const guildContext = (event: object) => boundGuildContext(event)!;
 import { describeSetting, describeSettings, describeUnknownSetting, explainSettingError } from '#lib/settings/describeSettings';
 import type { GuildSettings } from '#lib/settings/GuildSettings';
 

@@ -2,7 +2,8 @@ import { ApplyOptions } from '@sapphire/decorators';
 import { InteractionHandler, InteractionHandlerTypes, Option } from '@sapphire/framework';
 import { MessageFlags, type ButtonInteraction } from 'discord.js';
 import { withinDiscordLimits } from '#lib/discord/replyLimits';
-import { GuildInteractionHandler, type InGuild } from '#lib/guild/GuildInteractionHandler';
+import type { GuildContext } from '#lib/guild/GuildContext';
+import { GuildInteractionHandler } from '#lib/guild/GuildInteractionHandler';
 import { isModerator } from '#lib/guild/isModerator';
 import { DISCONNECT_BUTTON } from '#lib/kick/disconnectButtons';
 
@@ -19,7 +20,7 @@ export class ConfirmKickDisconnectHandler extends GuildInteractionHandler<Button
 		return match === null ? Option.none : Option.some({ confirmed: match[1] === 'confirm', moderatorId: match[2]! });
 	}
 
-	public override async run(interaction: ButtonInteraction, { context, parsed }: InGuild<DisconnectChoice>): Promise<void> {
+	protected override async handle(interaction: ButtonInteraction, parsed: DisconnectChoice, context: GuildContext): Promise<void> {
 		const refuse = (content: string) => interaction.reply(withinDiscordLimits({ content, flags: MessageFlags.Ephemeral }));
 		if (interaction.user.id !== parsed.moderatorId) {
 			await refuse('Only the moderator who ran /kick disconnect can answer this.');

@@ -1,12 +1,13 @@
 import { ApplyOptions } from '@sapphire/decorators';
 import { AllFlowsPrecondition } from '@sapphire/framework';
 import type { ChatInputCommandInteraction, ContextMenuCommandInteraction, Message } from 'discord.js';
-import { attachGuildContext, loadGuildContext } from '#lib/guild/GuildContext';
+import { bindGuildContext, loadGuildContext } from '#lib/guild/GuildContext';
 
 /**
- * Global: before any command runs in a server, loads that server's context (settings and
- * repositories) and binds it to the event; commands read it with `guildContext(event)`.
- * Outside a server it lets the command's own `runIn` decide.
+ * Global: before any command runs in a server, loads that server's context (settings,
+ * repositories made on first use) and binds it to the event; the command's base class hands it
+ * to the method that runs. The one place a command's context is loaded. Outside a server it lets
+ * the command's own `runIn` decide.
  */
 @ApplyOptions<AllFlowsPrecondition.Options>({ position: 10 })
 export class GuildContextPrecondition extends AllFlowsPrecondition {
@@ -25,7 +26,7 @@ export class GuildContextPrecondition extends AllFlowsPrecondition {
 	private async load(source: object, guildId: string | null, guild: Message['guild']): AllFlowsPrecondition.AsyncResult {
 		if (guildId === null) return this.ok();
 		try {
-			attachGuildContext(source, await loadGuildContext(guildId, guild));
+			bindGuildContext(source, await loadGuildContext(guildId, guild));
 			return this.ok();
 		} catch (error) {
 			this.container.logger.error(`Could not load the context of server ${guildId}:`, error);

@@ -1,6 +1,6 @@
 import { AllFlowsPrecondition, Identifiers } from '@sapphire/framework';
 import type { ChatInputCommandInteraction, ContextMenuCommandInteraction, Message } from 'discord.js';
-import { guildContext } from '#lib/guild/GuildContext';
+import { boundGuildContext } from '#lib/guild/GuildContext';
 import { isModerator, type MemberFacts } from '#lib/guild/isModerator';
 
 /** Moderator commands: Manage Server or this server's moderator role (see isModerator). */
@@ -22,7 +22,8 @@ export class ModeratorPrecondition extends AllFlowsPrecondition {
 		if (!('guildId' in source) || source.guildId === null) {
 			return this.error({ identifier: Identifiers.PreconditionGuildOnly, message: 'Moderator commands work in a server only.' });
 		}
-		const moderatorRoleId = guildContext(source).settings.get('moderator_role_id');
+		// The GuildContext precondition (position 10) ran first and bound this server's context.
+		const moderatorRoleId = boundGuildContext(source)?.settings.get('moderator_role_id') ?? null;
 		if (isModerator(facts, moderatorRoleId)) return this.ok();
 		return this.error({
 			message:

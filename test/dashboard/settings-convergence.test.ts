@@ -36,9 +36,9 @@ describe('Settings of two bot processes converge through dashboard messages (Pos
 			onChange: (guildId) => void publisher.publishSettingsReload(guildId)
 		});
 		const actions: Record<string, DashboardHandler> = {
-			update: { name: 'botSettingsUpdate', dataSchema: settingsUpdateData, run: (message) => applySettingsUpdate(settings, logger, message as never) },
-			sync: { name: 'botSettingsSync', run: (message) => applySettingsReload(settings, message) },
-			reload: { name: 'botSettingsReload', run: (message) => applySettingsReload(settings, message) }
+			update: { name: 'botSettingsUpdate', dataSchema: settingsUpdateData, run: (message) => applySettingsUpdate(settings, logger, message.guildId, message.data as never) },
+			sync: { name: 'botSettingsSync', run: (message) => applySettingsReload(settings, message.guildId) },
+			reload: { name: 'botSettingsReload', run: (message) => applySettingsReload(settings, message.guildId) }
 		};
 		const recorder = new OutcomeRecorder();
 		const subscriber = new DashboardSubscriber({

@@ -110,27 +110,25 @@ describe('The Kick connection over signed webhooks, end to end', function () {
 	});
 
 	it('hands chat in a channel to the servers linked to it and to no other; a chat command answers in that channel’s chat', async () => {
-		for (const [guildId, name] of [
-			[ALPHA, 'alpha_only'],
-			[BETA, 'beta_only'],
-			[GAMMA, 'gamma_only']
-		] as const) {
-			await under.sql(`INSERT INTO custom_commands (discord_server_id, command, response) VALUES ($1, $2, 'hi')`, [guildId, name]);
-		}
+		// Gamma shares Alpha's channel with a prefix of its own, so each server's answer can be told apart.
+		const gammaPrefix = (value: string) => discord.runSlashCommand({ guild: 'Gamma', member: 'gamma-moderator', name: 'settings', subcommand: 'set', options: { key: 'prefix', value } });
+		expect((await gammaPrefix('?')).content).to.match(/is now/);
 		const inAlpha = await kick.chatAs({ broadcaster: 'AlphaStreamer', sender: 'viewer_vic', content: '!commands' });
-		expect(inAlpha.status).to.equal(200);
-		await kick.chat.waitFor((message) => message.channel === 'AlphaStreamer' && message.content.includes('!gamma_only'));
-		await kick.chat.waitFor((message) => message.channel === 'AlphaStreamer' && message.content.includes('!alpha_only'));
+		const inGamma = await kick.chatAs({ broadcaster: 'AlphaStreamer', sender: 'viewer_vic', content: '?commands' });
 		const inBeta = await kick.chatAs({ broadcaster: 'BetaStreamer', sender: 'viewer_vic', content: '!commands' });
-		const betaAnswer = await kick.chat.waitFor((message) => message.channel === 'BetaStreamer');
-		expect(betaAnswer.content).to.equal('Commands: !commands !uptime !beta_only');
-		expect(betaAnswer.replyToMessageId).to.equal(inBeta.payload.message_id);
+		for (const delivery of [inAlpha, inGamma, inBeta]) expect(delivery.status).to.equal(200);
 
-		expect(chatIn('AlphaStreamer').sort()).to.deep.equal(['Commands: !commands !uptime !alpha_only', 'Commands: !commands !uptime !gamma_only']);
-		// The bot logs a command after its answer is posted.
-		await waitUntil(() => ranLines(inBeta.payload.message_id).length === 1 && ranLines(inAlpha.payload.message_id).length === 2);
-		expect(ranLines(inAlpha.payload.message_id).map((line) => /server (\d+)/.exec(line)![1]).sort()).to.deep.equal([ALPHA, GAMMA]);
-		expect(ranLines(inBeta.payload.message_id).map((line) => /server (\d+)/.exec(line)![1])).to.deep.equal([BETA]);
+		const alphaAnswer = await kick.chat.waitFor((message) => message.replyToMessageId === inAlpha.payload.message_id);
+		const gammaAnswer = await kick.chat.waitFor((message) => message.replyToMessageId === inGamma.payload.message_id);
+		const betaAnswer = await kick.chat.waitFor((message) => message.replyToMessageId === inBeta.payload.message_id);
+		expect([alphaAnswer.channel, alphaAnswer.content]).to.deep.equal(['AlphaStreamer', 'Commands: !commands !uptime']);
+		expect([gammaAnswer.channel, gammaAnswer.content]).to.deep.equal(['AlphaStreamer', 'Commands: ?commands ?uptime']);
+		expect([betaAnswer.channel, betaAnswer.content]).to.deep.equal(['BetaStreamer', 'Commands: !commands !uptime']);
+		// The bot logs a command after its answer is recorded.
+		await waitUntil(() => [inAlpha, inGamma, inBeta].every((delivery) => ranLines(delivery.payload.message_id).length === 1));
+		const serverOf = (messageId: string) => ranLines(messageId).map((line) => /server (\d+)/.exec(line)![1]);
+		expect([serverOf(inAlpha.payload.message_id), serverOf(inGamma.payload.message_id), serverOf(inBeta.payload.message_id)]).to.deep.equal([[ALPHA], [GAMMA], [BETA]]);
+		expect((await gammaPrefix('!')).content).to.match(/is now/);
 	});
 
 	it('tracks live status per channel and answers !uptime from it, once in a shared chat', async () => {

@@ -9,6 +9,7 @@ import type { KickChatMessageEvent } from '#lib/kick/events/KickEvent';
 import type { DeclaredSetting } from '#lib/plugins/PluginCatalog';
 import { coreSettings } from '#lib/settings/coreSettings';
 import { GuildSettings } from '#lib/settings/GuildSettings';
+import { testGuildContext } from '#test/helpers/guildContext';
 
 const NUM_RUNS = 500;
 const SERVER = 1_100_000_000_000_000_001n;
@@ -24,7 +25,7 @@ class GiveCommand extends KickCommand {
 }
 
 const declared = new Map<string, DeclaredSetting>(Object.entries(coreSettings).map(([key, definition]) => [key, { key, definition, declaredBy: 'the core' }]));
-const context: GuildContext = { guildId: SERVER, guild: null, settings: new GuildSettings(SERVER, new Map([['prefix', '!']]), declared), db: {} as GuildContext['db'] };
+const context: GuildContext = testGuildContext({ guildId: SERVER, settings: new GuildSettings(SERVER, new Map([['prefix', '!']]), declared), db: {} as GuildContext['db'] });
 
 function chatMessage(content: string): KickChatMessageEvent {
 	return {

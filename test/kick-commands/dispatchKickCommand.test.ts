@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { ApplyOptions } from '@sapphire/decorators';
 import { expect } from 'chai';
+import { testGuildContext } from '#test/helpers/guildContext';
 import type { GuildContext } from '#lib/guild/GuildContext';
 import { KickCommand, KickCommandArgs } from '#lib/kick/commands/KickCommand';
 import { DuplicateKickCommandNameError, KickCommandStore } from '#lib/kick/commands/KickCommandStore';
@@ -115,7 +116,7 @@ const declared = new Map<string, DeclaredSetting>(Object.entries(coreSettings).m
 
 /** A server's context with its real settings (only `prefix` stored); no command here touches the database. */
 function serverContext(guildId: bigint, prefix: string): GuildContext {
-	return { guildId, guild: null, settings: new GuildSettings(guildId, new Map([['prefix', prefix]]), declared), db: {} as GuildContext['db'] };
+	return testGuildContext({ guildId, settings: new GuildSettings(guildId, new Map([['prefix', prefix]]), declared), db: {} as GuildContext['db'] });
 }
 
 interface Chat {

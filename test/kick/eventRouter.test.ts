@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { testGuildContext } from '#test/helpers/guildContext';
 import type { Database } from '#lib/database/Database';
 import type { GuildContext } from '#lib/guild/GuildContext';
 import type { KickChatMessageEvent, KickEvent, KickLiveStatusEvent } from '#lib/kick/events/KickEvent';
@@ -94,7 +95,7 @@ describe('Kick event router on PostgreSQL', () => {
 			database,
 			loadContext: async (guildId) => {
 				if (failingGuilds.has(guildId)) throw new Error(`the settings of ${guildId} could not load`);
-				return { guildId, guild: null, settings: {} as GuildSettings, db: database.forGuild(guildId) } satisfies GuildContext;
+				return testGuildContext({ guildId, settings: {} as GuildSettings, db: database.forGuild(guildId) });
 			},
 			emit: async (name, event, context) => {
 				if (failingListeners.has(event.eventKey)) throw new Error(`a listener failed on ${event.eventKey}`);
@@ -281,7 +282,7 @@ describe('Kick event router on PostgreSQL', () => {
 			const held = new Promise<void>((resolve) => (release = resolve));
 			const slow = new KickEventRouter({
 				database,
-				loadContext: async (guildId) => ({ guildId, guild: null, settings: {} as GuildSettings, db: database.forGuild(guildId) }) satisfies GuildContext,
+				loadContext: async (guildId) => testGuildContext({ guildId, settings: {} as GuildSettings, db: database.forGuild(guildId) }),
 				emit: () => held,
 				onServerFailure: () => undefined,
 				onEventFailure: () => undefined
@@ -420,7 +421,7 @@ describe('Kick event router on PostgreSQL', () => {
 			for (const event of events) await takenAndStopped(event, 2 * 60_000);
 			const other = new KickEventRouter({
 				database,
-				loadContext: async (guildId) => ({ guildId, guild: null, settings: {} as GuildSettings, db: database.forGuild(guildId) }) satisfies GuildContext,
+				loadContext: async (guildId) => testGuildContext({ guildId, settings: {} as GuildSettings, db: database.forGuild(guildId) }),
 				emit: async (name, event, context) => {
 					emitted.push({ name, guildId: context.guildId, eventKey: event.eventKey, contextGuildId: context.db.guildId });
 				},

@@ -84,7 +84,7 @@ describe('PluginCatalog.discover', () => {
 			const on = await PluginCatalog.discover(pluginsDirectory, [], coreSettings);
 			const coreInfo = on.plugins.find((plugin) => plugin.manifest.name === 'core-info');
 			expect(coreInfo?.enabled).to.equal(true);
-			expect(coreInfo?.manifest.description).to.equal('Tells whether the bot is alive (/ping) and what it is (/about).');
+			expect(coreInfo?.manifest.description).to.equal('Tells whether the bot is alive (/ping), what it is (/about) and what it holds about this server (/server).');
 
 			const off = await PluginCatalog.discover(pluginsDirectory, ['core-info'], coreSettings);
 			expect(off.enabled.map((plugin) => plugin.manifest.name)).to.not.include('core-info');

@@ -1,31 +1,18 @@
 import { ApplyOptions } from '@sapphire/decorators';
-import { Command } from '@sapphire/framework';
-import type { APIEmbed, Message } from 'discord.js';
-import { withinDiscordLimits } from '#lib/discord/replyLimits';
-import { botVersion } from '#lib/version';
-import { describeBot } from '#plugins/core-info/lib/describeBot';
+import { botFacts, GuildCommand, type CommandCall } from '#core';
+import { describeBot } from '../lib/describeBot.js';
 
-@ApplyOptions<Command.Options>({ description: 'Tells what this bot is: version, servers, uptime and plugins.' })
-export class AboutCommand extends Command {
-	public override registerApplicationCommands(registry: Command.Registry): void {
-		registry.registerChatInputCommand((command) => command.setName(this.name).setDescription(this.description));
-	}
-
-	public override async chatInputRun(interaction: Command.ChatInputCommandInteraction): Promise<void> {
-		await interaction.reply(withinDiscordLimits({ embeds: [this.embed()] }));
-	}
-
-	public override async messageRun(message: Message): Promise<void> {
-		await message.reply(withinDiscordLimits({ embeds: [this.embed()], allowedMentions: { repliedUser: false } }));
-	}
-
-	/** A plain embed, not a builder: the builder throws on a field over Discord's limits (many plugins), which the reply helper cuts instead. */
-	private embed(): APIEmbed {
-		const { client, db, plugins } = this.container;
-		return {
-			title: 'Kick community bot',
-			description: 'Watches a Kick channel’s chat and runs its community: points, raffles, commands and more, separately in every server.',
-			fields: describeBot({ version: botVersion, serverCount: client.guilds.cache.size, uptimeMs: client.uptime ?? 0, databaseKind: db.connection.kind, plugins })
-		};
+@ApplyOptions<GuildCommand.Options>({ description: 'Tells what this bot is: version, servers, uptime and the plugins it runs.', alsoInDirectMessages: true })
+export class AboutCommand extends GuildCommand {
+	public override async run(call: CommandCall): Promise<void> {
+		await call.reply({
+			embeds: [
+				{
+					title: 'Kick community bot',
+					description: 'Watches a Kick channel’s chat and runs its community, separately in every server, with the plugins below.',
+					fields: describeBot(botFacts())
+				}
+			]
+		});
 	}
 }

@@ -1,24 +1,12 @@
 import { ApplyOptions } from '@sapphire/decorators';
-import { Command } from '@sapphire/framework';
-import type { Message } from 'discord.js';
-import { withinDiscordLimits } from '#lib/discord/replyLimits';
+import { GuildCommand, type CommandCall } from '#core';
 
-@ApplyOptions<Command.Options>({ description: 'Checks that the bot is alive and how fast it answers.' })
-export class PingCommand extends Command {
-	public override registerApplicationCommands(registry: Command.Registry): void {
-		registry.registerChatInputCommand((command) => command.setName(this.name).setDescription(this.description));
-	}
-
-	public override async chatInputRun(interaction: Command.ChatInputCommandInteraction): Promise<void> {
+@ApplyOptions<GuildCommand.Options>({ description: 'Checks that the bot is alive and how fast it answers.', alsoInDirectMessages: true })
+export class PingCommand extends GuildCommand {
+	public override async run(call: CommandCall): Promise<void> {
 		const sent = Date.now();
-		await interaction.reply(withinDiscordLimits({ content: 'Pinging…' }));
-		await interaction.editReply(withinDiscordLimits({ content: this.pong(Date.now() - sent) }));
-	}
-
-	public override async messageRun(message: Message): Promise<void> {
-		const sent = Date.now();
-		const reply = await message.reply(withinDiscordLimits({ content: 'Pinging…', allowedMentions: { repliedUser: false } }));
-		await reply.edit(withinDiscordLimits({ content: this.pong(Date.now() - sent) }));
+		const answer = await call.reply({ content: 'Pinging…' });
+		await answer.edit({ content: this.pong(Date.now() - sent) });
 	}
 
 	private pong(roundTripMs: number): string {

@@ -1,14 +1,6 @@
-import type { PluginCatalog } from '#lib/plugins/PluginCatalog';
+import type { BotFacts } from '#core';
 
-export interface BotFacts {
-	readonly version: string;
-	readonly serverCount: number;
-	readonly uptimeMs: number;
-	readonly databaseKind: 'postgres' | 'embedded';
-	readonly plugins: PluginCatalog;
-}
-
-/** The fields of /about, in order. */
+/** The fields of /about, in order: the plugins are those loaded here, nothing that is not. */
 export function describeBot(facts: BotFacts): { name: string; value: string; inline: boolean }[] {
 	return [
 		{ name: 'Version', value: facts.version, inline: true },
@@ -17,7 +9,7 @@ export function describeBot(facts: BotFacts): { name: string; value: string; inl
 		{ name: 'Database', value: facts.databaseKind === 'postgres' ? 'PostgreSQL' : 'embedded PostgreSQL', inline: true },
 		{
 			name: 'Plugins',
-			value: facts.plugins.enabled.map((plugin) => `**${plugin.manifest.name}**: ${plugin.manifest.description}`).join('\n') || 'none',
+			value: facts.plugins.map((plugin) => `**${plugin.name}**: ${plugin.description}`).join('\n') || 'none',
 			inline: false
 		}
 	];

@@ -8,6 +8,30 @@
 // Declaring a plugin and its settings.
 export { definePlugin, type PluginManifest } from '#lib/plugins/definePlugin';
 export { setting, type SettingDefinition } from '#lib/settings/SettingDefinition';
+export type { SettingKey, SettingTypes } from '#lib/settings/SettingTypes';
+export type { GuildSettings } from '#lib/settings/GuildSettings';
+
+// The server a piece acts for: every base class hands it to the method that runs.
+export type { ChannelPost, GuildContext } from '#lib/guild/GuildContext';
+export type { KickChatPost } from '#lib/kick/KickConnection';
+export type { OutboxAcceptance } from '#lib/outbox/Outbox';
+
+// The base classes of a plugin's pieces.
+export { GuildCommand, type CallOptions, type CommandCall, type CommandOption, type GuildSubcommand } from '#lib/commands/GuildCommand';
+export type { AnsweredCall, CommandAnswer } from '#lib/commands/answerCall';
+export { GuildInteractionHandler, type FollowUpInteraction } from '#lib/guild/GuildInteractionHandler';
+export { DashboardAction } from '#lib/dashboard/DashboardAction';
+export { GuildTask, type GuildTaskPayload } from '#lib/tasks/GuildTask';
+export { KickCommand, KickCommandArgs, type KickArgResult, type KickChatCommandMessage, type KickCommandAccess } from '#lib/kick/commands/KickCommand';
+export { accessOfSender, mayUse, type ChatterAccess } from '#lib/kick/commands/dispatchKickCommand';
+
+// Kick events, as Kick listeners receive them with the server's context: run(event, context).
+export { KickListenerEvents } from '#lib/kick/events/KickListenerEvents';
+export type * from '#lib/kick/events/KickEvent';
+export type { KickConnection as KickConnectionRecord } from '#lib/database/repositories/KickConnectionRepository';
+
+// What the bot can say about itself (no server's data).
+export { botFacts, type BotFacts, type PluginSummary } from '#lib/core/botFacts';
 
 // A server's data: repositories built on one server's scope.
 export type { GuildId } from '#lib/database/GuildId';
@@ -16,4 +40,5 @@ export { GuildRepository, type GuildScope } from '#lib/database/repositories/Gui
 export type { QueryClient } from '#lib/database/client';
 export { assertPositiveInteger, ConflictError, InvalidInputError, NotFoundError } from '#lib/database/errors';
 export { KeyValueSettingsRepository } from '#lib/database/repositories/KeyValueSettingsRepository';
+export type { ServerRecord } from '#lib/database/repositories/ServerRepository';
 export { Prisma } from '#generated/prisma/client';

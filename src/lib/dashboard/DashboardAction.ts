@@ -2,19 +2,20 @@ import { Piece } from '@sapphire/framework';
 import type { z } from 'zod';
 import { ACTION_NAME, DASHBOARD_AREAS, isDashboardArea, type DashboardArea } from '#lib/dashboard/protocol';
 import type { DashboardHandler, DashboardMessage } from '#lib/dashboard/DashboardSubscriber';
+import { loadGuildContext, type GuildContext } from '#lib/guild/GuildContext';
 import { sourcePathOf } from '#lib/paths';
 
 /**
  * A piece that acts on one dashboard message kind, `dashboard:<area>` with `action`, loaded
  * from `src/dashboard-actions/` and every enabled plugin's `dashboard-actions/` folder.
- * `run` gets the message's server id and data only; every bot process runs it for every
- * accepted message (a handler acting in Discord should act only where that server is in its
- * cache). Several pieces may handle the same (area, action); each runs.
+ * `handle` gets the message's data and the context of the one server the message names; every
+ * bot process runs it for every accepted message (a handler acting in Discord should act only
+ * where `context.guild` is not null). Several pieces may handle the same (area, action); each runs.
  *
  * @example
  * \@ApplyOptions<DashboardAction.Options>({ area: 'commands', action: 'reload' })
  * export class CommandsReload extends DashboardAction {
- *   public run({ guildId }: DashboardAction.Message) { ... }
+ *   public async handle(data: DashboardAction.Data, context: GuildContext) { ... }
  * }
  */
 export abstract class DashboardAction<Data = Readonly<Record<string, unknown>>>
@@ -39,7 +40,14 @@ export abstract class DashboardAction<Data = Readonly<Record<string, unknown>>>
 		this.dataSchema = options.data as z.ZodType<Data> | undefined;
 	}
 
-	public abstract run(message: DashboardMessage<Data>): unknown;
+	/** Loads the context of the message's server and hands it to `handle`. */
+	public async run(message: DashboardMessage<Data>): Promise<unknown> {
+		const guild = this.container.client.guilds.cache.get(message.guildId.toString()) ?? null;
+		return this.handle(message.data, await loadGuildContext(message.guildId, guild));
+	}
+
+	/** Acts on one message's data for the server of `context`. */
+	public abstract handle(data: Data, context: GuildContext): Promise<unknown>;
 }
 
 export namespace DashboardAction {
@@ -51,4 +59,5 @@ export namespace DashboardAction {
 	}
 	export type LoaderContext = Piece.LoaderContext<'dashboard-actions'>;
 	export type Message<Data = Readonly<Record<string, unknown>>> = DashboardMessage<Data>;
+	export type Data = Readonly<Record<string, unknown>>;
 }

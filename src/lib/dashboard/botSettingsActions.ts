@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { DashboardLogger, DashboardMessage } from '#lib/dashboard/DashboardSubscriber';
+import type { DashboardLogger } from '#lib/dashboard/DashboardSubscriber';
 import type { GuildId } from '#lib/database/GuildId';
 
 /** What the `dashboard:bot_settings` actions need of the BotSettingsManager. */
@@ -21,16 +21,16 @@ export type SettingsUpdateData = z.output<typeof settingsUpdateData>;
  * logged (a typo on the dashboard, or a plugin switched off everywhere) and the cache is
  * dropped all the same.
  */
-export function applySettingsUpdate(cache: SettingsCache, logger: DashboardLogger, message: DashboardMessage<SettingsUpdateData>): void {
-	const keys = [...(message.data.key === undefined ? [] : [message.data.key]), ...(message.data.keys ?? [])];
+export function applySettingsUpdate(cache: SettingsCache, logger: DashboardLogger, guildId: GuildId, data: SettingsUpdateData): void {
+	const keys = [...(data.key === undefined ? [] : [data.key]), ...(data.keys ?? [])];
 	const unknown = [...new Set(keys.filter((key) => !cache.isDeclared(key)))];
 	if (unknown.length > 0) {
-		logger.warn(`Dashboard bot_settings/update for server ${message.guildId} names setting key(s) no plugin declares: ${unknown.join(', ')}; its cached settings are dropped all the same.`);
+		logger.warn(`Dashboard bot_settings/update for server ${guildId} names setting key(s) no plugin declares: ${unknown.join(', ')}; its cached settings are dropped all the same.`);
 	}
-	cache.invalidate(message.guildId);
+	cache.invalidate(guildId);
 }
 
 /** `dashboard:bot_settings` `sync` and `reload`: drop this server's cached settings. */
-export function applySettingsReload(cache: SettingsCache, message: DashboardMessage<unknown>): void {
-	cache.invalidate(message.guildId);
+export function applySettingsReload(cache: SettingsCache, guildId: GuildId): void {
+	cache.invalidate(guildId);
 }

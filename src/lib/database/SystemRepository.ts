@@ -80,6 +80,31 @@ export class SystemRepository {
 		return rows.map((row) => row.guildId);
 	}
 
+	/** The servers the bot is in (not left), in the order they were recorded. */
+	public async joinedGuildIds(): Promise<bigint[]> {
+		const rows = await this.client.$queryRaw<{ guildId: bigint }[]>`
+			SELECT discord_server_id AS "guildId" FROM servers WHERE left_at IS NULL ORDER BY created_at ASC NULLS LAST, discord_server_id ASC`;
+		return rows.map((row) => row.guildId);
+	}
+
+	/**
+	 * The servers the bot is in that have a row in `table` matching `where` (column = value, all of
+	 * them): what a per-server task runs for ("every server that has X"). Table and column names
+	 * come from the code, never from input; they are checked to be plain identifiers anyway.
+	 * @throws {TypeError} for a name that is not a plain snake_case identifier.
+	 */
+	public async joinedGuildIdsWithRowsIn(table: string, where: Readonly<Record<string, string | number | boolean>> = {}): Promise<bigint[]> {
+		for (const name of [table, ...Object.keys(where)]) if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new TypeError(`"${name}" is not a table or column name`);
+		const conditions = Object.entries(where).map(([column, value]) => Prisma.sql`t.${Prisma.raw(column)} = ${value}`);
+		const rows = await this.client.$queryRaw<{ guildId: bigint }[]>`
+			SELECT s.discord_server_id AS "guildId" FROM servers s
+			WHERE s.left_at IS NULL AND EXISTS (
+				SELECT 1 FROM ${Prisma.raw(table)} t WHERE t.discord_server_id = s.discord_server_id${conditions.length === 0 ? Prisma.empty : Prisma.sql` AND ${Prisma.join(conditions, ' AND ')}`}
+			)
+			ORDER BY s.discord_server_id`;
+		return rows.map((row) => row.guildId);
+	}
+
 	/**
 	 * Servers holding Kick tokens in plain text (left by the old bot), to secure at start: one
 	 * query that finds nothing once they are done, however many servers hold tokens.

@@ -2,43 +2,111 @@ import { container } from '@sapphire/framework';
 import type { Guild } from 'discord.js';
 import type { GuildId } from '#lib/database/GuildId';
 import type { GuildRepositories } from '#lib/database/GuildRepositories';
+import type { KickChatPost } from '#lib/kick/KickConnection';
+import type { OutboxAcceptance } from '#lib/outbox/Outbox';
+import { FRESHNESS_MS, type OutboxKind } from '#lib/outbox/OutboxMessage';
 import type { GuildSettings } from '#lib/settings/GuildSettings';
 
-/** What a guild command works with: its server, that server's settings and that server's repositories. */
-export interface GuildContext {
-	readonly guildId: GuildId;
-	/** Null when the bot is not in the server (an app a user installed). */
-	readonly guild: Guild | null;
-	readonly settings: GuildSettings;
-	readonly db: GuildRepositories;
-}
-
-/** The event a command or handler runs for: an interaction or a message. */
-type Source = object;
-
-// Keyed by the interaction or message, so a context lives exactly as long as the event it was made for.
-const contexts = new WeakMap<Source, GuildContext>();
-
-/** Loads the context of one server (settings from the cache, repositories bound to it). */
-export async function loadGuildContext(guildId: string, guild: Guild | null): Promise<GuildContext> {
-	const settings = await container.settings.forGuild(guildId);
-	return { guildId: settings.guildId, guild, settings, db: container.db.forGuild(settings.guildId) };
-}
-
-/** Binds a loaded context to the event it was loaded for (the GuildContext precondition does this). */
-export function attachGuildContext(source: Source, context: GuildContext): void {
-	contexts.set(source, context);
+/** A message for one of this server's Discord channels. */
+export interface ChannelPost {
+	/** Names the work that produced it, unique in the server: doing that work again posts nothing more. */
+	readonly key: string;
+	/** Default 'announcement' (fresh for an hour). */
+	readonly kind?: OutboxKind;
 }
 
 /**
- * The context of the server an interaction or message came from, as the GuildContext
- * precondition loaded it for this very event.
- * @throws {Error} when called for an event outside a server, or before the precondition ran.
+ * What every piece that acts for a server receives, as an argument: that server, its settings,
+ * its repositories, and the ways to act for it and for no other server. Built once per event,
+ * cheaply: the repositories are made the first time `db` reads them.
  */
-export function guildContext(source: Source): GuildContext {
-	const context = contexts.get(source);
-	if (context === undefined) {
-		throw new Error('No GuildContext for this event: the command must run in a server (runIn: GuildAny) so the GuildContext precondition loads it.');
+export interface GuildContext {
+	readonly guildId: GuildId;
+	/** Null when the bot is not in the server (an app a user installed), or not on this process's shard. */
+	readonly guild: Guild | null;
+	/** This server's settings, as loaded for this event (cached per server). */
+	readonly settings: GuildSettings;
+	/** This server's repositories: the core's and those of the plugins that are on. */
+	readonly db: GuildRepositories;
+	/**
+	 * Validates and stores one of this server's settings; other bot processes are told.
+	 * @throws {UnknownSettingError | InvalidSettingValueError | ManagedSettingError} saying what is wrong; nothing is written.
+	 */
+	setSetting(key: string, value: string): Promise<GuildSettings>;
+	/** Puts one of this server's settings back to its default. */
+	resetSetting(key: string): Promise<GuildSettings>;
+	/**
+	 * Posts in this server's Kick chat, through the outbox: resolves once recorded, sent at most
+	 * once; `{ status: 'not linked' }` when the server has no Kick channel (or Kick is off).
+	 */
+	sayInKickChat(content: string, post: KickChatPost): Promise<OutboxAcceptance | { readonly status: 'not linked' }>;
+	/**
+	 * Posts in one of this server's text channels, through the outbox (mentions never ping).
+	 * @throws {TypeError} when the channel is not one of this server's.
+	 */
+	postInChannel(channelId: string, message: { readonly content: string; readonly embeds?: readonly object[] }, post: ChannelPost): Promise<OutboxAcceptance>;
+}
+
+/** The one implementation: plain fields, the repositories made on first read. */
+class ServerContext implements GuildContext {
+	private repositories: GuildRepositories | undefined;
+
+	public constructor(
+		public readonly guildId: GuildId,
+		public readonly guild: Guild | null,
+		public readonly settings: GuildSettings
+	) {}
+
+	public get db(): GuildRepositories {
+		this.repositories ??= container.db.forGuild(this.guildId);
+		return this.repositories;
 	}
-	return context;
+
+	public setSetting(key: string, value: string): Promise<GuildSettings> {
+		return container.settings.set(this.guildId, key, value);
+	}
+
+	public resetSetting(key: string): Promise<GuildSettings> {
+		return container.settings.reset(this.guildId, key);
+	}
+
+	public async sayInKickChat(content: string, post: KickChatPost): Promise<OutboxAcceptance | { readonly status: 'not linked' }> {
+		return container.kick === undefined ? { status: 'not linked' } : container.kick.say(this, content, post);
+	}
+
+	public async postInChannel(channelId: string, message: { readonly content: string; readonly embeds?: readonly object[] }, post: ChannelPost): Promise<OutboxAcceptance> {
+		// The bot's cache knows which server a channel belongs to; without it (another shard) the channel cannot be checked.
+		const channel = this.guild?.channels.cache.get(channelId);
+		if (channel === undefined) throw new TypeError(`Channel ${channelId} is not a channel of server ${this.guildId} that this bot process sees.`);
+		const kind = post.kind ?? 'announcement';
+		return container.outbox.post({
+			guildId: this.guildId,
+			destination: 'discord_channel',
+			targetId: BigInt(channelId),
+			kind,
+			dedupeKey: `discord:${post.key}`,
+			content: message.content,
+			...(message.embeds === undefined ? {} : { payload: { embeds: message.embeds } }),
+			expiresAt: new Date(Date.now() + FRESHNESS_MS[kind])
+		});
+	}
+}
+
+/** Loads the context of one server (settings from the cache; repositories on first use). */
+export async function loadGuildContext(guildId: bigint | string, guild: Guild | null): Promise<GuildContext> {
+	const settings = await container.settings.forGuild(guildId);
+	return new ServerContext(settings.guildId, guild, settings);
+}
+
+// Keyed by the interaction or message, so a context lives exactly as long as the event it was loaded for.
+const bound = new WeakMap<object, GuildContext>();
+
+/** The GuildContext precondition binds the context it loaded to the event; the base classes hand it to the piece. */
+export function bindGuildContext(event: object, context: GuildContext): void {
+	bound.set(event, context);
+}
+
+/** The context the precondition bound to this event, if any (for the base classes, not for pieces). */
+export function boundGuildContext(event: object): GuildContext | undefined {
+	return bound.get(event);
 }

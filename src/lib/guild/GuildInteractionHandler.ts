@@ -1,32 +1,38 @@
 import { InteractionHandler, type Awaitable, type Option } from '@sapphire/framework';
 import { MessageFlags, type Interaction, type MessageComponentInteraction, type ModalSubmitInteraction } from 'discord.js';
 import { withinDiscordLimits } from '#lib/discord/replyLimits';
-import { attachGuildContext, loadGuildContext, type GuildContext } from '#lib/guild/GuildContext';
+import { loadGuildContext, type GuildContext } from '#lib/guild/GuildContext';
 
 /** The interactions a server feature answers after a command: button clicks, select choices, modal submissions. */
 export type FollowUpInteraction = MessageComponentInteraction | ModalSubmitInteraction;
 
-/** What `run` receives: the server's context, and what `match` read from the interaction. */
-export interface InGuild<Parsed> {
-	readonly context: GuildContext;
+/** What Sapphire hands `run` after `parse`: what `match` read, and the server's context. */
+interface Matched<Parsed> {
 	readonly parsed: Parsed;
+	readonly context: GuildContext;
 }
 
 /**
  * An interaction handler of a server feature. Sapphire's global preconditions cover commands
  * only, so this does for buttons, selects and modals what the GuildContext precondition does
  * for commands: `match` says whether the interaction is this handler's (by custom id), then the
- * context of the interaction's own server is loaded and bound to it, and `run` gets it. Outside
- * a server the user is told it works in a server only, and `run` does not run.
- * `run(interaction, { context, parsed })` is declared by each handler.
+ * context of the interaction's own server is loaded, and `handle(interaction, parsed, context)`
+ * runs with it. Outside a server the user is told it works in a server only, and nothing runs.
  */
 export abstract class GuildInteractionHandler<Handled extends FollowUpInteraction, Parsed = undefined> extends InteractionHandler {
 	/** Whether this handler answers the interaction, and what it read from it (before any database work). */
 	protected abstract match(interaction: Handled): Awaitable<Option<Parsed>>;
 
-	// Subclasses declare `run(interaction: Handled, handled: InGuild<Parsed>)`; TypeScript cannot check a generic override of Sapphire's `run`.
+	/** Answers the interaction, for the server of `context`, with what `match` read. */
+	protected abstract handle(interaction: Handled, parsed: Parsed, context: GuildContext): Promise<unknown>;
 
-	public override async parse(interaction: Interaction): Promise<Option<InGuild<Parsed>>> {
+	// Sapphire calls run only with what parse() accepted: an interaction of this handler's type, and its Matched.
+	public override run(interaction: Interaction, matched?: unknown): Promise<unknown> {
+		const { parsed, context } = matched as Matched<Parsed>;
+		return this.handle(interaction as Handled, parsed, context);
+	}
+
+	public override async parse(interaction: Interaction): Promise<Option<Matched<Parsed>>> {
 		if (!interaction.isMessageComponent() && !interaction.isModalSubmit()) return this.none();
 		// Sapphire routes only interactions of this handler's type here.
 		const matched = await this.match(interaction as Handled);
@@ -36,9 +42,7 @@ export abstract class GuildInteractionHandler<Handled extends FollowUpInteractio
 			return this.none();
 		}
 		try {
-			const context = await loadGuildContext(interaction.guildId, interaction.guild);
-			attachGuildContext(interaction, context);
-			return this.some({ context, parsed: matched.unwrap() });
+			return this.some({ parsed: matched.unwrap(), context: await loadGuildContext(interaction.guildId, interaction.guild) });
 		} catch (error) {
 			this.container.logger.error(`Could not load the context of server ${interaction.guildId} for ${this.name}:`, error);
 			await this.refuse(interaction, 'This server’s settings could not be loaded just now, so nothing was done. Try again in a moment.');

@@ -8,9 +8,8 @@ import { sourcePathOf } from '#lib/paths';
 export const KICK_COMMAND_ACCESS = ['everyone', 'subscribers', 'moderators', 'broadcaster'] as const;
 export type KickCommandAccess = (typeof KICK_COMMAND_ACCESS)[number];
 
-/** What a Kick chat command runs for: one chat message of one server's channel. */
-export interface KickChatCommandContext {
-	readonly context: GuildContext;
+/** What a Kick chat command runs for: one chat message of one server's channel (the server's context comes as its own argument). */
+export interface KickChatCommandMessage {
 	readonly event: KickChatMessageEvent;
 	/** The name as the chatter typed it (an alias, any case), for usage lines. */
 	readonly commandName: string;
@@ -91,7 +90,7 @@ export class KickCommandArgs {
  * @example
  * \@ApplyOptions<KickCommand.Options>({ aliases: ['pts'], description: 'Shows your points.', userCooldownSeconds: 10 })
  * export class PointsCommand extends KickCommand {
- *   public async run({ event, reply }: KickCommand.Message, args: KickCommand.Args) { ... }
+ *   public async run({ event, reply }: KickCommand.Message, args: KickCommand.Args, context: GuildContext) { ... }
  * }
  */
 export abstract class KickCommand extends Piece<KickCommand.Options, 'kick-commands'> {
@@ -134,8 +133,8 @@ export abstract class KickCommand extends Piece<KickCommand.Options, 'kick-comma
 		this.commandCooldownSeconds = options.commandCooldownSeconds ?? 0;
 	}
 
-	/** Runs the command; a throw or rejection is logged by the caller, never shown in chat. */
-	public abstract run(message: KickChatCommandContext, args: KickCommandArgs): Promise<unknown>;
+	/** Runs the command for the server of `context`; a throw or rejection is logged by the caller, never shown in chat. */
+	public abstract run(message: KickChatCommandMessage, args: KickCommandArgs, context: GuildContext): Promise<unknown>;
 }
 
 export namespace KickCommand {
@@ -150,6 +149,6 @@ export namespace KickCommand {
 		readonly commandCooldownSeconds?: number;
 	}
 	export type LoaderContext = Piece.LoaderContext<'kick-commands'>;
-	export type Message = KickChatCommandContext;
+	export type Message = KickChatCommandMessage;
 	export type Args = KickCommandArgs;
 }

@@ -173,7 +173,7 @@ export async function dispatchKickCommand(options: DispatchKickCommandOptions): 
 	// The broadcaster's and moderators' uses are never held, but they start the cooldowns: their answer is in chat all the same.
 	cooldowns.start(context.guildId, command, event.sender.userId, now);
 	try {
-		await command.run({ context, event, commandName: line.name, reply }, new KickCommandArgs(line.rest));
+		await command.run({ event, commandName: line.name, reply }, new KickCommandArgs(line.rest), context);
 		return { kind: 'ran', command };
 	} catch (error) {
 		return { kind: 'failed', command, error };

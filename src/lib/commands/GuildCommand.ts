@@ -1,0 +1,325 @@
+import type { Args, ChatInputCommand, MessageCommand, Result } from '@sapphire/framework';
+import { CommandOptionsRunTypeEnum } from '@sapphire/framework';
+import { Subcommand, type SubcommandMappingMethod } from '@sapphire/plugin-subcommands';
+import {
+	InteractionContextType,
+	type ChatInputCommandInteraction,
+	type GuildBasedChannel,
+	type Message,
+	type Role,
+	type SlashCommandBuilder,
+	type SlashCommandSubcommandBuilder,
+	type User
+} from 'discord.js';
+import { answerCall, type AnsweredCall, type CommandAnswer } from '#lib/commands/answerCall';
+import { boundGuildContext, type GuildContext } from '#lib/guild/GuildContext';
+import { coreSettings } from '#lib/settings/coreSettings';
+
+/** One option of a command, declared once for both its slash and its prefix form. */
+export type CommandOption =
+	| { readonly type: 'string'; readonly name: string; readonly description: string; readonly required?: boolean; readonly maxLength?: number; readonly autocomplete?: boolean; readonly choices?: readonly string[]; readonly rest?: boolean }
+	| { readonly type: 'integer'; readonly name: string; readonly description: string; readonly required?: boolean; readonly min?: number; readonly max?: number }
+	| { readonly type: 'boolean' | 'user' | 'role' | 'channel'; readonly name: string; readonly description: string; readonly required?: boolean };
+
+/** A subcommand: its name, what it does, its options, and the method of the command that runs it, `(call, context)`. */
+export interface GuildSubcommand {
+	readonly name: string;
+	readonly description: string;
+	readonly options?: readonly CommandOption[];
+	readonly run: string;
+	/** The prefix form's subcommand when none is typed (e.g. `!settings` as `!settings view`). */
+	readonly default?: boolean;
+}
+
+/** The option values of one call, read the same way whichever form it came in. */
+export interface CallOptions {
+	string(name: string): string | null;
+	integer(name: string): number | null;
+	boolean(name: string): boolean | null;
+	user(name: string): User | null;
+	role(name: string): Role | null;
+	channel(name: string): GuildBasedChannel | null;
+}
+
+/** One use of a command, slash or prefix: who, where, the options, and how to answer. */
+export interface CommandCall {
+	readonly form: 'slash' | 'prefix';
+	readonly user: User;
+	readonly channelId: string;
+	/** How the member called it, for usage lines: `/settings set` or `!settings set`. */
+	readonly invocation: string;
+	readonly options: CallOptions;
+	/** The interaction or message behind the call, for what only one form has (a modal, reactions). */
+	readonly source: ChatInputCommandInteraction | Message;
+	/**
+	 * Answers the member. A public answer goes where the command was used; a private one is seen by
+	 * the member only (the slash form's ephemeral reply; see answerCall for the prefix form). Every
+	 * answer is cut to Discord's limits and pings nobody.
+	 */
+	reply(answer: CommandAnswer): Promise<AnsweredCall>;
+}
+
+/**
+ * A server command written once for both forms: `/name` and the server's prefix (`!name`). Its
+ * options and subcommands are declared in the options; the slash command is registered from
+ * them, and the prefix form reads the same options, in order, from the words after the name
+ * (a `rest` string takes the rest of the line). The method that runs gets the call and the
+ * server's context, which the GuildContext precondition loaded:
+ *
+ * @example
+ * \@ApplyOptions<GuildCommand.Options>({ description: 'Shows a setting.', options: [{ type: 'string', name: 'key', description: 'The setting' }] })
+ * export class ShowCommand extends GuildCommand {
+ *   public override async run(call: CommandCall, context: GuildContext) { await call.reply({ content: context.settings.get('prefix') }); }
+ * }
+ */
+export abstract class GuildCommand extends Subcommand {
+	public readonly commandOptions: readonly CommandOption[];
+	public readonly guildSubcommands: readonly GuildSubcommand[];
+	/** Moderators only (the Moderator precondition: Manage Server or the server's moderator role). */
+	public readonly moderatorsOnly: boolean;
+	/** Also usable in a DM with the bot, where there is no server: its method gets `null` for the context. */
+	public readonly alsoInDirectMessages: boolean;
+
+	public constructor(context: Subcommand.LoaderContext, options: GuildCommand.Options) {
+		const guildSubcommands = options.guildSubcommands ?? [];
+		super(context, {
+			...options,
+			runIn: options.alsoInDirectMessages ? [CommandOptionsRunTypeEnum.GuildAny, CommandOptionsRunTypeEnum.Dm] : CommandOptionsRunTypeEnum.GuildAny,
+			preconditions: [...(options.preconditions ?? []), ...(options.moderatorsOnly ? ['Moderator' as const] : [])],
+			// Both forms of every subcommand: the mapping calls back into the command with the call and the context.
+			subcommands: guildSubcommands.map(
+				(subcommand): SubcommandMappingMethod => ({
+					name: subcommand.name,
+					default: subcommand.default ?? false,
+					chatInputRun: (interaction: ChatInputCommandInteraction) => this.runChatInput(interaction, subcommand),
+					messageRun: (message: Message, args: Args) => this.runMessage(message, args, subcommand)
+				})
+			)
+		});
+		this.commandOptions = options.commandOptions ?? [];
+		this.guildSubcommands = guildSubcommands;
+		this.moderatorsOnly = options.moderatorsOnly ?? false;
+		this.alsoInDirectMessages = options.alsoInDirectMessages ?? false;
+	}
+
+	/** Runs a command without subcommands (a command with subcommands runs their methods instead); `context` is null only in a DM. */
+	public run?(call: CommandCall, context: GuildContext | null): Promise<unknown>;
+
+	public override registerApplicationCommands(registry: Subcommand.Registry): void {
+		registry.registerChatInputCommand((command) => {
+			// Everyone sees the command; the Moderator precondition decides who may use it (server admins narrow it in Integrations).
+			command
+				.setName(this.name)
+				.setDescription(this.description)
+				.setContexts(...(this.alsoInDirectMessages ? [InteractionContextType.Guild, InteractionContextType.BotDM] : [InteractionContextType.Guild]));
+			if (this.guildSubcommands.length === 0) return addOptions(command, this.commandOptions);
+			for (const subcommand of this.guildSubcommands) {
+				command.addSubcommand((builder) => addOptions(builder.setName(subcommand.name).setDescription(subcommand.description), subcommand.options ?? []));
+			}
+			return command;
+		});
+	}
+
+	public override async chatInputRun(interaction: ChatInputCommandInteraction, context: ChatInputCommand.RunContext): Promise<void> {
+		// With subcommands, Sapphire's Subcommand routes to the mapping above.
+		if (this.guildSubcommands.length > 0) await super.chatInputRun(interaction, context);
+		else await this.runChatInput(interaction, undefined);
+	}
+
+	public override async messageRun(message: Message, args: Args, context: MessageCommand.RunContext): Promise<void> {
+		if (this.guildSubcommands.length > 0) await super.messageRun(message, args, context);
+		else await this.runMessage(message, args, undefined);
+	}
+
+	/** Usage of the prefix form, e.g. `!settings set <key> <value>`. */
+	public usage(prefix: string, subcommand?: GuildSubcommand): string {
+		const options = subcommand?.options ?? this.commandOptions;
+		const words = options.map((option) => (option.required ? `<${option.name}>` : `[${option.name}]`));
+		return [`${prefix}${this.name}`, ...(subcommand === undefined ? [] : [subcommand.name]), ...words].join(' ');
+	}
+
+	private async runChatInput(interaction: ChatInputCommandInteraction, subcommand: GuildSubcommand | undefined): Promise<unknown> {
+		const context = this.contextOf(interaction);
+		const call = slashCall(interaction, `/${this.name}${subcommand === undefined ? '' : ` ${subcommand.name}`}`);
+		return this.dispatch(call, context, subcommand);
+	}
+
+	private async runMessage(message: Message, args: Args, subcommand: GuildSubcommand | undefined): Promise<unknown> {
+		const context = this.contextOf(message);
+		const prefix = context?.settings.get('prefix') ?? coreSettings.prefix.defaultValue;
+		const invocation = `${prefix}${this.name}${subcommand === undefined ? '' : ` ${subcommand.name}`}`;
+		const parsed = await readPrefixOptions(args, subcommand?.options ?? this.commandOptions);
+		const call = prefixCall(message, invocation, parsed.values);
+		if (!parsed.ok) {
+			return call.reply({ content: `${parsed.problem} Usage: \`${this.usage(prefix, subcommand)}\`. Nothing was changed.`, private: true });
+		}
+		return this.dispatch(call, context, subcommand);
+	}
+
+	private dispatch(call: CommandCall, context: GuildContext | null, subcommand: GuildSubcommand | undefined): Promise<unknown> {
+		if (subcommand === undefined) {
+			if (this.run === undefined) throw new TypeError(`${this.name}: a command without subcommands implements run(call, context).`);
+			return this.run(call, context);
+		}
+		const method = Reflect.get(this, subcommand.run) as unknown;
+		if (typeof method !== 'function') throw new TypeError(`${this.name}: the subcommand ${subcommand.name} runs "${subcommand.run}", which is not a method of the command.`);
+		return (method as (call: CommandCall, context: GuildContext | null) => Promise<unknown>).call(this, call, context);
+	}
+
+	private contextOf(event: object): GuildContext | null {
+		const context = boundGuildContext(event);
+		if (context !== undefined) return context;
+		// The precondition loads it for every command in a server; only a command allowed in DMs runs without one.
+		if (this.alsoInDirectMessages) return null;
+		throw new Error(`${this.name}: no server context for this call (the GuildContext precondition did not run).`);
+	}
+}
+
+export namespace GuildCommand {
+	export interface Options extends Subcommand.Options {
+		/** The options of a command without subcommands. */
+		readonly commandOptions?: readonly CommandOption[];
+		readonly guildSubcommands?: readonly GuildSubcommand[];
+		readonly moderatorsOnly?: boolean;
+		readonly alsoInDirectMessages?: boolean;
+	}
+}
+
+function addOptions<Builder extends SlashCommandBuilder | SlashCommandSubcommandBuilder>(builder: Builder, options: readonly CommandOption[]): Builder {
+	for (const option of options) {
+		const required = option.required ?? false;
+		switch (option.type) {
+			case 'string':
+				builder.addStringOption((field) => {
+					field.setName(option.name).setDescription(option.description).setRequired(required);
+					if (option.maxLength !== undefined) field.setMaxLength(option.maxLength);
+					if (option.choices !== undefined) field.addChoices(...option.choices.map((choice) => ({ name: choice, value: choice })));
+					else if (option.autocomplete) field.setAutocomplete(true);
+					return field;
+				});
+				break;
+			case 'integer':
+				builder.addIntegerOption((field) => {
+					field.setName(option.name).setDescription(option.description).setRequired(required);
+					if (option.min !== undefined) field.setMinValue(option.min);
+					if (option.max !== undefined) field.setMaxValue(option.max);
+					return field;
+				});
+				break;
+			case 'boolean':
+				builder.addBooleanOption((field) => field.setName(option.name).setDescription(option.description).setRequired(required));
+				break;
+			case 'user':
+				builder.addUserOption((field) => field.setName(option.name).setDescription(option.description).setRequired(required));
+				break;
+			case 'role':
+				builder.addRoleOption((field) => field.setName(option.name).setDescription(option.description).setRequired(required));
+				break;
+			case 'channel':
+				builder.addChannelOption((field) => field.setName(option.name).setDescription(option.description).setRequired(required));
+				break;
+		}
+	}
+	return builder;
+}
+
+function slashCall(interaction: ChatInputCommandInteraction, invocation: string): CommandCall {
+	const options = interaction.options;
+	return {
+		form: 'slash',
+		user: interaction.user,
+		channelId: interaction.channelId,
+		invocation,
+		source: interaction,
+		options: {
+			string: (name) => options.getString(name),
+			integer: (name) => options.getInteger(name),
+			boolean: (name) => options.getBoolean(name),
+			user: (name) => options.getUser(name),
+			role: (name) => (options.getRole(name) as Role | null) ?? null,
+			channel: (name) => (options.getChannel(name) as GuildBasedChannel | null) ?? null
+		},
+		reply: (answer) => answerCall(interaction, answer)
+	};
+}
+
+type PrefixValue = string | number | boolean | User | Role | GuildBasedChannel;
+
+function prefixCall(message: Message, invocation: string, values: ReadonlyMap<string, PrefixValue>): CommandCall {
+	const get = <T>(name: string, is: (value: PrefixValue) => value is PrefixValue & T): T | null => {
+		const value = values.get(name);
+		return value !== undefined && is(value) ? value : null;
+	};
+	return {
+		form: 'prefix',
+		user: message.author,
+		channelId: message.channelId,
+		invocation,
+		source: message,
+		options: {
+			string: (name) => get(name, (value): value is string => typeof value === 'string'),
+			integer: (name) => get(name, (value): value is number => typeof value === 'number'),
+			boolean: (name) => get(name, (value): value is boolean => typeof value === 'boolean'),
+			user: (name) => get(name, (value): value is User => typeof value === 'object' && 'username' in value),
+			role: (name) => get(name, (value): value is Role => typeof value === 'object' && 'permissions' in value && 'hoist' in value),
+			channel: (name) => get(name, (value): value is GuildBasedChannel => typeof value === 'object' && 'guildId' in value && !('hoist' in value))
+		},
+		reply: (answer) => answerCall(message, answer)
+	};
+}
+
+/** Reads the declared options from the words after a prefix command, in order; says what is missing or wrong. */
+async function readPrefixOptions(
+	args: Args,
+	options: readonly CommandOption[]
+): Promise<{ readonly ok: true; readonly values: Map<string, PrefixValue> } | { readonly ok: false; readonly problem: string; readonly values: Map<string, PrefixValue> }> {
+	const values = new Map<string, PrefixValue>();
+	for (const option of options) {
+		const result = await readOne(args, option);
+		if (result.isOk()) {
+			values.set(option.name, result.unwrap());
+			continue;
+		}
+		if (args.finished) {
+			if (option.required ?? false) return { ok: false, problem: `\`${option.name}\` is missing.`, values };
+			continue;
+		}
+		return { ok: false, problem: `\`${option.name}\` is not ${describeType(option)}.`, values };
+	}
+	return { ok: true, values };
+}
+
+function readOne(args: Args, option: CommandOption) {
+	switch (option.type) {
+		case 'string':
+			return option.rest ? args.restResult('string') : args.pickResult('string', option.maxLength === undefined ? {} : { maximum: option.maxLength });
+		case 'integer':
+			return args.pickResult('integer', { ...(option.min === undefined ? {} : { minimum: option.min }), ...(option.max === undefined ? {} : { maximum: option.max }) });
+		case 'boolean':
+			return args.pickResult('boolean');
+		case 'user':
+			return args.pickResult('user');
+		case 'role':
+			return args.pickResult('role');
+		case 'channel':
+			// Sapphire's guildChannel resolver types its channels more loosely than discord.js' GuildBasedChannel.
+			return args.pickResult('guildChannel') as Promise<Result<GuildBasedChannel, unknown>>;
+	}
+}
+
+function describeType(option: CommandOption): string {
+	switch (option.type) {
+		case 'string':
+			return option.maxLength === undefined ? 'text' : `text of at most ${option.maxLength} characters`;
+		case 'integer':
+			return `a whole number${option.min === undefined ? '' : ` from ${option.min}`}${option.max === undefined ? '' : ` to ${option.max}`}`;
+		case 'boolean':
+			return 'yes or no';
+		case 'user':
+			return 'a member (a mention or an id)';
+		case 'role':
+			return 'a role of this server (a mention or an id)';
+		case 'channel':
+			return 'a channel of this server (a mention or an id)';
+	}
+}

@@ -1,0 +1,76 @@
+import { ScheduledTask } from '@sapphire/plugin-scheduled-tasks';
+import { loadGuildContext, type GuildContext } from '#lib/guild/GuildContext';
+
+/** What a per-server job carries: the server it is for, and the task's own data. */
+export interface GuildTaskPayload<Payload> {
+	readonly guildId: string;
+	readonly data?: Payload;
+}
+
+/**
+ * A scheduled task that works per server. The piece writes what to do for one server,
+ * `runFor(context, data)`; the base class finds the servers and runs it for each one, each
+ * on its own (one server's failure is logged and never keeps the others from running):
+ * - a repeating task (`interval` or `pattern`) runs for every server the bot is in, or, with
+ *   `serversWithRowsIn`, for every server that has a row in one of the plugin's tables (e.g. its
+ *   enabled timed messages): the database picks them in one query;
+ * - `scheduleFor(guildId, data, delayMs)` runs it once, later, for one server.
+ * BullMQ runs a job once across bot processes, so each run happens once per server.
+ *
+ * @example
+ * \@ApplyOptions<GuildTask.Options>({ interval: 60_000, serversWithRowsIn: { table: 'timed_messages', where: { enabled: true } } })
+ * export class PostTimedMessages extends GuildTask {
+ *   protected override async runFor(context: GuildContext) { ... }
+ * }
+ */
+export abstract class GuildTask<Payload = undefined> extends ScheduledTask {
+	/** Set: a repeating run is for the servers with such a row only. */
+	public readonly serversWithRowsIn: GuildTask.RowsIn | undefined;
+
+	public constructor(context: ScheduledTask.LoaderContext, options: GuildTask.Options) {
+		super(context, options);
+		this.serversWithRowsIn = options.serversWithRowsIn;
+	}
+
+	public override async run(payload: GuildTaskPayload<Payload> | undefined): Promise<void> {
+		if (payload?.guildId !== undefined) {
+			await this.runOne(BigInt(payload.guildId), payload.data);
+			return;
+		}
+		const { system } = this.container.db;
+		const guildIds =
+			this.serversWithRowsIn === undefined
+				? await system.joinedGuildIds()
+				: await system.joinedGuildIdsWithRowsIn(this.serversWithRowsIn.table, this.serversWithRowsIn.where);
+		for (const guildId of guildIds) await this.runOne(guildId, undefined);
+	}
+
+	/** Runs this task once for one server, after `delayMs`. */
+	public async scheduleFor(guildId: bigint, data?: Payload, delayMs = 0): Promise<void> {
+		const payload: GuildTaskPayload<Payload> = { guildId: guildId.toString(), ...(data === undefined ? {} : { data }) };
+		await this.container.tasks.create({ name: this.name as never, payload }, { repeated: false, delay: delayMs });
+	}
+
+	/** Does the task's work for the server of `context`. */
+	protected abstract runFor(context: GuildContext, data: Payload | undefined): Promise<unknown>;
+
+	private async runOne(guildId: bigint, data: Payload | undefined): Promise<void> {
+		try {
+			const context = await loadGuildContext(guildId, this.container.client.guilds.cache.get(guildId.toString()) ?? null);
+			await this.runFor(context, data);
+		} catch (error) {
+			this.container.logger.error(`Scheduled task ${this.name} failed for server ${guildId}:`, error);
+		}
+	}
+}
+
+export namespace GuildTask {
+	/** "Every server that has a row in `table` (with these column values)". */
+	export interface RowsIn {
+		readonly table: string;
+		readonly where?: Readonly<Record<string, string | number | boolean>>;
+	}
+	export interface Options extends ScheduledTask.Options {
+		readonly serversWithRowsIn?: RowsIn;
+	}
+}
