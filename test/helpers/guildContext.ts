@@ -9,6 +9,7 @@ export function testGuildContext(parts: { readonly guildId: bigint; readonly set
 	return {
 		guild: null,
 		...parts,
+		pluginIsOn: (plugin) => plugin === 'core' || !parts.settings.get('plugins_off').includes(plugin),
 		setSetting: unused('setSetting'),
 		resetSetting: unused('resetSetting'),
 		sayInKickChat: unused('sayInKickChat'),

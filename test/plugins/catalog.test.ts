@@ -45,6 +45,7 @@ describe('PluginCatalog.discover', () => {
 				kick_chat_min_interval_ms: 'the core',
 				kick_reply_max_age_seconds: 'the core',
 				kick_alerts_channel_id: 'the core',
+				plugins_off: 'the core',
 				alpha_enabled: 'plugin alpha',
 				alpha_limit: 'plugin alpha'
 			});
@@ -72,7 +73,7 @@ describe('PluginCatalog.discover', () => {
 			const missing = fixture('plugins-does-not-exist');
 			const catalog = await PluginCatalog.discover(missing, [], coreSettings);
 			expect(catalog.plugins).to.deep.equal([]);
-			expect([...catalog.settings.keys()]).to.deep.equal(Object.keys(coreSettings));
+			expect([...catalog.settings.keys()]).to.deep.equal([...Object.keys(coreSettings), 'plugins_off']);
 
 			const error = await startupErrorOf(PluginCatalog.discover(missing, ['alpha'], coreSettings));
 			expect(error.lines).to.deep.equal(['DISABLED_PLUGINS names "alpha", which is not a plugin (plugins: none).']);

@@ -13,6 +13,7 @@ import {
 } from 'discord.js';
 import { answerCall, type AnsweredCall, type CommandAnswer } from '#lib/commands/answerCall';
 import { boundGuildContext, type GuildContext } from '#lib/guild/GuildContext';
+import { isModerator } from '#lib/guild/isModerator';
 import { coreSettings } from '#lib/settings/coreSettings';
 
 /** One option of a command, declared once for both its slash and its prefix form. */
@@ -45,6 +46,8 @@ export interface CallOptions {
 export interface CommandCall {
 	readonly form: 'slash' | 'prefix';
 	readonly user: User;
+	/** Whether the member is a moderator of this server (Manage Server or its moderator role); false in a DM. */
+	readonly byModerator: boolean;
 	readonly channelId: string;
 	/** How the member called it, for usage lines: `/settings set` or `!settings set`. */
 	readonly invocation: string;
@@ -140,7 +143,8 @@ export abstract class GuildCommand extends Subcommand {
 
 	private async runChatInput(interaction: ChatInputCommandInteraction, subcommand: GuildSubcommand | undefined): Promise<unknown> {
 		const context = this.contextOf(interaction);
-		const call = slashCall(interaction, `/${this.name}${subcommand === undefined ? '' : ` ${subcommand.name}`}`);
+		const byModerator = context !== null && isModerator({ permissions: interaction.memberPermissions, member: interaction.member }, context.settings.get('moderator_role_id'));
+		const call = slashCall(interaction, `/${this.name}${subcommand === undefined ? '' : ` ${subcommand.name}`}`, byModerator);
 		return this.dispatch(call, context, subcommand);
 	}
 
@@ -149,7 +153,8 @@ export abstract class GuildCommand extends Subcommand {
 		const prefix = context?.settings.get('prefix') ?? coreSettings.prefix.defaultValue;
 		const invocation = `${prefix}${this.name}${subcommand === undefined ? '' : ` ${subcommand.name}`}`;
 		const parsed = await readPrefixOptions(args, subcommand?.options ?? this.commandOptions);
-		const call = prefixCall(message, invocation, parsed.values);
+		const byModerator = context !== null && isModerator({ permissions: message.member?.permissions ?? null, member: message.member }, context.settings.get('moderator_role_id'));
+		const call = prefixCall(message, invocation, parsed.values, byModerator);
 		if (!parsed.ok) {
 			return call.reply({ content: `${parsed.problem} Usage: \`${this.usage(prefix, subcommand)}\`. Nothing was changed.`, private: true });
 		}
@@ -223,11 +228,12 @@ function addOptions<Builder extends SlashCommandBuilder | SlashCommandSubcommand
 	return builder;
 }
 
-function slashCall(interaction: ChatInputCommandInteraction, invocation: string): CommandCall {
+function slashCall(interaction: ChatInputCommandInteraction, invocation: string, byModerator: boolean): CommandCall {
 	const options = interaction.options;
 	return {
 		form: 'slash',
 		user: interaction.user,
+		byModerator,
 		channelId: interaction.channelId,
 		invocation,
 		source: interaction,
@@ -245,7 +251,7 @@ function slashCall(interaction: ChatInputCommandInteraction, invocation: string)
 
 type PrefixValue = string | number | boolean | User | Role | GuildBasedChannel;
 
-function prefixCall(message: Message, invocation: string, values: ReadonlyMap<string, PrefixValue>): CommandCall {
+function prefixCall(message: Message, invocation: string, values: ReadonlyMap<string, PrefixValue>, byModerator: boolean): CommandCall {
 	const get = <T>(name: string, is: (value: PrefixValue) => value is PrefixValue & T): T | null => {
 		const value = values.get(name);
 		return value !== undefined && is(value) ? value : null;
@@ -253,6 +259,7 @@ function prefixCall(message: Message, invocation: string, values: ReadonlyMap<st
 	return {
 		form: 'prefix',
 		user: message.author,
+		byModerator,
 		channelId: message.channelId,
 		invocation,
 		source: message,

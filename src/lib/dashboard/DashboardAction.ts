@@ -2,6 +2,7 @@ import { Piece } from '@sapphire/framework';
 import type { z } from 'zod';
 import { ACTION_NAME, DASHBOARD_AREAS, isDashboardArea, type DashboardArea } from '#lib/dashboard/protocol';
 import type { DashboardHandler, DashboardMessage } from '#lib/dashboard/DashboardSubscriber';
+import { pluginOfPiece } from '#lib/core/commandCatalog';
 import { loadGuildContext, type GuildContext } from '#lib/guild/GuildContext';
 import { sourcePathOf } from '#lib/paths';
 
@@ -43,7 +44,10 @@ export abstract class DashboardAction<Data = Readonly<Record<string, unknown>>>
 	/** Loads the context of the message's server and hands it to `handle`. */
 	public async run(message: DashboardMessage<Data>): Promise<unknown> {
 		const guild = this.container.client.guilds.cache.get(message.guildId.toString()) ?? null;
-		return this.handle(message.data, await loadGuildContext(message.guildId, guild));
+		const context = await loadGuildContext(message.guildId, guild);
+		// The plugin is switched off in this server: its data changes nothing the bot does here.
+		if (!context.pluginIsOn(pluginOfPiece(this))) return undefined;
+		return this.handle(message.data, context);
 	}
 
 	/** Acts on one message's data for the server of `context`. */

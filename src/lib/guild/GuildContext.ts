@@ -28,6 +28,8 @@ export interface GuildContext {
 	readonly settings: GuildSettings;
 	/** This server's repositories: the core's and those of the plugins that are on. */
 	readonly db: GuildRepositories;
+	/** Whether a plugin is on in this server (loaded in the bot and not in the server's `plugins_off`); 'core' always is. */
+	pluginIsOn(plugin: string): boolean;
 	/**
 	 * Validates and stores one of this server's settings; other bot processes are told.
 	 * @throws {UnknownSettingError | InvalidSettingValueError | ManagedSettingError} saying what is wrong; nothing is written.
@@ -60,6 +62,10 @@ class ServerContext implements GuildContext {
 	public get db(): GuildRepositories {
 		this.repositories ??= container.db.forGuild(this.guildId);
 		return this.repositories;
+	}
+
+	public pluginIsOn(plugin: string): boolean {
+		return plugin === 'core' || !this.settings.get('plugins_off').includes(plugin);
 	}
 
 	public setSetting(key: string, value: string): Promise<GuildSettings> {

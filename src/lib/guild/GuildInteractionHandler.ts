@@ -1,5 +1,6 @@
 import { InteractionHandler, type Awaitable, type Option } from '@sapphire/framework';
 import { MessageFlags, type Interaction, type MessageComponentInteraction, type ModalSubmitInteraction } from 'discord.js';
+import { pluginOfPiece } from '#lib/core/commandCatalog';
 import { withinDiscordLimits } from '#lib/discord/replyLimits';
 import { loadGuildContext, type GuildContext } from '#lib/guild/GuildContext';
 
@@ -42,7 +43,13 @@ export abstract class GuildInteractionHandler<Handled extends FollowUpInteractio
 			return this.none();
 		}
 		try {
-			return this.some({ parsed: matched.unwrap(), context: await loadGuildContext(interaction.guildId, interaction.guild) });
+			const context = await loadGuildContext(interaction.guildId, interaction.guild);
+			const plugin = pluginOfPiece(this);
+			if (!context.pluginIsOn(plugin)) {
+				await this.refuse(interaction, `The ${plugin} plugin is switched off in this server (setting \`plugins_off\`), so this does nothing here.`);
+				return this.none();
+			}
+			return this.some({ parsed: matched.unwrap(), context });
 		} catch (error) {
 			this.container.logger.error(`Could not load the context of server ${interaction.guildId} for ${this.name}:`, error);
 			await this.refuse(interaction, 'This server’s settings could not be loaded just now, so nothing was done. Try again in a moment.');

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { CORE_REPOSITORY_NAMES, type RepositoryClass } from '#lib/database/GuildRepositories';
 import type { PluginManifest } from '#lib/plugins/definePlugin';
-import type { SettingDefinition } from '#lib/settings/SettingDefinition';
+import { setting, type SettingDefinition } from '#lib/settings/SettingDefinition';
 import { StartupError } from '#lib/startup/StartupError';
 import { sourcePathOf } from '#lib/paths';
 
@@ -116,6 +116,8 @@ export class PluginCatalog {
 			else settings.set(key, { key, definition, declaredBy });
 		};
 		for (const [key, definition] of Object.entries(coreSettings)) declare(key, definition, 'the core');
+		// The one core setting that depends on what plugins there are.
+		declare('plugins_off', setting.pluginNames(names, 'The plugins switched off in this server: their commands, chat commands and timed work do nothing here.'), 'the core');
 		for (const plugin of plugins) {
 			for (const [key, definition] of Object.entries(plugin.manifest.settings ?? {})) declare(key, definition, `plugin ${plugin.manifest.name}`);
 		}

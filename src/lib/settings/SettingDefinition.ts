@@ -154,6 +154,21 @@ export const setting = {
 			parse: refusingControlCharacters((text) => (isPlainPrefix(text) ? text : undefined)),
 			serialize: (value) => value
 		};
+	},
+
+	/** Some of the given plugin names (a list, by commas or spaces), or "none": empty by default. */
+	pluginNames(names: readonly string[], description: string): SettingDefinition<readonly string[]> {
+		return {
+			description,
+			accepts: `plugin names separated by commas (${names.join(', ') || 'none loaded'}), or "none"`,
+			defaultValue: [],
+			parse: refusingControlCharacters((text) => {
+				if (text.trim().toLowerCase() === 'none') return [];
+				const picked = [...new Set(text.split(/[\s,]+/).filter((word) => word !== '').map((word) => word.toLowerCase()))];
+				return picked.length > 0 && picked.every((name) => names.includes(name)) ? picked.sort() : undefined;
+			}),
+			serialize: (value) => (value.length === 0 ? 'none' : value.join(','))
+		};
 	}
 } as const;
 

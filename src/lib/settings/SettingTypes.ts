@@ -13,6 +13,8 @@ export interface SettingTypes {
 	kick_chat_min_interval_ms: number;
 	kick_reply_max_age_seconds: number;
 	kick_alerts_channel_id: string | null;
+	/** Declared by the plugin catalog (it knows the plugin names). */
+	plugins_off: readonly string[];
 }
 
 export type SettingKey = keyof SettingTypes & string;

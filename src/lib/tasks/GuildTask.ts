@@ -1,4 +1,5 @@
 import { ScheduledTask } from '@sapphire/plugin-scheduled-tasks';
+import { pluginOfPiece } from '#lib/core/commandCatalog';
 import { loadGuildContext, type GuildContext } from '#lib/guild/GuildContext';
 
 /** What a per-server job carries: the server it is for, and the task's own data. */
@@ -10,7 +11,8 @@ export interface GuildTaskPayload<Payload> {
 /**
  * A scheduled task that works per server. The piece writes what to do for one server,
  * `runFor(context, data)`; the base class finds the servers and runs it for each one, each
- * on its own (one server's failure is logged and never keeps the others from running):
+ * on its own (one server's failure is logged and never keeps the others from running), skipping
+ * the servers that switched the task's plugin off:
  * - a repeating task (`interval` or `pattern`) runs for every server the bot is in, or, with
  *   `serversWithRowsIn`, for every server that has a row in one of the plugin's tables (e.g. its
  *   enabled timed messages): the database picks them in one query;
@@ -57,7 +59,7 @@ export abstract class GuildTask<Payload = undefined> extends ScheduledTask {
 	private async runOne(guildId: bigint, data: Payload | undefined): Promise<void> {
 		try {
 			const context = await loadGuildContext(guildId, this.container.client.guilds.cache.get(guildId.toString()) ?? null);
-			await this.runFor(context, data);
+			if (context.pluginIsOn(pluginOfPiece(this))) await this.runFor(context, data);
 		} catch (error) {
 			this.container.logger.error(`Scheduled task ${this.name} failed for server ${guildId}:`, error);
 		}

@@ -1,4 +1,5 @@
 import { RateLimitManager } from '@sapphire/ratelimits';
+import { pluginOfPiece } from '#lib/core/commandCatalog';
 import type { GuildId } from '#lib/database/GuildId';
 import type { GuildContext } from '#lib/guild/GuildContext';
 import { KICK_CHAT_MESSAGE_LIMIT } from '#lib/kick/chat/splitChatMessage';
@@ -159,8 +160,8 @@ export async function dispatchKickCommand(options: DispatchKickCommandOptions): 
 	const line = commandLineOf(event.content, prefix);
 	if (line === null) return { kind: 'not-a-command' };
 	const command = store.get(line.name);
-	// A custom command of the server (handled elsewhere) may answer this name.
-	if (command === undefined) return { kind: 'unknown', name: line.name };
+	// A custom command of the server (handled elsewhere) may answer this name; a command of a plugin switched off here is unknown here.
+	if (command === undefined || !context.pluginIsOn(pluginOfPiece(command))) return { kind: 'unknown', name: line.name };
 	const access = accessOfSender(event);
 	// Chat bots do not scold viewers: a refusal for every try would flood the stream's chat.
 	if (!mayUse(access, command.access)) return { kind: 'denied', command, reason: 'access' };

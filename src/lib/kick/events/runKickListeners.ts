@@ -1,4 +1,5 @@
 import type { Listener, ListenerStore } from '@sapphire/framework';
+import { pluginOfPiece } from '#lib/core/commandCatalog';
 import type { GuildContext } from '#lib/guild/GuildContext';
 import type { KickEvent } from '#lib/kick/events/KickEvent';
 
@@ -6,11 +7,12 @@ import type { KickEvent } from '#lib/kick/events/KickEvent';
  * Runs the listeners of one Kick listener event for one server and waits for them, unlike
  * `client.emit`: the router counts the event as handled only once they are done, and a
  * listener that throws makes the event fail (it is tried again, then parked), instead of
- * being logged and forgotten. Listeners run side by side; every failure is reported.
+ * being logged and forgotten. Listeners run side by side; every failure is reported. Listeners of a
+ * plugin switched off in this server do not run.
  * @throws {AggregateError} holding the errors of the listeners that failed.
  */
 export async function runKickListeners(store: ListenerStore, name: string, event: KickEvent, context: GuildContext): Promise<void> {
-	const listeners = [...store.values()].filter((listener: Listener) => listener.event === name && listener.enabled);
+	const listeners = [...store.values()].filter((listener: Listener) => listener.event === name && listener.enabled && context.pluginIsOn(pluginOfPiece(listener)));
 	const results = await Promise.allSettled(listeners.map((listener) => (listener.run as (event: KickEvent, context: GuildContext) => unknown)(event, context)));
 	const failures = results.flatMap((result, index) => (result.status === 'rejected' ? [{ listener: listeners[index]!.name, error: result.reason as unknown }] : []));
 	if (failures.length > 0) {

@@ -1,0 +1,37 @@
+import { ApplyOptions } from '@sapphire/decorators';
+import { AllFlowsPrecondition, type Command } from '@sapphire/framework';
+import type { ChatInputCommandInteraction, ContextMenuCommandInteraction, Message } from 'discord.js';
+import { pluginOfPiece } from '#lib/core/commandCatalog';
+import { boundGuildContext } from '#lib/guild/GuildContext';
+
+/**
+ * Global, right after GuildContext: a command of a plugin this server switched off
+ * (`plugins_off`) answers so and does nothing. Core commands are always on.
+ */
+@ApplyOptions<AllFlowsPrecondition.Options>({ position: 11 })
+export class PluginOnPrecondition extends AllFlowsPrecondition {
+	public override chatInputRun(interaction: ChatInputCommandInteraction, command: Command): AllFlowsPrecondition.Result {
+		return this.check(interaction, command);
+	}
+
+	public override contextMenuRun(interaction: ContextMenuCommandInteraction, command: Command): AllFlowsPrecondition.Result {
+		return this.check(interaction, command);
+	}
+
+	public override messageRun(message: Message, command: Command): AllFlowsPrecondition.Result {
+		return this.check(message, command);
+	}
+
+	private check(event: object, command: Command): AllFlowsPrecondition.Result {
+		const context = boundGuildContext(event);
+		const plugin = pluginOfPiece(command);
+		if (context === undefined || context.pluginIsOn(plugin)) return this.ok();
+		return this.error({ message: `The ${plugin} plugin is switched off in this server (setting \`plugins_off\`), so \`${command.name}\` does nothing here.` });
+	}
+}
+
+declare module '@sapphire/framework' {
+	interface Preconditions {
+		PluginOn: never;
+	}
+}
