@@ -135,4 +135,53 @@ describe('PluginCatalog.discover', () => {
 			expect(error.lines).to.include('DISABLED_PLUGINS names "other-name", which is not a plugin (plugins: fine).');
 		});
 	});
+
+	describe('dependsOn', () => {
+		it('switches a plugin off with the plugins that need it, directly or not, and says which one took each down', async () => {
+			const catalog = await PluginCatalog.discover(fixture('plugins-depends'), ['base'], coreSettings);
+
+			expect(catalog.plugins.map((plugin) => [plugin.manifest.name, plugin.enabled, plugin.offBecauseOf ?? null])).to.deep.equal([
+				['alone', true, null],
+				['base', false, null],
+				['middle', false, 'base'],
+				['top', false, 'middle']
+			]);
+			const all = await PluginCatalog.discover(fixture('plugins-depends'), [], coreSettings);
+			expect(all.enabled.map((plugin) => plugin.manifest.name)).to.deep.equal(['alone', 'base', 'middle', 'top']);
+		});
+
+		it('stops the start on a dependency that is not a plugin, naming it', async () => {
+			const error = await startupErrorOf(PluginCatalog.discover(fixture('plugins-depends-unknown'), [], coreSettings));
+			expect(error.lines).to.deep.equal(['Plugin lonely depends on "missing-friend", which is not a plugin (plugins: lonely).']);
+		});
+
+		it('stops the start on a circle of dependencies, naming it in order', async () => {
+			const error = await startupErrorOf(PluginCatalog.discover(fixture('plugins-depends-circle'), [], coreSettings));
+			expect(error.lines).to.deep.equal(['Plugins depend on each other in a circle: one → two → three → one. Remove one of these dependsOn.']);
+		});
+	});
+
+	describe('repositories and dashboard areas', () => {
+		it('collects the repositories and areas of the plugins that are on', async () => {
+			const catalog = await PluginCatalog.discover(pluginsDirectory, [], coreSettings);
+			expect([...catalog.repositories.keys()]).to.include.members(['points', 'pointSettings', 'customCommands', 'timedMessages', 'raffles', 'slotRequests']);
+			expect(catalog.dashboardAreas).to.include.members(['bot_settings', 'commands', 'timed_messages', 'raffle', 'slot_requests']);
+
+			const withoutRaffles = await PluginCatalog.discover(pluginsDirectory, ['raffles'], coreSettings);
+			expect([...withoutRaffles.repositories.keys()]).to.not.include('raffles');
+			expect(withoutRaffles.dashboardAreas).to.not.include('raffle');
+		});
+
+		it('stops the start when a repository name or an area is claimed twice, or a plugin claims one of the core’s', async () => {
+			const error = await startupErrorOf(PluginCatalog.discover(fixture('plugins-ownership-clash'), [], coreSettings));
+			expect(error.lines).to.have.members([
+				'Repository name "notes" is claimed twice: by plugin first and by plugin second.',
+				'Repository name "settings" is claimed twice: by the core and by plugin second.',
+				'Dashboard area "notes" is claimed twice: by plugin first and by plugin second.',
+				'Dashboard area "bot_settings" is claimed twice: by the core and by plugin second.'
+			]);
+			const oneOff = await PluginCatalog.discover(fixture('plugins-ownership-clash'), ['second'], coreSettings);
+			expect([...oneOff.repositories.keys()]).to.deep.equal(['notes']);
+		});
+	});
 });

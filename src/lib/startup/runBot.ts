@@ -30,6 +30,10 @@ async function start(pluginsDirectory: string): Promise<void> {
 	await assertRedisReachable(config.redisUrl);
 	const plugins = await PluginCatalog.discover(pluginsDirectory, config.disabledPlugins, coreSettings);
 	logger.info(`Plugins: ${plugins.plugins.map((plugin) => (plugin.enabled ? plugin.manifest.name : `${plugin.manifest.name} (off)`)).join(', ') || 'none'}`);
+	const dependents = plugins.plugins.filter((plugin) => plugin.offBecauseOf !== undefined);
+	if (dependents.length > 0) {
+		logger.info(`Plugins switched off because a plugin they need is off: ${dependents.map((plugin) => `${plugin.manifest.name} (needs ${plugin.offBecauseOf})`).join(', ')}.`);
+	}
 
 	const database: Database = await openDatabase(config, (message) => logger.info(message), plugins.repositories);
 	closers.push(() => database.close());
