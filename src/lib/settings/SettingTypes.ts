@@ -15,4 +15,4 @@ export interface SettingTypes {
 	kick_alerts_channel_id: string | null;
 }
 
-export type SettingKey = keyof SettingTypes & string;
+export type SettingKey = keyof SettingTypes;
