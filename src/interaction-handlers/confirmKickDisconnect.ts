@@ -1,5 +1,5 @@
 import { ApplyOptions } from '@sapphire/decorators';
-import { InteractionHandler, InteractionHandlerTypes, Option } from '@sapphire/framework';
+import { type InteractionHandler, InteractionHandlerTypes, Option } from '@sapphire/framework';
 import { MessageFlags, type ButtonInteraction } from 'discord.js';
 import { withinDiscordLimits } from '#lib/discord/replyLimits';
 import type { GuildContext } from '#lib/guild/GuildContext';

@@ -228,7 +228,7 @@ describe('Dashboard protocol: canonical form, signing, verification', () => {
 		});
 
 		it('does not count brackets inside strings (escaped quotes included) as nesting', () => {
-			const text = `[[[{{{\\"${'['.repeat(1000)}\"{{`;
+			const text = `[[[{{{\\"${'['.repeat(1000)}"{{`;
 			const signed = signDashboardMessage(SECRET, { area: 'bot_settings', action: 'update', guildId: GUILD, data: { text }, timestamp: NOW });
 			const verification = verifyDashboardMessage(CHANNEL, signed.text, options);
 

@@ -18,7 +18,6 @@ describe('The Kick connection over signed webhooks, end to end', function () {
 	let setup: KickUnderTest;
 	let kick: KickStandIn;
 
-	const chatIn = (channel: string) => kick.chat.list(channel).map((message) => message.content);
 	const ranLines = (messageId: string) => commandRuns(under.bot, messageId);
 	const kickStatus = async (guild: string) => {
 		const answer = await discord.runSlashCommand({ guild, member: `${guild.toLowerCase()}-moderator`, name: 'kick', subcommand: 'status' });

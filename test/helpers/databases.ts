@@ -14,7 +14,7 @@ export const TEST_TOKEN_KEY = Buffer.alloc(32, 7);
 export interface Engine {
 	readonly name: 'postgres' | 'embedded';
 	/** A new empty database; close the connection first, then `drop()` removes what is left. */
-	open(label: string): Promise<{ connection: DatabaseConnection; drop(): Promise<void> }>;
+	open(label: string): Promise<{ connection: DatabaseConnection; drop: () => Promise<void> }>;
 }
 
 export const postgresEngine: Engine = {

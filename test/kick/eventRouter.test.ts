@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import { testGuildContext } from '#test/helpers/guildContext';
 import type { Database } from '#lib/database/Database';
-import type { GuildContext } from '#lib/guild/GuildContext';
 import type { KickChatMessageEvent, KickEvent, KickLiveStatusEvent } from '#lib/kick/events/KickEvent';
 import { KickEventRouter, type RouteOutcome } from '#lib/kick/events/KickEventRouter';
 import { KickListenerEvents } from '#lib/kick/events/KickListenerEvents';

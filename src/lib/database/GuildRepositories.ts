@@ -25,7 +25,7 @@ export type RepositoryClass<Repository = unknown> = new (scope: GuildScope) => R
 export const CORE_REPOSITORY_NAMES = ['settings', 'server', 'kickTokens', 'kickConnection', 'kickOAuthStates', 'outbox', 'guildId', 'transaction'] as const;
 
 // Declaration merging: every instance also has the plugins' repositories, defined as getters by `withPluginRepositories`.
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
 export interface GuildRepositories extends PluginRepositories {}
 
 /**

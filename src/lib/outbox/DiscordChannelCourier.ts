@@ -41,13 +41,13 @@ export class DiscordChannelCourier implements OutboxCourier {
 		this.accepting = false;
 		let timer: NodeJS.Timeout | undefined;
 		await Promise.race([
-			Promise.all([...this.channels.values()].map((channel) => channel.drain)),
+			Promise.all([...this.channels.values()].map((channel) => channel.drain).filter((drain) => drain !== null)),
 			new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))
 		]);
 		clearTimeout(timer);
 		this.stopped = true;
 		for (const channel of this.channels.values()) for (const message of channel.waiting.splice(0)) message.settle({ status: 'released' });
-		await Promise.all([...this.channels.values()].map((channel) => channel.drain));
+		await Promise.all([...this.channels.values()].map((channel) => channel.drain).filter((drain) => drain !== null));
 	}
 
 	private async drain(key: string, channel: { readonly waiting: QueuedMessage[]; drain: Promise<void> | null }): Promise<void> {

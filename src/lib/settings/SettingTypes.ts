@@ -17,4 +17,4 @@ export interface SettingTypes {
 	plugins_off: readonly string[];
 }
 
-export type SettingKey = keyof SettingTypes & string;
+export type SettingKey = keyof SettingTypes;

@@ -31,6 +31,7 @@ export class RunKickChatCommandsListener extends Listener<typeof KickListenerEve
 			cooldowns: this.cooldowns
 		});
 		// An answer that could not be recorded (the database is away): the event fails, so it is handed over again and answered then.
+		// eslint-disable-next-line @typescript-eslint/only-throw-error -- the rejection caught above, thrown again as it was.
 		if (unrecorded !== undefined) throw unrecorded;
 		if (outcome.kind === 'failed') {
 			this.container.logger.error(`Kick chat command ${outcome.command.name} failed in server ${context.guildId}:`, outcome.error);

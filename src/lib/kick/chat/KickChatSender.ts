@@ -117,13 +117,13 @@ export class KickChatSender implements OutboxCourier {
 	 */
 	public async close(graceMs: number): Promise<void> {
 		this.accepting = false;
-		const drained = Promise.all([...this.channels.values()].map((channel) => channel.drain));
+		const drained = Promise.all([...this.channels.values()].map((channel) => channel.drain).filter((drain) => drain !== null));
 		let timer: NodeJS.Timeout | undefined;
 		await Promise.race([drained, new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
 		clearTimeout(timer);
 		this.stopping.abort();
 		for (const channel of this.channels.values()) for (const message of channel.waiting.splice(0)) message.settle({ status: 'released' });
-		await Promise.all([...this.channels.values()].map((channel) => channel.drain));
+		await Promise.all([...this.channels.values()].map((channel) => channel.drain).filter((drain) => drain !== null));
 	}
 
 	private async drain(channel: ChannelQueue): Promise<void> {

@@ -14,7 +14,7 @@ export interface KickChatCommandMessage {
 	/** The name as the chatter typed it (an alias, any case), for usage lines. */
 	readonly commandName: string;
 	/** Answers in the channel's chat as a reply to the message, queued through the throttled sender. */
-	reply(content: string): Promise<void>;
+	readonly reply: (content: string) => Promise<void>;
 }
 
 /** A typed argument: its value, or what to tell the chatter. */

@@ -98,7 +98,7 @@ export class KickCommandCooldowns {
 		if (seconds === 0) return;
 		const ms = Math.round(seconds * 1000);
 		let managers = this.servers.get(guildId);
-		if (managers === undefined) this.servers.set(guildId, (managers = new Map()));
+		if (managers === undefined) this.servers.set(guildId, (managers = new Map<number, RateLimitManager<string>>()));
 		let manager = managers.get(ms);
 		if (manager === undefined) managers.set(ms, (manager = new RateLimitManager<string>(ms)));
 		// A RateLimit times itself with Date.now(); the expiry follows the dispatcher's clock instead, so `now` decides.
