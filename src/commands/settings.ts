@@ -1,12 +1,14 @@
 import { ApplyOptions } from '@sapphire/decorators';
 import { CommandOptionsRunTypeEnum, type Args } from '@sapphire/framework';
 import { Subcommand } from '@sapphire/plugin-subcommands';
-import { InteractionContextType, MessageFlags, PermissionFlagsBits, type APIEmbed, type AutocompleteInteraction, type Message } from 'discord.js';
+import { escapeMarkdown, InteractionContextType, MessageFlags, type APIEmbed, type AutocompleteInteraction, type Message } from 'discord.js';
+import { replyInChannel, sendByDirectMessage } from '#lib/commands/prefixAnswers';
 import { echoUserText } from '#lib/discord/echoUserText';
 import { withinDiscordLimits } from '#lib/discord/replyLimits';
-import { guildContext } from '#lib/guild/GuildContext';
-import { describeSetting, describeSettings, describeUnknownSetting, explainSettingError } from '#lib/settings/describeSettings';
+import { guildContext, type GuildContext } from '#lib/guild/GuildContext';
+import { describeSetting, describeSettingChange, describeSettings, describeUnknownSetting, explainSettingError } from '#lib/settings/describeSettings';
 import type { GuildSettings } from '#lib/settings/GuildSettings';
+import { checkReferencesIn } from '#lib/settings/serverReferences';
 
 const AUTOCOMPLETE_LIMIT = 25;
 /** Discord refuses the command above these; a key is a short word and a value a short text. */
@@ -27,13 +29,12 @@ type Answer = { embeds: APIEmbed[] } | { content: string };
 })
 export class SettingsCommand extends Subcommand {
 	public override registerApplicationCommands(registry: Subcommand.Registry): void {
+		// No default member permissions: Discord would hide the command from members who only hold the moderator role; the Moderator precondition decides.
 		registry.registerChatInputCommand((command) =>
 			command
 				.setName(this.name)
 				.setDescription(this.description)
 				.setContexts(InteractionContextType.Guild)
-				// Only a hint for Discord's client: the Moderator precondition is what decides.
-				.setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
 				.addSubcommand((view) =>
 					view
 						.setName('view')
@@ -56,27 +57,29 @@ export class SettingsCommand extends Subcommand {
 		);
 	}
 
+	/** Offers the keys the subcommand takes: every key to view, only those /settings changes to set or reset. */
 	public override async autocompleteRun(interaction: AutocompleteInteraction): Promise<void> {
 		const typed = interaction.options.getFocused().toLowerCase();
-		const keys = this.container.settings.keys.filter((key) => key.includes(typed)).slice(0, AUTOCOMPLETE_LIMIT);
+		const { settings } = this.container;
+		const offered = interaction.options.getSubcommand(false) === 'view' ? settings.keys : settings.changeableKeys;
+		const keys = offered.filter((key) => key.includes(typed)).slice(0, AUTOCOMPLETE_LIMIT);
 		await interaction.respond(keys.map((key) => ({ name: key, value: key })));
 	}
 
 	public async chatInputView(interaction: Subcommand.ChatInputCommandInteraction): Promise<void> {
-		const key = interaction.options.getString('key');
-		const answer = this.view(guildContext(interaction).settings, key);
+		const answer = this.view(guildContext(interaction).settings, interaction.options.getString('key'), 'Settings of this server');
 		await interaction.reply(withinDiscordLimits({ ...answer, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } }));
 	}
 
+	/** By DM, as the slash form shows it to the moderator alone; the DM names the server, which it is outside of. */
 	public async messageView(message: Message, args: Args): Promise<void> {
 		const key = await args.pick('string').catch(() => null);
-		await this.replyTo(message, this.view(guildContext(message).settings, key));
+		const answer = this.view(guildContext(message).settings, key, `Settings of ${escapeMarkdown(message.guild?.name ?? 'this server')}`);
+		await sendByDirectMessage(message, answer, { what: key === null ? 'the settings of this server' : `the setting ${echoUserText(key)}`, slashForm: '/settings view' });
 	}
 
 	public async chatInputSet(interaction: Subcommand.ChatInputCommandInteraction): Promise<void> {
-		const content = await this.change(interaction, () =>
-			this.container.settings.set(interaction.guildId!, interaction.options.getString('key', true), interaction.options.getString('value', true))
-		);
+		const content = await this.set(guildContext(interaction), interaction.options.getString('key', true), interaction.options.getString('value', true));
 		await interaction.reply(withinDiscordLimits({ content, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } }));
 	}
 
@@ -84,54 +87,53 @@ export class SettingsCommand extends Subcommand {
 		const key = await args.pick('string').catch(() => null);
 		const value = await args.rest('string').catch(() => null);
 		if (key === null || value === null) {
-			await this.replyTo(message, { content: `Usage: \`${this.prefixOf(message)}settings set <key> <value>\`. Nothing was changed.` });
+			await replyInChannel(message, { content: `Usage: \`${args.commandContext.commandPrefix}settings set <key> <value>\`. Nothing was changed.` });
 			return;
 		}
-		await this.replyTo(message, { content: await this.change(message, () => this.container.settings.set(message.guildId!, key, value)) });
+		await replyInChannel(message, { content: await this.set(guildContext(message), key, value) });
 	}
 
 	public async chatInputReset(interaction: Subcommand.ChatInputCommandInteraction): Promise<void> {
-		const content = await this.change(interaction, () => this.container.settings.reset(interaction.guildId!, interaction.options.getString('key', true)));
+		const content = await this.reset(guildContext(interaction), interaction.options.getString('key', true));
 		await interaction.reply(withinDiscordLimits({ content, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } }));
 	}
 
 	public async messageReset(message: Message, args: Args): Promise<void> {
 		const key = await args.pick('string').catch(() => null);
 		if (key === null) {
-			await this.replyTo(message, { content: `Usage: \`${this.prefixOf(message)}settings reset <key>\`. Nothing was changed.` });
+			await replyInChannel(message, { content: `Usage: \`${args.commandContext.commandPrefix}settings reset <key>\`. Nothing was changed.` });
 			return;
 		}
-		await this.replyTo(message, { content: await this.change(message, () => this.container.settings.reset(message.guildId!, key)) });
+		await replyInChannel(message, { content: await this.reset(guildContext(message), key) });
 	}
 
-	private view(settings: GuildSettings, key: string | null): Answer {
+	private view(settings: GuildSettings, key: string | null, title: string): Answer {
 		const view = settings.view();
-		if (key === null) return { embeds: [{ title: 'Settings of this server', description: describeSettings(view) }] };
+		if (key === null) return { embeds: [{ title, description: describeSettings(view) }] };
 		const setting = view.find((candidate) => candidate.key === key);
 		if (setting === undefined) return { content: describeUnknownSetting(key, this.container.settings.keys) };
 		return { embeds: [{ title: setting.key, description: describeSetting(setting) }] };
 	}
 
-	/** Runs a change and says what it did, or why it did nothing. */
-	private async change(source: object, apply: () => Promise<GuildSettings>): Promise<string> {
-		const before = guildContext(source).settings.view();
+	/** A role or channel setting must name one of this server, which only the command can check. */
+	private set({ guildId, guild, settings }: GuildContext, key: string, value: string): Promise<string> {
+		return this.change(settings, key, () => this.container.settings.set(guildId, key, value, checkReferencesIn(guild)));
+	}
+
+	private reset({ guildId, settings }: GuildContext, key: string): Promise<string> {
+		return this.change(settings, key, () => this.container.settings.reset(guildId, key));
+	}
+
+	/** Runs a change and says what it did to the key, or why it did nothing. */
+	private async change(before: GuildSettings, key: string, apply: () => Promise<GuildSettings>): Promise<string> {
 		try {
-			const after = (await apply()).view();
-			const changed = after.find((setting, index) => setting.value !== before[index]?.value || setting.isDefault !== before[index]?.isDefault);
-			if (changed === undefined) return 'That is already the value for this server; nothing changed.';
-			return `**${changed.key}** is now ${echoUserText(changed.value)}${changed.isDefault ? ' (the default)' : ''} in this server.`;
+			const after = await apply();
+			const seen = (settings: GuildSettings) => settings.view().find((setting) => setting.key === key)!;
+			return describeSettingChange(seen(before), seen(after));
 		} catch (error) {
 			const explanation = explainSettingError(error);
 			if (explanation === undefined) throw error;
 			return explanation;
 		}
-	}
-
-	private prefixOf(message: Message): string {
-		return guildContext(message).settings.get('prefix');
-	}
-
-	private async replyTo(message: Message, answer: Answer): Promise<void> {
-		await message.reply(withinDiscordLimits({ ...answer, allowedMentions: { parse: [], repliedUser: false } }));
 	}
 }

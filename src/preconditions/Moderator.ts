@@ -1,5 +1,6 @@
 import { AllFlowsPrecondition, Identifiers } from '@sapphire/framework';
 import type { ChatInputCommandInteraction, ContextMenuCommandInteraction, Message } from 'discord.js';
+import { explainModeratorsOnly } from '#lib/commands/explainModeratorsOnly';
 import { guildContext } from '#lib/guild/GuildContext';
 import { isModerator, type MemberFacts } from '#lib/guild/isModerator';
 
@@ -22,14 +23,12 @@ export class ModeratorPrecondition extends AllFlowsPrecondition {
 		if (!('guildId' in source) || source.guildId === null) {
 			return this.error({ identifier: Identifiers.PreconditionGuildOnly, message: 'Moderator commands work in a server only.' });
 		}
-		const moderatorRoleId = guildContext(source).settings.get('moderator_role_id');
+		const { settings, guild } = guildContext(source);
+		const moderatorRoleId = settings.get('moderator_role_id');
 		if (isModerator(facts, moderatorRoleId)) return this.ok();
-		return this.error({
-			message:
-				moderatorRoleId === null
-					? 'Only moderators of this server can do this: it needs the Manage Server permission here.'
-					: `Only moderators of this server can do this: it needs the Manage Server permission or the <@&${moderatorRoleId}> role here.`
-		});
+		// Without the bot in the server (an app a user installed) its roles are unknown: the role is named as set.
+		const roleExists = moderatorRoleId !== null && (guild === null || guild.roles.cache.has(moderatorRoleId));
+		return this.error({ message: explainModeratorsOnly(moderatorRoleId, roleExists) });
 	}
 }
 

@@ -1,6 +1,7 @@
 import { ApplyOptions } from '@sapphire/decorators';
 import { Command } from '@sapphire/framework';
 import type { APIEmbed, Message } from 'discord.js';
+import { replyInChannel } from '#lib/commands/prefixAnswers';
 import { withinDiscordLimits } from '#lib/discord/replyLimits';
 import { botVersion } from '#lib/version';
 import { describeBot } from '#plugins/core-info/lib/describeBot';
@@ -16,7 +17,7 @@ export class AboutCommand extends Command {
 	}
 
 	public override async messageRun(message: Message): Promise<void> {
-		await message.reply(withinDiscordLimits({ embeds: [this.embed()], allowedMentions: { repliedUser: false } }));
+		await replyInChannel(message, { embeds: [this.embed()] });
 	}
 
 	/** A plain embed, not a builder: the builder throws on a field over Discord's limits (many plugins), which the reply helper cuts instead. */

@@ -1,6 +1,7 @@
 import { ApplyOptions } from '@sapphire/decorators';
 import { Command } from '@sapphire/framework';
 import type { Message } from 'discord.js';
+import { replyInChannel } from '#lib/commands/prefixAnswers';
 import { withinDiscordLimits } from '#lib/discord/replyLimits';
 
 @ApplyOptions<Command.Options>({ description: 'Checks that the bot is alive and how fast it answers.' })
@@ -17,7 +18,7 @@ export class PingCommand extends Command {
 
 	public override async messageRun(message: Message): Promise<void> {
 		const sent = Date.now();
-		const reply = await message.reply(withinDiscordLimits({ content: 'Pinging…', allowedMentions: { repliedUser: false } }));
+		const reply = await replyInChannel(message, { content: 'Pinging…' });
 		await reply.edit(withinDiscordLimits({ content: this.pong(Date.now() - sent) }));
 	}
 

@@ -1,6 +1,7 @@
 import { ApplyOptions } from '@sapphire/decorators';
 import { Command, CommandOptionsRunTypeEnum } from '@sapphire/framework';
 import { InteractionContextType, type APIEmbed, type Guild, type Message } from 'discord.js';
+import { replyInChannel } from '#lib/commands/prefixAnswers';
 import { withinDiscordLimits } from '#lib/discord/replyLimits';
 import { describeServer } from '#plugins/core-info/lib/describeServer';
 
@@ -20,7 +21,7 @@ export class ServerCommand extends Command {
 	}
 
 	public override async messageRun(message: Message<true>): Promise<void> {
-		await message.reply(withinDiscordLimits({ embeds: [await this.embed(message.guildId, message.guild)], allowedMentions: { repliedUser: false } }));
+		await replyInChannel(message, { embeds: [await this.embed(message.guildId, message.guild)] });
 	}
 
 	/** `guild` is null when the bot is not in the server (an app installed by a user): only its id is known then. */
