@@ -51,7 +51,8 @@ export class KickCommand extends Subcommand {
 	}
 
 	public async chatInputConnect(interaction: Subcommand.ChatInputCommandInteraction): Promise<void> {
-		const start = await this.startLink(guildContext(interaction), interaction.user.id, interaction.options.getString('channel', true), interaction.options.getString('chatroom'));
+		const { options } = interaction;
+		const start = await this.startLink(guildContext(interaction), interaction.user.id, options.getString('channel', true), options.getString('chatroom'));
 		const answer = 'refusal' in start ? { content: start.refusal } : linkAnswer(start);
 		await interaction.reply(withinDiscordLimits({ ...answer, flags: MessageFlags.Ephemeral }));
 	}

@@ -240,7 +240,8 @@ describe('DiscordStandIn with the real discord.js client', () => {
 			const focused = interaction.options.getFocused(true);
 			await interaction.respond([{ name: `${interaction.options.getSubcommand()} ${focused.name}=${focused.value}`, value: focused.value }]);
 		};
-		const answer = await standIn.runAutocomplete({ guild: 'Alpha Community', member: 'alpha-viewer', name: 'settings', subcommand: 'set', options: { key: 'pre', value: 'x' }, focused: 'key' });
+		const typing = { name: 'settings', subcommand: 'set', options: { key: 'pre', value: 'x' }, focused: 'key' };
+		const answer = await standIn.runAutocomplete({ guild: 'Alpha Community', member: 'alpha-viewer', ...typing });
 		expect(answer.type).to.equal(InteractionResponseType.ApplicationCommandAutocompleteResult);
 		expect(answer.choices).to.deep.equal([{ name: 'set key=pre', value: 'pre' }]);
 	});
