@@ -20,13 +20,13 @@ const DECLARED: ReadonlyArray<readonly [key: string, definition: SettingDefiniti
 	['prefix', coreSettings.prefix, 'the core', '?'],
 	['moderator_role_id', coreSettings.moderator_role_id, 'the core', '300000000000000001'],
 	['points_per_message', setting.integer({ min: 0, max: 1000 }, 1, 'Points per chat message.'), 'plugin points', '5'],
-	['announce_channel_id', setting.discordId('Where live announcements go.'), 'plugin live', '300000000000000002'],
+	['announce_channel_id', setting.textChannel('Where live announcements go.'), 'plugin live', '300000000000000002'],
 	['points_enabled', setting.boolean(true, 'Whether viewers earn points.'), 'plugin points', 'true'],
 	['slot_request_cooldown_seconds', setting.integer({ min: 0, max: 3600 }, 30, 'Cooldown between slot requests.'), 'plugin slots', '90'],
 	['raffle_ticket_cost', setting.integer({ min: 1, max: 1_000_000 }, 100, 'Points per raffle ticket.'), 'plugin raffle', '250'],
 	['raffle_auto_draw', setting.boolean(false, 'Draw at the end of the period.'), 'plugin raffle', 'true'],
 	['points_name', setting.text({ pattern: /^[^\n]{1,32}$/u, accepts: '1 to 32 characters' }, 'points', 'What points are called.'), 'plugin points', 'coins'],
-	['log_channel_id', setting.discordId('Where moderation logs go.'), 'plugin moderation', 'none'],
+	['log_channel_id', setting.textChannel('Where moderation logs go.'), 'plugin moderation', 'none'],
 	['points_interval_seconds', setting.integer({ min: 10, max: 3600 }, 60, 'Watch-time interval.'), 'plugin points', '120'],
 	['raffle_max_tickets', setting.integer({ min: 1, max: 1000 }, 10, 'Tickets per viewer.'), 'plugin raffle', '20'],
 	['slot_requests_enabled', setting.boolean(true, 'Whether viewers may request slots.'), 'plugin slots', 'false'],
@@ -35,7 +35,7 @@ const DECLARED: ReadonlyArray<readonly [key: string, definition: SettingDefiniti
 	['timed_messages_enabled', setting.boolean(true, 'Whether timed messages run.'), 'plugin timed-messages', 'false'],
 	['timed_message_min_chat_lines', setting.integer({ min: 0, max: 1000 }, 5, 'Chat lines between timed messages.'), 'plugin timed-messages', '12'],
 	['announce_live', setting.boolean(true, 'Announce when the stream goes live.'), 'plugin live', 'true'],
-	['live_role_id', setting.discordId('Role pinged on going live.'), 'plugin live', '300000000000000003'],
+	['live_role_id', setting.role('Role pinged on going live.'), 'plugin live', '300000000000000003'],
 	['gtb_max_guesses', setting.integer({ min: 1, max: 10 }, 1, 'Guesses per viewer in guess-the-balance.'), 'plugin gtb', '3']
 ];
 

@@ -1,140 +1,94 @@
 import { ApplyOptions } from '@sapphire/decorators';
-import { CommandOptionsRunTypeEnum, type Args } from '@sapphire/framework';
-import { Subcommand } from '@sapphire/plugin-subcommands';
-import { InteractionContextType, MessageFlags, PermissionFlagsBits, type APIEmbed, type AutocompleteInteraction, type Message } from 'discord.js';
+import { escapeMarkdown, type AutocompleteInteraction } from 'discord.js';
+import type { CommandAnswer } from '#lib/commands/answerCall';
+import { GuildCommand, type CommandCall } from '#lib/commands/GuildCommand';
 import { echoUserText } from '#lib/discord/echoUserText';
-import { withinDiscordLimits } from '#lib/discord/replyLimits';
-import { boundGuildContext } from '#lib/guild/GuildContext';
-
-// Until this command moves to GuildCommand (issue 11): the context the precondition bound.
-const guildContext = (event: object) => boundGuildContext(event)!;
-import { describeSetting, describeSettings, describeUnknownSetting, explainSettingError } from '#lib/settings/describeSettings';
+import type { GuildContext } from '#lib/guild/GuildContext';
+import { describeSetting, describeSettingChange, describeSettings, describeUnknownSetting, explainSettingError } from '#lib/settings/describeSettings';
 import type { GuildSettings } from '#lib/settings/GuildSettings';
+import { checkReferencesIn } from '#lib/settings/serverReferences';
 
 const AUTOCOMPLETE_LIMIT = 25;
 /** Discord refuses the command above these; a key is a short word and a value a short text. */
 const KEY_MAX_LENGTH = 100;
 const VALUE_MAX_LENGTH = 200;
 
-type Answer = { embeds: APIEmbed[] } | { content: string };
-
-@ApplyOptions<Subcommand.Options>({
+@ApplyOptions<GuildCommand.Options>({
 	description: 'Shows and changes the bot’s settings for this server (moderators).',
-	runIn: CommandOptionsRunTypeEnum.GuildAny,
-	preconditions: ['Moderator'],
-	subcommands: [
-		{ name: 'view', chatInputRun: 'chatInputView', messageRun: 'messageView', default: true },
-		{ name: 'set', chatInputRun: 'chatInputSet', messageRun: 'messageSet' },
-		{ name: 'reset', chatInputRun: 'chatInputReset', messageRun: 'messageReset' }
+	moderatorsOnly: true,
+	guildSubcommands: [
+		{
+			name: 'view',
+			description: 'Shows every setting of this server, or one in detail.',
+			run: 'show',
+			default: true,
+			options: [{ type: 'string', name: 'key', description: 'The setting to explain', autocomplete: true, maxLength: KEY_MAX_LENGTH }]
+		},
+		{
+			name: 'set',
+			description: 'Changes one setting for this server.',
+			run: 'set',
+			options: [
+				{ type: 'string', name: 'key', description: 'The setting', required: true, autocomplete: true, maxLength: KEY_MAX_LENGTH },
+				{ type: 'string', name: 'value', description: 'Its new value', required: true, maxLength: VALUE_MAX_LENGTH, rest: true }
+			]
+		},
+		{
+			name: 'reset',
+			description: 'Puts one setting back to its default for this server.',
+			run: 'reset',
+			options: [{ type: 'string', name: 'key', description: 'The setting', required: true, autocomplete: true, maxLength: KEY_MAX_LENGTH }]
+		}
 	]
 })
-export class SettingsCommand extends Subcommand {
-	public override registerApplicationCommands(registry: Subcommand.Registry): void {
-		registry.registerChatInputCommand((command) =>
-			command
-				.setName(this.name)
-				.setDescription(this.description)
-				.setContexts(InteractionContextType.Guild)
-				// Only a hint for Discord's client: the Moderator precondition is what decides.
-				.setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
-				.addSubcommand((view) =>
-					view
-						.setName('view')
-						.setDescription('Shows every setting of this server, or one in detail.')
-						.addStringOption((key) => key.setName('key').setDescription('The setting to explain').setAutocomplete(true).setMaxLength(KEY_MAX_LENGTH))
-				)
-				.addSubcommand((set) =>
-					set
-						.setName('set')
-						.setDescription('Changes one setting for this server.')
-						.addStringOption((key) => key.setName('key').setDescription('The setting').setRequired(true).setAutocomplete(true).setMaxLength(KEY_MAX_LENGTH))
-						.addStringOption((value) => value.setName('value').setDescription('Its new value').setRequired(true).setMaxLength(VALUE_MAX_LENGTH))
-				)
-				.addSubcommand((reset) =>
-					reset
-						.setName('reset')
-						.setDescription('Puts one setting back to its default for this server.')
-						.addStringOption((key) => key.setName('key').setDescription('The setting').setRequired(true).setAutocomplete(true).setMaxLength(KEY_MAX_LENGTH))
-				)
-		);
-	}
-
+export class SettingsCommand extends GuildCommand {
+	/** Offers the keys the subcommand takes: every key to view, only those /settings changes to set or reset. */
 	public override async autocompleteRun(interaction: AutocompleteInteraction): Promise<void> {
 		const typed = interaction.options.getFocused().toLowerCase();
-		const keys = this.container.settings.keys.filter((key) => key.includes(typed)).slice(0, AUTOCOMPLETE_LIMIT);
+		const { settings } = this.container;
+		const offered = interaction.options.getSubcommand(false) === 'view' ? settings.keys : settings.changeableKeys;
+		const keys = offered.filter((key) => key.includes(typed)).slice(0, AUTOCOMPLETE_LIMIT);
 		await interaction.respond(keys.map((key) => ({ name: key, value: key })));
 	}
 
-	public async chatInputView(interaction: Subcommand.ChatInputCommandInteraction): Promise<void> {
-		const key = interaction.options.getString('key');
-		const answer = this.view(guildContext(interaction).settings, key);
-		await interaction.reply(withinDiscordLimits({ ...answer, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } }));
+	/** The moderator alone sees it: ephemeral, or by DM in the prefix form, which names the server (a DM is outside it). */
+	public async show(call: CommandCall, context: GuildContext): Promise<void> {
+		const key = call.options.string('key');
+		const title = call.form === 'slash' ? 'Settings of this server' : `Settings of ${escapeMarkdown(context.guild?.name ?? 'this server')}`;
+		const about = key === null ? 'the settings of this server' : `the setting ${echoUserText(key)}`;
+		await call.reply({ ...this.view(context.settings, key, title), visibility: 'caller-only', about });
 	}
 
-	public async messageView(message: Message, args: Args): Promise<void> {
-		const key = await args.pick('string').catch(() => null);
-		await this.replyTo(message, this.view(guildContext(message).settings, key));
+	/** A role or channel setting must name one of this server, which only the command can check. */
+	public async set(call: CommandCall, context: GuildContext): Promise<void> {
+		const key = call.options.string('key') ?? '';
+		const value = call.options.string('value') ?? '';
+		await call.reply({ content: await this.change(context.settings, key, () => this.container.settings.set(context.guildId, key, value, checkReferencesIn(context.guild))) });
 	}
 
-	public async chatInputSet(interaction: Subcommand.ChatInputCommandInteraction): Promise<void> {
-		const content = await this.change(interaction, () =>
-			this.container.settings.set(interaction.guildId!, interaction.options.getString('key', true), interaction.options.getString('value', true))
-		);
-		await interaction.reply(withinDiscordLimits({ content, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } }));
+	public async reset(call: CommandCall, context: GuildContext): Promise<void> {
+		const key = call.options.string('key') ?? '';
+		await call.reply({ content: await this.change(context.settings, key, () => context.resetSetting(key)) });
 	}
 
-	public async messageSet(message: Message, args: Args): Promise<void> {
-		const key = await args.pick('string').catch(() => null);
-		const value = await args.rest('string').catch(() => null);
-		if (key === null || value === null) {
-			await this.replyTo(message, { content: `Usage: \`${this.prefixOf(message)}settings set <key> <value>\`. Nothing was changed.` });
-			return;
-		}
-		await this.replyTo(message, { content: await this.change(message, () => this.container.settings.set(message.guildId!, key, value)) });
-	}
-
-	public async chatInputReset(interaction: Subcommand.ChatInputCommandInteraction): Promise<void> {
-		const content = await this.change(interaction, () => this.container.settings.reset(interaction.guildId!, interaction.options.getString('key', true)));
-		await interaction.reply(withinDiscordLimits({ content, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } }));
-	}
-
-	public async messageReset(message: Message, args: Args): Promise<void> {
-		const key = await args.pick('string').catch(() => null);
-		if (key === null) {
-			await this.replyTo(message, { content: `Usage: \`${this.prefixOf(message)}settings reset <key>\`. Nothing was changed.` });
-			return;
-		}
-		await this.replyTo(message, { content: await this.change(message, () => this.container.settings.reset(message.guildId!, key)) });
-	}
-
-	private view(settings: GuildSettings, key: string | null): Answer {
+	private view(settings: GuildSettings, key: string | null, title: string): CommandAnswer {
 		const view = settings.view();
-		if (key === null) return { embeds: [{ title: 'Settings of this server', description: describeSettings(view) }] };
+		if (key === null) return { embeds: [{ title, description: describeSettings(view) }] };
 		const setting = view.find((candidate) => candidate.key === key);
 		if (setting === undefined) return { content: describeUnknownSetting(key, this.container.settings.keys) };
 		return { embeds: [{ title: setting.key, description: describeSetting(setting) }] };
 	}
 
-	/** Runs a change and says what it did, or why it did nothing. */
-	private async change(source: object, apply: () => Promise<GuildSettings>): Promise<string> {
-		const before = guildContext(source).settings.view();
+	/** Runs a change and says what it did to the key, or why it did nothing. */
+	private async change(before: GuildSettings, key: string, apply: () => Promise<GuildSettings>): Promise<string> {
 		try {
-			const after = (await apply()).view();
-			const changed = after.find((setting, index) => setting.value !== before[index]?.value || setting.isDefault !== before[index]?.isDefault);
-			if (changed === undefined) return 'That is already the value for this server; nothing changed.';
-			return `**${changed.key}** is now ${echoUserText(changed.value)}${changed.isDefault ? ' (the default)' : ''} in this server.`;
+			const after = await apply();
+			const seen = (settings: GuildSettings) => settings.view().find((setting) => setting.key === key)!;
+			return describeSettingChange(seen(before), seen(after));
 		} catch (error) {
 			const explanation = explainSettingError(error);
 			if (explanation === undefined) throw error;
 			return explanation;
 		}
-	}
-
-	private prefixOf(message: Message): string {
-		return guildContext(message).settings.get('prefix');
-	}
-
-	private async replyTo(message: Message, answer: Answer): Promise<void> {
-		await message.reply(withinDiscordLimits({ ...answer, allowedMentions: { parse: [], repliedUser: false } }));
 	}
 }

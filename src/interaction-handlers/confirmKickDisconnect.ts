@@ -12,7 +12,7 @@ interface DisconnectChoice {
 	readonly moderatorId: string;
 }
 
-/** The buttons of `/kick disconnect`: only the moderator who asked, and still a moderator here, can unlink. */
+/** The buttons of `/kick disconnect` and `!kick disconnect`: only the moderator who asked, and still a moderator here, can unlink. */
 @ApplyOptions<InteractionHandler.Options>({ interactionHandlerType: InteractionHandlerTypes.Button })
 export class ConfirmKickDisconnectHandler extends GuildInteractionHandler<ButtonInteraction, DisconnectChoice> {
 	protected override match(interaction: ButtonInteraction): Option<DisconnectChoice> {
@@ -23,7 +23,7 @@ export class ConfirmKickDisconnectHandler extends GuildInteractionHandler<Button
 	protected override async handle(interaction: ButtonInteraction, parsed: DisconnectChoice, context: GuildContext): Promise<void> {
 		const refuse = (content: string) => interaction.reply(withinDiscordLimits({ content, flags: MessageFlags.Ephemeral }));
 		if (interaction.user.id !== parsed.moderatorId) {
-			await refuse('Only the moderator who ran /kick disconnect can answer this.');
+			await refuse('Only the moderator who asked to unlink can answer this.');
 			return;
 		}
 		if (!isModerator({ permissions: interaction.memberPermissions, member: interaction.member }, context.settings.get('moderator_role_id'))) {

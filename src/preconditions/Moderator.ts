@@ -1,5 +1,6 @@
 import { AllFlowsPrecondition, Identifiers } from '@sapphire/framework';
 import type { ChatInputCommandInteraction, ContextMenuCommandInteraction, Message } from 'discord.js';
+import { explainModeratorsOnly } from '#lib/commands/explainModeratorsOnly';
 import { boundGuildContext } from '#lib/guild/GuildContext';
 import { isModerator, type MemberFacts } from '#lib/guild/isModerator';
 
@@ -23,14 +24,13 @@ export class ModeratorPrecondition extends AllFlowsPrecondition {
 			return this.error({ identifier: Identifiers.PreconditionGuildOnly, message: 'Moderator commands work in a server only.' });
 		}
 		// The GuildContext precondition (position 10) ran first and bound this server's context.
-		const moderatorRoleId = boundGuildContext(source)?.settings.get('moderator_role_id') ?? null;
+		const context = boundGuildContext(source);
+		const moderatorRoleId = context?.settings.get('moderator_role_id') ?? null;
+		const guild = context?.guild ?? null;
 		if (isModerator(facts, moderatorRoleId)) return this.ok();
-		return this.error({
-			message:
-				moderatorRoleId === null
-					? 'Only moderators of this server can do this: it needs the Manage Server permission here.'
-					: `Only moderators of this server can do this: it needs the Manage Server permission or the <@&${moderatorRoleId}> role here.`
-		});
+		// Without the bot in the server (an app a user installed) its roles are unknown: the role is named as set.
+		const roleExists = moderatorRoleId !== null && (guild === null || guild.roles.cache.has(moderatorRoleId));
+		return this.error({ message: explainModeratorsOnly(moderatorRoleId, roleExists) });
 	}
 }
 

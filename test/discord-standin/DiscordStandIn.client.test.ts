@@ -234,6 +234,30 @@ describe('DiscordStandIn with the real discord.js client', () => {
 		expect(answer.modal).to.include({ custom_id: 'guess', title: 'Your guess' });
 	});
 
+	it('types in an option: the bot reads the focused value and its suggestions are the answer’s choices', async () => {
+		onInteraction = async (interaction) => {
+			if (!interaction.isAutocomplete()) return;
+			const focused = interaction.options.getFocused(true);
+			await interaction.respond([{ name: `${interaction.options.getSubcommand()} ${focused.name}=${focused.value}`, value: focused.value }]);
+		};
+		const typing = { name: 'settings', subcommand: 'set', options: { key: 'pre', value: 'x' }, focused: 'key' };
+		const answer = await standIn.runAutocomplete({ guild: 'Alpha Community', member: 'alpha-viewer', ...typing });
+		expect(answer.type).to.equal(InteractionResponseType.ApplicationCommandAutocompleteResult);
+		expect(answer.choices).to.deep.equal([{ name: 'set key=pre', value: 'pre' }]);
+	});
+
+	it('delivers the bot’s DMs, and refuses them with 50007 to a user whose DMs are closed', async () => {
+		const open = await client.users.send(standIn.user('beta-viewer').id, 'hello');
+		expect(open.channelId).to.equal(standIn.directMessageChannel('beta-viewer'));
+		expect(standIn.state.messages.get(open.id)?.content).to.equal('hello');
+
+		standIn.closeDirectMessages('beta-owner');
+		const refused = await client.users.send(standIn.user('beta-owner').id, 'hello').catch((error: unknown) => error);
+		expect(refused).to.be.an.instanceOf(DiscordAPIError);
+		expect(refused).to.include({ status: 403, code: 50007 });
+		expect(standIn.state.messages.inChannel(standIn.directMessageChannel('beta-owner'), { limit: 10 })).to.deep.equal([]);
+	});
+
 	it('sends a chat message and returns the bot reply', async () => {
 		const reply = await standIn.sendMessage({ guild: 'Beta Community', channel: 'general', member: 'beta-viewer', content: '!echo hi there' });
 		expect(reply.content).to.equal('echo: hi there');

@@ -13,7 +13,7 @@ import type { ApplicationCommandRegistry } from './ApplicationCommandRegistry.js
 import { ControlApi } from './ControlApi.js';
 import { GatewayServer, type DisconnectOptions, type GatewaySessionInfo, type Reconnection } from './GatewayServer.js';
 import type { GuildState } from './GuildState.js';
-import { buildChatInputInteraction, buildComponentInteraction, dmChannelPayload, type InteractionPlace, type SlashCommandInput } from './interactionPayloads.js';
+import { buildAutocompleteInteraction, buildChatInputInteraction, buildComponentInteraction, dmChannelPayload, type InteractionPlace, type SlashCommandInput } from './interactionPayloads.js';
 import type { InteractionAnswer } from './InteractionTracker.js';
 import { RateLimitSwitch, type RateLimitOptions } from './RateLimitSwitch.js';
 import { API_PREFIX, RestApi, writeJson } from './RestApi.js';
@@ -245,6 +245,24 @@ export class DiscordStandIn {
 		const place: InteractionPlace = { guild: null, channel: dmChannelPayload(dm.id, user), user };
 		const payload = buildChatInputInteraction(this.interactionContext(), place, run, this.state.commands.resolveForInteraction(run.name, null));
 		return this.sendInteraction(payload, `/${describeCommand(run)} by ${user.username} in a DM`, run.timeoutMs);
+	}
+
+	/** Types in the string option `focused` of a slash command as a member; resolves with the bot's answer, whose `choices` are the suggestions. */
+	public runAutocomplete(run: SlashCommandRun & { readonly focused: string }): Promise<InteractionAnswer> {
+		const guild = this.guild(run.guild);
+		const place: InteractionPlace = { guild, channelId: this.channelOf(guild, run.channel).id, userId: guild.member(run.member).userId };
+		const payload = buildAutocompleteInteraction(this.interactionContext(), place, run, this.state.commands.resolveForInteraction(run.name, guild.id), run.focused);
+		return this.sendInteraction(payload, `autocomplete of '${run.focused}' in /${describeCommand(run)} by ${run.member} in '${guild.name}'`, run.timeoutMs);
+	}
+
+	/** A user closes their DMs to the bot: its messages to them are refused (403, code 50007), as Discord does. */
+	public closeDirectMessages(user: string): void {
+		this.state.closedDirectMessages.add(this.user(user).id);
+	}
+
+	/** The bot's DM channel with a user (opened on first use), to read or wait for what the bot sent them. */
+	public directMessageChannel(user: string): string {
+		return this.state.dmChannelWith(this.user(user).id).id;
 	}
 
 	/** Clicks a button (or picks values of a string select) on a message as a member; resolves with the bot's answer. */

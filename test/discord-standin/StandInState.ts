@@ -42,6 +42,8 @@ export class StandInState {
 	public readonly commands: ApplicationCommandRegistry;
 	public readonly interactions: InteractionTracker;
 	private readonly dmChannels = new Map<string, { readonly id: string; readonly recipient: APIUser }>();
+	/** Users who do not take DMs from the bot (Discord's privacy setting): the bot's DMs to them are refused with 50007. */
+	public readonly closedDirectMessages = new Set<string>();
 
 	public constructor(
 		seed: StandInSeed,

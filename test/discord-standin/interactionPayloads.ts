@@ -73,6 +73,25 @@ export function buildChatInputInteraction(context: InteractionContext, place: In
 	return { ...envelope(context, place, InteractionType.ApplicationCommand), data };
 }
 
+/** An INTERACTION_CREATE for autocomplete: the options typed so far, the one named `focused` being typed (string options only, as Discord). */
+export function buildAutocompleteInteraction(
+	context: InteractionContext,
+	place: InteractionPlace,
+	input: SlashCommandInput,
+	command: APIApplicationCommand | undefined,
+	focused: string
+) {
+	const interaction = buildChatInputInteraction(context, place, input, command);
+	return { ...interaction, type: InteractionType.ApplicationCommandAutocomplete, data: { ...interaction.data, options: markFocused(interaction.data.options, focused) } };
+}
+
+function markFocused(options: readonly APIApplicationCommandInteractionDataOption[], focused: string): APIApplicationCommandInteractionDataOption[] {
+	return options.map((option) => {
+		if ('options' in option && option.options !== undefined) return { ...option, options: markFocused(option.options, focused) } as APIApplicationCommandInteractionDataOption;
+		return option.name === focused ? ({ ...option, focused: true } as APIApplicationCommandInteractionDataOption) : option;
+	});
+}
+
 /** An INTERACTION_CREATE for a click on a button (or a choice in a string select) of a message. */
 export function buildComponentInteraction(context: InteractionContext, place: InteractionPlace, message: APIMessage, customId: string, values?: readonly string[]) {
 	const data = values === undefined ? { custom_id: customId, component_type: ComponentType.Button } : { custom_id: customId, component_type: ComponentType.StringSelect, values: [...values] };

@@ -262,6 +262,8 @@ function addChannelRoutes(router: Router, state: StandInState): void {
 	});
 	router.add('POST', '/channels/:channel/messages', (request) => {
 		requireBotPermission(request, PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages);
+		const { dm } = located(request);
+		if (dm !== undefined && state.closedDirectMessages.has(dm.recipient.id)) throw new RestError(403, 50007, 'Cannot send messages to this user');
 		const messageBody = body(request) as MessageBody;
 		requireWithinLimits(messageBody);
 		requireNotEmpty({ ...messageBody, attachments: request.files });

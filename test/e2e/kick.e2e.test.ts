@@ -242,7 +242,7 @@ describe('The Kick connection over signed webhooks, end to end', function () {
 		const asked = await discord.runSlashCommand({ guild: 'Gamma', member: 'gamma-moderator', name: 'kick', subcommand: 'disconnect' });
 		expect(asked.content).to.equal('Unlink **kick.com/alphastreamer** from this server? The bot stops reading and posting in its chat and its access is revoked.');
 		const notTheirs = await discord.clickButton({ guild: 'Gamma', member: 'gamma-owner', message: asked.message!, customId: `kick-disconnect:confirm:${discord.state.guilds.get(GAMMA)!.member('gamma-moderator').userId}` });
-		expect(notTheirs.content).to.equal('Only the moderator who ran /kick disconnect can answer this.');
+		expect(notTheirs.content).to.equal('Only the moderator who asked to unlink can answer this.');
 
 		const revokes = kick.requestLog.mark();
 		const confirmed = await discord.clickButton({

@@ -81,15 +81,17 @@ describe('Per-server settings and moderator permissions, end to end', function (
 		const alphaHelper = await standIn.runSlashCommand({ guild: 'Alpha', member: 'alpha-helper', name: 'settings', subcommand: 'view' });
 		expect(alphaHelper.content).to.equal('Only moderators of this server can do this: it needs the Manage Server permission here.');
 		const alphaWithBetasRole = await standIn.runSlashCommand({ guild: 'Alpha', member: 'alpha-moderator', name: 'settings', subcommand: 'set', options: { key: 'moderator_role_id', value: helpers } });
-		expect(alphaWithBetasRole.content, 'a role id is only a value; it grants nothing in Alpha').to.equal(`**moderator_role_id** is now \`${helpers}\` in this server.`);
+		expect(alphaWithBetasRole.content, 'Beta’s role is not one of Alpha’s').to.equal(
+			`\`moderator_role_id\` accepts a role of this server (@role or its id), or "none"; this server has no role with the id ${helpers}. Nothing was changed.`
+		);
 		const stillRefused = await standIn.runSlashCommand({ guild: 'Alpha', member: 'alpha-helper', name: 'settings', subcommand: 'view' });
-		expect(stillRefused.content).to.equal(`Only moderators of this server can do this: it needs the Manage Server permission or the <@&${helpers}> role here.`);
+		expect(stillRefused.content).to.equal('Only moderators of this server can do this: it needs the Manage Server permission here.');
 	});
 
 	it('refuses an unknown key and a bad value with what is accepted, changing nothing', async () => {
 		const before = await storedSettings(ALPHA);
 		const unknown = await standIn.runSlashCommand({ guild: 'Alpha', member: 'alpha-moderator', name: 'settings', subcommand: 'set', options: { key: 'prefx', value: '$' } });
-		expect(unknown.content).to.equal('There is no setting `prefx`. Settings: kick_alerts_channel_id, kick_broadcaster_user_id, kick_channel, kick_chat_min_interval_ms, kick_chatroom_id, kick_reply_max_age_seconds, moderator_role_id, plugins_off, prefix. Nothing was changed.');
+		expect(unknown.content).to.equal('There is no setting `prefx`. Settings: kick_alerts_channel_id, kick_broadcaster_user_id, kick_channel, kick_chat_min_interval_ms, kick_chatroom_id, kick_reply_max_age_seconds, moderator_role_id, plugins_off, prefix.');
 		const bad = await standIn.sendMessage({ guild: 'Alpha', member: 'alpha-moderator', content: '?settings set prefix two words' });
 		expect(bad.content).to.equal(
 			'`prefix` accepts 1 to 5 visible characters, such as ! ? $ . - or letters; no spaces, invisible, combining or full-width characters, quotes, brackets, or \\* \\_ ~ | \\` > # @ < \\\\. Nothing was changed.'

@@ -15,7 +15,8 @@ const TTL_MS = 60_000;
 const declared = new Map<string, DeclaredSetting>([
 	['prefix', { key: 'prefix', definition: coreSettings.prefix, declaredBy: 'the core' }],
 	['moderator_role_id', { key: 'moderator_role_id', definition: coreSettings.moderator_role_id, declaredBy: 'the core' }],
-	['slot_request_cooldown_seconds', { key: 'slot_request_cooldown_seconds', definition: setting.integer({ min: 0, max: 3600 }, 30, 'Cooldown'), declaredBy: 'plugin slots' }]
+	['slot_request_cooldown_seconds', { key: 'slot_request_cooldown_seconds', definition: setting.integer({ min: 0, max: 3600 }, 30, 'Cooldown'), declaredBy: 'plugin slots' }],
+	['kick_channel', { key: 'kick_channel', definition: coreSettings.kick_channel, declaredBy: 'the core' }]
 ]);
 
 describe('BotSettingsManager (PostgreSQL)', () => {
@@ -125,7 +126,7 @@ describe('BotSettingsManager (PostgreSQL)', () => {
 	it('refuses an unknown key or a bad value with what it accepts, writing nothing', async () => {
 		const unknown = await rejection(manager.set(GUILD_A, 'prefx', '?'));
 		expect(unknown).to.be.an.instanceOf(UnknownSettingError);
-		expect((unknown as Error).message).to.equal('There is no setting "prefx". Settings: moderator_role_id, prefix, slot_request_cooldown_seconds.');
+		expect((unknown as Error).message).to.equal('There is no setting "prefx". Settings: kick_channel, moderator_role_id, prefix, slot_request_cooldown_seconds.');
 		const bad = await rejection(manager.set(GUILD_A, 'prefix', 'two words'));
 		expect(bad).to.be.an.instanceOf(InvalidSettingValueError);
 		expect((bad as Error).message).to.equal(
@@ -137,7 +138,7 @@ describe('BotSettingsManager (PostgreSQL)', () => {
 			'slot_request_cooldown_seconds accepts a whole number from 0 to 3600; the value has a control character (such as NUL or a line break), which no setting takes'
 		);
 		const long = await rejection(manager.set(GUILD_A, 'k'.repeat(10_000), '?'));
-		expect((long as Error).message, 'the key is cut').to.equal(`There is no setting "${'k'.repeat(99)}…". Settings: moderator_role_id, prefix, slot_request_cooldown_seconds.`);
+		expect((long as Error).message, 'the key is cut').to.equal(`There is no setting "${'k'.repeat(99)}…". Settings: kick_channel, moderator_role_id, prefix, slot_request_cooldown_seconds.`);
 		const outOfRange = await rejection(manager.set(GUILD_A, 'slot_request_cooldown_seconds', '-1'));
 		expect((outOfRange as Error).message).to.equal('slot_request_cooldown_seconds accepts a whole number from 0 to 3600');
 		expect(await rejection(manager.reset(GUILD_A, 'nope'))).to.be.an.instanceOf(UnknownSettingError);
@@ -153,11 +154,41 @@ describe('BotSettingsManager (PostgreSQL)', () => {
 		expect((await manager.forGuild(GUILD_B)).get('prefix')).to.equal('?');
 	});
 
-	it('falls back to the default for a stored value that does not fit, and says so', async () => {
+	it('falls back to the default for a stored value that does not fit, and says so, also in its view', async () => {
 		await writeBehindTheBotsBack(GUILD_A, 'prefix', 'far too long');
 		await writeBehindTheBotsBack(GUILD_A, 'retired_key', 'x');
-		expect((await manager.forGuild(GUILD_A)).get('prefix')).to.equal('!');
+		const settings = await manager.forGuild(GUILD_A);
+		expect(settings.get('prefix')).to.equal('!');
 		expect(invalidStored).to.deep.equal([`${GUILD_A}:prefix=far too long`]);
+		expect(settings.view().find((entry) => entry.key === 'prefix')).to.deep.include({ value: '!', isDefault: true, invalidStoredValue: 'far too long' });
+		expect(settings.view().find((entry) => entry.key === 'moderator_role_id')).to.not.have.property('invalidStoredValue');
+
+		const reset = await manager.reset(GUILD_A, 'prefix');
+		expect(reset.view().find((entry) => entry.key === 'prefix')).to.not.have.property('invalidStoredValue');
+		expect(await migrated.database.forGuild(GUILD_A).settings.all(), 'reset removed the row').to.deep.equal(new Map([['retired_key', 'x']]));
+	});
+
+	it('runs the caller’s check on the parsed value, and refuses with its problem after what the key accepts, writing nothing', async () => {
+		const checked: unknown[] = [];
+		const noSuchRole = (_definition: unknown, value: unknown) => {
+			checked.push(value);
+			return value === '300000000000000001' ? undefined : 'this server has no such role';
+		};
+		const refused = await rejection(manager.set(GUILD_A, 'moderator_role_id', '<@&300000000000000002>', noSuchRole));
+		expect(refused).to.be.an.instanceOf(InvalidSettingValueError);
+		expect((refused as Error).message).to.equal('moderator_role_id accepts a role of this server (@role or its id), or "none"; this server has no such role');
+		expect(await migrated.database.forGuild(GUILD_A).settings.all()).to.deep.equal(new Map());
+		expect(changes).to.deep.equal([]);
+
+		expect((await manager.set(GUILD_A, 'moderator_role_id', '300000000000000001', noSuchRole)).get('moderator_role_id')).to.equal('300000000000000001');
+		expect(checked, 'the check sees the parsed id, not the mention').to.deep.equal(['300000000000000002', '300000000000000001']);
+		expect(await rejection(manager.set(GUILD_A, 'moderator_role_id', 'not a role', noSuchRole))).to.be.an.instanceOf(InvalidSettingValueError);
+		expect(checked, 'a value that does not parse never reaches the check').to.have.length(2);
+	});
+
+	it('lists the keys set and reset take: all but those a command owns', async () => {
+		expect(manager.keys).to.deep.equal(['kick_channel', 'moderator_role_id', 'prefix', 'slot_request_cooldown_seconds']);
+		expect(manager.changeableKeys).to.deep.equal(['moderator_role_id', 'prefix', 'slot_request_cooldown_seconds']);
 	});
 
 	it('refuses a server id that is not one', async () => {

@@ -14,7 +14,8 @@ const definitions: Readonly<Record<string, SettingDefinition>> = {
 	integer: setting.integer({ min: -1000, max: 1000 }, 0, 'A number.'),
 	'text (anything)': setting.text(anything, 'x', 'Free text.'),
 	'optional text (anything)': setting.optionalText(anything, 'Free text or none.'),
-	discordId: setting.discordId('A channel.'),
+	role: setting.role('A role.'),
+	textChannel: setting.textChannel('A channel.'),
 	'managed text (anything)': setting.managed(setting.text(anything, 'x', 'Owned text.'), '/owner')
 };
 
@@ -34,7 +35,7 @@ describe('SettingDefinition.parse with arbitrary and hostile text (property)', (
 		});
 	}
 
-	for (const name of ['moderator_role_id', 'kick_alerts_channel_id', 'kick_broadcaster_user_id', 'kick_chatroom_id', 'discordId'] as const) {
+	for (const name of ['moderator_role_id', 'kick_alerts_channel_id', 'kick_broadcaster_user_id', 'kick_chatroom_id', 'role', 'textChannel'] as const) {
 		it(`${name}: every id it takes is a positive number that PostgreSQL's BIGINT holds, written without a leading zero`, () => {
 			fc.assert(
 				fc.property(hostileText, (text) => {

@@ -114,45 +114,62 @@ describe('SettingDefinition', () => {
 		});
 	});
 
-	describe('discordId', () => {
-		const definition = setting.discordId('The raffle channel.');
-
-		it('reads a plain id and the mention forms of roles, users and channels', () => {
+	for (const [kind, definition, mention, otherMention] of [
+		['role', setting.role('The raffle role.'), (id: string) => `<@&${id}>`, (id: string) => `<#${id}>`],
+		['textChannel', setting.textChannel('The raffle channel.'), (id: string) => `<#${id}>`, (id: string) => `<@&${id}>`]
+	] as const) {
+		describe(kind, () => {
 			const id = '123456789012345678';
-			for (const text of [id, ` ${id} `, `<@&${id}>`, `<@${id}>`, `<@!${id}>`, `<#${id}>`]) expect(definition.parse(text), text).to.equal(id);
-		});
 
-		it('"none" (any case) clears it; unset by default; null is stored as "none"', () => {
-			expect(definition.parse('none')).to.equal(null);
-			expect(definition.parse(' NONE ')).to.equal(null);
-			expect(definition.defaultValue).to.equal(null);
-			expect(definition.serialize(null)).to.equal('none');
-			expect(definition.serialize('123456789012345678')).to.equal('123456789012345678');
-		});
+			it('reads a plain id and its own mention form', () => {
+				for (const text of [id, ` ${id} `, mention(id), ` ${mention(id)} `]) expect(definition.parse(text), text).to.equal(id);
+			});
 
-		it('refuses what is not a snowflake: 17 to 19 digits, no leading zero, within PostgreSQL\'s BIGINT', () => {
-			const refused = [
-				'',
-				'1234',
-				'1'.repeat(20),
-				'general',
-				'#general',
-				'<@&abc>',
-				'12345678901234567x',
-				'00000000000000000',
-				'01234567890123456',
-				'9223372036854775808',
-				'18446744073709551615',
-				'18446744073709551616',
-				'<@&18446744073709551616>',
-				'123456789012345678\0',
-				'١٢٣٤٥٦٧٨٩٠١٢٣٤٥٦٧٨'
-			];
-			for (const text of refused) expect(definition.parse(text), JSON.stringify(text)).to.equal(undefined);
-			expect(definition.parse('9223372036854775807')).to.equal('9223372036854775807');
-			expect(definition.parse('10000000000000000')).to.equal('10000000000000000');
-			expect(definition.accepts).to.equal('a Discord id (17 to 19 digits, no leading zero), or "none"');
+			it('refuses the mention of another kind of thing: a user, or a channel for a role and a role for a channel', () => {
+				for (const text of [otherMention(id), `<@${id}>`, `<@!${id}>`]) expect(definition.parse(text), text).to.equal(undefined);
+			});
+
+			it('"none" (any case) clears it; unset by default; null is stored as "none"', () => {
+				expect(definition.parse('none')).to.equal(null);
+				expect(definition.parse(' NONE ')).to.equal(null);
+				expect(definition.defaultValue).to.equal(null);
+				expect(definition.serialize(null)).to.equal('none');
+				expect(definition.serialize(id)).to.equal(id);
+			});
+
+			it("refuses what is not a snowflake: 17 to 19 digits, no leading zero, within PostgreSQL's BIGINT", () => {
+				const refused = [
+					'',
+					'1234',
+					'1'.repeat(20),
+					'general',
+					'#general',
+					'@Moderators',
+					mention('abc'),
+					'12345678901234567x',
+					'00000000000000000',
+					'01234567890123456',
+					'9223372036854775808',
+					'18446744073709551615',
+					mention('18446744073709551616'),
+					`${id}\0`,
+					'١٢٣٤٥٦٧٨٩٠١٢٣٤٥٦٧٨'
+				];
+				for (const text of refused) expect(definition.parse(text), JSON.stringify(text)).to.equal(undefined);
+				expect(definition.parse('9223372036854775807')).to.equal('9223372036854775807');
+				expect(definition.parse('10000000000000000')).to.equal('10000000000000000');
+			});
 		});
+	}
+
+	it('role and textChannel say they name a role or a text channel of this server, which the command that sets them checks', () => {
+		expect(setting.role('A role.')).to.include({ refersTo: 'role', accepts: 'a role of this server (@role or its id), or "none"' });
+		expect(setting.textChannel('A channel.')).to.include({
+			refersTo: 'text-channel',
+			accepts: 'a text channel of this server where the bot can post (#channel or its id), or "none"'
+		});
+		expect(coreSettings.moderator_role_id.refersTo).to.equal('role');
+		expect(coreSettings.kick_alerts_channel_id.refersTo).to.equal('text-channel');
 	});
 
 	describe('InvalidSettingValueError', () => {

@@ -12,7 +12,8 @@ export class AboutCommand extends GuildCommand {
 					description: 'Watches a Kick channel’s chat and runs its community, separately in every server, with the plugins below.',
 					fields: describeBot(botFacts())
 				}
-			]
+			],
+			visibility: 'channel'
 		});
 	}
 }

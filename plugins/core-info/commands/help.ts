@@ -10,6 +10,6 @@ export class HelpCommand extends GuildCommand {
 		const commands = discordCommands().filter((command) => context === null || context.pluginIsOn(command.plugin));
 		const fields = describeDiscordHelp(commands, { prefix, moderator: call.byModerator });
 		const where = context === null ? 'Commands (most work in a server only)' : call.byModerator ? 'Commands you can use here (as a moderator)' : 'Commands you can use here';
-		await call.reply({ embeds: [{ title: where, fields }], private: true });
+		await call.reply({ embeds: [{ title: where, fields }] });
 	}
 }

@@ -5,7 +5,7 @@ import { GuildCommand, type CommandCall } from '#core';
 export class PingCommand extends GuildCommand {
 	public override async run(call: CommandCall): Promise<void> {
 		const sent = Date.now();
-		const answer = await call.reply({ content: 'Pinging…' });
+		const answer = await call.reply({ content: 'Pinging…', visibility: 'channel' });
 		await answer.edit({ content: this.pong(Date.now() - sent) });
 	}
 

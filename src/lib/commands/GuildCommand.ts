@@ -55,9 +55,9 @@ export interface CommandCall {
 	/** The interaction or message behind the call, for what only one form has (a modal, reactions). */
 	readonly source: ChatInputCommandInteraction | Message;
 	/**
-	 * Answers the member. A public answer goes where the command was used; a private one is seen by
-	 * the member only (the slash form's ephemeral reply; see answerCall for the prefix form). Every
-	 * answer is cut to Discord's limits and pings nobody.
+	 * Answers the member, seen by whom `answer.visibility` says in this form (see AnswerVisibility:
+	 * by default the member alone in the slash form, the channel in the prefix form). Every answer is
+	 * cut to Discord's limits and pings nobody.
 	 */
 	reply(answer: CommandAnswer): Promise<AnsweredCall>;
 }
@@ -154,9 +154,9 @@ export abstract class GuildCommand extends Subcommand {
 		const invocation = `${prefix}${this.name}${subcommand === undefined ? '' : ` ${subcommand.name}`}`;
 		const parsed = await readPrefixOptions(args, subcommand?.options ?? this.commandOptions);
 		const byModerator = context !== null && isModerator({ permissions: message.member?.permissions ?? null, member: message.member }, context.settings.get('moderator_role_id'));
-		const call = prefixCall(message, invocation, parsed.values, byModerator);
+		const call = prefixCall(message, invocation, `/${this.name}${subcommand === undefined ? '' : ` ${subcommand.name}`}`, parsed.values, byModerator);
 		if (!parsed.ok) {
-			return call.reply({ content: `${parsed.problem} Usage: \`${this.usage(prefix, subcommand)}\`. Nothing was changed.`, private: true });
+			return call.reply({ content: `${parsed.problem} Usage: \`${this.usage(prefix, subcommand)}\`. Nothing was changed.` });
 		}
 		return this.dispatch(call, context, subcommand);
 	}
@@ -245,13 +245,14 @@ function slashCall(interaction: ChatInputCommandInteraction, invocation: string,
 			role: (name) => (options.getRole(name) as Role | null) ?? null,
 			channel: (name) => (options.getChannel(name) as GuildBasedChannel | null) ?? null
 		},
-		reply: (answer) => answerCall(interaction, answer)
+		reply: (answer) => answerCall(interaction, answer, invocation)
 	};
 }
 
 type PrefixValue = string | number | boolean | User | Role | GuildBasedChannel;
 
-function prefixCall(message: Message, invocation: string, values: ReadonlyMap<string, PrefixValue>, byModerator: boolean): CommandCall {
+/** `slashForm` names the slash form, which a member whose DMs are closed is pointed to. */
+function prefixCall(message: Message, invocation: string, slashForm: string, values: ReadonlyMap<string, PrefixValue>, byModerator: boolean): CommandCall {
 	const get = <T>(name: string, is: (value: PrefixValue) => value is PrefixValue & T): T | null => {
 		const value = values.get(name);
 		return value !== undefined && is(value) ? value : null;
@@ -271,7 +272,7 @@ function prefixCall(message: Message, invocation: string, values: ReadonlyMap<st
 			role: (name) => get(name, (value): value is Role => typeof value === 'object' && 'permissions' in value && 'hoist' in value),
 			channel: (name) => get(name, (value): value is GuildBasedChannel => typeof value === 'object' && 'guildId' in value && !('hoist' in value))
 		},
-		reply: (answer) => answerCall(message, answer)
+		reply: (answer) => answerCall(message, answer, slashForm)
 	};
 }
 

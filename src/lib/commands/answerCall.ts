@@ -1,35 +1,59 @@
-import { MessageFlags, type ActionRowBuilder, type APIActionRowComponent, type APIEmbed, type ChatInputCommandInteraction, type JSONEncodable, type Message, type MessageActionRowComponentBuilder } from 'discord.js';
+import type { ActionRowBuilder, APIActionRowComponent, APIEmbed, ChatInputCommandInteraction, JSONEncodable, Message, MessageActionRowComponentBuilder } from 'discord.js';
+import { MessageFlags } from 'discord.js';
+import { replyBriefly, replyInChannel, sendByDirectMessage } from '#lib/commands/prefixAnswers';
 import { withinDiscordLimits } from '#lib/discord/replyLimits';
 
-/** What a command answers; `private` answers are for the member alone. */
+/**
+ * Who sees an answer, in each form (a prefix command cannot answer the member alone in the channel):
+ * - 'channel': everyone in the channel, in both forms;
+ * - 'caller' (the default): the member alone in the slash form (ephemeral); the prefix form answers
+ *   in the channel, where it was asked;
+ * - 'caller-only': the member alone in both forms: the prefix form sends it by DM, with a notice in
+ *   the channel that deletes itself (a link only they may open, the server's configuration);
+ * - 'refusal': the member alone in the slash form; in the prefix form a reply that deletes itself.
+ */
+export type AnswerVisibility = 'channel' | 'caller' | 'caller-only' | 'refusal';
+
+/** What a command answers. */
 export interface CommandAnswer {
 	readonly content?: string;
 	readonly embeds?: readonly (APIEmbed | JSONEncodable<APIEmbed>)[];
 	readonly components?: readonly (ActionRowBuilder<MessageActionRowComponentBuilder> | APIActionRowComponent<never>)[];
-	readonly private?: boolean;
+	readonly visibility?: AnswerVisibility;
+	/** For 'caller-only' in the prefix form: what the DM holds, for the notice ("the settings of this server"). */
+	readonly about?: string;
 }
 
-/** An answer given, which the command may change once it knows more (e.g. a ping's round trip). */
+/** An answer given, which the command may change once it knows more (e.g. a ping's round trip); a DM or a deleted reply changes nothing. */
 export interface AnsweredCall {
-	edit(answer: Omit<CommandAnswer, 'private'>): Promise<void>;
+	edit(answer: Pick<CommandAnswer, 'content' | 'embeds' | 'components'>): Promise<void>;
 }
 
 /** Nobody is pinged by an answer, not even the member it replies to. */
 const NO_MENTIONS = { parse: [], repliedUser: false } as const;
 
-/**
- * Answers a command in its form, within Discord's limits and pinging nobody: a slash command
- * with its reply (ephemeral when private; an edit or follow-up when it was already answered);
- * a prefix command with a reply to the member's message.
- */
-export async function answerCall(source: ChatInputCommandInteraction | Message, answer: CommandAnswer): Promise<AnsweredCall> {
-	const { private: isPrivate = false, ...visible } = answer;
-	const payload = withinDiscordLimits({ ...visible, embeds: visible.embeds ? [...visible.embeds] : undefined, components: visible.components ? [...visible.components] : undefined });
+function fitted(answer: Pick<CommandAnswer, 'content' | 'embeds' | 'components'>) {
+	return withinDiscordLimits({ content: answer.content, embeds: answer.embeds ? [...answer.embeds] : undefined, components: answer.components ? [...answer.components] : undefined });
+}
+
+/** Answers a command in its form, within Discord's limits and pinging nobody, seen by whom `visibility` says. */
+export async function answerCall(source: ChatInputCommandInteraction | Message, answer: CommandAnswer, slashForm: string): Promise<AnsweredCall> {
+	const visibility = answer.visibility ?? 'caller';
+	const payload = fitted(answer);
 	if ('commandName' in source) {
-		if (source.deferred || source.replied) await source.followUp({ ...payload, allowedMentions: NO_MENTIONS, ...(isPrivate ? { flags: MessageFlags.Ephemeral } : {}) });
-		else await source.reply({ ...payload, allowedMentions: NO_MENTIONS, ...(isPrivate ? { flags: MessageFlags.Ephemeral } : {}) });
-		return { edit: async (change) => void (await source.editReply(withinDiscordLimits({ ...change, embeds: change.embeds ? [...change.embeds] : undefined, components: change.components ? [...change.components] : undefined }))) };
+		const flags = visibility === 'channel' ? {} : { flags: MessageFlags.Ephemeral as const };
+		if (source.deferred || source.replied) await source.followUp({ ...payload, allowedMentions: NO_MENTIONS, ...flags });
+		else await source.reply({ ...payload, allowedMentions: NO_MENTIONS, ...flags });
+		return { edit: async (change) => void (await source.editReply(fitted(change))) };
 	}
-	const sent = await source.reply({ ...payload, allowedMentions: NO_MENTIONS });
-	return { edit: async (change) => void (await sent.edit(withinDiscordLimits({ ...change, embeds: change.embeds ? [...change.embeds] : undefined, components: change.components ? [...change.components] : undefined }))) };
+	if (visibility === 'refusal') {
+		await replyBriefly(source, payload.content ?? '');
+		return { edit: async () => undefined };
+	}
+	if (visibility === 'caller-only') {
+		await sendByDirectMessage(source, payload, { what: answer.about ?? 'the answer', slashForm });
+		return { edit: async () => undefined };
+	}
+	const sent = await replyInChannel(source, payload);
+	return { edit: async (change) => void (await sent.edit(fitted(change))) };
 }

@@ -9,6 +9,21 @@ export interface KickStatusFacts {
 	readonly chat: OutboxSummary;
 	/** Its channel's events parked in the last 24 hours. */
 	readonly parked: ParkedKickEvents;
+	/** What the operator must set first (see explainKickUnavailable): a link made earlier then receives nothing. */
+	readonly unavailable?: string;
+}
+
+/** Why this bot cannot link a server to Kick yet, as its operator fixes it: Kick is off, or Kick is on without a PUBLIC_URL. */
+export function explainKickUnavailable(kickOn: boolean): string {
+	if (!kickOn) {
+		return 'The Kick connection is off on this bot: its operator sets `KICK_CLIENT_ID` and `KICK_CLIENT_SECRET` (a Kick app), `TOKEN_ENCRYPTION_KEY` and `PUBLIC_URL`, and restarts it.';
+	}
+	return 'This bot has no public address for Kick to send the authorisation back to: its operator sets `PUBLIC_URL` and restarts it.';
+}
+
+/** `/kick status` of a server without a link: how a moderator makes one, or, when `unavailable` says why they cannot, that. */
+export function describeUnlinked(unavailable: string | undefined, connectCommand: string): string {
+	return `This server is not linked to a Kick channel. ${unavailable ?? `A moderator links it with \`${connectCommand}\`.`}`;
 }
 
 const UNDELIVERED_WORDS: Readonly<Record<(typeof UNDELIVERED_STATUSES)[number], string>> = {
@@ -25,6 +40,7 @@ export function describeKickStatus(facts: KickStatusFacts): { name: string; valu
 	const live =
 		connection.isLive === null ? 'not known yet' : connection.isLive ? `live${connection.liveSince ? ` since ${when(connection.liveSince)}` : ''}${connection.liveTitle ? ` — ${connection.liveTitle}` : ''}` : 'offline';
 	const fields = [
+		...(facts.unavailable === undefined ? [] : [{ name: 'Kick on this bot', value: facts.unavailable }]),
 		{ name: 'Channel', value: `[kick.com/${connection.channelSlug}](https://kick.com/${connection.channelSlug})`, inline: true },
 		{ name: 'Stream', value: live, inline: true },
 		{

@@ -24,6 +24,12 @@ export class UnknownSettingError extends Error {
 	}
 }
 
+/**
+ * A check only the caller can make, run after the value parsed (e.g. that a role is one of the
+ * command's server): the problem, said after what the key accepts, or undefined when the value is fine.
+ */
+export type SettingValueCheck = (definition: SettingDefinition, value: unknown) => string | undefined;
+
 export interface BotSettingsManagerOptions {
 	/** How long a server's settings stay cached without a change message; bounds staleness when Redis is down. */
 	readonly ttlMs: number;
@@ -74,13 +80,15 @@ export class BotSettingsManager {
 	}
 
 	/**
-	 * Validates and stores one value for one server.
+	 * Validates and stores one value for one server; `check` adds what only the caller can verify.
 	 * @throws {UnknownSettingError | InvalidSettingValueError | ManagedSettingError} naming the key and what it accepts; nothing is written.
 	 */
-	public async set(guildId: bigint | string, key: string, text: string): Promise<GuildSettings> {
+	public async set(guildId: bigint | string, key: string, text: string, check?: SettingValueCheck): Promise<GuildSettings> {
 		const id = toGuildId(guildId);
 		const { definition } = this.changeableSetting(key);
 		const value = parsed(key, definition, text);
+		const problem = check?.(definition, value);
+		if (problem !== undefined) throw new InvalidSettingValueError(key, definition.accepts, problem);
 		await this.database.forGuild(id).settings.set({ [key]: definition.serialize(value) });
 		return this.changed(id);
 	}
@@ -125,6 +133,11 @@ export class BotSettingsManager {
 
 	public get keys(): string[] {
 		return [...this.declared.keys()].sort();
+	}
+
+	/** The keys `set` and `reset` take: every declared key but those a command owns. */
+	public get changeableKeys(): string[] {
+		return this.keys.filter((key) => this.declared.get(key)!.definition.managedBy === undefined);
 	}
 
 	private async changed(id: GuildId): Promise<GuildSettings> {

@@ -10,6 +10,10 @@ export interface SettingView {
 	readonly accepts: string;
 	readonly description: string;
 	readonly declaredBy: string;
+	/** Set when the key is owned by a command (e.g. `/kick connect`), which alone changes it. */
+	readonly managedBy?: string;
+	/** The stored text when it does not fit the key (e.g. written by the dashboard): the default applies instead. */
+	readonly invalidStoredValue?: string;
 }
 
 /**
@@ -18,6 +22,7 @@ export interface SettingView {
  */
 export class GuildSettings {
 	private readonly values = new Map<string, unknown>();
+	private readonly invalidStored = new Map<string, string>();
 
 	public constructor(
 		public readonly guildId: GuildId,
@@ -30,8 +35,12 @@ export class GuildSettings {
 			const setting = declared.get(key);
 			if (setting === undefined) continue;
 			const value = setting.definition.parse(text);
-			if (value === undefined) onInvalidStoredValue(key, text);
-			else this.values.set(key, value);
+			if (value !== undefined) {
+				this.values.set(key, value);
+				continue;
+			}
+			this.invalidStored.set(key, text);
+			onInvalidStoredValue(key, text);
 		}
 	}
 
@@ -48,7 +57,17 @@ export class GuildSettings {
 			.map(({ key, definition, declaredBy }) => {
 				const isDefault = !this.values.has(key);
 				const value = isDefault ? definition.defaultValue : this.values.get(key);
-				return { key, value: definition.serialize(value), isDefault, accepts: definition.accepts, description: definition.description, declaredBy };
+				const invalidStoredValue = this.invalidStored.get(key);
+				return {
+					key,
+					value: definition.serialize(value),
+					isDefault,
+					accepts: definition.accepts,
+					description: definition.description,
+					declaredBy,
+					...(definition.managedBy === undefined ? {} : { managedBy: definition.managedBy }),
+					...(invalidStoredValue === undefined ? {} : { invalidStoredValue })
+				};
 			});
 	}
 }

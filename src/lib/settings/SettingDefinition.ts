@@ -11,6 +11,12 @@ export class InvalidSettingValueError extends Error {
 	}
 }
 
+/**
+ * What a Discord id setting names in the server it is set for: a role, or a text channel where the
+ * bot can post. The command that sets it checks this against the server; the settings manager knows no Discord.
+ */
+export type DiscordReference = 'role' | 'text-channel';
+
 /** One typed setting key: its default, what it accepts, and how it is stored as text. */
 export interface SettingDefinition<T = unknown> {
 	readonly description: string;
@@ -22,6 +28,8 @@ export interface SettingDefinition<T = unknown> {
 	serialize(value: T): string;
 	/** Set when a command owns the key (e.g. `/kick connect`): `/settings` shows it but does not change it. */
 	readonly managedBy?: string;
+	/** Set when the value is the id of a role or channel that must exist in the server (see DiscordReference). */
+	readonly refersTo?: DiscordReference;
 }
 
 /** A key that a command owns was asked to change through /settings or the manager. */
@@ -115,19 +123,14 @@ export const setting = {
 		return { ...definition, managedBy };
 	},
 
-	/** A Discord role, channel or user id (a snowflake, stored as BIGINT), or its mention; unset by default. */
-	discordId(description: string): SettingDefinition<string | null> {
-		return {
-			description,
-			accepts: 'a Discord id (17 to 19 digits, no leading zero), or "none"',
-			defaultValue: null,
-			parse: refusingControlCharacters((text) => {
-				const trimmed = text.trim().replace(/^<[@#][&!]?(\d+)>$/, '$1');
-				if (trimmed.toLowerCase() === 'none') return null;
-				return isStorableId(trimmed, 17) ? trimmed : undefined;
-			}),
-			serialize: (value) => value ?? 'none'
-		};
+	/** A role of the server (its mention or id), checked against the server when set; unset by default. */
+	role(description: string): SettingDefinition<string | null> {
+		return discordReference('role', /^<@&(\d+)>$/, 'a role of this server (@role or its id), or "none"', description);
+	},
+
+	/** A text channel of the server where the bot can post (its mention or id), checked against the server when set; unset by default. */
+	textChannel(description: string): SettingDefinition<string | null> {
+		return discordReference('text-channel', /^<#(\d+)>$/, 'a text channel of this server where the bot can post (#channel or its id), or "none"', description);
 	},
 
 	/** A positive numeric id of another service (e.g. a Kick user), stored as BIGINT; unset by default. */
@@ -171,6 +174,23 @@ export const setting = {
 		};
 	}
 } as const;
+
+/** A snowflake (17 to 19 digits, at most BIGINT) or its mention of the one right kind; "none" unsets it. */
+function discordReference(refersTo: DiscordReference, mention: RegExp, accepts: string, description: string): SettingDefinition<string | null> {
+	return {
+		description,
+		accepts,
+		defaultValue: null,
+		refersTo,
+		parse: refusingControlCharacters((text) => {
+			const trimmed = text.trim();
+			if (trimmed.toLowerCase() === 'none') return null;
+			const id = mention.exec(trimmed)?.[1] ?? trimmed;
+			return isStorableId(id, 17) ? id : undefined;
+		}),
+		serialize: (value) => value ?? 'none'
+	};
+}
 
 /**
  * Refused in a prefix: other (controls, invisible format characters such as U+200B and U+202E),

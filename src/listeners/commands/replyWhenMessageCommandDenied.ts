@@ -1,13 +1,12 @@
 import { ApplyOptions } from '@sapphire/decorators';
 import { Events, Listener, type MessageCommandDeniedPayload, type UserError } from '@sapphire/framework';
 import { explainDenial } from '#lib/commands/explainDenial';
-import { withinDiscordLimits } from '#lib/discord/replyLimits';
+import { replyBriefly } from '#lib/commands/prefixAnswers';
 
-/** A prefix command stopped by a precondition answers why. */
+/** A prefix command stopped by a precondition answers why, in a reply that deletes itself: the next best thing to "only you can see this". */
 @ApplyOptions<Listener.Options>({ event: Events.MessageCommandDenied })
 export class ReplyWhenMessageCommandDenied extends Listener<typeof Events.MessageCommandDenied> {
 	public override async run(error: UserError, { message, command, context }: MessageCommandDeniedPayload): Promise<void> {
-		const content = explainDenial(error, `${context.commandPrefix}${command.name}`);
-		await message.reply(withinDiscordLimits({ content, allowedMentions: { parse: [], repliedUser: false } }));
+		await replyBriefly(message, explainDenial(error, `${context.commandPrefix}${command.name}`));
 	}
 }
