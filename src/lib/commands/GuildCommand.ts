@@ -156,7 +156,8 @@ export abstract class GuildCommand extends Subcommand {
 		const byModerator = context !== null && isModerator({ permissions: message.member?.permissions ?? null, member: message.member }, context.settings.get('moderator_role_id'));
 		const call = prefixCall(message, invocation, `/${this.name}${subcommand === undefined ? '' : ` ${subcommand.name}`}`, parsed.values, byModerator);
 		if (!parsed.ok) {
-			return call.reply({ content: `${parsed.problem} Usage: \`${this.usage(prefix, subcommand)}\`. Nothing was changed.` });
+			const problem = parsed.problem === null ? '' : `${parsed.problem} `;
+			return call.reply({ content: `${problem}Usage: \`${this.usage(prefix, subcommand)}\`. Nothing was changed.` });
 		}
 		return this.dispatch(call, context, subcommand);
 	}
@@ -276,11 +277,11 @@ function prefixCall(message: Message, invocation: string, slashForm: string, val
 	};
 }
 
-/** Reads the declared options from the words after a prefix command, in order; says what is missing or wrong. */
+/** Reads the declared options from the words after a prefix command, in order; says what is wrong (null: something is missing). */
 async function readPrefixOptions(
 	args: Args,
 	options: readonly CommandOption[]
-): Promise<{ readonly ok: true; readonly values: Map<string, PrefixValue> } | { readonly ok: false; readonly problem: string; readonly values: Map<string, PrefixValue> }> {
+): Promise<{ readonly ok: true; readonly values: Map<string, PrefixValue> } | { readonly ok: false; readonly problem: string | null; readonly values: Map<string, PrefixValue> }> {
 	const values = new Map<string, PrefixValue>();
 	for (const option of options) {
 		const result = await readOne(args, option);
@@ -289,7 +290,8 @@ async function readPrefixOptions(
 			continue;
 		}
 		if (args.finished) {
-			if (option.required ?? false) return { ok: false, problem: `\`${option.name}\` is missing.`, values };
+			// Missing: the usage line says it all.
+			if (option.required ?? false) return { ok: false, problem: null, values };
 			continue;
 		}
 		return { ok: false, problem: `\`${option.name}\` is not ${describeType(option)}.`, values };
@@ -300,7 +302,8 @@ async function readPrefixOptions(
 function readOne(args: Args, option: CommandOption) {
 	switch (option.type) {
 		case 'string':
-			return option.rest ? args.restResult('string') : args.pickResult('string', option.maxLength === undefined ? {} : { maximum: option.maxLength });
+			// maxLength binds Discord's slash form only: a longer word is the command's to judge (and echo, cut).
+			return option.rest ? args.restResult('string') : args.pickResult('string');
 		case 'integer':
 			return args.pickResult('integer', { ...(option.min === undefined ? {} : { minimum: option.min }), ...(option.max === undefined ? {} : { maximum: option.max }) });
 		case 'boolean':
@@ -318,7 +321,7 @@ function readOne(args: Args, option: CommandOption) {
 function describeType(option: CommandOption): string {
 	switch (option.type) {
 		case 'string':
-			return option.maxLength === undefined ? 'text' : `text of at most ${option.maxLength} characters`;
+			return 'text';
 		case 'integer':
 			return `a whole number${option.min === undefined ? '' : ` from ${option.min}`}${option.max === undefined ? '' : ` to ${option.max}`}`;
 		case 'boolean':
