@@ -29,7 +29,7 @@ import { chatMessagePayload } from '#test/kick-standin/eventPayloads';
 import { ulid } from '#test/kick-standin/ulid';
 import { createSigningKeyPair, kickWebhookHeaders, type SigningKeyPair } from '#test/kick-standin/webhookSigning';
 import { execScript, querySession } from './database.js';
-import { measure, measureSync, runRound, type AsyncOperation, type BenchSettings, type CaseResult, type SyncResult } from './measure.js';
+import { measure, measureAsyncBatch, measureSync, runRound, type AsyncOperation, type BenchSettings, type CaseResult, type SyncResult } from './measure.js';
 
 /**
  * The Kick webhook path on one core (the bench process is single-threaded; PostgreSQL runs in
@@ -370,6 +370,35 @@ export async function benchKick(
 		};
 		cpuCase('JSON.parse + parseWebhookEvent (zod) alone', (i) => void parsedBody(i), options.cpuIterations * 2);
 		cpuCase('verify + JSON.parse + parseWebhookEvent (the route before its claim)', (i) => void verifyAndParse(delivery(i), publicKey));
+
+		// The chat path without the database: the server's context for one event (settings cached)
+		// and the dispatcher finding a plain message is no command. What the router does per server
+		// per chat message besides its statements.
+		const plain = parsedBody(0) as KickChatMessageEvent;
+		const plainMessage: KickChatMessageEvent = { ...plain, content: 'that was close KEKW' };
+		const idleCooldowns = new KickCommandCooldowns();
+		await loadGuildContext(GUILD_ID.toString(), null);
+		const contextCase = 'context for one event + dispatch of a plain chat message (settings cached, no database)';
+		progress(`kick / ${contextCase}`);
+		cpu.push({
+			operation: contextCase,
+			result: await measureAsyncBatch(
+				async () => {
+					const context = await loadGuildContext(GUILD_ID.toString(), null);
+					const outcome = await dispatchKickCommand({
+						store: testStore,
+						context,
+						event: plainMessage,
+						prefix: context.settings.get('prefix'),
+						reply: () => Promise.resolve(),
+						cooldowns: idleCooldowns
+					});
+					if (outcome.kind !== 'not-a-command') throw new Error(`kick: a plain message was ${outcome.kind}`);
+				},
+				options.cpuIterations * 5,
+				options.cpuRounds
+			)
+		});
 
 		// -- Paths that reach PostgreSQL. Every event claims new receipt keys: a delivery signed
 		// here is reused (signing costs a private-key operation, more than verifying), so a counter
