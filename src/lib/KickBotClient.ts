@@ -8,7 +8,7 @@ import type { Config } from '#lib/config/environment';
 import { DashboardActionStore } from '#lib/dashboard/DashboardActionStore';
 import { DashboardPublisher } from '#lib/dashboard/DashboardPublisher';
 import { DashboardSubscriber } from '#lib/dashboard/DashboardSubscriber';
-import { DASHBOARD_CHANNEL_PATTERN } from '#lib/dashboard/protocol';
+import { dashboardChannelPattern } from '#lib/dashboard/protocol';
 import type { Database } from '#lib/database/Database';
 import { KickCommandStore } from '#lib/kick/commands/KickCommandStore';
 import { runKickListeners } from '#lib/kick/events/runKickListeners';
@@ -69,7 +69,7 @@ export class KickBotClient extends SapphireClient {
 		container.plugins = options.plugins;
 
 		const secret = config.dashboardSecret;
-		const publisher = secret === undefined ? undefined : new DashboardPublisher({ redisUrl: config.redisUrl, secret });
+		const publisher = secret === undefined ? undefined : new DashboardPublisher({ redisUrl: config.redisUrl, secret, keyPrefix: config.redisKeyPrefix });
 		this.dashboardPublisher = publisher;
 		container.settings = new BotSettingsManager(options.database, options.plugins.settings, {
 			ttlMs: config.settingsCacheTtlSeconds * 1000,
@@ -134,12 +134,13 @@ export class KickBotClient extends SapphireClient {
 			this.dashboardSubscriber = new DashboardSubscriber({
 				redisUrl: config.redisUrl,
 				secret,
+				keyPrefix: config.redisKeyPrefix,
 				maxAgeSeconds: config.dashboardMaxAgeSeconds,
 				logger: options.logger,
 				handlers: (area, action) => actions.handlersFor(area, action)
 			});
 			options.logger.info(
-				`Dashboard messages: on (${DASHBOARD_CHANNEL_PATTERN} at ${redactUrl(config.redisUrl)}, signed with DASHBOARD_SECRET, at most ${config.dashboardMaxAgeSeconds} s old); listening once the bot is ready.`
+				`Dashboard messages: on (${dashboardChannelPattern(config.redisKeyPrefix)} at ${redactUrl(config.redisUrl)}, signed with DASHBOARD_SECRET, at most ${config.dashboardMaxAgeSeconds} s old); listening once the bot is ready.`
 			);
 			// Once the pieces are loaded, so every plugin's actions are there for the first message.
 			this.once(Events.ClientReady, () => void this.startDashboardMessages());
