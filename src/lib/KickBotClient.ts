@@ -2,7 +2,7 @@ import '@sapphire/plugin-api/register';
 import '@sapphire/plugin-logger/register';
 import '@sapphire/plugin-scheduled-tasks/register';
 import '@sapphire/plugin-subcommands/register';
-import { ApplicationCommandRegistries, container, Events, SapphireClient, type ILogger } from '@sapphire/framework';
+import { ApplicationCommandRegistries, container, Events, RegisterBehavior, SapphireClient, type ILogger } from '@sapphire/framework';
 import { GatewayIntentBits, Partials } from 'discord.js';
 import type { Config } from '#lib/config/environment';
 import { DashboardActionStore } from '#lib/dashboard/DashboardActionStore';
@@ -97,6 +97,8 @@ export class KickBotClient extends SapphireClient {
 		for (const store of this.stores.values()) Object.assign(store.strategy, { clientUsesESModules: true });
 		refuseDuplicatePieceNames(this.stores);
 
+		// Sapphire sends every command in one PUT per scope: Discord then holds exactly the loaded commands (a disabled plugin's go away), and no idHints are needed.
+		ApplicationCommandRegistries.setDefaultBehaviorWhenNotIdentical(RegisterBehavior.BulkOverwrite);
 		if (config.environment === 'development' && config.originalGuildId !== undefined) {
 			ApplicationCommandRegistries.setDefaultGuildIds([config.originalGuildId.toString()]);
 		}
