@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter, once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { Events, type Client } from 'discord.js';
-import { connectClient } from './connectClient.js';
+import { Events, GatewayIntentBits, Partials, type Client } from 'discord.js';
+import { connectClient, STANDARD_TEST_INTENTS } from './connectClient.js';
 import { DEMO_SEED } from './demoSeed.js';
 import { DiscordStandIn } from './DiscordStandIn.js';
 import { waitFor } from './waitFor.js';
@@ -22,12 +22,13 @@ describe('DiscordStandIn control API', () => {
 
 	before(async () => {
 		standIn = await DiscordStandIn.start({ seed: DEMO_SEED });
-		client = await connectClient(standIn);
+		// DMs need their intent, and the Channel partial: discord.js has not cached a DM channel it never saw.
+		client = await connectClient(standIn, { intents: [...STANDARD_TEST_INTENTS, GatewayIntentBits.DirectMessages], partials: [Partials.Channel] });
 		client.on(Events.InteractionCreate, (interaction) => {
 			if (interaction.isChatInputCommand()) void interaction.reply(`pong ${interaction.options.getString('echo') ?? ''}`.trim());
 		});
 		client.on(Events.MessageCreate, (message) => {
-			if (message.content === '!ping') void message.reply('pong');
+			if (message.content === '!ping') void message.reply(message.inGuild() ? 'pong' : `pong in a DM with ${message.author.username}`);
 		});
 	});
 
@@ -54,6 +55,18 @@ describe('DiscordStandIn control API', () => {
 		expect(message.body.content).to.equal('pong');
 		const log = await control('GET', 'log');
 		expect(log.body.map((call: { method: string; path: string }) => call.method)).to.include.members(['POST']);
+	});
+
+	it('sends a DM as a user and answers with the bot’s reply in that DM', async () => {
+		const { status, body } = await control('POST', 'dm', { user: 'beta-viewer', content: '!ping' });
+		expect(status).to.equal(200);
+		expect(body.content).to.equal('pong in a DM with beta-viewer');
+		expect(body.channel_id).to.equal(standIn.state.dmChannelWith(standIn.user('beta-viewer').id).id);
+		expect(body.guild_id, 'a DM has no server').to.equal(undefined);
+
+		const missing = await control('POST', 'dm', { user: 'beta-viewer' });
+		expect(missing.status).to.equal(400);
+		expect(missing.body.error).to.equal('Missing string field(s): content');
 	});
 
 	it('explains bad requests', async () => {

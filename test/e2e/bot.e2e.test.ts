@@ -107,6 +107,13 @@ describe('The bot end to end, in several servers of the Discord stand-in', funct
 		expect(about.embeds[0]?.title, 'commands that are not about a server still work in DMs').to.equal('Kick community bot');
 	});
 
+	it('answers prefix commands in a DM, with the default prefix', async () => {
+		const pong = await standIn.sendDirectMessage({ user: 'beta-viewer', content: '!ping' });
+		expect(pong.content).to.equal('Pinging…');
+		const about = await standIn.sendDirectMessage({ user: 'beta-viewer', content: '!about' });
+		expect(about.embeds[0]?.title).to.equal('Kick community bot');
+	});
+
 	it('records a server it joins while running', async () => {
 		const from = bot.mark();
 		standIn.addGuild(community(GAMMA, 'Gamma', 'gamma'));
