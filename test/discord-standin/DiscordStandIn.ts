@@ -329,6 +329,15 @@ export class DiscordStandIn {
 		});
 	}
 
+	/** The URLs of the link buttons the bot showed, in messages and interaction answers (ephemeral ones too), newest first. */
+	public linkButtonUrls(): string[] {
+		return this.state.messages
+			.newestFirst()
+			.flatMap((message) => (message.components ?? []) as readonly { readonly components?: readonly { readonly url?: unknown }[] }[])
+			.flatMap((row) => row.components ?? [])
+			.flatMap((component) => (typeof component.url === 'string' ? [component.url] : []));
+	}
+
 	/** A channel's messages, newest first. */
 	public messagesIn(guild: string, channel: string): APIMessage[] {
 		return this.state.messages.inChannel(this.guild(guild).channel(channel).id, { limit: Number.MAX_SAFE_INTEGER });
