@@ -45,8 +45,7 @@ export class EmbeddedDatabaseLock {
 				const found = readLock(path);
 				const holder = parseHolder(found);
 				if (holder !== undefined && isHeld(holder, path)) throw inUse(holder, path, location);
-				// Only the lock judged stale: another process may have taken it over meanwhile.
-				if (readLock(path) === found) unlinkSync(path);
+				if (found !== undefined) removeIfUnchanged(path, found);
 			}
 			const holder = parseHolder(readLock(path));
 			throw holder === undefined ? new StartupError(`The embedded database in ${location} is being opened by another process; try again.`) : inUse(holder, path, location);
@@ -72,6 +71,16 @@ function readLock(path: string): string | undefined {
 	} catch (error) {
 		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
 		throw error;
+	}
+}
+
+/** Removes the lock judged stale, not one another process took over meanwhile. */
+function removeIfUnchanged(path: string, stale: string): void {
+	if (readLock(path) !== stale) return;
+	try {
+		unlinkSync(path);
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
 	}
 }
 
