@@ -1,12 +1,12 @@
 // `npm run dashboard:publish -- <area> <action> --guild <id> [--data '<json>'] [--timestamp <unix seconds>] [--no-id] [--dry-run]`
 // Publishes one signed dashboard message, as the web dashboard does (docs/dashboard-protocol.md).
-// Reads DASHBOARD_SECRET and REDIS_URL from the environment or a .env file in the working directory.
+// Reads DASHBOARD_SECRET, REDIS_URL and REDIS_KEY_PREFIX from the environment or a .env file in the working directory.
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { DashboardPublisher } from '#lib/dashboard/DashboardPublisher';
-import { DASHBOARD_AREAS, isDashboardArea, signDashboardMessage, type MessageToSign } from '#lib/dashboard/protocol';
+import { DASHBOARD_AREAS, DEFAULT_KEY_PREFIX, isDashboardArea, signDashboardMessage, type MessageToSign } from '#lib/dashboard/protocol';
 import { redactUrl } from '#lib/startup/redis';
 
 const USAGE = [
@@ -14,21 +14,26 @@ const USAGE = [
 	`  area: ${DASHBOARD_AREAS.join(', ')}`,
 	'  data gets a random "id" unless it has one or --no-id is given: two alike messages in one second would otherwise be refused as replays.',
 	'  --dry-run prints the signed message without publishing it (no Redis needed).',
-	'  DASHBOARD_SECRET (required) and REDIS_URL (default redis://127.0.0.1:6379) come from the environment or .env.'
+	'  DASHBOARD_SECRET (required), REDIS_URL (default redis://127.0.0.1:6379) and REDIS_KEY_PREFIX (default kickbot, which names the channel) come from the environment or .env.'
 ];
 
 class UsageError extends Error {}
 
 const environmentSchema = z.object({
 	DASHBOARD_SECRET: z.string({ error: 'is not set' }).min(32, 'is invalid (expected at least 32 characters)'),
-	REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'is invalid (expected a redis:// or rediss:// URL)' }).default('redis://127.0.0.1:6379')
+	REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'is invalid (expected a redis:// or rediss:// URL)' }).default('redis://127.0.0.1:6379'),
+	REDIS_KEY_PREFIX: z
+		.string()
+		.regex(/^[a-z0-9][a-z0-9-]{0,40}$/, 'is invalid (expected lower-case letters, digits and dashes)')
+		.default(DEFAULT_KEY_PREFIX)
 });
 
 function readEnvironment(): z.output<typeof environmentSchema> {
 	if (existsSync('.env')) process.loadEnvFile('.env');
 	const input = {
 		DASHBOARD_SECRET: process.env.DASHBOARD_SECRET?.trim() || undefined,
-		REDIS_URL: process.env.REDIS_URL?.trim() || undefined
+		REDIS_URL: process.env.REDIS_URL?.trim() || undefined,
+		REDIS_KEY_PREFIX: process.env.REDIS_KEY_PREFIX?.trim() || undefined
 	};
 	const result = environmentSchema.safeParse(input);
 	if (result.success) return result.data;
@@ -37,7 +42,7 @@ function readEnvironment(): z.output<typeof environmentSchema> {
 	);
 }
 
-function readArguments(): { message: MessageToSign; dryRun: boolean } {
+function readArguments(): { message: Omit<MessageToSign, 'keyPrefix'>; dryRun: boolean } {
 	let parsed;
 	try {
 		parsed = parseArgs({
@@ -88,7 +93,7 @@ async function run(): Promise<void> {
 	if (dryRun) {
 		let signed;
 		try {
-			signed = signDashboardMessage(environment.DASHBOARD_SECRET, message);
+			signed = signDashboardMessage(environment.DASHBOARD_SECRET, { ...message, keyPrefix: environment.REDIS_KEY_PREFIX });
 		} catch (error) {
 			throw new UsageError((error as Error).message);
 		}
@@ -98,7 +103,7 @@ async function run(): Promise<void> {
 		console.log('Not published (--dry-run).');
 		return;
 	}
-	const publisher = new DashboardPublisher({ redisUrl: environment.REDIS_URL, secret: environment.DASHBOARD_SECRET });
+	const publisher = new DashboardPublisher({ redisUrl: environment.REDIS_URL, secret: environment.DASHBOARD_SECRET, keyPrefix: environment.REDIS_KEY_PREFIX });
 	try {
 		const result = await publisher.publish(message).catch((error: unknown) => {
 			if (error instanceof TypeError) throw new UsageError(error.message);

@@ -3,11 +3,17 @@
 -- `psql "$DATABASE_URL" -v ON_ERROR_STOP=1 -f prisma/rollback/20261124000000_multi_server.down.sql`).
 --
 -- It refuses, changing nothing, unless every data row belongs to the original server
--- (the oldest servers row) and no later migration is applied. It restores the old global
--- keys, lets the old bot insert rows without a server again, and forgets Kick tokens the
--- new bot encrypted (the old bot cannot read them: the streamer authorises again). The
--- discord_server_id columns and the indexes stay: the old bot ignores them.
+-- (the oldest servers row) and every later migration applied is one it rolls back with the
+-- upgrade (listed below). It restores the old global keys, lets the old bot insert rows without
+-- a server again, and forgets Kick tokens the new bot encrypted (the old bot cannot read them:
+-- the streamer authorises again). The discord_server_id columns, the indexes, and what the
+-- later migrations added stay: the old bot ignores them.
 BEGIN;
+
+-- The later migrations the old bot does not notice (new tables, new nullable or defaulted columns, all
+-- written to be applied again): marked rolled back with the upgrade. Any other later migration makes it refuse.
+CREATE TEMPORARY TABLE rolled_back_with_upgrade (migration_name text PRIMARY KEY) ON COMMIT DROP;
+INSERT INTO rolled_back_with_upgrade VALUES ('20261125000000_server_membership'), ('20261126000000_kick_connection'), ('20261201000000_reliable_delivery');
 
 DO $$
 DECLARE
@@ -15,15 +21,16 @@ DECLARE
     scoped_table text;
     foreign_rows bigint;
     problems text := '';
+    unknown_later text;
 BEGIN
-    -- Later migrations the old bot does not notice (new nullable columns, new tables, written to be re-applied)
-    -- are rolled back with the upgrade; any other later migration must be rolled back first.
-    IF EXISTS (
-        SELECT 1 FROM "_prisma_migrations"
-        WHERE migration_name > '20261124000000_multi_server' AND finished_at IS NOT NULL AND rolled_back_at IS NULL
-          AND migration_name NOT IN ('20261125000000_server_membership', '20261126000000_kick_connection', '20261201000000_reliable_delivery')
-    ) THEN
-        RAISE EXCEPTION 'rollback refused: migrations newer than 20261124000000_multi_server are applied; roll those back first';
+    SELECT string_agg(migration_name, ', ' ORDER BY migration_name) INTO unknown_later
+    FROM "_prisma_migrations"
+    WHERE migration_name > '20261124000000_multi_server' AND finished_at IS NOT NULL AND rolled_back_at IS NULL
+      AND migration_name NOT IN (SELECT migration_name FROM rolled_back_with_upgrade);
+    IF unknown_later IS NOT NULL THEN
+        RAISE EXCEPTION 'rollback refused: % is applied after 20261124000000_multi_server, and this script rolls back only % with it',
+            unknown_later, (SELECT string_agg(migration_name, ', ' ORDER BY migration_name) FROM rolled_back_with_upgrade)
+            USING HINT = 'Undo what those migrations changed and delete their rows from _prisma_migrations first (the old bot has none of their features), or keep the multi-server bot.';
     END IF;
     IF NOT EXISTS (
         SELECT 1 FROM "_prisma_migrations"
@@ -89,6 +96,6 @@ UPDATE kick_oauth_tokens SET access_token = NULL, refresh_token = NULL WHERE acc
 -- As `prisma migrate resolve --rolled-back`: the upgrade is pending again for a later `migrate deploy`.
 -- The columns and tables those later migrations added stay (the old bot ignores them; re-applying keeps them).
 UPDATE "_prisma_migrations" SET rolled_back_at = now()
-WHERE migration_name IN ('20261124000000_multi_server', '20261125000000_server_membership', '20261126000000_kick_connection', '20261201000000_reliable_delivery') AND rolled_back_at IS NULL;
+WHERE (migration_name = '20261124000000_multi_server' OR migration_name IN (SELECT migration_name FROM rolled_back_with_upgrade)) AND rolled_back_at IS NULL;
 
 COMMIT;

@@ -2,13 +2,13 @@ import '@sapphire/plugin-api/register';
 import '@sapphire/plugin-logger/register';
 import '@sapphire/plugin-scheduled-tasks/register';
 import '@sapphire/plugin-subcommands/register';
-import { ApplicationCommandRegistries, container, Events, SapphireClient, type ILogger } from '@sapphire/framework';
+import { ApplicationCommandRegistries, container, Events, RegisterBehavior, SapphireClient, type ILogger } from '@sapphire/framework';
 import { GatewayIntentBits, Partials } from 'discord.js';
 import type { Config } from '#lib/config/environment';
 import { DashboardActionStore } from '#lib/dashboard/DashboardActionStore';
 import { DashboardPublisher } from '#lib/dashboard/DashboardPublisher';
 import { DashboardSubscriber } from '#lib/dashboard/DashboardSubscriber';
-import { DASHBOARD_CHANNEL_PATTERN } from '#lib/dashboard/protocol';
+import { dashboardChannelPattern } from '#lib/dashboard/protocol';
 import type { Database } from '#lib/database/Database';
 import { KickCommandStore } from '#lib/kick/commands/KickCommandStore';
 import { runKickListeners } from '#lib/kick/events/runKickListeners';
@@ -69,7 +69,7 @@ export class KickBotClient extends SapphireClient {
 		container.plugins = options.plugins;
 
 		const secret = config.dashboardSecret;
-		const publisher = secret === undefined ? undefined : new DashboardPublisher({ redisUrl: config.redisUrl, secret });
+		const publisher = secret === undefined ? undefined : new DashboardPublisher({ redisUrl: config.redisUrl, secret, keyPrefix: config.redisKeyPrefix });
 		this.dashboardPublisher = publisher;
 		container.settings = new BotSettingsManager(options.database, options.plugins.settings, {
 			ttlMs: config.settingsCacheTtlSeconds * 1000,
@@ -97,6 +97,8 @@ export class KickBotClient extends SapphireClient {
 		for (const store of this.stores.values()) Object.assign(store.strategy, { clientUsesESModules: true });
 		refuseDuplicatePieceNames(this.stores);
 
+		// Sapphire sends every command in one PUT per scope: Discord then holds exactly the loaded commands (a disabled plugin's go away), and no idHints are needed.
+		ApplicationCommandRegistries.setDefaultBehaviorWhenNotIdentical(RegisterBehavior.BulkOverwrite);
 		if (config.environment === 'development' && config.originalGuildId !== undefined) {
 			ApplicationCommandRegistries.setDefaultGuildIds([config.originalGuildId.toString()]);
 		}
@@ -134,12 +136,13 @@ export class KickBotClient extends SapphireClient {
 			this.dashboardSubscriber = new DashboardSubscriber({
 				redisUrl: config.redisUrl,
 				secret,
+				keyPrefix: config.redisKeyPrefix,
 				maxAgeSeconds: config.dashboardMaxAgeSeconds,
 				logger: options.logger,
 				handlers: (area, action) => actions.handlersFor(area, action)
 			});
 			options.logger.info(
-				`Dashboard messages: on (${DASHBOARD_CHANNEL_PATTERN} at ${redactUrl(config.redisUrl)}, signed with DASHBOARD_SECRET, at most ${config.dashboardMaxAgeSeconds} s old); listening once the bot is ready.`
+				`Dashboard messages: on (${dashboardChannelPattern(config.redisKeyPrefix)} at ${redactUrl(config.redisUrl)}, signed with DASHBOARD_SECRET, at most ${config.dashboardMaxAgeSeconds} s old); listening once the bot is ready.`
 			);
 			// Once the pieces are loaded, so every plugin's actions are there for the first message.
 			this.once(Events.ClientReady, () => void this.startDashboardMessages());

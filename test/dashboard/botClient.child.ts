@@ -17,7 +17,7 @@ import { coreSettings } from '#lib/settings/coreSettings';
  *   set <guild> <key> <value>    changes a setting as /settings set does; prints `SET <guild>`
  *   exit                         destroys the client; prints `CLOSED`
  * Prints `RESULT {...}` after loading (the dashboard-actions pieces, or the loading error) and
- * `LISTENING` once subscribed. DASHBOARD_SECRET and REDIS_URL come from the environment.
+ * `LISTENING` once subscribed. DASHBOARD_SECRET, REDIS_URL and REDIS_KEY_PREFIX come from the environment.
  *
  * Usage: node botClient.child.js <plugins folder>
  */
@@ -32,7 +32,7 @@ const print = (line: string) => process.stdout.write(`${line}\n`);
 const config = loadConfig({
 	DISCORD_TOKEN: 'never-used',
 	REDIS_URL: process.env.REDIS_URL,
-	REDIS_KEY_PREFIX: 'kickbot-test-dashboard',
+	REDIS_KEY_PREFIX: process.env.REDIS_KEY_PREFIX,
 	DASHBOARD_SECRET: process.env.DASHBOARD_SECRET,
 	LOG_LEVEL: 'info'
 });

@@ -15,16 +15,20 @@ import { waitUntil } from '#test/helpers/waitUntil';
 
 const CHILD = fileURLToPath(new URL('./botClient.child.js', import.meta.url));
 const fixture = (name: string) => join(compiledRoot, 'test', 'dashboard', 'fixtures', name);
+/** The children's REDIS_KEY_PREFIX: a deployment of their own on the shared Redis (and its task queue). */
+const KEY_PREFIX = 'kickbot-test-dashboard';
+/** A second deployment on the same Redis. */
+const OTHER_KEY_PREFIX = 'kickbot-test-dashboard-other';
 
 /** The real KickBotClient in a child process (botClient.child.ts), driven line by line. */
 class ChildBot {
 	private readonly output: ProcessOutput;
 	private readonly child: ChildProcess;
 
-	public constructor(directory: string, secret: string | undefined) {
+	public constructor(directory: string, secret: string | undefined, keyPrefix = KEY_PREFIX) {
 		this.child = spawn(process.execPath, ['--enable-source-maps', CHILD, directory], {
 			cwd: projectRoot,
-			env: { PATH: process.env.PATH ?? '', REDIS_URL, ...(secret === undefined ? {} : { DASHBOARD_SECRET: secret }) },
+			env: { PATH: process.env.PATH ?? '', REDIS_URL, REDIS_KEY_PREFIX: keyPrefix, ...(secret === undefined ? {} : { DASHBOARD_SECRET: secret }) },
 			stdio: ['pipe', 'pipe', 'pipe']
 		});
 		this.output = new ProcessOutput(this.child);
@@ -86,9 +90,11 @@ describe('Dashboard messages in the bot (the real KickBotClient in a child proce
 		redis = new Redis(redisOptionsFromUrl(REDIS_URL));
 	});
 	after(async () => {
-		// The children's task queues (REDIS_KEY_PREFIX kickbot-test-dashboard) leave a few BullMQ keys.
-		const keys = await redis.keys('bull:kickbot-test-dashboard-scheduled-tasks:*');
-		if (keys.length > 0) await redis.del(...keys);
+		// The children's task queues leave a few BullMQ keys.
+		for (const prefix of [KEY_PREFIX, OTHER_KEY_PREFIX]) {
+			const keys = await redis.keys(`bull:${prefix}-scheduled-tasks:*`);
+			if (keys.length > 0) await redis.del(...keys);
+		}
 		redis.disconnect();
 	});
 
@@ -96,7 +102,7 @@ describe('Dashboard messages in the bot (the real KickBotClient in a child proce
 		const list = (await redis.client('LIST')) as string;
 		return [...list.matchAll(/ name=(kickbot-dashboard-[a-z]+-(\d+)\S*) /g)].filter((match) => Number(match[2]) === pid).map((match) => match[1]!);
 	};
-	const publish = (message: MessageToSign) => publishDashboardMessage({ secret: TEST_SECRET, redisUrl: REDIS_URL, ...message });
+	const publish = (message: MessageToSign) => publishDashboardMessage({ secret: TEST_SECRET, redisUrl: REDIS_URL, keyPrefix: KEY_PREFIX, ...message });
 
 	describe('with DASHBOARD_SECRET', () => {
 		let bot: ChildBot;
@@ -113,6 +119,7 @@ describe('Dashboard messages in the bot (the real KickBotClient in a child proce
 			observer = new DashboardSubscriber({
 				redisUrl: REDIS_URL,
 				secret: TEST_SECRET,
+				keyPrefix: KEY_PREFIX,
 				maxAgeSeconds: 60,
 				logger,
 				handlers: (area, action) => (area === 'bot_settings' && action === 'reload' ? [{ name: 'observe', run: (message) => void reloads.push(message) }] : []),
@@ -139,9 +146,9 @@ describe('Dashboard messages in the bot (the real KickBotClient in a child proce
 			]);
 		});
 
-		it('says at start, in one line, that dashboard messages are on, then that it listens', () => {
-			expect(bot.lines.filter((line) => line.includes('Dashboard messages: on (dashboard:* at redis://'))).to.have.length(1);
-			expect(bot.lines.filter((line) => line.includes('Dashboard messages: listening on dashboard:*'))).to.have.length(1);
+		it('says at start, in one line, that dashboard messages are on, then that it listens on its deployment’s channels', () => {
+			expect(bot.lines.filter((line) => line.includes(`Dashboard messages: on (${KEY_PREFIX}:dashboard:* at redis://`))).to.have.length(1);
+			expect(bot.lines.filter((line) => line.includes(`Dashboard messages: listening on ${KEY_PREFIX}:dashboard:*`))).to.have.length(1);
 		});
 
 		for (const action of ['update', 'sync', 'reload'] as const) {
@@ -192,9 +199,9 @@ describe('Dashboard messages in the bot (the real KickBotClient in a child proce
 			const guildA = uniqueGuildId();
 			await bot.loads(guildA);
 			const from = bot.mark();
-			await publishDashboardMessage({ secret: `${TEST_SECRET}-forged`, redisUrl: REDIS_URL, area: 'bot_settings', action: 'reload', guildId: guildA });
+			await publishDashboardMessage({ secret: `${TEST_SECRET}-forged`, redisUrl: REDIS_URL, keyPrefix: KEY_PREFIX, area: 'bot_settings', action: 'reload', guildId: guildA });
 
-			await bot.waitForLine(new RegExp(`Dashboard message refused on "dashboard:bot_settings" \\(server ${guildA}, action "reload"\\): bad_signature`), from);
+			await bot.waitForLine(new RegExp(`Dashboard message refused on "${KEY_PREFIX}:dashboard:bot_settings" \\(server ${guildA}, action "reload"\\): bad_signature`), from);
 			expect(await bot.loads(guildA)).to.equal(1);
 		});
 
@@ -220,12 +227,12 @@ describe('Dashboard messages in the bot (the real KickBotClient in a child proce
 			const guildA = uniqueGuildId();
 			await bot.loads(guildA);
 			const from = bot.mark();
-			await redis.publish('dashboard:bot_settings', handSignedMessage(guildA, deeplyNestedData(5000)));
+			await redis.publish(`${KEY_PREFIX}:dashboard:bot_settings`, handSignedMessage(guildA, deeplyNestedData(5000)));
 			await publish({ area: 'bot_settings', action: 'reload', guildId: guildA });
 
 			await bot.waitForLine(`Dashboard message bot_settings/reload for server ${guildA}: handled by botSettingsReload.`, from);
 			expect(bot.hasExited).to.equal(false);
-			const refused = bot.lines.slice(from).filter((line) => line.includes('Dashboard message refused on "dashboard:bot_settings": too_deep: nested more than 32 levels'));
+			const refused = bot.lines.slice(from).filter((line) => line.includes(`Dashboard message refused on "${KEY_PREFIX}:dashboard:bot_settings": too_deep: nested more than 32 levels`));
 			expect(refused.filter((line) => line.includes(guildA)), 'its excerpt names the server').to.have.length(1);
 			expect(await bot.loads(guildA), 'the reload after it dropped the cache').to.equal(2);
 		});
@@ -238,6 +245,44 @@ describe('Dashboard messages in the bot (the real KickBotClient in a child proce
 			await bot.ask('exit', /^(CLOSED|DESTROY FAILED .*)$/);
 			expect(bot.lines.filter((line) => line.startsWith('DESTROY FAILED'))).to.deep.equal([]);
 			await waitUntil(async () => (await connectionsOf(bot.pid)).length === 0);
+		});
+	});
+
+	describe('two deployments on one Redis (each its own REDIS_KEY_PREFIX, the same DASHBOARD_SECRET)', () => {
+		let bot: ChildBot;
+		let other: ChildBot;
+
+		before(async () => {
+			bot = new ChildBot(fixture('plugins-dashboard'), TEST_SECRET);
+			other = new ChildBot(fixture('plugins-dashboard'), TEST_SECRET, OTHER_KEY_PREFIX);
+			await Promise.all([bot.waitForLine(/^LISTENING$/), other.waitForLine(/^LISTENING$/)]);
+		});
+
+		after(() => {
+			bot.kill();
+			other.kill();
+		});
+
+		it('each listens on its own channels', () => {
+			expect(bot.lines.filter((line) => line.includes(`Dashboard messages: listening on ${KEY_PREFIX}:dashboard:* at redis://`))).to.have.length(1);
+			expect(other.lines.filter((line) => line.includes(`Dashboard messages: listening on ${OTHER_KEY_PREFIX}:dashboard:* at redis://`))).to.have.length(1);
+		});
+
+		it('a message for one deployment is acted on by its bot only; replayed on the other’s channel it is refused as bad_signature', async () => {
+			const guildA = uniqueGuildId();
+			expect([await bot.loads(guildA), await other.loads(guildA)]).to.deep.equal([1, 1]);
+			const [from, fromOther] = [bot.mark(), other.mark()];
+
+			const sent = await publish({ area: 'bot_settings', action: 'reload', guildId: guildA });
+			expect(sent.channel).to.equal(`${KEY_PREFIX}:dashboard:bot_settings`);
+			await bot.waitForLine(`Dashboard message bot_settings/reload for server ${guildA}: handled by botSettingsReload.`, from);
+			expect(await bot.loads(guildA), 'the deployment it was for dropped its cache').to.equal(2);
+
+			// The same signed text on the other deployment's channel: the signature covers the channel.
+			await redis.publish(`${OTHER_KEY_PREFIX}:dashboard:bot_settings`, JSON.stringify(sent.payload));
+			await other.waitForLine(new RegExp(`Dashboard message refused on "${OTHER_KEY_PREFIX}:dashboard:bot_settings" \\(server ${guildA}, action "reload"\\): bad_signature`), fromOther);
+			expect(other.lines.slice(fromOther).filter((line) => line.includes('handled by')), 'the other deployment acted on nothing').to.deep.equal([]);
+			expect(await other.loads(guildA), 'its cache is untouched').to.equal(1);
 		});
 	});
 

@@ -1,9 +1,13 @@
 import { createHmac } from 'node:crypto';
 import { expect } from 'chai';
+import { loadConfig } from '#lib/config/environment';
 import {
 	areaOfChannel,
 	canonicalJson,
 	computeSignature,
+	dashboardChannel,
+	dashboardChannelPattern,
+	DEFAULT_KEY_PREFIX,
 	MAX_MESSAGE_BYTES,
 	MAX_NESTING_DEPTH,
 	signDashboardMessage,
@@ -21,7 +25,7 @@ const NOW = NOW_MS / 1000;
 const MAX_AGE = 60;
 const CHANNEL = 'dashboard:bot_settings';
 
-const options = { secret: SECRET, maxAgeSeconds: MAX_AGE, nowMs: NOW_MS };
+const options = { secret: SECRET, keyPrefix: DEFAULT_KEY_PREFIX, maxAgeSeconds: MAX_AGE, nowMs: NOW_MS };
 
 /** A signed message as the dashboard would send it, with `change` applied to the parsed payload before it is sent. */
 function sent(change: (payload: Record<string, unknown>) => void = () => undefined, timestamp = NOW): string {
@@ -209,8 +213,8 @@ describe('Dashboard protocol: canonical form, signing, verification', () => {
 
 		it('refuses channels of unknown areas and messages larger than the limit', () => {
 			expect(refusal(verifyDashboardMessage('dashboard:nope', sent(), options)).reason).to.equal('unknown_channel');
-			expect(areaOfChannel('dashboardx:bot_settings')).to.equal(undefined);
-			expect(areaOfChannel('dashboard:bot_settings:extra')).to.equal(undefined);
+			expect(areaOfChannel('dashboardx:bot_settings', DEFAULT_KEY_PREFIX)).to.equal(undefined);
+			expect(areaOfChannel('dashboard:bot_settings:extra', DEFAULT_KEY_PREFIX)).to.equal(undefined);
 			const huge = sent((payload) => (payload.data = { blob: 'x'.repeat(MAX_MESSAGE_BYTES) }));
 			expect(refusal(verifyDashboardMessage(CHANNEL, huge, options)).reason).to.equal('too_large');
 		});
@@ -239,6 +243,40 @@ describe('Dashboard protocol: canonical form, signing, verification', () => {
 			const fields = { action: 'reload', discord_server_id: GUILD, data: {}, timestamp: NOW };
 			expect(signingInput('dashboard:gtb', fields)).to.not.equal(signingInput('dashboard:raffle', fields));
 			expect(computeSignature(SECRET, 'dashboard:gtb', fields)).to.not.equal(computeSignature(SECRET, 'dashboard:raffle', fields));
+		});
+	});
+
+	describe('the channels of a deployment (REDIS_KEY_PREFIX)', () => {
+		it('keep the documented names dashboard:<area> for the default prefix, and start with <prefix>: for any other', () => {
+			expect(dashboardChannel('bot_settings', DEFAULT_KEY_PREFIX)).to.equal('dashboard:bot_settings');
+			expect(dashboardChannelPattern(DEFAULT_KEY_PREFIX)).to.equal('dashboard:*');
+			expect(dashboardChannel('bot_settings', 'kickbot-staging')).to.equal('kickbot-staging:dashboard:bot_settings');
+			expect(dashboardChannelPattern('kickbot-staging')).to.equal('kickbot-staging:dashboard:*');
+			expect(areaOfChannel('kickbot-staging:dashboard:gtb', 'kickbot-staging')).to.equal('gtb');
+			expect(areaOfChannel('dashboard:gtb', 'kickbot-staging'), 'the default deployment’s channel').to.equal(undefined);
+			expect(areaOfChannel('kickbot-staging:dashboard:gtb', DEFAULT_KEY_PREFIX), 'another deployment’s channel').to.equal(undefined);
+			expect(areaOfChannel('kickbot:dashboard:gtb', DEFAULT_KEY_PREFIX), 'the default deployment has no prefixed channels').to.equal(undefined);
+		});
+
+		it('the default prefix is the configuration’s default REDIS_KEY_PREFIX', () => {
+			expect(loadConfig({ DISCORD_TOKEN: 'never-used' }).redisKeyPrefix).to.equal(DEFAULT_KEY_PREFIX);
+		});
+
+		it('a message is signed for its deployment’s channel: another deployment refuses it, with the same secret', () => {
+			const signed = signDashboardMessage(SECRET, { keyPrefix: 'kickbot-staging', area: 'bot_settings', action: 'update', guildId: GUILD, timestamp: NOW });
+			expect(signed.channel).to.equal('kickbot-staging:dashboard:bot_settings');
+			expect(signed.signingInput).to.include('"channel":"kickbot-staging:dashboard:bot_settings"');
+			const staging = { ...options, keyPrefix: 'kickbot-staging' };
+			expect(verifyDashboardMessage(signed.channel, signed.text, staging).ok).to.equal(true);
+
+			expect(refusal(verifyDashboardMessage(signed.channel, signed.text, options)).reason, 'received on a channel of another deployment').to.equal('unknown_channel');
+			expect(refusal(verifyDashboardMessage(CHANNEL, signed.text, options)).reason, 'replayed onto the default deployment’s channel').to.equal('bad_signature');
+			expect(refusal(verifyDashboardMessage('kickbot-other:dashboard:bot_settings', signed.text, { ...options, keyPrefix: 'kickbot-other' })).reason).to.equal('bad_signature');
+		});
+
+		it('names the deployment’s channels when refusing an unknown one', () => {
+			const result = refusal(verifyDashboardMessage('dashboard:bot_settings', sent(), { ...options, keyPrefix: 'kickbot-staging' }));
+			expect(result.detail).to.match(/^not a dashboard channel \(expected kickbot-staging:dashboard:bot_settings, kickbot-staging:dashboard:commands, /);
 		});
 	});
 

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { applySettingsReload, applySettingsUpdate, settingsUpdateData } from '#lib/dashboard/botSettingsActions';
 import { DashboardPublisher } from '#lib/dashboard/DashboardPublisher';
 import { DashboardSubscriber, type DashboardHandler } from '#lib/dashboard/DashboardSubscriber';
+import { DEFAULT_KEY_PREFIX } from '#lib/dashboard/protocol';
 import type { DeclaredSetting } from '#lib/plugins/PluginCatalog';
 import { BotSettingsManager } from '#lib/settings/BotSettingsManager';
 import { coreSettings } from '#lib/settings/coreSettings';
@@ -30,7 +31,7 @@ describe('Settings of two bot processes converge through dashboard messages (Pos
 
 	/** `now` is the clock its publisher signs with. */
 	function startProcess(now?: () => number): BotProcess {
-		const publisher = new DashboardPublisher({ redisUrl: REDIS_URL, secret: TEST_SECRET, now });
+		const publisher = new DashboardPublisher({ redisUrl: REDIS_URL, secret: TEST_SECRET, keyPrefix: DEFAULT_KEY_PREFIX, now });
 		const settings = new BotSettingsManager(migrated.database, declared, {
 			ttlMs: TTL_MS,
 			onChange: (guildId) => void publisher.publishSettingsReload(guildId)
@@ -44,6 +45,7 @@ describe('Settings of two bot processes converge through dashboard messages (Pos
 		const subscriber = new DashboardSubscriber({
 			redisUrl: REDIS_URL,
 			secret: TEST_SECRET,
+			keyPrefix: DEFAULT_KEY_PREFIX,
 			maxAgeSeconds: 60,
 			logger,
 			handlers: (area, action) => (area === 'bot_settings' && actions[action] !== undefined ? [actions[action]] : []),
@@ -91,7 +93,7 @@ describe('Settings of two bot processes converge through dashboard messages (Pos
 
 		await migrated.database.forGuild(BigInt(guildA)).settings.set({ prefix: '+' });
 		expect(await Promise.all(processes.map((process) => prefixOf(process, guildA))), 'not told yet: cached').to.deep.equal(['!', '!']);
-		const dashboard = new DashboardPublisher({ redisUrl: REDIS_URL, secret: TEST_SECRET });
+		const dashboard = new DashboardPublisher({ redisUrl: REDIS_URL, secret: TEST_SECRET, keyPrefix: DEFAULT_KEY_PREFIX });
 		try {
 			const { receivers } = await dashboard.publish({ area: 'bot_settings', action: 'update', guildId: guildA, data: { key: 'prefix' } });
 			expect(receivers).to.be.at.least(2);

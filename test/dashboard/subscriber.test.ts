@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
 import { DashboardSubscriber, type DashboardHandler, type DashboardMessage } from '#lib/dashboard/DashboardSubscriber';
-import { computeSignature, signDashboardMessage, type DashboardArea, type MessageToSign } from '#lib/dashboard/protocol';
+import { computeSignature, DEFAULT_KEY_PREFIX, signDashboardMessage, type DashboardArea, type MessageToSign } from '#lib/dashboard/protocol';
 import { projectRoot } from '#lib/paths';
 import { redisOptionsFromUrl } from '#lib/startup/redis';
 import { CapturingLogger, deeplyNestedData, handSignedMessage, OutcomeRecorder, REDIS_URL, sleep, TEST_SECRET, uniqueGuildId } from '#test/dashboard/helpers';
@@ -70,6 +70,7 @@ describe('DashboardSubscriber on a real Redis', function () {
 		subscriber = new DashboardSubscriber({
 			redisUrl: REDIS_URL,
 			secret: TEST_SECRET,
+			keyPrefix: DEFAULT_KEY_PREFIX,
 			maxAgeSeconds: 60,
 			logger,
 			handlers: (area, action) => handlers.get(`${area}/${action}`) ?? [],
@@ -329,6 +330,47 @@ describe('DashboardSubscriber on a real Redis', function () {
 		expect(data.id).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
 	});
 
+	it('the CLI publishes on the channels of its REDIS_KEY_PREFIX: that deployment’s subscriber acts on it, the default deployment’s never sees it', async () => {
+		const keyPrefix = `kickbot-test-cli-${nonce().slice(0, 8)}`;
+		const deployment = new OutcomeRecorder();
+		const deploymentCalls: string[] = [];
+		const deploymentSubscriber = new DashboardSubscriber({
+			redisUrl: REDIS_URL,
+			secret: TEST_SECRET,
+			keyPrefix,
+			maxAgeSeconds: 60,
+			logger: new CapturingLogger(),
+			handlers: () => [{ name: 'deploymentReload', run: (message) => void deploymentCalls.push(String(message.guildId)) }],
+			onOutcome: deployment.record
+		});
+		try {
+			await deploymentSubscriber.start();
+			const guildId = uniqueGuildId();
+			const { stdout, code } = await runCli(['bot_settings', 'reload', '--guild', guildId], { REDIS_KEY_PREFIX: keyPrefix });
+
+			expect(code, stdout).to.equal(0);
+			const published = new RegExp(`^Published on ${keyPrefix}:dashboard:bot_settings: (.*)$`, 'm').exec(stdout);
+			expect(published, stdout).to.not.equal(null);
+			expect((await deployment.waitFor(published![1]!)).status).to.equal('handled');
+			expect(deploymentCalls).to.deep.equal([guildId]);
+			// Redis answered the CLI's PUBLISH before this one was sent, so had the default deployment received it, it would be recorded by now.
+			const sentinel = await publishSigned({ area: 'bot_settings', action: 'reload', guildId: uniqueGuildId(), data: { run: nonce() } });
+			await recorder.waitFor(sentinel);
+			expect(recorder.forServer(guildId)).to.deep.equal([]);
+			expect(calls.map((call) => String(call.message.guildId))).to.not.include(guildId);
+		} finally {
+			await deploymentSubscriber.close();
+		}
+	});
+
+	it('the CLI refuses a malformed REDIS_KEY_PREFIX (exit 1), publishing nothing', async () => {
+		const { stdout, stderr, code } = await runCli(['bot_settings', 'reload', '--guild', uniqueGuildId()], { REDIS_KEY_PREFIX: 'My Bot' });
+
+		expect(code).to.equal(1);
+		expect(stderr.trim()).to.equal("Configuration error: REDIS_KEY_PREFIX is invalid (expected lower-case letters, digits and dashes). It must be the bot's own value (environment or .env).");
+		expect(stdout).to.equal('');
+	});
+
 	it('the CLI run twice alike within one second publishes two messages, both accepted (each gets its own id); an id in --data is kept', async () => {
 		const guildId = uniqueGuildId();
 		const args = ['bot_settings', 'reload', '--guild', guildId, '--timestamp', String(nowSeconds())];
@@ -392,6 +434,7 @@ describe('DashboardSubscriber without Redis', () => {
 		const subscriber = new DashboardSubscriber({
 			redisUrl: 'redis://127.0.0.1:1',
 			secret: TEST_SECRET,
+			keyPrefix: DEFAULT_KEY_PREFIX,
 			maxAgeSeconds: 60,
 			logger,
 			handlers: () => [],

@@ -261,7 +261,7 @@ function suite(engine: Engine): void {
 			for (const table of DATA_TABLES) expect(owners[table], table).to.deep.equal([String(ORIGINAL)]);
 		});
 
-		it('refuses the rollback, changing nothing, while a later migration the old bot would notice is applied', async () => {
+		it('refuses the rollback, changing nothing, while a later migration it does not know is applied, naming it and what to do', async () => {
 			await createLegacyDatabase(session);
 			await migrate(session);
 			await session.exec(
@@ -273,7 +273,12 @@ function suite(engine: Engine): void {
 				(caught: unknown) => caught
 			);
 			await session.exec('ROLLBACK');
-			expect((error as Error).message).to.contain('migrations newer than 20261124000000_multi_server are applied');
+			expect((error as Error).message).to.equal(
+				`rollback refused: 20990101000000_later is applied after ${UPGRADE}, and this script rolls back only ${MEMBERSHIP}, ${KICK_CONNECTION}, ${RELIABLE_DELIVERY} with it`
+			);
+			expect((error as { hint?: string }).hint).to.equal(
+				'Undo what those migrations changed and delete their rows from _prisma_migrations first (the old bot has none of their features), or keep the multi-server bot.'
+			);
 			const records = await session.query<{ migration_name: string }>(`SELECT migration_name FROM "_prisma_migrations" WHERE rolled_back_at IS NOT NULL`);
 			expect(records).to.deep.equal([]);
 		});
@@ -299,3 +304,24 @@ function suite(engine: Engine): void {
 }
 
 for (const engine of engines) suite(engine);
+
+describe('The migrations and the legacy rollback, as the docs describe them', () => {
+	const migrations = readMigrationFiles(migrationsDirectory).map((migration) => migration.name);
+	const takenAlong = [...(/INSERT INTO rolled_back_with_upgrade VALUES ([^;]*);/.exec(rollbackScript)?.[1] ?? '').matchAll(/'([^']+)'/g)].map((match) => match[1]!);
+	const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
+	const upgrading = readFileSync(join(projectRoot, 'docs', 'upgrading.md'), 'utf8');
+
+	it('the rollback takes along exactly the later migrations of the bot itself, and every one is shipped', () => {
+		expect(takenAlong).to.deep.equal([MEMBERSHIP, KICK_CONNECTION, RELIABLE_DELIVERY]);
+		for (const name of takenAlong) expect(migrations, name).to.include(name);
+	});
+
+	it('the README lists every migration of prisma/migrations', () => {
+		for (const name of migrations) expect(readme, name).to.include(`\`${name}\``);
+	});
+
+	it('docs/upgrading.md names each migration the rollback takes along, and says it refuses while any other later one is applied', () => {
+		for (const name of takenAlong) expect(upgrading, name).to.include(`\`${name}\``);
+		expect(upgrading).to.include('while a migration newer than the upgrade is applied that is not one of these');
+	});
+});

@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ButtonClick, ChatMessage, DiscordStandIn, SlashCommandRun } from './DiscordStandIn.js';
+import type { ButtonClick, ChatMessage, DirectMessage, DiscordStandIn, SlashCommandRun } from './DiscordStandIn.js';
 import type { InteractionAnswer } from './InteractionTracker.js';
 import { readBody, writeJson } from './RestApi.js';
 import type { RestResponse } from './Router.js';
 
 /**
  * `/_control/...`: lets a person drive the stand-in with curl (look at the state, run a slash
- * command, post a message, read the REST log) while a bot runs against it.
+ * command, post a message in a server or a DM, read the REST log) while a bot runs against it.
  */
 export class ControlApi {
 	public constructor(private readonly standIn: DiscordStandIn) {}
@@ -40,6 +40,10 @@ export class ControlApi {
 				const message = requireFields(await jsonBody(request), ['guild', 'member', 'content']) as unknown as ChatMessage;
 				return { status: 200, body: await this.standIn.sendMessage(message) };
 			}
+			case 'POST /_control/dm': {
+				const message = requireFields(await jsonBody(request), ['user', 'content']) as unknown as DirectMessage;
+				return { status: 200, body: await this.standIn.sendDirectMessage(message) };
+			}
 			case 'POST /_control/dispatch': {
 				const body = (await jsonBody(request)) as { type?: unknown; data?: unknown };
 				if (typeof body.type !== 'string') throw new Error('Expected {"type": "EVENT_NAME", "data": {...}}');
@@ -48,7 +52,7 @@ export class ControlApi {
 			default:
 				return {
 					status: 404,
-					body: { error: `Unknown control route ${route}; try GET /_control/state, GET /_control/log, POST /_control/slash, /_control/message, /_control/click, /_control/dispatch` }
+					body: { error: `Unknown control route ${route}; try GET /_control/state, GET /_control/log, POST /_control/slash, /_control/message, /_control/dm, /_control/click, /_control/dispatch` }
 				};
 		}
 	}

@@ -8,6 +8,7 @@ import {
 	Events,
 	GatewayIntentBits,
 	MessageFlags,
+	Partials,
 	PermissionFlagsBits,
 	type ChatInputCommandInteraction,
 	type Client,
@@ -177,6 +178,25 @@ describe('DiscordStandIn with the real discord.js client', () => {
 			appCanSend: true,
 			subcommand: 'give'
 		});
+	});
+
+	it('delivers a user’s DM (no guild) only to a client with the DirectMessages intent, and waits for the answer in that DM', async () => {
+		const withDms = await connectClient(standIn, { intents: [GatewayIntentBits.DirectMessages], partials: [Partials.Channel] });
+		const received: string[] = [];
+		client.on(Events.MessageCreate, (message) => {
+			if (!message.inGuild()) received.push(`without the intent: ${message.content}`);
+		});
+		withDms.on(Events.MessageCreate, (message) => {
+			if (!message.author.bot) void message.reply(`got ${message.content} from ${message.author.username}, guild ${String(message.guildId)}`);
+		});
+		try {
+			const answer = await standIn.sendDirectMessage({ user: 'alpha-viewer', content: 'hello' });
+			expect(answer.content).to.equal('got hello from alpha-viewer, guild null');
+			expect(answer.channel_id).to.equal(standIn.state.dmChannelWith(standIn.user('alpha-viewer').id).id);
+			expect(received, 'the first client lacks the DirectMessages intent').to.deep.equal([]);
+		} finally {
+			await withDms.destroy();
+		}
 	});
 
 	it('runs a slash command in a DM with no guild and context 1', async () => {

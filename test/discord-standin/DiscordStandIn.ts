@@ -55,6 +55,13 @@ export interface ChatMessage extends MemberPlace {
 	readonly timeoutMs?: number;
 }
 
+export interface DirectMessage {
+	/** Username or id of the user who writes to the bot in their DM with it. */
+	readonly user: string;
+	readonly content: string;
+	readonly timeoutMs?: number;
+}
+
 export interface ButtonClick {
 	readonly guild: string;
 	readonly member: string;
@@ -306,6 +313,24 @@ export class DiscordStandIn {
 		}
 	}
 
+	/** Posts a message as a user in their DM with the bot (MESSAGE_CREATE without a guild) without waiting; returns the message. */
+	public postDirectMessage(message: Omit<DirectMessage, 'timeoutMs'>): APIMessage {
+		const user = this.user(message.user);
+		return this.state.createMessage({ channelId: this.state.dmChannelWith(user.id).id, author: user, body: { content: message.content } });
+	}
+
+	/** Posts a message as a user in their DM with the bot and resolves with the bot's next message in that DM. */
+	public async sendDirectMessage(message: DirectMessage): Promise<APIMessage> {
+		this.requireSession();
+		const from = this.restLog.mark();
+		const posted = this.postDirectMessage(message);
+		try {
+			return await this.waitForBotMessage({ channelId: posted.channel_id, after: posted.id, timeoutMs: message.timeoutMs ?? this.timeoutMs });
+		} catch (error) {
+			throw new Error(`${(error as Error).message} after '${message.content}' by ${message.user} in a DM. ${this.restLog.describe(from)}`);
+		}
+	}
+
 	/** Resolves with the bot's first message in a channel created after the message `after` (any time, when absent). */
 	public waitForBotMessage(options: { readonly channelId: string; readonly after?: string; readonly timeoutMs?: number }): Promise<APIMessage> {
 		const find = () =>
@@ -320,6 +345,15 @@ export class DiscordStandIn {
 			timeoutMs: options.timeoutMs ?? this.timeoutMs,
 			describe: () => `a message from the bot in channel ${options.channelId}`
 		});
+	}
+
+	/** The URLs of the link buttons the bot showed, in messages and interaction answers (ephemeral ones too), newest first. */
+	public linkButtonUrls(): string[] {
+		return this.state.messages
+			.newestFirst()
+			.flatMap((message) => (message.components ?? []) as readonly { readonly components?: readonly { readonly url?: unknown }[] }[])
+			.flatMap((row) => row.components ?? [])
+			.flatMap((component) => (typeof component.url === 'string' ? [component.url] : []));
 	}
 
 	/** A channel's messages, newest first. */

@@ -32,6 +32,11 @@ export class MessageStore {
 		return this.messages.get(id);
 	}
 
+	/** Every message of every channel, newest first. */
+	public newestFirst(): APIMessage[] {
+		return [...this.messages.values()].sort((a, b) => (BigInt(b.id) > BigInt(a.id) ? 1 : -1));
+	}
+
 	/** A channel's messages, newest first as `GET /channels/:c/messages` returns them. */
 	public inChannel(channelId: string, options: { readonly limit?: number; readonly before?: string; readonly after?: string } = {}): APIMessage[] {
 		return [...this.messages.values()]

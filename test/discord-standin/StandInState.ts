@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { GatewayDispatchEvents, MessageFlags, type APIMessage, type APIUser } from 'discord-api-types/v10';
+import { ChannelType, GatewayDispatchEvents, MessageFlags, type APIMessage, type APIUser } from 'discord-api-types/v10';
 import { ApplicationCommandRegistry } from './ApplicationCommandRegistry.js';
 import { GuildState, type ChannelState } from './GuildState.js';
 import { dmChannelPayload } from './interactionPayloads.js';
@@ -194,19 +194,25 @@ export class StandInState {
 		return true;
 	}
 
-	/** A message as MESSAGE_CREATE/UPDATE carry it: with guild_id and the author's member in guilds. */
-	public gatewayMessage(message: APIMessage): APIMessage & { readonly guild_id?: string; readonly member?: unknown } {
-		const guild = this.locateChannel(message.channel_id)?.guild;
-		if (!guild) return message;
+	/**
+	 * A message as MESSAGE_CREATE/UPDATE carry it: with `channel_type` (discord.js needs it to open a DM
+	 * channel it has not seen), and guild_id and the author's member in guilds.
+	 */
+	public gatewayMessage(message: APIMessage): APIMessage & { readonly channel_type?: number; readonly guild_id?: string; readonly member?: unknown } {
+		const location = this.locateChannel(message.channel_id);
+		if (!location) return message;
+		if (!location.guild) return { ...message, channel_type: ChannelType.DM };
+		const { guild } = location;
+		const typed = { ...message, channel_type: location.channel.type };
 		const member = message.webhook_id === undefined ? guild.members.get(message.author.id) : undefined;
 		const mentions = message.mentions.map((user) => {
 			if (!guild.members.has(user.id)) return user;
 			const { user: _user, ...mentionedMember } = guild.toApiMember(user.id);
 			return { ...user, member: mentionedMember };
 		});
-		if (!member) return { ...message, mentions, guild_id: guild.id };
+		if (!member) return { ...typed, mentions, guild_id: guild.id };
 		const { user: _user, ...withoutUser } = guild.toApiMember(member.userId);
-		return { ...message, mentions, guild_id: guild.id, member: withoutUser };
+		return { ...typed, mentions, guild_id: guild.id, member: withoutUser };
 	}
 }
 

@@ -48,14 +48,19 @@ describe('The bot end to end, in several servers of the Discord stand-in', funct
 		]);
 	});
 
-	it('registers its application commands once, globally', () => {
+	it('registers its application commands globally, in one bulk overwrite', () => {
 		const names = standIn.commands
 			.list(null)
 			.map((command) => command.name)
 			.sort();
 		expect(names).to.deep.equal(['about', 'help', 'kick', 'ping', 'server', 'settings']);
-		expect(standIn.commands.calls).to.deep.include({ created: 6, edited: 0, deleted: 0 });
+		expect(standIn.commands.calls).to.deep.equal({ created: 0, edited: 0, deleted: 0, bulkOverwrites: 1 });
 		expect(standIn.commands.list(ALPHA)).to.deep.equal([]);
+	});
+
+	it('keeps the first start’s log clean at the default LOG_LEVEL: no line asks to add command ids to idHints', () => {
+		expect(bot.text()).to.match(/ApplicationCommandRegistries: Took .*ms to initialize/);
+		expect(bot.text().split('\n').filter((line) => /idHints/i.test(line))).to.deep.equal([]);
 	});
 
 	for (const [guild, name] of [
@@ -103,6 +108,13 @@ describe('The bot end to end, in several servers of the Discord stand-in', funct
 		expect(about.embeds[0]?.title, 'commands that are not about a server still work in DMs').to.equal('Kick community bot');
 	});
 
+	it('answers prefix commands in a DM, with the default prefix', async () => {
+		const pong = await standIn.sendDirectMessage({ user: 'beta-viewer', content: '!ping' });
+		expect(pong.content).to.equal('Pinging…');
+		const about = await standIn.sendDirectMessage({ user: 'beta-viewer', content: '!about' });
+		expect(about.embeds[0]?.title).to.equal('Kick community bot');
+	});
+
 	it('records a server it joins while running', async () => {
 		const from = bot.mark();
 		standIn.addGuild(community(GAMMA, 'Gamma', 'gamma'));
@@ -142,28 +154,37 @@ describe('The bot end to end, in several servers of the Discord stand-in', funct
 		expect(answer.embeds[0]?.title).to.equal('Gamma');
 	});
 
-	it('restarts without registering its commands again or losing a server', async () => {
+	it('restarts with its commands unchanged (same ids) and without losing a server', async () => {
 		const before = await servers();
+		const registered = () => standIn.commands.list(null).map((command) => ({ id: command.id, name: command.name, description: command.description, options: command.options }));
+		const commands = registered();
 		const calls = { ...standIn.commands.calls };
 		expect(await bot.stop()).to.deep.equal({ code: 0, signal: null });
 
 		await startBot();
 		await bot.waitForLine(/Ready as .* in 2 server\(s\)/);
-		expect(standIn.commands.calls, 'unchanged commands are not sent again').to.deep.equal(calls);
+		expect(standIn.commands.calls, 'one bulk overwrite, nothing created or deleted').to.deep.equal({ ...calls, bulkOverwrites: calls.bulkOverwrites + 1 });
+		expect(registered(), 'the same commands with the same ids').to.deep.equal(commands);
+		expect(bot.text().split('\n').filter((line) => /idHints/i.test(line))).to.deep.equal([]);
 		expect(await servers()).to.deep.equal(before);
 		const answer = await standIn.runSlashCommand({ guild: 'Alpha', member: 'alpha-viewer', name: 'server' });
 		expect(answer.embeds[0]?.title).to.equal('Alpha');
 	});
 
-	it('updates a command at start when what Discord holds differs from the code', async () => {
+	it('at start, updates a command Discord holds differently from the code, and removes one the code no longer has', async () => {
 		const about = standIn.commands.find('about', null)!;
 		standIn.commands.edit(about.id, { ...about, description: 'An outdated description' }, null);
-		const edited = standIn.commands.calls.edited;
+		standIn.commands.create({ name: 'points', description: 'A command of a plugin that was removed' }, null);
 		await bot.stop();
 
 		await startBot();
-		expect(standIn.commands.calls.edited).to.equal(edited + 1);
 		expect(standIn.commands.find('about', null)?.description).to.equal('Tells what this bot is: version, servers, uptime and the plugins it runs.');
-		expect(standIn.commands.list(null)).to.have.length(6);
+		expect(standIn.commands.find('about', null)?.id, 'it keeps its id').to.equal(about.id);
+		expect(
+			standIn.commands
+				.list(null)
+				.map((command) => command.name)
+				.sort()
+		).to.deep.equal(['about', 'help', 'kick', 'ping', 'server', 'settings']);
 	});
 });

@@ -31,7 +31,7 @@ describe('Settings while Redis is down, end to end', function () {
 			{ REDIS_URL: `redis://127.0.0.1:${redis.port}`, DASHBOARD_SECRET, SETTINGS_CACHE_TTL_SECONDS: '3600' }
 		);
 		standIn = under.standIn;
-		await under.bot.waitForLine(/Dashboard messages: listening on dashboard:\*/);
+		await under.bot.waitForLine(new RegExp(`Dashboard messages: listening on ${under.redisKeyPrefix}:dashboard:\\*`));
 		expect(await prefixIn('Alpha')).to.equal('**prefix** = `!` (default)');
 	});
 
@@ -64,8 +64,8 @@ describe('Settings while Redis is down, end to end', function () {
 
 		const from = under.bot.mark();
 		redis.restore();
-		await under.bot.waitForLine(/Dashboard messages: Redis is back; listening on dashboard:\* again/, { from });
-		await publishDashboardMessage({ secret: DASHBOARD_SECRET, redisUrl: REDIS_URL, area: 'bot_settings', action: 'reload', guildId: BETA, data: {} });
+		await under.bot.waitForLine(new RegExp(`Dashboard messages: Redis is back; listening on ${under.redisKeyPrefix}:dashboard:\\* again`), { from });
+		await publishDashboardMessage({ secret: DASHBOARD_SECRET, redisUrl: REDIS_URL, keyPrefix: under.redisKeyPrefix, area: 'bot_settings', action: 'reload', guildId: BETA, data: {} });
 		await under.bot.waitForLine(new RegExp(`Dashboard message bot_settings/reload for server ${BETA}: handled`), { from });
 
 		expect(await prefixIn('Beta')).to.equal('**prefix** = `%`');

@@ -35,7 +35,7 @@ describe('Per-server settings and moderator permissions, end to end', function (
 			]
 		}, { DASHBOARD_SECRET, SETTINGS_CACHE_TTL_SECONDS: '3600' });
 		standIn = under.standIn;
-		await under.bot.waitForLine(/Dashboard messages: listening on dashboard:\*/);
+		await under.bot.waitForLine(new RegExp(`Dashboard messages: listening on ${under.redisKeyPrefix}:dashboard:\\*`));
 	});
 
 	after(async () => {
@@ -119,7 +119,7 @@ describe('Per-server settings and moderator permissions, end to end', function (
 		const dashboardWrites = (guildId: string, prefix: string) =>
 			under.sql(`INSERT INTO bot_settings (discord_server_id, key, value) VALUES ($1, 'prefix', $2) ON CONFLICT (discord_server_id, key) DO UPDATE SET value = EXCLUDED.value`, [guildId, prefix]);
 		const publish = (guildId: string, secret = DASHBOARD_SECRET) =>
-			publishDashboardMessage({ secret, redisUrl: REDIS_URL, area: 'bot_settings', action: 'update', guildId, data: { key: 'prefix' } });
+			publishDashboardMessage({ secret, redisUrl: REDIS_URL, keyPrefix: under.redisKeyPrefix, area: 'bot_settings', action: 'update', guildId, data: { key: 'prefix' } });
 		let acceptedForAlpha: Awaited<ReturnType<typeof publish>>;
 
 		it('a message for one server refreshes that server only', async () => {
@@ -137,7 +137,7 @@ describe('Per-server settings and moderator permissions, end to end', function (
 		it('a forged message changes nothing', async () => {
 			const from = under.bot.mark();
 			await publish(BETA, 'not-the-dashboard-secret-0123456789abcdef');
-			await under.bot.waitForLine(new RegExp(`Dashboard message refused on "dashboard:bot_settings" \\(server ${BETA}, action "update"\\): bad_signature`), { from });
+			await under.bot.waitForLine(new RegExp(`Dashboard message refused on "${under.redisKeyPrefix}:dashboard:bot_settings" \\(server ${BETA}, action "update"\\): bad_signature`), { from });
 			expect(await prefixIn('Beta')).to.equal('**prefix** = `!` (default)');
 		});
 

@@ -80,6 +80,10 @@ export class KickDirectory {
 		return user;
 	}
 
+	public all(): readonly KickUserRecord[] {
+		return this.users;
+	}
+
 	/** By username, slug or user id. */
 	public find(nameOrId: string): KickUserRecord | undefined {
 		const lower = nameOrId.toLowerCase();

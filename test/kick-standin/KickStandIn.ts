@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { DEFAULT_TIMEOUT_MS } from '../discord-standin/waitFor.js';
 import { API_PREFIX, apiRoutes } from './apiRoutes.js';
 import { ChatLog } from './ChatLog.js';
+import { ControlApi, type AuthorizationLinkFinder } from './ControlApi.js';
 import {
 	chatMessagePayload,
 	followPayload,
@@ -41,6 +42,8 @@ export interface KickStandInOptions {
 	readonly timeoutMs?: number;
 	/** The chat socket's app key (KICK_PUSHER_KEY); Kick's current one by default. */
 	readonly pusherKey?: string;
+	/** Where `POST /_control/authorize` finds the newest authorisation link a person was shown, when it is not given one. */
+	readonly findAuthorizationLink?: AuthorizationLinkFinder;
 }
 
 /** Which requests a control applies to: method and full path (`/public/v1/chat`); absent matches any. */
@@ -113,7 +116,8 @@ export class KickStandIn {
 	private readonly server: Server;
 	private readonly timeoutMs: number;
 	private readonly interventions: Intervention[] = [];
-	private webhookUrl: string | null;
+	private readonly control: ControlApi;
+	private webhookTarget: string | null;
 	private clockOffsetMs = 0;
 	private signedIn: KickUserRecord | null = null;
 	private listeningPort: number | null = null;
@@ -125,7 +129,7 @@ export class KickStandIn {
 		this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 		this.requestLog = new RequestLog(this.timeoutMs);
 		this.chat = new ChatLog(this.timeoutMs);
-		this.webhookUrl = options.webhookUrl ?? null;
+		this.webhookTarget = options.webhookUrl ?? null;
 		const appSeed = options.seed?.app ?? {};
 		this.app = {
 			clientId: appSeed.clientId ?? DEFAULT_CLIENT_ID,
@@ -145,6 +149,7 @@ export class KickStandIn {
 			});
 		});
 		this.pusher = PusherServer.attach({ key: options.pusherKey ?? DEFAULT_PUSHER_KEY, server: this.server });
+		this.control = new ControlApi(this, options.findAuthorizationLink);
 	}
 
 	/** Creates a stand-in and starts listening. */
@@ -211,6 +216,11 @@ export class KickStandIn {
 
 	public addUser(seed: KickUserSeed): KickUserRecord {
 		return this.directory.add(seed);
+	}
+
+	/** Every user the stand-in knows, seeded or added as a viewer, in order. */
+	public users(): readonly KickUserRecord[] {
+		return this.directory.all();
 	}
 
 	/** Changes what GET /channels reports of a channel's stream; going live sets the start time to now. */
@@ -295,8 +305,13 @@ export class KickStandIn {
 		return this.subscriptions.list(this.app.clientId, broadcaster === undefined ? undefined : this.directory.get(broadcaster).userId);
 	}
 
+	/** Where webhooks go (the app's setting on Kick); null when none is set. */
+	public get webhookUrl(): string | null {
+		return this.webhookTarget;
+	}
+
 	public setWebhookUrl(url: string | null): void {
-		this.webhookUrl = url;
+		this.webhookTarget = url;
 	}
 
 	/**
@@ -313,9 +328,9 @@ export class KickStandIn {
 				`Kick would not deliver ${event.type} for ${broadcaster.username}: the app is not subscribed to it (subscribed: ${held.join(', ') || 'nothing'})`
 			);
 		}
-		if (this.webhookUrl === null) throw new Error('Kick would not deliver events: the app has no webhook URL (options.webhookUrl or setWebhookUrl)');
+		if (this.webhookTarget === null) throw new Error('Kick would not deliver events: the app has no webhook URL (options.webhookUrl or setWebhookUrl)');
 		const delivery = await this.webhooks.send({
-			url: this.webhookUrl,
+			url: this.webhookTarget,
 			type: event.type,
 			version: subscription.version,
 			messageId: event.messageId ?? ulid(this.now()),
@@ -334,9 +349,9 @@ export class KickStandIn {
 	 * subscription is needed and nothing is checked, so tests can send hostile bodies and headers.
 	 */
 	public async deliverSignedBody(delivery: { readonly type: string; readonly body: string; readonly messageId?: string; readonly timestamp?: string }): Promise<DeliveryResult> {
-		if (this.webhookUrl === null) throw new Error('Kick would not deliver events: the app has no webhook URL (options.webhookUrl or setWebhookUrl)');
+		if (this.webhookTarget === null) throw new Error('Kick would not deliver events: the app has no webhook URL (options.webhookUrl or setWebhookUrl)');
 		const sent = await this.webhooks.send({
-			url: this.webhookUrl,
+			url: this.webhookTarget,
 			type: delivery.type,
 			version: 1,
 			messageId: delivery.messageId ?? ulid(this.now()),
@@ -482,6 +497,8 @@ export class KickStandIn {
 
 	private async onRequest(incoming: IncomingMessage, outgoing: ServerResponse): Promise<void> {
 		const url = new URL(incoming.url ?? '/', 'http://127.0.0.1');
+		// A person acting as Kick, not a client of Kick: neither logged nor subject to the failure controls.
+		if (url.pathname.startsWith('/_control/')) return this.control.handle(incoming, outgoing, url);
 		const method = incoming.method ?? 'GET';
 		const raw = await readBody(incoming);
 		const headers = Object.fromEntries(Object.entries(incoming.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : (value ?? '')]));

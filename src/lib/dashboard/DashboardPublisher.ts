@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { GuildId } from '#lib/database/GuildId';
-import { signDashboardMessage, type DashboardPayload, type MessageToSign } from '#lib/dashboard/protocol';
+import { DEFAULT_KEY_PREFIX, signDashboardMessage, type DashboardPayload, type MessageToSign } from '#lib/dashboard/protocol';
 import { redisOptionsFromUrl } from '#lib/startup/redis';
 
 export interface PublishResult {
@@ -16,6 +16,8 @@ export interface PublishResult {
 export interface DashboardPublisherOptions {
 	readonly redisUrl: string;
 	readonly secret: string;
+	/** The REDIS_KEY_PREFIX of the deployment it publishes for, which names the channels. */
+	readonly keyPrefix: string;
 	/** Milliseconds since the epoch; Date.now by default. */
 	readonly now?: () => number;
 }
@@ -44,11 +46,11 @@ export class DashboardPublisher {
 	}
 
 	/**
-	 * Signs the message with the secret and PUBLISHes it on `dashboard:<area>`.
+	 * Signs the message with the secret and PUBLISHes it on its area's channel of this deployment.
 	 * @throws {TypeError} for a malformed message; Redis errors as they come.
 	 */
-	public async publish(message: MessageToSign): Promise<PublishResult> {
-		const signed = signDashboardMessage(this.options.secret, message, this.now());
+	public async publish(message: Omit<MessageToSign, 'keyPrefix'>): Promise<PublishResult> {
+		const signed = signDashboardMessage(this.options.secret, { ...message, keyPrefix: this.options.keyPrefix }, this.now());
 		const receivers = await this.redis.publish(signed.channel, signed.text);
 		return { channel: signed.channel, payload: signed.payload, signingInput: signed.signingInput, receivers };
 	}
@@ -77,14 +79,14 @@ export interface PublishDashboardMessageOptions extends MessageToSign {
 /**
  * Publishes one signed dashboard message on a connection of its own, then closes it: what a
  * test (or script) does to act as the dashboard. The bot must run with the same
- * DASHBOARD_SECRET and REDIS_URL.
+ * DASHBOARD_SECRET, REDIS_URL and REDIS_KEY_PREFIX (`keyPrefix`, DEFAULT_KEY_PREFIX when omitted).
  *
  * @example
- * await publishDashboardMessage({ secret, redisUrl, area: 'bot_settings', action: 'update', guildId: '1100000000000000001', data: { key: 'prefix' } });
+ * await publishDashboardMessage({ secret, redisUrl, keyPrefix, area: 'bot_settings', action: 'update', guildId: '1100000000000000001', data: { key: 'prefix' } });
  */
 export async function publishDashboardMessage(options: PublishDashboardMessageOptions): Promise<PublishResult> {
-	const { secret, redisUrl = 'redis://127.0.0.1:6379', ...message } = options;
-	const publisher = new DashboardPublisher({ redisUrl, secret });
+	const { secret, redisUrl = 'redis://127.0.0.1:6379', keyPrefix = DEFAULT_KEY_PREFIX, ...message } = options;
+	const publisher = new DashboardPublisher({ redisUrl, secret, keyPrefix });
 	try {
 		return await publisher.publish(message);
 	} finally {

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import type { z } from 'zod';
 import type { GuildId } from '#lib/database/GuildId';
 import {
-	DASHBOARD_CHANNEL_PATTERN,
+	dashboardChannelPattern,
 	verifyDashboardMessage,
 	type DashboardArea,
 	type RefusalReason,
@@ -58,6 +58,8 @@ export type DashboardOutcome =
 export interface DashboardSubscriberOptions {
 	readonly redisUrl: string;
 	readonly secret: string;
+	/** This deployment's REDIS_KEY_PREFIX: it listens on this deployment's channels only. */
+	readonly keyPrefix: string;
 	readonly maxAgeSeconds: number;
 	readonly logger: DashboardLogger;
 	readonly handlers: DashboardHandlerLookup;
@@ -75,7 +77,8 @@ function defaultRetryDelay(attempt: number): number {
 }
 
 /**
- * Listens to `dashboard:*` on its own Redis connection and hands every message that passes
+ * Listens to its deployment's dashboard channels (`dashboard:*` for the default REDIS_KEY_PREFIX,
+ * `<prefix>:dashboard:*` for another) on its own Redis connection and hands every message that passes
  * verifyDashboardMessage and the replay check to the handlers of its (area, action), with the
  * message's server id only. Redis going away later never stops the bot: the connection comes
  * back with backoff and subscribes again (messages published meanwhile are missed; cached
@@ -86,6 +89,7 @@ export class DashboardSubscriber {
 	/** The Redis client name (CLIENT LIST), unique per subscriber. */
 	public readonly connectionName = `kickbot-dashboard-subscriber-${process.pid}-${randomBytes(4).toString('hex')}`;
 	private readonly redis: Redis;
+	private readonly pattern: string;
 	private readonly replays: ReplayGuard;
 	private readonly now: () => number;
 	/** The tail of each server's queue of messages being handled. */
@@ -100,6 +104,7 @@ export class DashboardSubscriber {
 
 	public constructor(private readonly options: DashboardSubscriberOptions) {
 		this.now = options.now ?? Date.now;
+		this.pattern = dashboardChannelPattern(options.keyPrefix);
 		this.replays = new ReplayGuard(options.maxAgeSeconds);
 		const retryDelay = options.retryDelayMs ?? defaultRetryDelay;
 		this.redis = new Redis({
@@ -188,7 +193,12 @@ export class DashboardSubscriber {
 
 	private async process(channel: string, raw: string): Promise<DashboardOutcome> {
 		const nowMs = this.now();
-		const verification = verifyDashboardMessage(channel, raw, { secret: this.options.secret, maxAgeSeconds: this.options.maxAgeSeconds, nowMs });
+		const verification = verifyDashboardMessage(channel, raw, {
+			secret: this.options.secret,
+			keyPrefix: this.options.keyPrefix,
+			maxAgeSeconds: this.options.maxAgeSeconds,
+			nowMs
+		});
 		if (!verification.ok) {
 			const about = [
 				verification.serverId === undefined ? undefined : `server ${verification.serverId}`,
@@ -262,11 +272,11 @@ export class DashboardSubscriber {
 	private async subscribe(): Promise<void> {
 		if (this.closed) return;
 		try {
-			await this.redis.psubscribe(DASHBOARD_CHANNEL_PATTERN);
+			await this.redis.psubscribe(this.pattern);
 		} catch (error) {
 			// Connected but refused (an ACL without pub/sub rights, say): reconnecting would not help.
 			if (!this.closed && this.redis.status === 'ready') {
-				this.options.logger.error(`Dashboard messages: Redis refused PSUBSCRIBE ${DASHBOARD_CHANNEL_PATTERN} (${(error as Error).message}); dashboard messages stay off until the bot restarts.`);
+				this.options.logger.error(`Dashboard messages: Redis refused PSUBSCRIBE ${this.pattern} (${(error as Error).message}); dashboard messages stay off until the bot restarts.`);
 			}
 			return;
 		}
@@ -277,8 +287,8 @@ export class DashboardSubscriber {
 		this.outageReported = false;
 		this.options.logger.info(
 			again
-				? `Dashboard messages: Redis is back; listening on ${DASHBOARD_CHANNEL_PATTERN} again (messages published while it was away were missed).`
-				: `Dashboard messages: listening on ${DASHBOARD_CHANNEL_PATTERN} at ${redactUrl(this.options.redisUrl)}.`
+				? `Dashboard messages: Redis is back; listening on ${this.pattern} again (messages published while it was away were missed).`
+				: `Dashboard messages: listening on ${this.pattern} at ${redactUrl(this.options.redisUrl)}.`
 		);
 		for (const waiter of this.subscriptionWaiters) {
 			if (this.subscriptions >= waiter.count) {

@@ -1,16 +1,16 @@
 // The contract between the web dashboard and the bot: signed JSON messages on Redis channels
-// `dashboard:<area>`. Documented for the dashboard's side in docs/dashboard-protocol.md; keep both in step.
+// `dashboard:<area>` (`<REDIS_KEY_PREFIX>:dashboard:<area>` for a deployment with another prefix).
+// Documented for the dashboard's side in docs/dashboard-protocol.md; keep both in step.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { GuildId } from '#lib/database/GuildId';
 
-/** The areas the dashboard edits; each has its channel `dashboard:<area>`. */
+/** The areas the dashboard edits; each has its channel (see dashboardChannel). */
 export const DASHBOARD_AREAS = ['bot_settings', 'commands', 'timed_messages', 'slot_requests', 'gtb', 'raffle', 'point_shop'] as const;
 export type DashboardArea = (typeof DASHBOARD_AREAS)[number];
 
-export const DASHBOARD_CHANNEL_PREFIX = 'dashboard:';
-/** What the bot subscribes to (PSUBSCRIBE); channels of unknown areas are refused one by one. */
-export const DASHBOARD_CHANNEL_PATTERN = `${DASHBOARD_CHANNEL_PREFIX}*`;
+/** The default REDIS_KEY_PREFIX: its deployment keeps the channel names the dashboard has always used, `dashboard:<area>`. */
+export const DEFAULT_KEY_PREFIX = 'kickbot';
 /** Larger messages are refused before parsing. */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
 /** Levels of arrays and objects a message may nest (the payload object is the first, `data` the second); deeper ones are refused before parsing. */
@@ -22,14 +22,28 @@ export function isDashboardArea(value: string): value is DashboardArea {
 	return (DASHBOARD_AREAS as readonly string[]).includes(value);
 }
 
-export function dashboardChannel(area: DashboardArea): string {
-	return `${DASHBOARD_CHANNEL_PREFIX}${area}`;
+/**
+ * Where a deployment's channels start: `dashboard:` for the default REDIS_KEY_PREFIX, `<prefix>:dashboard:` for any
+ * other, so deployments sharing one Redis never receive each other's messages (a prefix holds no `:`, `*` or `?`).
+ */
+export function dashboardChannelPrefix(keyPrefix: string): string {
+	return keyPrefix === DEFAULT_KEY_PREFIX ? 'dashboard:' : `${keyPrefix}:dashboard:`;
 }
 
-/** The area a channel belongs to, or undefined for anything but `dashboard:<known area>`. */
-export function areaOfChannel(channel: string): DashboardArea | undefined {
-	if (!channel.startsWith(DASHBOARD_CHANNEL_PREFIX)) return undefined;
-	const area = channel.slice(DASHBOARD_CHANNEL_PREFIX.length);
+/** What a deployment's bot subscribes to (PSUBSCRIBE); channels of unknown areas are refused one by one. */
+export function dashboardChannelPattern(keyPrefix: string): string {
+	return `${dashboardChannelPrefix(keyPrefix)}*`;
+}
+
+export function dashboardChannel(area: DashboardArea, keyPrefix: string): string {
+	return `${dashboardChannelPrefix(keyPrefix)}${area}`;
+}
+
+/** The area a channel belongs to, or undefined for anything but the deployment's channel of a known area. */
+export function areaOfChannel(channel: string, keyPrefix: string): DashboardArea | undefined {
+	const prefix = dashboardChannelPrefix(keyPrefix);
+	if (!channel.startsWith(prefix)) return undefined;
+	const area = channel.slice(prefix.length);
 	return isDashboardArea(area) ? area : undefined;
 }
 
@@ -106,7 +120,7 @@ export interface SignedFields {
  * What the HMAC covers: the canonical JSON (RFC 8785) of the message without `sig`, plus the
  * channel it is published on. Keys sorted, so in this order:
  * `{"action":…,"channel":…,"data":…,"discord_server_id":…,"timestamp":…}`.
- * Including the channel means a message signed for one area cannot be replayed on another.
+ * Including the channel means a message signed for one area, or one deployment, cannot be replayed on another.
  */
 export function signingInput(channel: string, fields: SignedFields): string {
 	return canonicalJson({
@@ -131,6 +145,8 @@ export function signatureMatches(secret: string, channel: string, fields: Signed
 }
 
 export interface MessageToSign {
+	/** The REDIS_KEY_PREFIX of the deployment it is for, which names its channel; DEFAULT_KEY_PREFIX when omitted. */
+	readonly keyPrefix?: string;
 	readonly area: DashboardArea;
 	readonly action: string;
 	readonly guildId: bigint | string;
@@ -163,7 +179,7 @@ export function signDashboardMessage(secret: string, message: MessageToSign, now
 	// What receivers will parse: the JSON round trip drops undefined values and functions.
 	const data = JSON.parse(JSON.stringify(message.data ?? {})) as Record<string, unknown>;
 	if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new TypeError('data must be a JSON object');
-	const channel = dashboardChannel(message.area);
+	const channel = dashboardChannel(message.area, message.keyPrefix ?? DEFAULT_KEY_PREFIX);
 	const fields = { action: message.action, discord_server_id: guildId.toString(), data, timestamp };
 	const input = signingInput(channel, fields);
 	const payload: DashboardPayload = { ...fields, sig: createHmac('sha256', secret).update(input, 'utf8').digest('hex') };
@@ -208,6 +224,8 @@ export type Verification =
 
 export interface VerifyOptions {
 	readonly secret: string;
+	/** The receiving deployment's REDIS_KEY_PREFIX: only its channels are accepted. */
+	readonly keyPrefix: string;
 	readonly maxAgeSeconds: number;
 	readonly nowMs: number;
 }
@@ -235,9 +253,10 @@ function parseGuildIdText(text: string): GuildId | undefined {
  * the subscriber's (ReplayGuard).
  */
 export function verifyDashboardMessage(channel: string, raw: string, options: VerifyOptions): Verification {
-	const area = areaOfChannel(channel);
+	const area = areaOfChannel(channel, options.keyPrefix);
 	if (area === undefined) {
-		return { ok: false, reason: 'unknown_channel', detail: `not a dashboard channel (expected ${DASHBOARD_AREAS.map(dashboardChannel).join(', ')})` };
+		const expected = DASHBOARD_AREAS.map((known) => dashboardChannel(known, options.keyPrefix)).join(', ');
+		return { ok: false, reason: 'unknown_channel', detail: `not a dashboard channel (expected ${expected})` };
 	}
 	const bytes = Buffer.byteLength(raw, 'utf8');
 	if (bytes > MAX_MESSAGE_BYTES) return { ok: false, reason: 'too_large', detail: `${bytes} bytes, more than ${MAX_MESSAGE_BYTES}` };

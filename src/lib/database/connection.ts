@@ -5,6 +5,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { PrismaClientOptionsWithAdapter } from '#generated/prisma/internal/prismaNamespace';
+import { EmbeddedDatabaseLock } from '#lib/database/EmbeddedDatabaseLock';
 
 export type PrismaAdapter = PrismaClientOptionsWithAdapter['adapter'];
 
@@ -67,16 +68,26 @@ export function connectPostgres(url: string, options: PostgresOptions = {}): Dat
 
 /**
  * The embedded PostgreSQL (PGlite, WASM) kept under `dataDirectory`; `undefined` keeps it in memory.
- * One process owns it: PGlite is single-session, so the runner's session and Prisma share it in turn.
+ * One process owns it (the lock file `<dataDirectory>/pglite.lock` says which): PGlite is
+ * single-session, so the runner's session and Prisma share it in turn.
+ * @throws {StartupError} when another process has it open.
  */
 export async function openEmbedded(dataDirectory: string | undefined): Promise<DatabaseConnection> {
 	let location = 'memory';
+	let lock: EmbeddedDatabaseLock | undefined;
 	if (dataDirectory !== undefined) {
 		location = resolve(join(dataDirectory, 'pglite'));
 		await mkdir(location, { recursive: true });
+		lock = EmbeddedDatabaseLock.acquire(resolve(join(dataDirectory, 'pglite.lock')), location);
 	}
-	const database = await PGlite.create(dataDirectory === undefined ? undefined : location);
-	await database.exec("SET TIME ZONE 'UTC'");
+	let database: PGlite;
+	try {
+		database = await PGlite.create(dataDirectory === undefined ? undefined : location);
+		await database.exec("SET TIME ZONE 'UTC'");
+	} catch (error) {
+		lock?.release();
+		throw error;
+	}
 	return {
 		kind: 'embedded',
 		description: `embedded PostgreSQL (PGlite) in ${location}`,
@@ -96,7 +107,11 @@ export async function openEmbedded(dataDirectory: string | undefined): Promise<D
 			};
 		},
 		async close() {
-			if (!database.closed) await database.close();
+			try {
+				if (!database.closed) await database.close();
+			} finally {
+				lock?.release();
+			}
 		}
 	};
 }
