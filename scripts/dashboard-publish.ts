@@ -6,12 +6,15 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { DashboardPublisher } from '#lib/dashboard/DashboardPublisher';
-import { DASHBOARD_AREAS, DEFAULT_KEY_PREFIX, isDashboardArea, signDashboardMessage, type MessageToSign } from '#lib/dashboard/protocol';
+import { AREA_NAME, DEFAULT_KEY_PREFIX, signDashboardMessage, type MessageToSign } from '#lib/dashboard/protocol';
+import { pluginsDirectory } from '#lib/paths';
+import { PluginCatalog } from '#lib/plugins/PluginCatalog';
+import { coreSettings } from '#lib/settings/coreSettings';
 import { redactUrl } from '#lib/startup/redis';
 
 const USAGE = [
 	'Usage: npm run dashboard:publish -- <area> <action> --guild <server id> [--data \'<json object>\'] [--timestamp <unix seconds>] [--no-id] [--dry-run]',
-	`  area: ${DASHBOARD_AREAS.join(', ')}`,
+	'  area: one the bot handles (bot_settings, and those its plugins declare: dashboardAreas in plugins/<name>/plugin.ts)',
 	'  data gets a random "id" unless it has one or --no-id is given: two alike messages in one second would otherwise be refused as replays.',
 	'  --dry-run prints the signed message without publishing it (no Redis needed).',
 	'  DASHBOARD_SECRET (required), REDIS_URL (default redis://127.0.0.1:6379) and REDIS_KEY_PREFIX (default kickbot, which names the channel) come from the environment or .env.'
@@ -42,7 +45,8 @@ function readEnvironment(): z.output<typeof environmentSchema> {
 	);
 }
 
-function readArguments(): { message: Omit<MessageToSign, 'keyPrefix'>; dryRun: boolean } {
+/** `areas`: those the core and the plugins declare (plugins/<name>/plugin.ts, dashboardAreas). */
+function readArguments(areas: readonly string[]): { message: Omit<MessageToSign, 'keyPrefix'>; dryRun: boolean } {
 	let parsed;
 	try {
 		parsed = parseArgs({
@@ -66,7 +70,8 @@ function readArguments(): { message: Omit<MessageToSign, 'keyPrefix'>; dryRun: b
 	}
 	const [area, action, ...extra] = positionals;
 	if (area === undefined || action === undefined || extra.length > 0) throw new UsageError('Give exactly an area and an action.');
-	if (!isDashboardArea(area)) throw new UsageError(`"${area}" is not an area (${DASHBOARD_AREAS.join(', ')}).`);
+	if (!AREA_NAME.test(area)) throw new UsageError(`"${area}" is not an area name (lower-case snake_case, e.g. bot_settings).`);
+	if (!areas.includes(area)) throw new UsageError(`"${area}" is not an area the bot handles (${areas.join(', ')}).`);
 	if (values.guild === undefined) throw new UsageError('--guild <server id> is required.');
 	let data: unknown;
 	try {
@@ -88,7 +93,7 @@ function readArguments(): { message: Omit<MessageToSign, 'keyPrefix'>; dryRun: b
 }
 
 async function run(): Promise<void> {
-	const { message, dryRun } = readArguments();
+	const { message, dryRun } = readArguments((await PluginCatalog.discover(pluginsDirectory, [], coreSettings)).dashboardAreas);
 	const environment = readEnvironment();
 	if (dryRun) {
 		let signed;

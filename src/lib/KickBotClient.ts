@@ -137,6 +137,7 @@ export class KickBotClient extends SapphireClient {
 				redisUrl: config.redisUrl,
 				secret,
 				keyPrefix: config.redisKeyPrefix,
+				areas: options.plugins.dashboardAreas,
 				maxAgeSeconds: config.dashboardMaxAgeSeconds,
 				logger: options.logger,
 				handlers: (area, action) => actions.handlersFor(area, action)

@@ -9,7 +9,7 @@ import type { MessageToSign } from '#lib/dashboard/protocol';
 import { compiledRoot, projectRoot } from '#lib/paths';
 import { redisOptionsFromUrl } from '#lib/startup/redis';
 import type { BotClientResult } from '#test/dashboard/botClient.child';
-import { CapturingLogger, deeplyNestedData, handSignedMessage, OutcomeRecorder, REDIS_URL, TEST_SECRET, uniqueGuildId } from '#test/dashboard/helpers';
+import { CapturingLogger, deeplyNestedData, handSignedMessage, OutcomeRecorder, REDIS_URL, TEST_AREAS, TEST_SECRET, uniqueGuildId } from '#test/dashboard/helpers';
 import { ProcessOutput } from '#test/helpers/ProcessOutput';
 import { waitUntil } from '#test/helpers/waitUntil';
 
@@ -120,6 +120,7 @@ describe('Dashboard messages in the bot (the real KickBotClient in a child proce
 				redisUrl: REDIS_URL,
 				secret: TEST_SECRET,
 				keyPrefix: KEY_PREFIX,
+				areas: TEST_AREAS,
 				maxAgeSeconds: 60,
 				logger,
 				handlers: (area, action) => (area === 'bot_settings' && action === 'reload' ? [{ name: 'observe', run: (message) => void reloads.push(message) }] : []),

@@ -4,6 +4,8 @@ import type { DashboardLogger, DashboardOutcome } from '#lib/dashboard/Dashboard
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const TEST_SECRET = `dashboard-test-secret-${randomBytes(8).toString('hex')}`;
+/** The areas the test subscribers handle, as a bot with the dashboard's usual plugins declares them. */
+export const TEST_AREAS = ['bot_settings', 'commands', 'timed_messages', 'slot_requests', 'gtb', 'raffle', 'point_shop'] as const;
 
 let issued = 0;
 

@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import * as fc from 'fast-check';
 import { z } from 'zod';
 import { DashboardSubscriber, type DashboardHandler, type DashboardOutcome } from '#lib/dashboard/DashboardSubscriber';
-import { canonicalJson, computeSignature, DASHBOARD_AREAS, DEFAULT_KEY_PREFIX, MAX_NESTING_DEPTH, verifyDashboardMessage, type Verification } from '#lib/dashboard/protocol';
-import { CapturingLogger, deeplyNestedData, handSignedMessage, REDIS_URL, TEST_SECRET } from '#test/dashboard/helpers';
+import { canonicalJson, computeSignature, DEFAULT_KEY_PREFIX, MAX_NESTING_DEPTH, verifyDashboardMessage, type Verification } from '#lib/dashboard/protocol';
+import { CapturingLogger, deeplyNestedData, handSignedMessage, REDIS_URL, TEST_AREAS, TEST_SECRET } from '#test/dashboard/helpers';
 
 /*
  * Whatever arrives on a dashboard channel, verification returns a verdict and the subscriber an
@@ -14,7 +14,7 @@ import { CapturingLogger, deeplyNestedData, handSignedMessage, REDIS_URL, TEST_S
 const GUILD = '1100000000000000001';
 const CHANNEL = 'dashboard:bot_settings';
 const nowSeconds = () => Math.floor(Date.now() / 1000);
-const verifyOptions = () => ({ secret: TEST_SECRET, keyPrefix: DEFAULT_KEY_PREFIX, maxAgeSeconds: 60, nowMs: Date.now() });
+const verifyOptions = () => ({ secret: TEST_SECRET, keyPrefix: DEFAULT_KEY_PREFIX, areas: TEST_AREAS, maxAgeSeconds: 60, nowMs: Date.now() });
 
 /** Strings of any UTF-16 code units, lone surrogates included. */
 const codeUnits = fc.array(fc.integer({ min: 0, max: 0xffff }), { maxLength: 200 }).map((codes) => String.fromCharCode(...codes));
@@ -25,7 +25,7 @@ const hugeNumberText = fc.oneof(
 	fc.stringMatching(/^-?[1-9]\d{20,400}(\.\d{1,50})?(e[+-]?\d{1,4})?$/)
 );
 const channel = fc.oneof(
-	fc.constantFrom(...DASHBOARD_AREAS.map((area) => `dashboard:${area}`)),
+	fc.constantFrom(...TEST_AREAS.map((area) => `dashboard:${area}`)),
 	fc.constantFrom('dashboard:', 'dashboard:nope', 'dashboard:bot_settings:x', 'Dashboard:bot_settings', 'kickbot:dashboard:bot_settings', 'other:dashboard:gtb', ''),
 	codeUnits.map((text) => `dashboard:${text}`),
 	codeUnits
@@ -193,6 +193,7 @@ describe('Hostile dashboard input (property tests)', function () {
 				redisUrl: REDIS_URL,
 				secret: TEST_SECRET,
 				keyPrefix: DEFAULT_KEY_PREFIX,
+				areas: TEST_AREAS,
 				maxAgeSeconds: 60,
 				logger,
 				handlers: (area, action) => {

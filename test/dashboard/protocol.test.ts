@@ -16,7 +16,7 @@ import {
 	type Verification
 } from '#lib/dashboard/protocol';
 import { ReplayGuard } from '#lib/dashboard/ReplayGuard';
-import { deeplyNestedData, handSignedMessage } from '#test/dashboard/helpers';
+import { deeplyNestedData, handSignedMessage, TEST_AREAS } from '#test/dashboard/helpers';
 
 const SECRET = 'test-secret-0123456789abcdef0123456789';
 const GUILD = '1100000000000000001';
@@ -25,7 +25,7 @@ const NOW = NOW_MS / 1000;
 const MAX_AGE = 60;
 const CHANNEL = 'dashboard:bot_settings';
 
-const options = { secret: SECRET, keyPrefix: DEFAULT_KEY_PREFIX, maxAgeSeconds: MAX_AGE, nowMs: NOW_MS };
+const options = { secret: SECRET, keyPrefix: DEFAULT_KEY_PREFIX, areas: TEST_AREAS, maxAgeSeconds: MAX_AGE, nowMs: NOW_MS };
 
 /** A signed message as the dashboard would send it, with `change` applied to the parsed payload before it is sent. */
 function sent(change: (payload: Record<string, unknown>) => void = () => undefined, timestamp = NOW): string {
@@ -97,7 +97,7 @@ describe('Dashboard protocol: canonical form, signing, verification', () => {
 		});
 
 		it('refuses to sign an unknown area, a bad action, a bad server id or a fractional timestamp', () => {
-			expect(() => signDashboardMessage(SECRET, { area: 'nope' as 'gtb', action: 'update', guildId: GUILD })).to.throw(TypeError, /not a dashboard area/);
+			expect(() => signDashboardMessage(SECRET, { area: 'Not-An-Area', action: 'update', guildId: GUILD })).to.throw(TypeError, /not an area name/);
 			expect(() => signDashboardMessage(SECRET, { area: 'gtb', action: 'Update!', guildId: GUILD })).to.throw(TypeError, /not an action name/);
 			expect(() => signDashboardMessage(SECRET, { area: 'gtb', action: 'open', guildId: '012' })).to.throw(TypeError, /not a Discord server id/);
 			expect(() => signDashboardMessage(SECRET, { area: 'gtb', action: 'open', guildId: GUILD, timestamp: 1.5 })).to.throw(TypeError, /whole Unix seconds/);
@@ -213,8 +213,8 @@ describe('Dashboard protocol: canonical form, signing, verification', () => {
 
 		it('refuses channels of unknown areas and messages larger than the limit', () => {
 			expect(refusal(verifyDashboardMessage('dashboard:nope', sent(), options)).reason).to.equal('unknown_channel');
-			expect(areaOfChannel('dashboardx:bot_settings', DEFAULT_KEY_PREFIX)).to.equal(undefined);
-			expect(areaOfChannel('dashboard:bot_settings:extra', DEFAULT_KEY_PREFIX)).to.equal(undefined);
+			expect(areaOfChannel('dashboardx:bot_settings', DEFAULT_KEY_PREFIX, TEST_AREAS)).to.equal(undefined);
+			expect(areaOfChannel('dashboard:bot_settings:extra', DEFAULT_KEY_PREFIX, TEST_AREAS)).to.equal(undefined);
 			const huge = sent((payload) => (payload.data = { blob: 'x'.repeat(MAX_MESSAGE_BYTES) }));
 			expect(refusal(verifyDashboardMessage(CHANNEL, huge, options)).reason).to.equal('too_large');
 		});
@@ -252,10 +252,10 @@ describe('Dashboard protocol: canonical form, signing, verification', () => {
 			expect(dashboardChannelPattern(DEFAULT_KEY_PREFIX)).to.equal('dashboard:*');
 			expect(dashboardChannel('bot_settings', 'kickbot-staging')).to.equal('kickbot-staging:dashboard:bot_settings');
 			expect(dashboardChannelPattern('kickbot-staging')).to.equal('kickbot-staging:dashboard:*');
-			expect(areaOfChannel('kickbot-staging:dashboard:gtb', 'kickbot-staging')).to.equal('gtb');
-			expect(areaOfChannel('dashboard:gtb', 'kickbot-staging'), 'the default deployment’s channel').to.equal(undefined);
-			expect(areaOfChannel('kickbot-staging:dashboard:gtb', DEFAULT_KEY_PREFIX), 'another deployment’s channel').to.equal(undefined);
-			expect(areaOfChannel('kickbot:dashboard:gtb', DEFAULT_KEY_PREFIX), 'the default deployment has no prefixed channels').to.equal(undefined);
+			expect(areaOfChannel('kickbot-staging:dashboard:gtb', 'kickbot-staging', TEST_AREAS)).to.equal('gtb');
+			expect(areaOfChannel('dashboard:gtb', 'kickbot-staging', TEST_AREAS), 'the default deployment’s channel').to.equal(undefined);
+			expect(areaOfChannel('kickbot-staging:dashboard:gtb', DEFAULT_KEY_PREFIX, TEST_AREAS), 'another deployment’s channel').to.equal(undefined);
+			expect(areaOfChannel('kickbot:dashboard:gtb', DEFAULT_KEY_PREFIX, TEST_AREAS), 'the default deployment has no prefixed channels').to.equal(undefined);
 		});
 
 		it('the default prefix is the configuration’s default REDIS_KEY_PREFIX', () => {

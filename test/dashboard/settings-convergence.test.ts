@@ -6,7 +6,7 @@ import { DEFAULT_KEY_PREFIX } from '#lib/dashboard/protocol';
 import type { DeclaredSetting } from '#lib/plugins/PluginCatalog';
 import { BotSettingsManager } from '#lib/settings/BotSettingsManager';
 import { coreSettings } from '#lib/settings/coreSettings';
-import { CapturingLogger, OutcomeRecorder, REDIS_URL, TEST_SECRET, uniqueGuildId } from '#test/dashboard/helpers';
+import { CapturingLogger, OutcomeRecorder, REDIS_URL, TEST_AREAS, TEST_SECRET, uniqueGuildId } from '#test/dashboard/helpers';
 import { openMigratedDatabase, postgresEngine, type MigratedDatabase } from '#test/helpers/databases';
 import { waitUntil } from '#test/helpers/waitUntil';
 
@@ -46,6 +46,7 @@ describe('Settings of two bot processes converge through dashboard messages (Pos
 			redisUrl: REDIS_URL,
 			secret: TEST_SECRET,
 			keyPrefix: DEFAULT_KEY_PREFIX,
+			areas: TEST_AREAS,
 			maxAgeSeconds: 60,
 			logger,
 			handlers: (area, action) => (area === 'bot_settings' && actions[action] !== undefined ? [actions[action]] : []),

@@ -9,7 +9,7 @@ import { DashboardSubscriber, type DashboardHandler, type DashboardMessage } fro
 import { computeSignature, DEFAULT_KEY_PREFIX, signDashboardMessage, type DashboardArea, type MessageToSign } from '#lib/dashboard/protocol';
 import { projectRoot } from '#lib/paths';
 import { redisOptionsFromUrl } from '#lib/startup/redis';
-import { CapturingLogger, deeplyNestedData, handSignedMessage, OutcomeRecorder, REDIS_URL, sleep, TEST_SECRET, uniqueGuildId } from '#test/dashboard/helpers';
+import { CapturingLogger, deeplyNestedData, handSignedMessage, OutcomeRecorder, REDIS_URL, sleep, TEST_AREAS, TEST_SECRET, uniqueGuildId } from '#test/dashboard/helpers';
 import { waitUntil } from '#test/helpers/waitUntil';
 
 const CLI = join(projectRoot, 'dist', 'scripts', 'dashboard-publish.js');
@@ -71,6 +71,7 @@ describe('DashboardSubscriber on a real Redis', function () {
 			redisUrl: REDIS_URL,
 			secret: TEST_SECRET,
 			keyPrefix: DEFAULT_KEY_PREFIX,
+			areas: TEST_AREAS,
 			maxAgeSeconds: 60,
 			logger,
 			handlers: (area, action) => handlers.get(`${area}/${action}`) ?? [],
@@ -338,6 +339,7 @@ describe('DashboardSubscriber on a real Redis', function () {
 			redisUrl: REDIS_URL,
 			secret: TEST_SECRET,
 			keyPrefix,
+			areas: TEST_AREAS,
 			maxAgeSeconds: 60,
 			logger: new CapturingLogger(),
 			handlers: () => [{ name: 'deploymentReload', run: (message) => void deploymentCalls.push(String(message.guildId)) }],
@@ -414,7 +416,7 @@ describe('DashboardSubscriber on a real Redis', function () {
 	it('the CLI refuses bad arguments with usage (exit 2) and a missing secret (exit 1), publishing nothing', async () => {
 		const badArea = await runCli(['bot_setting', 'update', '--guild', uniqueGuildId()]);
 		expect(badArea.code).to.equal(2);
-		expect(badArea.stderr).to.include('"bot_setting" is not an area').and.to.include('Usage: npm run dashboard:publish');
+		expect(badArea.stderr).to.include('"bot_setting" is not an area the bot handles (bot_settings, ').and.to.include('Usage: npm run dashboard:publish');
 
 		const noGuild = await runCli(['bot_settings', 'update']);
 		expect(noGuild.code).to.equal(2);
@@ -435,6 +437,7 @@ describe('DashboardSubscriber without Redis', () => {
 			redisUrl: 'redis://127.0.0.1:1',
 			secret: TEST_SECRET,
 			keyPrefix: DEFAULT_KEY_PREFIX,
+			areas: TEST_AREAS,
 			maxAgeSeconds: 60,
 			logger,
 			handlers: () => [],

@@ -1,6 +1,7 @@
 import { Piece } from '@sapphire/framework';
 import type { z } from 'zod';
-import { ACTION_NAME, DASHBOARD_AREAS, isDashboardArea, type DashboardArea } from '#lib/dashboard/protocol';
+import { ACTION_NAME, type DashboardArea } from '#lib/dashboard/protocol';
+import { CORE_DASHBOARD_AREAS } from '#lib/plugins/PluginCatalog';
 import type { DashboardHandler, DashboardMessage } from '#lib/dashboard/DashboardSubscriber';
 import { pluginOfPiece } from '#lib/core/commandCatalog';
 import { loadGuildContext, type GuildContext } from '#lib/guild/GuildContext';
@@ -30,8 +31,14 @@ export abstract class DashboardAction<Data = Readonly<Record<string, unknown>>>
 	public constructor(context: DashboardAction.LoaderContext, options: DashboardAction.Options) {
 		super(context, options);
 		const where = sourcePathOf(this.location.full);
-		if (typeof options.area !== 'string' || !isDashboardArea(options.area)) {
-			throw new TypeError(`Dashboard action ${where}: area ${JSON.stringify(options.area)} is not one of ${DASHBOARD_AREAS.join(', ')}.`);
+		// An area is the plugin's to declare: its manifest's dashboardAreas (the core's own for src/).
+		const plugin = pluginOfPiece(this);
+		const declared: readonly string[] =
+			plugin === 'core' ? CORE_DASHBOARD_AREAS : (this.container.plugins.enabled.find((candidate) => candidate.manifest.name === plugin)?.manifest.dashboardAreas ?? []);
+		if (typeof options.area !== 'string' || !declared.includes(options.area)) {
+			throw new TypeError(
+				`Dashboard action ${where}: area ${JSON.stringify(options.area)} is not declared by ${plugin === 'core' ? 'the core' : `the manifest of plugin ${plugin} (dashboardAreas)`}; declared: ${declared.join(', ') || 'none'}.`
+			);
 		}
 		if (typeof options.action !== 'string' || !ACTION_NAME.test(options.action)) {
 			throw new TypeError(`Dashboard action ${where}: action ${JSON.stringify(options.action)} is not an action name (lower-case snake_case).`);

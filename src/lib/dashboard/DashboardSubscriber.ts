@@ -60,6 +60,8 @@ export interface DashboardSubscriberOptions {
 	readonly secret: string;
 	/** This deployment's REDIS_KEY_PREFIX: it listens on this deployment's channels only. */
 	readonly keyPrefix: string;
+	/** The areas this bot handles (the core's and its plugins'). */
+	readonly areas: readonly DashboardArea[];
 	readonly maxAgeSeconds: number;
 	readonly logger: DashboardLogger;
 	readonly handlers: DashboardHandlerLookup;
@@ -196,6 +198,7 @@ export class DashboardSubscriber {
 		const verification = verifyDashboardMessage(channel, raw, {
 			secret: this.options.secret,
 			keyPrefix: this.options.keyPrefix,
+			areas: this.options.areas,
 			maxAgeSeconds: this.options.maxAgeSeconds,
 			nowMs
 		});

@@ -5,9 +5,13 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { GuildId } from '#lib/database/GuildId';
 
-/** The areas the dashboard edits; each has its channel (see dashboardChannel). */
-export const DASHBOARD_AREAS = ['bot_settings', 'commands', 'timed_messages', 'slot_requests', 'gtb', 'raffle', 'point_shop'] as const;
-export type DashboardArea = (typeof DASHBOARD_AREAS)[number];
+/**
+ * An area the dashboard edits (`bot_settings`, `raffle`, …); each has its channel (see
+ * dashboardChannel). Which areas a bot handles is declared by the core and its plugins' manifests.
+ */
+export type DashboardArea = string;
+/** An area's name: lower-case snake_case. */
+export const AREA_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 
 /** The default REDIS_KEY_PREFIX: its deployment keeps the channel names the dashboard has always used, `dashboard:<area>`. */
 export const DEFAULT_KEY_PREFIX = 'kickbot';
@@ -18,9 +22,6 @@ export const MAX_NESTING_DEPTH = 32;
 /** An action name: lower-case snake_case, as the dashboard names them. */
 export const ACTION_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 
-export function isDashboardArea(value: string): value is DashboardArea {
-	return (DASHBOARD_AREAS as readonly string[]).includes(value);
-}
 
 /**
  * Where a deployment's channels start: `dashboard:` for the default REDIS_KEY_PREFIX, `<prefix>:dashboard:` for any
@@ -30,7 +31,7 @@ export function dashboardChannelPrefix(keyPrefix: string): string {
 	return keyPrefix === DEFAULT_KEY_PREFIX ? 'dashboard:' : `${keyPrefix}:dashboard:`;
 }
 
-/** What a deployment's bot subscribes to (PSUBSCRIBE); channels of unknown areas are refused one by one. */
+/** What a deployment's bot subscribes to (PSUBSCRIBE); channels of areas it does not handle are refused one by one. */
 export function dashboardChannelPattern(keyPrefix: string): string {
 	return `${dashboardChannelPrefix(keyPrefix)}*`;
 }
@@ -39,12 +40,12 @@ export function dashboardChannel(area: DashboardArea, keyPrefix: string): string
 	return `${dashboardChannelPrefix(keyPrefix)}${area}`;
 }
 
-/** The area a channel belongs to, or undefined for anything but the deployment's channel of a known area. */
-export function areaOfChannel(channel: string, keyPrefix: string): DashboardArea | undefined {
+/** The area a channel belongs to, or undefined for anything but the deployment's channel of one of `areas`. */
+export function areaOfChannel(channel: string, keyPrefix: string, areas: readonly DashboardArea[]): DashboardArea | undefined {
 	const prefix = dashboardChannelPrefix(keyPrefix);
 	if (!channel.startsWith(prefix)) return undefined;
 	const area = channel.slice(prefix.length);
-	return isDashboardArea(area) ? area : undefined;
+	return areas.includes(area) ? area : undefined;
 }
 
 /** A message as it travels on the channel. */
@@ -166,11 +167,11 @@ export interface SignedMessage {
 
 /**
  * Builds and signs a message the way the dashboard must.
- * @throws {TypeError} for an unknown area, a malformed action or server id, a timestamp that is not whole seconds,
+ * @throws {TypeError} for a malformed area, action or server id, a timestamp that is not whole seconds,
  * or data nested deeper than receivers accept (MAX_NESTING_DEPTH).
  */
 export function signDashboardMessage(secret: string, message: MessageToSign, nowMs: number = Date.now()): SignedMessage {
-	if (!isDashboardArea(message.area)) throw new TypeError(`"${String(message.area)}" is not a dashboard area (${DASHBOARD_AREAS.join(', ')})`);
+	if (!AREA_NAME.test(message.area)) throw new TypeError(`"${String(message.area)}" is not an area name (lower-case snake_case)`);
 	if (!ACTION_NAME.test(message.action)) throw new TypeError(`"${message.action}" is not an action name (lower-case snake_case)`);
 	const guildId = parseGuildIdText(String(message.guildId));
 	if (guildId === undefined) throw new TypeError(`${String(message.guildId)} is not a Discord server id`);
@@ -226,6 +227,8 @@ export interface VerifyOptions {
 	readonly secret: string;
 	/** The receiving deployment's REDIS_KEY_PREFIX: only its channels are accepted. */
 	readonly keyPrefix: string;
+	/** The areas the receiving bot handles (the core's and its plugins'): other channels are refused. */
+	readonly areas: readonly DashboardArea[];
 	readonly maxAgeSeconds: number;
 	readonly nowMs: number;
 }
@@ -253,9 +256,9 @@ function parseGuildIdText(text: string): GuildId | undefined {
  * the subscriber's (ReplayGuard).
  */
 export function verifyDashboardMessage(channel: string, raw: string, options: VerifyOptions): Verification {
-	const area = areaOfChannel(channel, options.keyPrefix);
+	const area = areaOfChannel(channel, options.keyPrefix, options.areas);
 	if (area === undefined) {
-		const expected = DASHBOARD_AREAS.map((known) => dashboardChannel(known, options.keyPrefix)).join(', ');
+		const expected = options.areas.map((known) => dashboardChannel(known, options.keyPrefix)).join(', ');
 		return { ok: false, reason: 'unknown_channel', detail: `not a dashboard channel (expected ${expected})` };
 	}
 	const bytes = Buffer.byteLength(raw, 'utf8');
