@@ -43,7 +43,7 @@ describe('Moderator commands as a new server meets them, end to end (Kick off)',
 			{ DASHBOARD_SECRET }
 		);
 		standIn = under.standIn;
-		await under.bot.waitForLine(/Dashboard messages: listening on dashboard:\*/);
+		await under.bot.waitForLine(/Dashboard messages: listening on \S*dashboard:\*/);
 	});
 
 	after(async () => {

@@ -150,6 +150,17 @@ describe('PluginCatalog.discover', () => {
 			expect(all.enabled.map((plugin) => plugin.manifest.name)).to.deep.equal(['alone', 'base', 'middle', 'top']);
 		});
 
+		it('counts a plugin off in a server that switched off a plugin it needs, directly or not (plugins_off)', async () => {
+			const catalog = await PluginCatalog.discover(fixture('plugins-depends'), [], coreSettings);
+
+			const onWhereBaseIsOff = ['alone', 'base', 'middle', 'top'].filter((name) => catalog.isOnWhereOff(name, ['base']));
+			const onWhereTopIsOff = ['alone', 'base', 'middle', 'top'].filter((name) => catalog.isOnWhereOff(name, ['top']));
+			const onWhereNoneIsOff = ['alone', 'base', 'middle', 'top'].filter((name) => catalog.isOnWhereOff(name, []));
+			expect(onWhereBaseIsOff).to.deep.equal(['alone']);
+			expect(onWhereTopIsOff).to.deep.equal(['alone', 'base', 'middle']);
+			expect(onWhereNoneIsOff).to.deep.equal(['alone', 'base', 'middle', 'top']);
+		});
+
 		it('stops the start on a dependency that is not a plugin, naming it', async () => {
 			const error = await startupErrorOf(PluginCatalog.discover(fixture('plugins-depends-unknown'), [], coreSettings));
 			expect(error.lines).to.deep.equal(['Plugin lonely depends on "missing-friend", which is not a plugin (plugins: lonely).']);

@@ -28,7 +28,7 @@ export interface GuildContext {
 	readonly settings: GuildSettings;
 	/** This server's repositories: the core's and those of the plugins that are on. */
 	readonly db: GuildRepositories;
-	/** Whether a plugin is on in this server (loaded in the bot and not in the server's `plugins_off`); 'core' always is. */
+	/** Whether a plugin is on in this server: neither it nor a plugin it depends on is in the server's `plugins_off`; 'core' always is. */
 	pluginIsOn(plugin: string): boolean;
 	/**
 	 * Validates and stores one of this server's settings; other bot processes are told.
@@ -65,7 +65,8 @@ class ServerContext implements GuildContext {
 	}
 
 	public pluginIsOn(plugin: string): boolean {
-		return plugin === 'core' || !this.settings.get('plugins_off').includes(plugin);
+		const off = this.settings.get('plugins_off');
+		return plugin === 'core' || off.length === 0 || container.plugins.isOnWhereOff(plugin, off);
 	}
 
 	public setSetting(key: string, value: string): Promise<GuildSettings> {

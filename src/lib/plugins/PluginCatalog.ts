@@ -43,10 +43,26 @@ export const CORE_DASHBOARD_AREAS = ['bot_settings'] as const;
  * settings keys, repositories, dashboard areas.
  */
 export class PluginCatalog {
+	/** Each plugin with every plugin it needs, directly or through others, itself included. */
+	private readonly needed: ReadonlyMap<string, readonly string[]>;
+
 	private constructor(
 		public readonly plugins: readonly Plugin[],
 		public readonly settings: ReadonlyMap<string, DeclaredSetting>
-	) {}
+	) {
+		const dependsOn = new Map(plugins.map((plugin) => [plugin.manifest.name, plugin.manifest.dependsOn ?? []]));
+		const neededBy = (name: string, seen: Set<string>): Set<string> => {
+			seen.add(name);
+			for (const dependency of dependsOn.get(name) ?? []) if (!seen.has(dependency)) neededBy(dependency, seen);
+			return seen;
+		};
+		this.needed = new Map(plugins.map((plugin) => [plugin.manifest.name, [...neededBy(plugin.manifest.name, new Set())]]));
+	}
+
+	/** Whether a plugin is on in a server that switched these plugins off: neither it nor any plugin it needs, directly or not, is among them. */
+	public isOnWhereOff(plugin: string, off: readonly string[]): boolean {
+		return off.length === 0 || !(this.needed.get(plugin) ?? [plugin]).some((name) => off.includes(name));
+	}
 
 	public get enabled(): Plugin[] {
 		return this.plugins.filter((plugin) => plugin.enabled);
@@ -117,7 +133,7 @@ export class PluginCatalog {
 		};
 		for (const [key, definition] of Object.entries(coreSettings)) declare(key, definition, 'the core');
 		// The one core setting that depends on what plugins there are.
-		declare('plugins_off', setting.pluginNames(names, 'The plugins switched off in this server: their commands, chat commands and timed work do nothing here.'), 'the core');
+		declare('plugins_off', setting.pluginNames(names, 'The plugins switched off in this server (and so the plugins that need them): their commands, buttons, chat commands and scheduled work do nothing here.'), 'the core');
 		for (const plugin of plugins) {
 			for (const [key, definition] of Object.entries(plugin.manifest.settings ?? {})) declare(key, definition, `plugin ${plugin.manifest.name}`);
 		}
