@@ -4,6 +4,7 @@ import { Database } from '#lib/database/Database';
 import { BotUnderTest, community } from '#test/e2e/BotUnderTest';
 import type { BotProcess } from '#test/e2e/BotProcess';
 import type { DiscordStandIn } from '#test/discord-standin/DiscordStandIn';
+import { everyPluginRepositories } from '#test/helpers/databases';
 import type { TestDatabase } from '#test/helpers/postgres';
 
 const ALPHA = '1400000000000000100';
@@ -114,7 +115,8 @@ describe('The bot end to end, in several servers of the Discord stand-in', funct
 
 	it('marks a server it is removed from as left and keeps its data', async () => {
 		const connection = connectPostgres(testDatabase.url, { poolSize: 1 });
-		const database = new Database(connection);
+		// The plugins' repositories as the bot has them: a points balance is the data the server keeps.
+		const database = new Database(connection, { repositories: await everyPluginRepositories() });
 		try {
 			await database.forGuild(BETA).points.award('beta-viewer', 25);
 			const from = bot.mark();
