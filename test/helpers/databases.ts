@@ -4,6 +4,7 @@ import { createMigrationRunner } from '#lib/database/migrations/migrate';
 import type { RepositoryClass } from '#lib/database/GuildRepositories';
 import { TokenCipher } from '#lib/database/TokenCipher';
 import { pluginsDirectory } from '#lib/paths';
+import type { PluginManifest } from '#lib/plugins/definePlugin';
 import { PluginCatalog } from '#lib/plugins/PluginCatalog';
 import { coreSettings } from '#lib/settings/coreSettings';
 import { createTestDatabase, type TestDatabase } from '#test/helpers/postgres';
@@ -55,6 +56,11 @@ export async function everyPluginRepositories(): Promise<ReadonlyMap<string, Rep
 	return (await PluginCatalog.discover(pluginsDirectory, [], coreSettings)).repositories;
 }
 
+/** The repositories one plugin's manifest declares, as `openMigratedDatabase` takes them (a plugin's tests open a database with just its own). */
+export function repositoriesOf(manifest: PluginManifest): ReadonlyMap<string, RepositoryClass> {
+	return new Map(Object.entries(manifest.repositories ?? {}));
+}
+
 /**
  * A migrated, empty database of the given engine with the repositories on top: the core's, and
  * `repositories` (by default every plugin's, as the bot has them).
@@ -70,6 +76,20 @@ export async function openMigratedDatabase(engine: Engine, label: string, reposi
 			await drop();
 		}
 	};
+}
+
+/**
+ * Deletes every row of `tables`, in this order (a table whose rows reference another's comes
+ * first); ids go on from where they were. For tests that own those tables, such as a plugin's.
+ */
+export async function deleteRows(database: Database, tables: readonly string[]): Promise<void> {
+	const session = await database.connection.openSession();
+	try {
+		// The names are constants of the tests, never input.
+		await session.exec(tables.map((table) => `DELETE FROM ${table};`).join('\n'));
+	} finally {
+		await session.release();
+	}
 }
 
 /** Empties every data table (between tests that share one migrated database). */
