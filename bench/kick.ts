@@ -19,7 +19,8 @@ import { parseWebhookEvent } from '#lib/kick/webhooks/parseWebhookEvent';
 import { Outbox } from '#lib/outbox/Outbox';
 import type { DeliveryOutcome, OutboxCourier, OutboxRecord } from '#lib/outbox/OutboxMessage';
 import { loadKickPublicKey, verifyKickWebhook } from '#lib/kick/webhooks/verifyKickWebhook';
-import type { DeclaredSetting } from '#lib/plugins/PluginCatalog';
+import { PluginCatalog } from '#lib/plugins/PluginCatalog';
+import { pluginsDirectory } from '#lib/paths';
 import { BotSettingsManager } from '#lib/settings/BotSettingsManager';
 import { coreSettings } from '#lib/settings/coreSettings';
 import { UptimeCommand } from '#plugins/kick-chat/kick-commands/uptime';
@@ -299,13 +300,15 @@ export async function benchKick(
 	const keys = createSigningKeyPair();
 	const publicKey = loadKickPublicKey(keys.publicKeyPem);
 	const counter = countingConnection(connect());
-	const database = new Database(counter.connection, { guard: true });
-	const declared = new Map<string, DeclaredSetting>(Object.entries(coreSettings).map(([key, definition]) => [key, { key, definition, declaredBy: 'the core' }]));
-	const manager = new BotSettingsManager(database, declared, { ttlMs: SETTINGS_TTL_MS });
-	// loadGuildContext, as the bot's router calls it, reads these two from Sapphire's container.
-	const previous = { settings: container.settings, db: container.db };
+	// The plugins as the bot loads them: their settings, repositories, and what each needs.
+	const plugins = await PluginCatalog.discover(pluginsDirectory, [], coreSettings);
+	const database = new Database(counter.connection, { guard: true, repositories: plugins.repositories });
+	const manager = new BotSettingsManager(database, plugins.settings, { ttlMs: SETTINGS_TTL_MS });
+	// loadGuildContext, as the bot's router calls it, reads these from Sapphire's container.
+	const previous = { settings: container.settings, db: container.db, plugins: container.plugins };
 	container.settings = manager;
 	container.db = database;
+	container.plugins = plugins;
 	try {
 		// -- The linked server: its row, its link (live for 2 h 5 min), its managed settings, as /kick connect leaves them.
 		await execScript(setup, `INSERT INTO servers (discord_server_id, server_name) VALUES (${GUILD_ID}, 'Kick bench server')`);
@@ -627,6 +630,7 @@ export async function benchKick(
 	} finally {
 		container.settings = previous.settings;
 		container.db = previous.db;
+		container.plugins = previous.plugins;
 		await database.close();
 	}
 }

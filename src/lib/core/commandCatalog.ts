@@ -1,5 +1,6 @@
 import { sep } from 'node:path';
 import { container, type Piece } from '@sapphire/framework';
+import { GuildCommand } from '#lib/commands/GuildCommand';
 import type { KickCommandAccess } from '#lib/kick/commands/KickCommand';
 
 /** A Discord command as /help shows it. */
@@ -10,6 +11,8 @@ export interface DiscordCommandSummary {
 	readonly description: string;
 	readonly moderatorsOnly: boolean;
 	readonly subcommands: readonly string[];
+	/** Each way to call it, without the slash or prefix: `quote add <text>`, with what it does. */
+	readonly usages: readonly { readonly usage: string; readonly description: string }[];
 }
 
 /** A Kick chat command as !help shows it. */
@@ -17,6 +20,7 @@ export interface KickCommandSummary {
 	readonly plugin: string;
 	readonly name: string;
 	readonly description: string;
+	readonly aliases: readonly string[];
 	readonly access: KickCommandAccess;
 }
 
@@ -30,13 +34,23 @@ export function pluginOfPiece(piece: Piece): string {
 
 /** Every Discord command loaded here, from the core and the plugins that are on. */
 export function discordCommands(): DiscordCommandSummary[] {
-	return [...container.stores.get('commands').values()].map((command) => ({
-		plugin: pluginOfPiece(command),
-		name: command.name,
-		description: command.description,
-		moderatorsOnly: 'moderatorsOnly' in command && command.moderatorsOnly === true,
-		subcommands: 'guildSubcommands' in command ? (command.guildSubcommands as readonly { name: string }[]).map((subcommand) => subcommand.name) : []
-	}));
+	return [...container.stores.get('commands').values()].map((command) => {
+		const guildCommand = command instanceof GuildCommand ? command : null;
+		const subcommands = guildCommand?.guildSubcommands ?? [];
+		return {
+			plugin: pluginOfPiece(command),
+			name: command.name,
+			description: command.description,
+			moderatorsOnly: guildCommand?.moderatorsOnly ?? false,
+			subcommands: subcommands.map((subcommand) => subcommand.name),
+			usages:
+				guildCommand === null
+					? [{ usage: command.name, description: command.description }]
+					: subcommands.length === 0
+						? [{ usage: guildCommand.usage(''), description: command.description }]
+						: subcommands.map((subcommand) => ({ usage: guildCommand.usage('', subcommand), description: subcommand.description }))
+		};
+	});
 }
 
 /** Every Kick chat command loaded here. */
@@ -45,6 +59,7 @@ export function kickCommands(): KickCommandSummary[] {
 		plugin: pluginOfPiece(command),
 		name: command.name,
 		description: command.description,
+		aliases: command.aliases,
 		access: command.access
 	}));
 }
@@ -54,4 +69,20 @@ export function groupByPlugin<Command extends { readonly plugin: string; readonl
 	const groups = new Map<string, Command[]>();
 	for (const command of [...commands].sort((a, b) => a.name.localeCompare(b.name))) groups.set(command.plugin, [...(groups.get(command.plugin) ?? []), command]);
 	return [...groups].sort(([a], [b]) => (a === 'core' ? -1 : b === 'core' ? 1 : a.localeCompare(b)));
+}
+
+/**
+ * The command a member asked about in `/help <command>` or `!help <command>`: typed with or
+ * without `/` or the prefix, in any case; a Kick command also by an alias.
+ */
+export function commandNamed<Command extends { readonly name: string; readonly aliases?: readonly string[] }>(
+	commands: readonly Command[],
+	asked: string,
+	prefix: string
+): Command | undefined {
+	let word = asked.trim().split(/\s+/)[0] ?? '';
+	if (word.startsWith(prefix)) word = word.slice(prefix.length);
+	else if (word.startsWith('/')) word = word.slice(1);
+	const name = word.toLowerCase();
+	return commands.find((command) => command.name.toLowerCase() === name || (command.aliases ?? []).some((alias) => alias.toLowerCase() === name));
 }
