@@ -21,7 +21,7 @@ BEGIN
     IF EXISTS (
         SELECT 1 FROM "_prisma_migrations"
         WHERE migration_name > '20261124000000_multi_server' AND finished_at IS NOT NULL AND rolled_back_at IS NULL
-          AND migration_name NOT IN ('20261125000000_server_membership', '20261126000000_kick_connection', '20261201000000_reliable_delivery')
+          AND migration_name NOT IN ('20261125000000_server_membership', '20261126000000_kick_connection', '20261201000000_reliable_delivery', '20261202000000_quotes_create')
     ) THEN
         RAISE EXCEPTION 'rollback refused: migrations newer than 20261124000000_multi_server are applied; roll those back first';
     END IF;
@@ -89,6 +89,6 @@ UPDATE kick_oauth_tokens SET access_token = NULL, refresh_token = NULL WHERE acc
 -- As `prisma migrate resolve --rolled-back`: the upgrade is pending again for a later `migrate deploy`.
 -- The columns and tables those later migrations added stay (the old bot ignores them; re-applying keeps them).
 UPDATE "_prisma_migrations" SET rolled_back_at = now()
-WHERE migration_name IN ('20261124000000_multi_server', '20261125000000_server_membership', '20261126000000_kick_connection', '20261201000000_reliable_delivery') AND rolled_back_at IS NULL;
+WHERE migration_name IN ('20261124000000_multi_server', '20261125000000_server_membership', '20261126000000_kick_connection', '20261201000000_reliable_delivery', '20261202000000_quotes_create') AND rolled_back_at IS NULL;
 
 COMMIT;
