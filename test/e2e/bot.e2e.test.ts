@@ -53,8 +53,8 @@ describe('The bot end to end, in several servers of the Discord stand-in', funct
 			.list(null)
 			.map((command) => command.name)
 			.sort();
-		expect(names).to.deep.equal(['about', 'kick', 'ping', 'server', 'settings']);
-		expect(standIn.commands.calls).to.deep.include({ created: 5, edited: 0, deleted: 0 });
+		expect(names).to.deep.equal(['about', 'help', 'kick', 'ping', 'quote', 'server', 'settings']);
+		expect(standIn.commands.calls).to.deep.include({ created: 7, edited: 0, deleted: 0 });
 		expect(standIn.commands.list(ALPHA)).to.deep.equal([]);
 	});
 
@@ -164,6 +164,6 @@ describe('The bot end to end, in several servers of the Discord stand-in', funct
 		await startBot();
 		expect(standIn.commands.calls.edited).to.equal(edited + 1);
 		expect(standIn.commands.find('about', null)?.description).to.equal('Tells what this bot is: version, servers, uptime and the plugins it runs.');
-		expect(standIn.commands.list(null)).to.have.length(5);
+		expect(standIn.commands.list(null)).to.have.length(7);
 	});
 });

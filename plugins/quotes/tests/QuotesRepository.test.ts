@@ -106,6 +106,28 @@ for (const engine of engines) {
 	});
 }
 
+describe('quotes: the servers the quote of the day runs for (postgres)', () => {
+	let migrated: MigratedDatabase;
+
+	before(async () => {
+		migrated = await openMigratedDatabase(postgresEngine, 'quotes-daily', new Map([['quotes', QuotesRepository]]));
+	});
+
+	after(async () => {
+		await migrated.close();
+	});
+
+	it('are the servers the bot is in that have quotes (the task’s serversWithRowsIn: quotes)', async () => {
+		const GAMMA = 100000000000000003n;
+		for (const guildId of [ALPHA, BETA, GAMMA]) await migrated.database.forGuild(guildId).server.ensure({ name: null, ownerId: null });
+		await migrated.database.forGuild(ALPHA).quotes.add('Alpha has one', { via: 'kick', username: 'mod_mia' });
+		await migrated.database.forGuild(GAMMA).quotes.add('Gamma has one', { via: 'kick', username: 'mod_mia' });
+		await migrated.database.forGuild(GAMMA).server.markLeft();
+
+		expect(await migrated.database.system.joinedGuildIdsWithRowsIn('quotes')).to.deep.equal([ALPHA]);
+	});
+});
+
 describe('quotes: QuotesRepository under concurrent adds (postgres)', () => {
 	let migrated: MigratedDatabase;
 
