@@ -20,7 +20,16 @@ const NUMBER = { type: 'integer', min: 1, max: 2_147_483_647 } as const;
 		{
 			name: 'add',
 			description: 'Adds a quote (moderators).',
-			options: [{ type: 'string', name: 'text', description: `What was said, up to ${QUOTE_MAX_LENGTH} characters`, required: true, maxLength: QUOTE_MAX_LENGTH, rest: true }],
+			options: [
+				{
+					type: 'string',
+					name: 'text',
+					description: `What was said, up to ${QUOTE_MAX_LENGTH} characters`,
+					required: true,
+					maxLength: QUOTE_MAX_LENGTH,
+					rest: true
+				}
+			],
 			run: 'add'
 		},
 		{

@@ -88,7 +88,9 @@ async function check(repositories: readonly GuildRepositories[], ops: readonly O
 				break;
 			case 'page': {
 				const numbers = [...model.quotes.keys()].sort((a, b) => a - b).slice(op.offset, op.offset + op.limit);
-				expect((await quotes.page(op.offset, op.limit)).map(seen), step).to.deep.equal(numbers.map((number) => ({ number, ...model.quotes.get(number)! })));
+				expect((await quotes.page(op.offset, op.limit)).map(seen), step).to.deep.equal(
+					numbers.map((number) => ({ number, ...model.quotes.get(number)! }))
+				);
 				break;
 			}
 		}

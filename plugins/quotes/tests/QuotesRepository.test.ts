@@ -59,7 +59,11 @@ for (const engine of engines) {
 
 		it('does not give a number that a quote written by other means (the dashboard) already has', async () => {
 			await quotesOf(ALPHA).add('one', { via: 'kick', username: 'mod_mia' });
-			await execute(migrated, `INSERT INTO quotes (discord_server_id, number, text, added_by_kick_username) VALUES ($1, 7, 'written by the dashboard', 'streamer')`, [String(ALPHA)]);
+			await execute(
+				migrated,
+				`INSERT INTO quotes (discord_server_id, number, text, added_by_kick_username) VALUES ($1, 7, 'written by the dashboard', 'streamer')`,
+				[String(ALPHA)]
+			);
 
 			expect((await quotesOf(ALPHA).add('after it', { via: 'kick', username: 'mod_mia' })).number).to.equal(8);
 			expect((await quotesOf(BETA).add('Beta counts on its own', { via: 'kick', username: 'mod_mia' })).number).to.equal(1);
@@ -98,9 +102,16 @@ for (const engine of engines) {
 			// 400 emoji are 800 UTF-16 units but 400 characters, as PostgreSQL counts them.
 			expect((await quotesOf(ALPHA).add('🎲'.repeat(400), author)).text).to.equal('🎲'.repeat(400));
 
-			const direct = await rejection(execute(migrated, `INSERT INTO quotes (discord_server_id, number, text, added_by_kick_username) VALUES ($1, 9, $2, 'x')`, [String(ALPHA), 'y'.repeat(401)]));
+			const direct = await rejection(
+				execute(migrated, `INSERT INTO quotes (discord_server_id, number, text, added_by_kick_username) VALUES ($1, 9, $2, 'x')`, [
+					String(ALPHA),
+					'y'.repeat(401)
+				])
+			);
 			expect(String(direct)).to.contain('quotes_text_length');
-			const nobody = await rejection(execute(migrated, `INSERT INTO quotes (discord_server_id, number, text) VALUES ($1, 9, 'who said it?')`, [String(ALPHA)]));
+			const nobody = await rejection(
+				execute(migrated, `INSERT INTO quotes (discord_server_id, number, text) VALUES ($1, 9, 'who said it?')`, [String(ALPHA)])
+			);
 			expect(String(nobody)).to.contain('quotes_added_by_one');
 		});
 	});
@@ -147,7 +158,10 @@ describe('quotes: QuotesRepository under concurrent adds (postgres)', () => {
 
 		for (const [index, guildId] of [ALPHA, BETA].entries()) {
 			const numbers = added.slice(index * 30, index * 30 + 30).map((quote) => quote.number);
-			expect([...numbers].sort((a, b) => a - b), `server ${guildId}`).to.deep.equal(Array.from({ length: 30 }, (_, position) => position + 1));
+			expect(
+				[...numbers].sort((a, b) => a - b),
+				`server ${guildId}`
+			).to.deep.equal(Array.from({ length: 30 }, (_, position) => position + 1));
 			expect(await migrated.database.forGuild(guildId).quotes.count()).to.equal(30);
 		}
 	});

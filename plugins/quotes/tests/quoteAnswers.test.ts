@@ -14,7 +14,9 @@ const MIA = { via: 'kick', username: 'mod_mia' } as const;
 /** The custom ids of an answer's buttons, row by row, and whether each is disabled. */
 function buttonsOf(answer: { readonly components?: readonly unknown[] }): { id: string; disabled: boolean }[][] {
 	return (answer.components ?? []).map((row) =>
-		((row as { toJSON(): { components: { custom_id: string; disabled?: boolean }[] } }).toJSON().components).map((button) => ({ id: button.custom_id, disabled: button.disabled ?? false }))
+		(row as { toJSON(): { components: { custom_id: string; disabled?: boolean }[] } })
+			.toJSON()
+			.components.map((button) => ({ id: button.custom_id, disabled: button.disabled ?? false }))
 	);
 }
 
@@ -43,7 +45,10 @@ describe('quotes: what /quote, its buttons and !quote answer', () => {
 			expect(buttonsOf(second)).to.deep.equal([[{ id: 'quotes:another:2', disabled: false }]]);
 			expect(second.private).to.equal(undefined);
 			expect(await answerShow(quotes, 9, HOW_TO_ADD)).to.deep.equal({ content: 'There is no quote #9 in this server.', private: true });
-			expect(await answerShow(migrated.database.forGuild(BETA).quotes, 1, HOW_TO_ADD)).to.deep.equal({ content: 'There is no quote #1 in this server (it has none yet).', private: true });
+			expect(await answerShow(migrated.database.forGuild(BETA).quotes, 1, HOW_TO_ADD)).to.deep.equal({
+				content: 'There is no quote #1 in this server (it has none yet).',
+				private: true
+			});
 		});
 
 		it('"Another quote" shows another quote than the one shown, with its own button', async () => {
@@ -89,12 +94,22 @@ describe('quotes: what /quote, its buttons and !quote answer', () => {
 			const first = await answerList(quotes, 1, HOW_TO_ADD);
 			expect(first.embeds?.[0]).to.deep.include({ title: 'Quotes (23)', footer: { text: 'Page 1 of 3' } });
 			expect((first.embeds?.[0] as { description: string }).description.split('\n')).to.have.length(10);
-			expect(buttonsOf(first)).to.deep.equal([[{ id: 'quotes:list:0', disabled: true }, { id: 'quotes:list:2', disabled: false }]]);
+			expect(buttonsOf(first)).to.deep.equal([
+				[
+					{ id: 'quotes:list:0', disabled: true },
+					{ id: 'quotes:list:2', disabled: false }
+				]
+			]);
 
 			const pastTheEnd = await answerList(quotes, 7, HOW_TO_ADD);
 			expect(pastTheEnd.embeds?.[0]).to.deep.include({ footer: { text: 'Page 3 of 3' } });
 			expect((pastTheEnd.embeds?.[0] as { description: string }).description).to.equal('**#21** quote 21\n**#22** quote 22\n**#23** quote 23');
-			expect(buttonsOf(pastTheEnd)).to.deep.equal([[{ id: 'quotes:list:2', disabled: false }, { id: 'quotes:list:4', disabled: true }]]);
+			expect(buttonsOf(pastTheEnd)).to.deep.equal([
+				[
+					{ id: 'quotes:list:2', disabled: false },
+					{ id: 'quotes:list:4', disabled: true }
+				]
+			]);
 
 			const beta = migrated.database.forGuild(BETA).quotes;
 			await beta.add('alone', MIA);
@@ -130,9 +145,15 @@ describe('quotes: what /quote, its buttons and !quote answer', () => {
 			}
 			expect(await quotes.count()).to.equal(0);
 
-			expect(await answerChatQuote(quotes, { kind: 'add', text: '"gg" - chat' }, { username: 'mod_mia', access: 'moderator' }, '!')).to.equal('Added quote #1.');
-			expect(await answerChatQuote(quotes, { kind: 'add', text: 'mine' }, { username: 'AlphaStreamer', access: 'broadcaster' }, '!')).to.equal('Added quote #2.');
-			expect(await answerChatQuote(quotes, { kind: 'add', text: '   ' }, { username: 'mod_mia', access: 'moderator' }, '!')).to.equal('A quote needs some text: add it after the command.');
+			expect(await answerChatQuote(quotes, { kind: 'add', text: '"gg" - chat' }, { username: 'mod_mia', access: 'moderator' }, '!')).to.equal(
+				'Added quote #1.'
+			);
+			expect(await answerChatQuote(quotes, { kind: 'add', text: 'mine' }, { username: 'AlphaStreamer', access: 'broadcaster' }, '!')).to.equal(
+				'Added quote #2.'
+			);
+			expect(await answerChatQuote(quotes, { kind: 'add', text: '   ' }, { username: 'mod_mia', access: 'moderator' }, '!')).to.equal(
+				'A quote needs some text: add it after the command.'
+			);
 			expect((await quotes.page(0, 10)).map((quote) => [quote.text, quote.addedBy])).to.deep.equal([
 				['"gg" - chat', { via: 'kick', username: 'mod_mia' }],
 				['mine', { via: 'kick', username: 'AlphaStreamer' }]

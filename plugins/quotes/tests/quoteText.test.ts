@@ -28,19 +28,30 @@ describe('quotes: reading what was typed (readQuoteText)', () => {
 
 	it('stores, for any typed text, one trimmed line of 1 to 400 characters without control characters, or refuses', () => {
 		fc.assert(
-			fc.property(fc.oneof(fc.string({ unit: 'binary', maxLength: 500 }), fc.string({ unit: fc.constantFrom('a', ' ', '\n', '\u0000', '\u0007', '🎲'), maxLength: 500 })), (typed) => {
-				const read = readQuoteText(typed);
-				if (!read.ok) return;
-				expect(characterCount(read.text)).to.be.within(1, QUOTE_MAX_LENGTH);
-				expect(read.text).to.equal(read.text.trim());
-				expect(read.text).not.to.match(/[\p{Cc}\p{Cs}]|\s{2}/u);
-			})
+			fc.property(
+				fc.oneof(
+					fc.string({ unit: 'binary', maxLength: 500 }),
+					fc.string({ unit: fc.constantFrom('a', ' ', '\n', '\u0000', '\u0007', '🎲'), maxLength: 500 })
+				),
+				(typed) => {
+					const read = readQuoteText(typed);
+					if (!read.ok) return;
+					expect(characterCount(read.text)).to.be.within(1, QUOTE_MAX_LENGTH);
+					expect(read.text).to.equal(read.text.trim());
+					expect(read.text).not.to.match(/[\p{Cc}\p{Cs}]|\s{2}/u);
+				}
+			)
 		);
 	});
 });
 
 describe('quotes: showing a quote (describeQuote)', () => {
-	const quote = { number: 3, text: '**bold** claim to @everyone and <@123>, see [this](https://example.com)', addedBy: { via: 'kick', username: 'mod_mia' }, addedAt: new Date(Date.UTC(2026, 11, 2)) } as const;
+	const quote = {
+		number: 3,
+		text: '**bold** claim to @everyone and <@123>, see [this](https://example.com)',
+		addedBy: { via: 'kick', username: 'mod_mia' },
+		addedAt: new Date(Date.UTC(2026, 11, 2))
+	} as const;
 
 	it('shows the text as said in Discord: no markdown, no mention, no masked link', () => {
 		expect(discordText(quote.text)).to.equal('\\*\\*bold\\*\\* claim to @\u200beveryone and <@\u200b123>, see \\[this](https://example.com)');
@@ -49,9 +60,14 @@ describe('quotes: showing a quote (describeQuote)', () => {
 
 	it('never lets any text become a mention of everyone, a member or a role', () => {
 		fc.assert(
-			fc.property(fc.string({ maxLength: 60 }), fc.constantFrom('@everyone', '@here', '<@123>', '<@!123>', '<@&456>'), fc.string({ maxLength: 60 }), (before, mention, after) => {
-				expect(discordText(before + mention + after)).not.to.match(/@everyone|@here|<@[!&]?\d/);
-			})
+			fc.property(
+				fc.string({ maxLength: 60 }),
+				fc.constantFrom('@everyone', '@here', '<@123>', '<@!123>', '<@&456>'),
+				fc.string({ maxLength: 60 }),
+				(before, mention, after) => {
+					expect(discordText(before + mention + after)).not.to.match(/@everyone|@here|<@[!&]?\d/);
+				}
+			)
 		);
 	});
 

@@ -37,13 +37,25 @@ describe('quotes: /quote, !quote and "Another quote" in Discord and !quote in Ki
 	before(async () => {
 		setup = await KickUnderTest.start({
 			eventsVia: 'webhook',
-			users: [{ username: 'AlphaStreamer' }, { username: 'BetaStreamer' }, { username: 'viewer_vic' }, { username: 'viewer_val' }, { username: 'mod_mia' }]
+			users: [
+				{ username: 'AlphaStreamer' },
+				{ username: 'BetaStreamer' },
+				{ username: 'viewer_vic' },
+				{ username: 'viewer_val' },
+				{ username: 'mod_mia' }
+			]
 		});
 		kick = setup.kick;
-		under = await BotUnderTest.start({ guilds: [community(ALPHA, 'Alpha', 'alpha'), community(BETA, 'Beta', 'beta')] }, { ...setup.environment, LOG_LEVEL: 'debug' });
+		under = await BotUnderTest.start(
+			{ guilds: [community(ALPHA, 'Alpha', 'alpha'), community(BETA, 'Beta', 'beta')] },
+			{ ...setup.environment, LOG_LEVEL: 'debug' }
+		);
 		discord = under.standIn;
 		await under.bot.waitForLine(/Kick: 0 server\(s\) linked to 0 channel\(s\); events via signed webhooks/);
-		for (const [guild, channel, streamer] of [['Alpha', 'alphastreamer', 'AlphaStreamer'], ['Beta', 'betastreamer', 'BetaStreamer']] as const) {
+		for (const [guild, channel, streamer] of [
+			['Alpha', 'alphastreamer', 'AlphaStreamer'],
+			['Beta', 'betastreamer', 'BetaStreamer']
+		] as const) {
 			expect((await setup.connect(under, { guild, member: `${guild.toLowerCase()}-moderator`, channel, streamer })).status).to.equal(200);
 		}
 	});
@@ -54,17 +66,34 @@ describe('quotes: /quote, !quote and "Another quote" in Discord and !quote in Ki
 	});
 
 	it('lets moderators add quotes with /quote add and !quote add, and tells a member privately that they may not', async () => {
-		const refused = await discord.runSlashCommand({ guild: 'Alpha', member: 'alpha-viewer', name: 'quote', subcommand: 'add', options: { text: 'my own quote' } });
+		const refused = await discord.runSlashCommand({
+			guild: 'Alpha',
+			member: 'alpha-viewer',
+			name: 'quote',
+			subcommand: 'add',
+			options: { text: 'my own quote' }
+		});
 		expect(refused.ephemeral).to.equal(true);
 		expect(refused.content).to.equal('Only moderators of this server can add quotes: it needs the Manage Server permission here. Nothing was changed.');
 
-		const added = await discord.runSlashCommand({ guild: 'Alpha', member: 'alpha-moderator', name: 'quote', subcommand: 'add', options: { text: '**Never** tilt, @everyone' } });
+		const added = await discord.runSlashCommand({
+			guild: 'Alpha',
+			member: 'alpha-moderator',
+			name: 'quote',
+			subcommand: 'add',
+			options: { text: '**Never** tilt, @everyone' }
+		});
 		expect(added.ephemeral).to.equal(false);
 		expect(added.content).to.equal('Added quote #1.');
 		expect(added.embeds[0]?.title).to.equal('Quote #1');
 		expect(added.embeds[0]?.description).to.match(/^\\\*\\\*Never\\\*\\\* tilt, @\u200beveryone\n\n— added by <@\d+>, <t:\d+:D>$/);
 
-		const byPrefix = await discord.sendMessage({ guild: 'Alpha', channel: 'general', member: 'alpha-moderator', content: '!quote add Chat   is\nalways right' });
+		const byPrefix = await discord.sendMessage({
+			guild: 'Alpha',
+			channel: 'general',
+			member: 'alpha-moderator',
+			content: '!quote add Chat   is\nalways right'
+		});
 		expect(byPrefix.content).to.equal('Added quote #2.');
 
 		const moderatorId = discord.guild('Alpha').member('alpha-moderator').userId;
@@ -85,8 +114,12 @@ describe('quotes: /quote, !quote and "Another quote" in Discord and !quote in Ki
 		expect(another.message?.embeds[0]?.title).to.equal('Quote #2');
 		expect(buttonIds(another.message?.components)).to.deep.equal(['quotes:another:2']);
 
-		expect((await discord.sendMessage({ guild: 'Alpha', channel: 'general', member: 'alpha-viewer', content: '!quote 2' })).embeds[0]?.title).to.equal('Quote #2');
-		expect((await discord.sendMessage({ guild: 'Alpha', channel: 'general', member: 'alpha-viewer', content: '!quote show 1' })).embeds[0]?.title).to.equal('Quote #1');
+		expect((await discord.sendMessage({ guild: 'Alpha', channel: 'general', member: 'alpha-viewer', content: '!quote 2' })).embeds[0]?.title).to.equal(
+			'Quote #2'
+		);
+		expect((await discord.sendMessage({ guild: 'Alpha', channel: 'general', member: 'alpha-viewer', content: '!quote show 1' })).embeds[0]?.title).to.equal(
+			'Quote #1'
+		);
 		const unknown = await discord.runSlashCommand({ guild: 'Alpha', member: 'alpha-viewer', name: 'quote', subcommand: 'show', options: { number: 5 } });
 		expect([unknown.ephemeral, unknown.content]).to.deep.equal([true, 'There is no quote #5 in this server.']);
 		const listed = await discord.runSlashCommand({ guild: 'Alpha', member: 'alpha-viewer', name: 'quote', subcommand: 'list' });
@@ -118,11 +151,25 @@ describe('quotes: /quote, !quote and "Another quote" in Discord and !quote in Ki
 	});
 
 	it('declares the quote of the day’s setting, off by default, which a moderator switches on', async () => {
-		const viewed = await discord.runSlashCommand({ guild: 'Alpha', member: 'alpha-moderator', name: 'settings', subcommand: 'view', options: { key: 'quotes_daily_in_chat' } });
+		const viewed = await discord.runSlashCommand({
+			guild: 'Alpha',
+			member: 'alpha-moderator',
+			name: 'settings',
+			subcommand: 'view',
+			options: { key: 'quotes_daily_in_chat' }
+		});
 		expect(viewed.embeds[0]?.description?.split('\n')).to.include.members(['**quotes_daily_in_chat** = `false` (default)', 'Declared by plugin quotes.']);
-		const answer = await discord.runSlashCommand({ guild: 'Alpha', member: 'alpha-moderator', name: 'settings', subcommand: 'set', options: { key: 'quotes_daily_in_chat', value: 'on' } });
+		const answer = await discord.runSlashCommand({
+			guild: 'Alpha',
+			member: 'alpha-moderator',
+			name: 'settings',
+			subcommand: 'set',
+			options: { key: 'quotes_daily_in_chat', value: 'on' }
+		});
 		expect(answer.content).to.equal('**quotes_daily_in_chat** is now `true` in this server.');
-		const stored = await under.sql<{ discord_server_id: string; value: string }>(`SELECT discord_server_id::text, value FROM bot_settings WHERE key = 'quotes_daily_in_chat'`);
+		const stored = await under.sql<{ discord_server_id: string; value: string }>(
+			`SELECT discord_server_id::text, value FROM bot_settings WHERE key = 'quotes_daily_in_chat'`
+		);
 		expect(stored).to.deep.equal([{ discord_server_id: ALPHA, value: 'true' }]);
 	});
 });
