@@ -3,10 +3,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDatabaseConfig } from '#lib/config/environment';
+import { legacyRollbackScript } from '#lib/database/migrations/legacyRollback';
 import { createMigrationRunner } from '#lib/database/migrations/migrate';
+import { readMigrationFiles } from '#lib/database/migrations/MigrationFiles';
 import { MigrationError } from '#lib/database/migrations/MigrationRunner';
 import { openConnection, openMigrationSession } from '#lib/database/openDatabase';
-import { projectRoot } from '#lib/paths';
+import { migrationsDirectory, projectRoot } from '#lib/paths';
 import { StartupError } from '#lib/startup/StartupError';
 
 const ROLLBACK_SCRIPT = join(projectRoot, 'prisma', 'rollback', '20261124000000_multi_server.down.sql');
@@ -39,7 +41,7 @@ async function run(): Promise<void> {
 			if (status.legacy) log('This is a database of the single-server bot: the next migrate records its baseline and upgrades it.');
 			log(`${status.applied.length} applied, ${status.pending.length} pending.`);
 		} else {
-			await session.exec(readFileSync(ROLLBACK_SCRIPT, 'utf8')).catch(async (error: unknown) => {
+			await session.exec(legacyRollbackScript(readFileSync(ROLLBACK_SCRIPT, 'utf8'), readMigrationFiles(migrationsDirectory))).catch(async (error: unknown) => {
 				// The script's own transaction is left aborted: end it before the session closes.
 				await session.exec('ROLLBACK').catch(() => undefined);
 				throw new StartupError(describeRefusal(error), { cause: error });

@@ -14,6 +14,8 @@ BEGIN;
 -- written to be applied again): marked rolled back with the upgrade. Any other later migration makes it refuse.
 CREATE TEMPORARY TABLE rolled_back_with_upgrade (migration_name text PRIMARY KEY) ON COMMIT DROP;
 INSERT INTO rolled_back_with_upgrade VALUES ('20261125000000_server_membership'), ('20261126000000_kick_connection'), ('20261201000000_reliable_delivery');
+-- A plugin's migration (first line "-- Plugin <name>: adds only its own tables ...") is one of them too.
+-- The plugins' migrations are taken along here by npm run db:rollback-legacy.
 
 DO $$
 DECLARE
@@ -30,7 +32,7 @@ BEGIN
     IF unknown_later IS NOT NULL THEN
         RAISE EXCEPTION 'rollback refused: % is applied after 20261124000000_multi_server, and this script rolls back only % with it',
             unknown_later, (SELECT string_agg(migration_name, ', ' ORDER BY migration_name) FROM rolled_back_with_upgrade)
-            USING HINT = 'Undo what those migrations changed and delete their rows from _prisma_migrations first (the old bot has none of their features), or keep the multi-server bot.';
+            USING HINT = 'Run it with npm run db:rollback-legacy, which takes the plugins'' migrations along; else undo what those migrations changed and delete their rows from _prisma_migrations first (the old bot has none of their features), or keep the multi-server bot.';
     END IF;
     IF NOT EXISTS (
         SELECT 1 FROM "_prisma_migrations"

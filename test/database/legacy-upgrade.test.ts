@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import type { DatabaseConnection, SqlSession } from '#lib/database/connection';
 import { Database } from '#lib/database/Database';
+import { legacyRollbackScript, pluginOfMigration } from '#lib/database/migrations/legacyRollback';
 import { readMigrationFiles } from '#lib/database/migrations/MigrationFiles';
 import { BASELINE_MIGRATION, createMigrationRunner, LEGACY_TABLES } from '#lib/database/migrations/migrate';
 import { MigrationError } from '#lib/database/migrations/MigrationRunner';
@@ -16,9 +17,17 @@ const UPGRADE = '20261124000000_multi_server';
 const MEMBERSHIP = '20261125000000_server_membership';
 const KICK_CONNECTION = '20261126000000_kick_connection';
 const RELIABLE_DELIVERY = '20261201000000_reliable_delivery';
+const MIGRATIONS = readMigrationFiles(migrationsDirectory);
+/** Every migration shipped, in name order: the core's, then any a plugin added. */
+const ALL_MIGRATIONS = MIGRATIONS.map((migration) => migration.name);
+/** The plugins' migrations (first line "-- Plugin <name>: adds only its own tables"): the rollback takes them along. */
+const PLUGIN_MIGRATIONS = MIGRATIONS.filter((migration) => pluginOfMigration(migration) !== null).map((migration) => migration.name);
 const fixture = (name: string) => readFileSync(join(projectRoot, 'test', 'fixtures', 'legacy', name), 'utf8');
-const baselineScript = readMigrationFiles(migrationsDirectory).find((migration) => migration.name === BASELINE_MIGRATION)!.script;
-const rollbackScript = readFileSync(join(projectRoot, 'prisma', 'rollback', `${UPGRADE}.down.sql`), 'utf8');
+const baselineScript = MIGRATIONS.find((migration) => migration.name === BASELINE_MIGRATION)!.script;
+/** The script as it is shipped (and as psql alone runs it). */
+const shippedRollbackScript = readFileSync(join(projectRoot, 'prisma', 'rollback', `${UPGRADE}.down.sql`), 'utf8');
+/** The script as npm run db:rollback-legacy runs it: the plugins' migrations taken along. */
+const rollbackScript = legacyRollbackScript(shippedRollbackScript, MIGRATIONS);
 
 /** Tables whose rows all belong to one server after the upgrade. */
 const DATA_TABLES = LEGACY_TABLES.filter((table) => table !== 'servers');
@@ -76,7 +85,7 @@ function suite(engine: Engine): void {
 			await createLegacyDatabase(session);
 			const before = await rowCounts(session);
 
-			expect(await migrate(session)).to.deep.equal([BASELINE_MIGRATION, UPGRADE, MEMBERSHIP, KICK_CONNECTION, RELIABLE_DELIVERY]);
+			expect(await migrate(session)).to.deep.equal(ALL_MIGRATIONS);
 
 			expect(await rowCounts(session)).to.deep.equal(before);
 			const owners = await serversOfRows(session);
@@ -205,7 +214,7 @@ function suite(engine: Engine): void {
 			expect(column!.count).to.equal(0);
 
 			// Set the original server and start again: the upgrade completes.
-			expect(await migrate(session, ORIGINAL)).to.deep.equal([UPGRADE, MEMBERSHIP, KICK_CONNECTION, RELIABLE_DELIVERY]);
+			expect(await migrate(session, ORIGINAL)).to.deep.equal(ALL_MIGRATIONS.slice(1));
 		});
 
 		it('moves a raffle ticket that named another server than its period to the period’s server', async () => {
@@ -254,9 +263,14 @@ function suite(engine: Engine): void {
 			expect(membership!.rolled_back_at, 'the later additive migration is rolled back with it').to.be.an.instanceOf(Date);
 			const [kickTables] = await session.query<{ rolled_back_at: Date | null }>(`SELECT rolled_back_at FROM "_prisma_migrations" WHERE migration_name = $1`, [KICK_CONNECTION]);
 			expect(kickTables!.rolled_back_at, 'the Kick tables migration (new tables only) too').to.be.an.instanceOf(Date);
+			expect(PLUGIN_MIGRATIONS, 'the quotes plugin ships a migration').to.not.be.empty;
+			const plugins = await session.query<{ migration_name: string; rolled_back_at: Date | null }>(`SELECT migration_name, rolled_back_at FROM "_prisma_migrations" WHERE migration_name = ANY($1)`, [
+				PLUGIN_MIGRATIONS
+			]);
+			expect(plugins.map((row) => [row.migration_name, row.rolled_back_at instanceof Date]), 'the plugins’ migrations too').to.deep.equal(PLUGIN_MIGRATIONS.map((name) => [name, true]));
 
 			// Upgrading again gives carol's row (written by the old bot) to the original server too.
-			expect(await migrate(session)).to.deep.equal([UPGRADE, MEMBERSHIP, KICK_CONNECTION, RELIABLE_DELIVERY]);
+			expect(await migrate(session)).to.deep.equal(ALL_MIGRATIONS.slice(1));
 			const owners = await serversOfRows(session);
 			for (const table of DATA_TABLES) expect(owners[table], table).to.deep.equal([String(ORIGINAL)]);
 		});
@@ -274,13 +288,29 @@ function suite(engine: Engine): void {
 			);
 			await session.exec('ROLLBACK');
 			expect((error as Error).message).to.equal(
-				`rollback refused: 20990101000000_later is applied after ${UPGRADE}, and this script rolls back only ${MEMBERSHIP}, ${KICK_CONNECTION}, ${RELIABLE_DELIVERY} with it`
+				`rollback refused: 20990101000000_later is applied after ${UPGRADE}, and this script rolls back only ${[MEMBERSHIP, KICK_CONNECTION, RELIABLE_DELIVERY, ...PLUGIN_MIGRATIONS].sort().join(', ')} with it`
 			);
 			expect((error as { hint?: string }).hint).to.equal(
-				'Undo what those migrations changed and delete their rows from _prisma_migrations first (the old bot has none of their features), or keep the multi-server bot.'
+				"Run it with npm run db:rollback-legacy, which takes the plugins' migrations along; else undo what those migrations changed and delete their rows from _prisma_migrations first (the old bot has none of their features), or keep the multi-server bot."
 			);
 			const records = await session.query<{ migration_name: string }>(`SELECT migration_name FROM "_prisma_migrations" WHERE rolled_back_at IS NOT NULL`);
 			expect(records).to.deep.equal([]);
+		});
+
+		it('run by psql alone (no plugins’ migrations taken along), refuses while a plugin’s migration is applied, naming it', async () => {
+			await createLegacyDatabase(session);
+			await migrate(session);
+
+			const error = await session.exec(shippedRollbackScript).then(
+				() => null,
+				(caught: unknown) => caught
+			);
+			await session.exec('ROLLBACK');
+			expect(PLUGIN_MIGRATIONS).to.not.be.empty;
+			expect((error as Error).message).to.equal(
+				`rollback refused: ${PLUGIN_MIGRATIONS.join(', ')} is applied after ${UPGRADE}, and this script rolls back only ${MEMBERSHIP}, ${KICK_CONNECTION}, ${RELIABLE_DELIVERY} with it`
+			);
+			expect(await session.query(`SELECT migration_name FROM "_prisma_migrations" WHERE rolled_back_at IS NOT NULL`)).to.deep.equal([]);
 		});
 
 		it('refuses the rollback, changing nothing, once another server has data', async () => {
@@ -307,7 +337,7 @@ for (const engine of engines) suite(engine);
 
 describe('The migrations and the legacy rollback, as the docs describe them', () => {
 	const migrations = readMigrationFiles(migrationsDirectory).map((migration) => migration.name);
-	const takenAlong = [...(/INSERT INTO rolled_back_with_upgrade VALUES ([^;]*);/.exec(rollbackScript)?.[1] ?? '').matchAll(/'([^']+)'/g)].map((match) => match[1]!);
+	const takenAlong = [...(/INSERT INTO rolled_back_with_upgrade VALUES ([^;]*);/.exec(shippedRollbackScript)?.[1] ?? '').matchAll(/'([^']+)'/g)].map((match) => match[1]!);
 	const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
 	const upgrading = readFileSync(join(projectRoot, 'docs', 'upgrading.md'), 'utf8');
 
@@ -316,8 +346,18 @@ describe('The migrations and the legacy rollback, as the docs describe them', ()
 		for (const name of takenAlong) expect(migrations, name).to.include(name);
 	});
 
-	it('the README lists every migration of prisma/migrations', () => {
-		for (const name of migrations) expect(readme, name).to.include(`\`${name}\``);
+	it('every migration after the upgrade is one the rollback takes along: the core’s, listed in the script, or a plugin’s, marked as one', () => {
+		const later = MIGRATIONS.filter((migration) => migration.name > UPGRADE);
+		for (const migration of later) expect(takenAlong.includes(migration.name) || pluginOfMigration(migration) !== null, migration.name).to.equal(true);
+		for (const name of PLUGIN_MIGRATIONS) expect(rollbackScript, name).to.include(`('${name}')`);
+	});
+
+	it('the README lists every migration of the core, and each plugin’s README its own', () => {
+		for (const migration of MIGRATIONS) {
+			const plugin = pluginOfMigration(migration);
+			const where = plugin === null ? readme : readFileSync(join(projectRoot, 'plugins', plugin, 'README.md'), 'utf8');
+			expect(where, migration.name).to.include(`\`${migration.name}\``);
+		}
 	});
 
 	it('docs/upgrading.md names each migration the rollback takes along, and says it refuses while any other later one is applied', () => {

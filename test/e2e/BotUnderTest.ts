@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { publishDashboardMessage } from '#lib/dashboard/DashboardPublisher';
 import { BotProcess } from '#test/e2e/BotProcess';
 import { DiscordStandIn } from '#test/discord-standin/DiscordStandIn';
 import type { GuildSeed, StandInSeed } from '#test/discord-standin/seed';
@@ -67,6 +68,18 @@ export class BotUnderTest {
 		this.bot = BotProcess.start(this.environment, this.pluginsDirectory);
 		await this.bot.waitForLine(/ApplicationCommandRegistries: Took .*ms to initialize/);
 		return this.bot;
+	}
+
+	/**
+	 * Publishes a signed dashboard message on this bot's channels, as the web dashboard does, and
+	 * resolves once the bot has handled it (its log says so); needs DASHBOARD_SECRET in the environment.
+	 */
+	public async publishDashboard(message: { readonly area: string; readonly action: string; readonly guildId: string; readonly data: Record<string, unknown>; readonly timestamp?: number }): Promise<void> {
+		const secret = this.environment.DASHBOARD_SECRET;
+		if (secret === undefined) throw new Error('publishDashboard needs the bot started with DASHBOARD_SECRET');
+		const from = this.bot.mark();
+		await publishDashboardMessage({ secret, redisUrl: REDIS_URL, keyPrefix: this.redisKeyPrefix, ...message });
+		await this.bot.waitForLine(new RegExp(`Dashboard message ${message.area}/${message.action} for server ${message.guildId}: handled`), { from });
 	}
 
 	public sql<Row extends Record<string, unknown>>(text: string, parameters: unknown[] = []): Promise<Row[]> {

@@ -53,7 +53,7 @@ describe('The bot end to end, in several servers of the Discord stand-in', funct
 			.list(null)
 			.map((command) => command.name)
 			.sort();
-		expect(names).to.deep.equal(['about', 'help', 'kick', 'ping', 'server', 'settings']);
+		expect(names).to.deep.equal(['about', 'help', 'kick', 'ping', 'quote', 'server', 'settings']);
 		expect(standIn.commands.calls).to.deep.equal({ created: 0, edited: 0, deleted: 0, bulkOverwrites: 1 });
 		expect(standIn.commands.list(ALPHA)).to.deep.equal([]);
 	});
@@ -185,6 +185,6 @@ describe('The bot end to end, in several servers of the Discord stand-in', funct
 				.list(null)
 				.map((command) => command.name)
 				.sort()
-		).to.deep.equal(['about', 'help', 'kick', 'ping', 'server', 'settings']);
+		).to.deep.equal(['about', 'help', 'kick', 'ping', 'quote', 'server', 'settings']);
 	});
 });

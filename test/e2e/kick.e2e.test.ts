@@ -120,9 +120,9 @@ describe('The Kick connection over signed webhooks, end to end', function () {
 		const alphaAnswer = await kick.chat.waitFor((message) => message.replyToMessageId === inAlpha.payload.message_id);
 		const gammaAnswer = await kick.chat.waitFor((message) => message.replyToMessageId === inGamma.payload.message_id);
 		const betaAnswer = await kick.chat.waitFor((message) => message.replyToMessageId === inBeta.payload.message_id);
-		expect([alphaAnswer.channel, alphaAnswer.content]).to.deep.equal(['AlphaStreamer', 'kick-chat: !help (lists the chat commands you can use here), !uptime (says how long the stream has been live)']);
-		expect([gammaAnswer.channel, gammaAnswer.content]).to.deep.equal(['AlphaStreamer', 'kick-chat: ?help (lists the chat commands you can use here), ?uptime (says how long the stream has been live)']);
-		expect([betaAnswer.channel, betaAnswer.content]).to.deep.equal(['BetaStreamer', 'kick-chat: !help (lists the chat commands you can use here), !uptime (says how long the stream has been live)']);
+		expect([alphaAnswer.channel, alphaAnswer.content]).to.deep.equal(['AlphaStreamer', 'kick-chat: !help (lists the chat commands you can use here), !uptime (says how long the stream has been live)\nquotes: !quote (shows a random quote, or the one with that number)']);
+		expect([gammaAnswer.channel, gammaAnswer.content]).to.deep.equal(['AlphaStreamer', 'kick-chat: ?help (lists the chat commands you can use here), ?uptime (says how long the stream has been live)\nquotes: ?quote (shows a random quote, or the one with that number)']);
+		expect([betaAnswer.channel, betaAnswer.content]).to.deep.equal(['BetaStreamer', 'kick-chat: !help (lists the chat commands you can use here), !uptime (says how long the stream has been live)\nquotes: !quote (shows a random quote, or the one with that number)']);
 		// The bot logs a command after its answer is recorded.
 		await waitUntil(() => [inAlpha, inGamma, inBeta].every((delivery) => ranLines(delivery.payload.message_id).length === 1));
 		const serverOf = (messageId: string) => ranLines(messageId).map((line) => /server (\d+)/.exec(line)![1]);

@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import { ChannelType } from 'discord-api-types/v10';
-import { publishDashboardMessage } from '#lib/dashboard/DashboardPublisher';
-import { BotUnderTest, community, REDIS_URL } from '#test/e2e/BotUnderTest';
+import { BotUnderTest, community } from '#test/e2e/BotUnderTest';
 import type { DiscordStandIn } from '#test/discord-standin/DiscordStandIn';
 import { waitUntil } from '#test/helpers/waitUntil';
 
@@ -128,9 +127,7 @@ describe('Moderator commands as a new server meets them, end to end (Kick off)',
 	it('shows a stored value the key does not accept as invalid, and reset says it removed it', async () => {
 		// What the dashboard does: it writes the row, then announces it.
 		await under.sql(`INSERT INTO bot_settings (discord_server_id, key, value) VALUES ($1, 'prefix', '**')`, [ALPHA]);
-		const from = under.bot.mark();
-		await publishDashboardMessage({ secret: DASHBOARD_SECRET, redisUrl: REDIS_URL, area: 'bot_settings', action: 'update', guildId: ALPHA, data: { key: 'prefix' } });
-		await under.bot.waitForLine(new RegExp(`Dashboard message bot_settings/update for server ${ALPHA}: handled`), { from });
+		await under.publishDashboard({ area: 'bot_settings', action: 'update', guildId: ALPHA, data: { key: 'prefix' } });
 
 		expect((await settings('alpha-moderator', 'view')).embeds[0]?.description).to.contain('**prefix** = `!` (default: the stored value `**` is invalid)');
 		expect((await settings('alpha-moderator', 'view', { key: 'prefix' })).embeds[0]?.description).to.contain(

@@ -3,7 +3,7 @@ import { BotUnderTest, community } from '#test/e2e/BotUnderTest';
 import type { DiscordStandIn } from '#test/discord-standin/DiscordStandIn';
 
 const ALPHA = '1500000000000000300';
-const KEYS = 'kick_alerts_channel_id, kick_broadcaster_user_id, kick_channel, kick_chat_min_interval_ms, kick_chatroom_id, kick_reply_max_age_seconds, moderator_role_id, plugins_off, prefix';
+const KEYS = 'kick_alerts_channel_id, kick_broadcaster_user_id, kick_channel, kick_chat_min_interval_ms, kick_chatroom_id, kick_reply_max_age_seconds, moderator_role_id, plugins_off, prefix, quotes_daily_in_chat';
 /** What Discord receives: the accepted characters escaped, so they show as typed rather than as markdown. */
 const PREFIX_ACCEPTS =
 	'1 to 5 visible characters, such as ! ? $ . - or letters; no spaces, invisible, combining or full-width characters, quotes, brackets, or \\* \\_ ~ | \\` > # @ < \\\\';

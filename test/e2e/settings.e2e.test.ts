@@ -91,7 +91,7 @@ describe('Per-server settings and moderator permissions, end to end', function (
 	it('refuses an unknown key and a bad value with what is accepted, changing nothing', async () => {
 		const before = await storedSettings(ALPHA);
 		const unknown = await standIn.runSlashCommand({ guild: 'Alpha', member: 'alpha-moderator', name: 'settings', subcommand: 'set', options: { key: 'prefx', value: '$' } });
-		expect(unknown.content).to.equal('There is no setting `prefx`. Settings: kick_alerts_channel_id, kick_broadcaster_user_id, kick_channel, kick_chat_min_interval_ms, kick_chatroom_id, kick_reply_max_age_seconds, moderator_role_id, plugins_off, prefix.');
+		expect(unknown.content).to.equal('There is no setting `prefx`. Settings: kick_alerts_channel_id, kick_broadcaster_user_id, kick_channel, kick_chat_min_interval_ms, kick_chatroom_id, kick_reply_max_age_seconds, moderator_role_id, plugins_off, prefix, quotes_daily_in_chat.');
 		const bad = await standIn.sendMessage({ guild: 'Alpha', member: 'alpha-moderator', content: '?settings set prefix two words' });
 		expect(bad.content).to.equal(
 			'`prefix` accepts 1 to 5 visible characters, such as ! ? $ . - or letters; no spaces, invisible, combining or full-width characters, quotes, brackets, or \\* \\_ ~ | \\` > # @ < \\\\. Nothing was changed.'
