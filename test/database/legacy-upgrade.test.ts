@@ -263,7 +263,7 @@ function suite(engine: Engine): void {
 			expect(membership!.rolled_back_at, 'the later additive migration is rolled back with it').to.be.an.instanceOf(Date);
 			const [kickTables] = await session.query<{ rolled_back_at: Date | null }>(`SELECT rolled_back_at FROM "_prisma_migrations" WHERE migration_name = $1`, [KICK_CONNECTION]);
 			expect(kickTables!.rolled_back_at, 'the Kick tables migration (new tables only) too').to.be.an.instanceOf(Date);
-			expect(PLUGIN_MIGRATIONS, 'the quotes plugin ships a migration').to.not.be.empty;
+			expect(PLUGIN_MIGRATIONS, 'the quotes plugin ships a migration').to.have.length.above(0);
 			const plugins = await session.query<{ migration_name: string; rolled_back_at: Date | null }>(`SELECT migration_name, rolled_back_at FROM "_prisma_migrations" WHERE migration_name = ANY($1)`, [
 				PLUGIN_MIGRATIONS
 			]);
@@ -306,7 +306,7 @@ function suite(engine: Engine): void {
 				(caught: unknown) => caught
 			);
 			await session.exec('ROLLBACK');
-			expect(PLUGIN_MIGRATIONS).to.not.be.empty;
+			expect(PLUGIN_MIGRATIONS).to.have.length.above(0);
 			expect((error as Error).message).to.equal(
 				`rollback refused: ${PLUGIN_MIGRATIONS.join(', ')} is applied after ${UPGRADE}, and this script rolls back only ${MEMBERSHIP}, ${KICK_CONNECTION}, ${RELIABLE_DELIVERY} with it`
 			);

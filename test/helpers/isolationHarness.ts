@@ -143,7 +143,7 @@ export function describeIsolation<Model, Call extends GuildCall>(suite: Isolatio
 				}
 			}
 			await Promise.all(GUILDS.map((_, index) => suite.expectMatchesModel(world, index)));
-			await expectRowsPerServer(database, countOwnRows, world.models.map(suite.rowsOf));
+			await expectRowsPerServer(database, countOwnRows, world.models.map((model) => suite.rowsOf(model)));
 		}
 
 		/** No call of the suite wrote a row into a table it does not own (such rows stay: the runs empty only the suite's tables). */

@@ -1,5 +1,5 @@
 import { ApplyOptions } from '@sapphire/decorators';
-import { InteractionHandler, InteractionHandlerTypes, Option } from '@sapphire/framework';
+import { type InteractionHandler, InteractionHandlerTypes, Option } from '@sapphire/framework';
 import type { ButtonInteraction } from 'discord.js';
 import { GuildInteractionHandler, type GuildContext } from '#core';
 import { answerButton } from '../lib/answerButton.js';
