@@ -26,7 +26,11 @@ export class PluginOnPrecondition extends AllFlowsPrecondition {
 		const context = boundGuildContext(event);
 		const plugin = pluginOfPiece(command);
 		if (context === undefined || context.pluginIsOn(plugin)) return this.ok();
-		return this.error({ message: `The ${plugin} plugin is switched off in this server (setting \`plugins_off\`), so \`${command.name}\` does nothing here.` });
+		const off = context.settings.get('plugins_off');
+		const why = off.includes(plugin)
+			? `The ${plugin} plugin is switched off in this server`
+			: `The ${plugin} plugin needs ${this.container.plugins.needsOff(plugin, off).join(', ')}, switched off in this server`;
+		return this.error({ message: `${why} (setting \`plugins_off\`), so \`${command.name}\` does nothing here.` });
 	}
 }
 

@@ -159,6 +159,7 @@ describe('PluginCatalog.discover', () => {
 			expect(onWhereBaseIsOff).to.deep.equal(['alone']);
 			expect(onWhereTopIsOff).to.deep.equal(['alone', 'base', 'middle']);
 			expect(onWhereNoneIsOff).to.deep.equal(['alone', 'base', 'middle', 'top']);
+			expect(catalog.needsOff('top', ['base', 'alone'])).to.deep.equal(['base']);
 		});
 
 		it('stops the start on a dependency that is not a plugin, naming it', async () => {

@@ -61,7 +61,12 @@ export class PluginCatalog {
 
 	/** Whether a plugin is on in a server that switched these plugins off: neither it nor any plugin it needs, directly or not, is among them. */
 	public isOnWhereOff(plugin: string, off: readonly string[]): boolean {
-		return off.length === 0 || !(this.needed.get(plugin) ?? [plugin]).some((name) => off.includes(name));
+		return off.length === 0 || this.needsOff(plugin, off).length === 0;
+	}
+
+	/** The plugins among `off` that this one is or needs, directly or not. */
+	public needsOff(plugin: string, off: readonly string[]): string[] {
+		return (this.needed.get(plugin) ?? [plugin]).filter((name) => off.includes(name));
 	}
 
 	public get enabled(): Plugin[] {
