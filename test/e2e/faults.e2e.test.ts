@@ -30,7 +30,9 @@ describe('Fault: Redis restarted empty, or flushed, under a running bot', functi
 		const client = redis.client();
 		try {
 			const keys = await client.keys(`bull:${under.redisKeyPrefix}-scheduled-tasks:repeat:*`);
-			const names = await Promise.all(keys.map((key) => client.hget(key, 'name')));
+			// A job running right now also has a lock (a string) and maybe logs (a list) under this pattern: read hashes only.
+			const hashes = (await Promise.all(keys.map(async (key) => ((await client.type(key)) === 'hash' ? key : null)))).filter((key) => key !== null);
+			const names = await Promise.all(hashes.map((key) => client.hget(key, 'name')));
 			return [...new Set(names.filter((name): name is string => name !== null))].sort();
 		} finally {
 			client.disconnect();
