@@ -61,6 +61,14 @@ export class KickUnderTest {
 		return { answer, url, redirect, status: page.status, html: await page.text() };
 	}
 
+	/** Links each server to its streamer's channel (named after the streamer) as its `<guild>-moderator`; throws unless Kick's redirect was accepted. */
+	public async linkEach(under: BotUnderTest, links: readonly { readonly guild: string; readonly streamer: string }[]): Promise<void> {
+		for (const { guild, streamer } of links) {
+			const linked = await this.connect(under, { guild, member: `${guild.toLowerCase()}-moderator`, channel: streamer.toLowerCase(), streamer });
+			if (linked.status !== 200) throw new Error(`Linking ${guild} to ${streamer} failed (${linked.status}): ${linked.html}`);
+		}
+	}
+
 	public stop(): Promise<void> {
 		return this.kick.stop();
 	}

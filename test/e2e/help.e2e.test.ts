@@ -36,12 +36,10 @@ describe('/help and !help in two servers with different plugins on and different
 		under = await BotUnderTest.start({ guilds: [community(ALPHA, 'Alpha', 'alpha'), community(BETA, 'Beta', 'beta')] }, { ...setup.environment, LOG_LEVEL: 'debug' });
 		discord = under.standIn;
 		await under.bot.waitForLine(/Kick: 0 server\(s\) linked to 0 channel\(s\); events via signed webhooks/);
-		for (const [guild, channel, streamer] of [
-			['Alpha', 'alphastreamer', 'AlphaStreamer'],
-			['Beta', 'betastreamer', 'BetaStreamer']
-		] as const) {
-			expect((await setup.connect(under, { guild, member: `${guild.toLowerCase()}-moderator`, channel, streamer })).status).to.equal(200);
-		}
+		await setup.linkEach(under, [
+			{ guild: 'Alpha', streamer: 'AlphaStreamer' },
+			{ guild: 'Beta', streamer: 'BetaStreamer' }
+		]);
 		// Beta: the quotes plugin off, and its own prefix. Alpha keeps every plugin and `!`.
 		const set = (key: string, value: string) => discord.runSlashCommand({ guild: 'Beta', member: 'beta-moderator', name: 'settings', subcommand: 'set', options: { key, value } });
 		expect((await set('plugins_off', 'quotes')).content).to.equal('**plugins_off** is now `quotes` in this server.');

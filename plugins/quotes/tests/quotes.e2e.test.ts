@@ -52,12 +52,10 @@ describe('quotes: /quote, !quote and "Another quote" in Discord and !quote in Ki
 		);
 		discord = under.standIn;
 		await under.bot.waitForLine(/Kick: 0 server\(s\) linked to 0 channel\(s\); events via signed webhooks/);
-		for (const [guild, channel, streamer] of [
-			['Alpha', 'alphastreamer', 'AlphaStreamer'],
-			['Beta', 'betastreamer', 'BetaStreamer']
-		] as const) {
-			expect((await setup.connect(under, { guild, member: `${guild.toLowerCase()}-moderator`, channel, streamer })).status).to.equal(200);
-		}
+		await setup.linkEach(under, [
+			{ guild: 'Alpha', streamer: 'AlphaStreamer' },
+			{ guild: 'Beta', streamer: 'BetaStreamer' }
+		]);
 	});
 
 	after(async () => {
