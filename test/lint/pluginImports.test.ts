@@ -32,6 +32,24 @@ describe('lint: what a plugin may import', () => {
 		for (const { message } of problems) expect(message).to.contain("is in plugin 'other'");
 	});
 
+	it('refuses the container’s services that reach every server, with or without this., and points at the context', async () => {
+		const problems = await lint(
+			'plugins/demo/commands/show.ts',
+			[
+				"import { container } from '@sapphire/framework';",
+				'export const all = container.db;',
+				'export class Show { public run(): unknown { return [this.container.settings, this.container.kick, this.container.logger]; } private readonly container = container; }',
+				''
+			].join('\n')
+		);
+		expect(problems.map(({ line, ruleId }) => ({ line, ruleId }))).to.deep.equal([
+			{ line: 2, ruleId: 'no-restricted-syntax' },
+			{ line: 3, ruleId: 'no-restricted-syntax' },
+			{ line: 3, ruleId: 'no-restricted-syntax' }
+		]);
+		expect(problems[0]!.message).to.contain('a plugin acts for one server through the context its piece receives');
+	});
+
 	it('refuses a relative path into src/ and points at #core', async () => {
 		const problems = await lint('plugins/demo/plugin.ts', "import { x } from '../../src/lib/x.js';\nexport { x };\n");
 		expect(problems).to.deep.equal([
