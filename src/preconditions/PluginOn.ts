@@ -11,18 +11,19 @@ import { boundGuildContext } from '#lib/guild/GuildContext';
 @ApplyOptions<AllFlowsPrecondition.Options>({ position: 11 })
 export class PluginOnPrecondition extends AllFlowsPrecondition {
 	public override chatInputRun(interaction: ChatInputCommandInteraction, command: Command): AllFlowsPrecondition.Result {
-		return this.check(interaction, command);
+		return this.check(interaction, command, command.name);
 	}
 
 	public override contextMenuRun(interaction: ContextMenuCommandInteraction, command: Command): AllFlowsPrecondition.Result {
-		return this.check(interaction, command);
+		// The member chose the menu ("Save as quote"), not the command behind it.
+		return this.check(interaction, command, interaction.commandName);
 	}
 
 	public override messageRun(message: Message, command: Command): AllFlowsPrecondition.Result {
-		return this.check(message, command);
+		return this.check(message, command, command.name);
 	}
 
-	private check(event: object, command: Command): AllFlowsPrecondition.Result {
+	private check(event: object, command: Command, label: string): AllFlowsPrecondition.Result {
 		const context = boundGuildContext(event);
 		const plugin = pluginOfPiece(command);
 		if (context === undefined || context.pluginIsOn(plugin)) return this.ok();
@@ -30,7 +31,7 @@ export class PluginOnPrecondition extends AllFlowsPrecondition {
 		const why = off.includes(plugin)
 			? `The ${plugin} plugin is switched off in this server`
 			: `The ${plugin} plugin needs ${this.container.plugins.needsOff(plugin, off).join(', ')}, switched off in this server`;
-		return this.error({ message: `${why} (setting \`plugins_off\`), so \`${command.name}\` does nothing here.` });
+		return this.error({ message: `${why} (setting \`plugins_off\`), so \`${label}\` does nothing here.` });
 	}
 }
 

@@ -61,6 +61,7 @@ export class ApplicationCommandRegistry {
 	public validate(body: CommandBody): Record<string, unknown> | undefined {
 		const type = body.type ?? ApplicationCommandType.ChatInput;
 		if (typeof body.name !== 'string' || body.name.length === 0 || body.name.length > 32) return fieldError('name', 'BASE_TYPE_BAD_LENGTH', 'Must be between 1 and 32 in length.');
+		if (type === ApplicationCommandType.User || type === ApplicationCommandType.Message) return validateContextMenu(body);
 		if (type !== ApplicationCommandType.ChatInput) return undefined;
 		return validateChatInput(body, []);
 	}
@@ -125,6 +126,17 @@ export class ApplicationCommandRegistry {
 
 function fieldError(path: string, code: string, message: string): Record<string, unknown> {
 	return { [path]: { _errors: [{ code, message }] } };
+}
+
+/** User and message commands: any case and spaces in the name (its length is checked above), no description, no options. */
+function validateContextMenu(body: CommandBody): Record<string, unknown> | undefined {
+	if (body.description !== undefined && body.description !== '') {
+		return fieldError('description', 'APPLICATION_COMMAND_CONTEXT_MENU_DESCRIPTION_INVALID', 'Context menu commands cannot have description');
+	}
+	if (body.options !== undefined && body.options.length > 0) {
+		return fieldError('options', 'APPLICATION_COMMAND_CONTEXT_MENU_OPTIONS_INVALID', 'Context menu commands cannot have options');
+	}
+	return undefined;
 }
 
 function validateChatInput(body: CommandOptionBody, path: string[]): Record<string, unknown> | undefined {

@@ -1,12 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ButtonClick, ChatMessage, DirectMessage, DiscordStandIn, SlashCommandRun } from './DiscordStandIn.js';
+import type { ButtonClick, ChatMessage, ContextMenuRun, DirectMessage, DiscordStandIn, SlashCommandRun } from './DiscordStandIn.js';
 import type { InteractionAnswer } from './InteractionTracker.js';
 import { readBody, writeJson } from './RestApi.js';
 import type { RestResponse } from './Router.js';
 
 /**
  * `/_control/...`: lets a person drive the stand-in with curl (look at the state, run a slash
- * command, post a message in a server or a DM, read the REST log) while a bot runs against it.
+ * command or a context menu, post a message in a server or a DM, read the REST log) while a bot
+ * runs against it.
  */
 export class ControlApi {
 	public constructor(private readonly standIn: DiscordStandIn) {}
@@ -32,13 +33,22 @@ export class ControlApi {
 				const run = requireFields(await jsonBody(request), ['guild', 'member', 'name']) as unknown as SlashCommandRun;
 				return { status: 200, body: answerJson(await this.standIn.runSlashCommand(run)) };
 			}
+			case 'POST /_control/context-menu': {
+				const run = requireFields(await jsonBody(request), ['guild', 'member', 'name']);
+				if ((typeof run.targetMessage === 'string') === (typeof run.targetUser === 'string')) {
+					throw new Error('Expected one of "targetMessage" (a message id) or "targetUser" (a username or id)');
+				}
+				return { status: 200, body: answerJson(await this.standIn.runContextMenu(run as unknown as ContextMenuRun)) };
+			}
 			case 'POST /_control/click': {
 				const click = requireFields(await jsonBody(request), ['guild', 'member', 'message', 'customId']) as unknown as ButtonClick;
 				return { status: 200, body: answerJson(await this.standIn.clickButton(click)) };
 			}
 			case 'POST /_control/message': {
-				const message = requireFields(await jsonBody(request), ['guild', 'member', 'content']) as unknown as ChatMessage;
-				return { status: 200, body: await this.standIn.sendMessage(message) };
+				const message = requireFields(await jsonBody(request), ['guild', 'member', 'content']);
+				// `"waitForReply": false` posts a message the bot does not answer (one to use a context menu on) and returns it.
+				if (message.waitForReply === false) return { status: 200, body: this.standIn.postMessage(message as unknown as ChatMessage) };
+				return { status: 200, body: await this.standIn.sendMessage(message as unknown as ChatMessage) };
 			}
 			case 'POST /_control/dm': {
 				const message = requireFields(await jsonBody(request), ['user', 'content']) as unknown as DirectMessage;
@@ -52,7 +62,9 @@ export class ControlApi {
 			default:
 				return {
 					status: 404,
-					body: { error: `Unknown control route ${route}; try GET /_control/state, GET /_control/log, POST /_control/slash, /_control/message, /_control/dm, /_control/click, /_control/dispatch` }
+					body: {
+						error: `Unknown control route ${route}; try GET /_control/state, GET /_control/log, POST /_control/slash, /_control/context-menu, /_control/message, /_control/dm, /_control/click, /_control/dispatch`
+					}
 				};
 		}
 	}

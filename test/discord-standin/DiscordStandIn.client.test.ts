@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { expect } from 'chai';
 import {
 	ActionRowBuilder,
+	ApplicationCommandType,
 	ButtonBuilder,
 	ButtonStyle,
 	DiscordAPIError,
@@ -13,6 +14,7 @@ import {
 	type ChatInputCommandInteraction,
 	type Client,
 	type Guild,
+	type GuildMember,
 	type Interaction
 } from 'discord.js';
 import { InteractionResponseType } from 'discord-api-types/v10';
@@ -178,6 +180,81 @@ describe('DiscordStandIn with the real discord.js client', () => {
 			appCanSend: true,
 			subcommand: 'give'
 		});
+	});
+
+	it('runs user and message commands registered in a bulk overwrite, by their id, with the target resolved as discord.js reads it', async () => {
+		const alpha = standIn.guild('Alpha Community');
+		const registered = await client.application.commands.set(
+			[
+				{ type: ApplicationCommandType.User, name: 'Wave at' },
+				{ type: ApplicationCommandType.Message, name: 'Save as quote' }
+			],
+			alpha.id
+		);
+		expect(standIn.commands.list(alpha.id).map((command) => [command.name, command.type, command.description])).to.deep.equal([
+			['Wave at', ApplicationCommandType.User, ''],
+			['Save as quote', ApplicationCommandType.Message, '']
+		]);
+		const idOf = (name: string) => registered.find((command) => command.name === name)?.id;
+		let seen: Record<string, unknown> = {};
+		onInteraction = async (interaction) => {
+			if (interaction.isUserContextMenuCommand()) {
+				seen = {
+					commandId: interaction.commandId,
+					commandName: interaction.commandName,
+					by: interaction.user.username,
+					target: interaction.targetUser.username,
+					targetIsModerator: (interaction.targetMember as GuildMember | null)?.roles.cache.some((role) => role.name === 'Moderator'),
+					channel: interaction.channelId
+				};
+			} else if (interaction.isMessageContextMenuCommand()) {
+				seen = {
+					commandId: interaction.commandId,
+					commandName: interaction.commandName,
+					by: interaction.user.username,
+					target: interaction.targetMessage.content,
+					author: interaction.targetMessage.author.username,
+					channel: interaction.channelId
+				};
+			} else return;
+			await interaction.reply({ content: 'done', flags: MessageFlags.Ephemeral });
+		};
+
+		const onUser = await standIn.runContextMenu({
+			guild: 'Alpha Community',
+			member: 'alpha-viewer',
+			channel: 'bot-commands',
+			name: 'Wave at',
+			targetUser: 'alpha-moderator'
+		});
+		expect([onUser.type, onUser.content, onUser.ephemeral]).to.deep.equal([InteractionResponseType.ChannelMessageWithSource, 'done', true]);
+		expect(seen).to.deep.equal({
+			commandId: idOf('Wave at'),
+			commandName: 'Wave at',
+			by: 'alpha-viewer',
+			target: 'alpha-moderator',
+			targetIsModerator: true,
+			channel: alpha.channel('bot-commands').id
+		});
+
+		const said = standIn.postMessage({ guild: 'Alpha Community', channel: 'general', member: 'alpha-owner', content: 'gg ez' });
+		await standIn.runContextMenu({ guild: 'Alpha Community', member: 'alpha-moderator', name: 'Save as quote', targetMessage: said.id });
+		expect(seen).to.deep.equal({
+			commandId: idOf('Save as quote'),
+			commandName: 'Save as quote',
+			by: 'alpha-moderator',
+			target: 'gg ez',
+			author: 'alpha-owner',
+			channel: alpha.channel('general').id
+		});
+
+		expect(() => standIn.runContextMenu({ guild: 'Beta Community', member: 'beta-viewer', name: 'Save as quote', targetMessage: said.id })).to.throw(
+			"No message command 'Save as quote' is registered for 'Beta Community': Discord would not show it under Apps"
+		);
+		expect(() => standIn.runContextMenu({ guild: 'Alpha Community', member: 'alpha-viewer', name: 'Save as quote', targetUser: 'alpha-owner' })).to.throw(
+			"No user command 'Save as quote' is registered for 'Alpha Community'"
+		);
+		await client.application.commands.set([], alpha.id);
 	});
 
 	it('delivers a user’s DM (no guild) only to a client with the DirectMessages intent, and waits for the answer in that DM', async () => {

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { GatewayDispatchEvents, InteractionResponseType } from 'discord-api-types/v10';
 import { DEMO_SEED } from './demoSeed.js';
 import { DiscordStandIn } from './DiscordStandIn.js';
-import { buildChatInputInteraction, buildComponentInteraction } from './interactionPayloads.js';
+import { buildChatInputInteraction, buildComponentInteraction, buildContextMenuInteraction } from './interactionPayloads.js';
 
 describe('DiscordStandIn REST API', () => {
 	let standIn: DiscordStandIn;
@@ -82,6 +82,73 @@ describe('DiscordStandIn REST API', () => {
 		expect((await call('DELETE', `/applications/${app}/commands/${created.body.id}`)).status).to.equal(204);
 		expect(standIn.commands.list(null)).to.deep.equal([]);
 		expect(standIn.commands.calls).to.deep.equal({ created: 2, edited: 1, deleted: 1, bulkOverwrites: 2 });
+	});
+
+	it('keeps user and message commands next to slash commands: mixed-case names with spaces, no description, no options', async () => {
+		const app = standIn.applicationId;
+		const guildId = standIn.guild('Beta Community').id;
+		const first = await call('PUT', `/applications/${app}/guilds/${guildId}/commands`, [
+			{ name: 'raffle', description: 'Raffles' },
+			{ name: 'Save as quote', type: 3 }
+		]);
+		const menus = await call('PUT', `/applications/${app}/guilds/${guildId}/commands`, [
+			{ name: 'raffle', description: 'Raffles' },
+			{ name: 'Save as quote', type: 3 },
+			{ name: 'Wave at', type: 2, description: '' }
+		]);
+		expect(menus.body.map((command: { name: string; type: number; description: string }) => [command.name, command.type, command.description])).to.deep.equal([
+			['raffle', 1, 'Raffles'],
+			['Save as quote', 3, ''],
+			['Wave at', 2, '']
+		]);
+		expect(menus.body[1].id, 'a menu keeps its id by name and type').to.equal(first.body[1].id);
+		expect(standIn.commands.find('Save as quote', guildId, 3)?.id).to.equal(first.body[1].id);
+		expect(standIn.commands.find('Save as quote', guildId), 'not a slash command').to.equal(undefined);
+
+		const described = await call('PUT', `/applications/${app}/guilds/${guildId}/commands`, [{ name: 'Wave at', type: 2, description: 'Waves' }]);
+		expect([described.status, described.body.errors]).to.deep.equal([
+			400,
+			{ description: { _errors: [{ code: 'APPLICATION_COMMAND_CONTEXT_MENU_DESCRIPTION_INVALID', message: 'Context menu commands cannot have description' }] } }
+		]);
+		const withOptions = await call('POST', `/applications/${app}/guilds/${guildId}/commands`, {
+			name: 'Wave at',
+			type: 2,
+			options: [{ type: 3, name: 'how', description: 'How' }]
+		});
+		expect([withOptions.status, withOptions.body.errors]).to.deep.equal([
+			400,
+			{ options: { _errors: [{ code: 'APPLICATION_COMMAND_CONTEXT_MENU_OPTIONS_INVALID', message: 'Context menu commands cannot have options' }] } }
+		]);
+		expect(standIn.commands.list(guildId), 'a refused call changes nothing').to.have.length(3);
+		await call('PUT', `/applications/${app}/guilds/${guildId}/commands`, []);
+	});
+
+	it('builds a context menu interaction as Discord sends it: the command’s id, name and type, target_id, and the target in data.resolved', () => {
+		const guild = standIn.guild('Beta Community');
+		const context = { applicationId: standIn.applicationId, users: standIn.state.users, nextId: () => standIn.state.snowflakes.next() };
+		const place = { guild, channelId: guild.channel('general').id, userId: guild.member('beta-moderator').userId };
+		const [onMessage, onUser] = standIn.commands.overwrite([{ name: 'Save as quote', type: 3 }, { name: 'Wave at', type: 2 }], guild.id);
+		const said = standIn.postMessage({ guild: 'Beta Community', member: 'beta-viewer', content: 'gg' });
+		const viewerId = guild.member('beta-viewer').userId;
+
+		const messagePayload = buildContextMenuInteraction(context, place, onMessage!, { message: said });
+		expect(messagePayload).to.include({ type: 2, guild_id: guild.id, channel_id: place.channelId });
+		expect(messagePayload).to.have.nested.property('member.user.id', place.userId);
+		expect(messagePayload.data).to.deep.equal({
+			id: onMessage!.id,
+			name: 'Save as quote',
+			type: 3,
+			target_id: said.id,
+			resolved: { messages: { [said.id]: said } },
+			guild_id: guild.id
+		});
+
+		const userPayload = buildContextMenuInteraction(context, place, onUser!, { user: 'beta-viewer' });
+		expect(userPayload.data).to.include({ id: onUser!.id, name: 'Wave at', type: 2, target_id: viewerId });
+		expect(userPayload.data.resolved.users?.[viewerId]?.username).to.equal('beta-viewer');
+		expect(userPayload.data.resolved.members?.[viewerId]).to.have.property('permissions').and.that.is.a('string');
+		expect(userPayload.data.resolved.members?.[viewerId]).not.to.have.property('user');
+		standIn.commands.overwrite([], guild.id);
 	});
 
 	it('creates, lists, edits and deletes channel messages, applying allowed_mentions', async () => {

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+	ApplicationCommandType,
 	GatewayDispatchEvents,
 	type APIMessage,
 	type ApplicationFlags,
@@ -13,7 +14,15 @@ import type { ApplicationCommandRegistry } from './ApplicationCommandRegistry.js
 import { ControlApi } from './ControlApi.js';
 import { GatewayServer, type DisconnectOptions, type GatewaySessionInfo, type Reconnection } from './GatewayServer.js';
 import type { GuildState } from './GuildState.js';
-import { buildAutocompleteInteraction, buildChatInputInteraction, buildComponentInteraction, dmChannelPayload, type InteractionPlace, type SlashCommandInput } from './interactionPayloads.js';
+import {
+	buildAutocompleteInteraction,
+	buildChatInputInteraction,
+	buildComponentInteraction,
+	buildContextMenuInteraction,
+	dmChannelPayload,
+	type InteractionPlace,
+	type SlashCommandInput
+} from './interactionPayloads.js';
 import type { InteractionAnswer } from './InteractionTracker.js';
 import { RateLimitSwitch, type RateLimitOptions } from './RateLimitSwitch.js';
 import { API_PREFIX, RestApi, writeJson } from './RestApi.js';
@@ -49,6 +58,13 @@ export interface DmSlashCommandRun extends SlashCommandInput {
 	readonly user: string;
 	readonly timeoutMs?: number;
 }
+
+/** Apps → `name` used by a member: on a message (then in its channel), or on a user (in `channel`, the first text channel when absent). */
+export type ContextMenuRun = MemberPlace & {
+	/** The menu's name as registered ("Save as quote"). */
+	readonly name: string;
+	readonly timeoutMs?: number;
+} & ({ readonly targetMessage: APIMessage | string; readonly targetUser?: never } | { readonly targetUser: string; readonly targetMessage?: never });
 
 export interface ChatMessage extends MemberPlace {
 	readonly content: string;
@@ -260,6 +276,31 @@ export class DiscordStandIn {
 		const place: InteractionPlace = { guild, channelId: this.channelOf(guild, run.channel).id, userId: guild.member(run.member).userId };
 		const payload = buildAutocompleteInteraction(this.interactionContext(), place, run, this.state.commands.resolveForInteraction(run.name, guild.id), run.focused);
 		return this.sendInteraction(payload, `autocomplete of '${run.focused}' in /${describeCommand(run)} by ${run.member} in '${guild.name}'`, run.timeoutMs);
+	}
+
+	/**
+	 * Uses a context menu as a member: a message command on `targetMessage` (a stored message of
+	 * this guild) or a user command on `targetUser` (username or id). The command must be
+	 * registered, as Discord shows only those; `data.id` is its id. Resolves with the bot's answer.
+	 */
+	public runContextMenu(run: ContextMenuRun): Promise<InteractionAnswer> {
+		const guild = this.guild(run.guild);
+		const userId = guild.member(run.member).userId;
+		const type = run.targetMessage === undefined ? ApplicationCommandType.User : ApplicationCommandType.Message;
+		const command = this.state.commands.resolveForInteraction(run.name, guild.id, type);
+		const kind = type === ApplicationCommandType.User ? 'user' : 'message';
+		if (!command) throw new Error(`No ${kind} command '${run.name}' is registered for '${guild.name}': Discord would not show it under Apps`);
+		if (run.targetMessage === undefined) {
+			const place: InteractionPlace = { guild, channelId: this.channelOf(guild, run.channel).id, userId };
+			const payload = buildContextMenuInteraction(this.interactionContext(), place, command, { user: run.targetUser });
+			return this.sendInteraction(payload, `Apps → '${run.name}' on ${run.targetUser} by ${run.member} in '${guild.name}'`, run.timeoutMs);
+		}
+		const messageId = typeof run.targetMessage === 'string' ? run.targetMessage : run.targetMessage.id;
+		const message = this.state.messages.get(messageId);
+		if (!message || !guild.channels.has(message.channel_id)) throw new Error(`No message ${messageId} in '${guild.name}' to use '${run.name}' on`);
+		const place: InteractionPlace = { guild, channelId: message.channel_id, userId };
+		const payload = buildContextMenuInteraction(this.interactionContext(), place, command, { message });
+		return this.sendInteraction(payload, `Apps → '${run.name}' on message ${messageId} by ${run.member} in '${guild.name}'`, run.timeoutMs);
 	}
 
 	/** A user closes their DMs to the bot: its messages to them are refused (403, code 50007), as Discord does. */

@@ -32,6 +32,9 @@ export interface SlashCommandInput {
 	readonly options?: SlashOptionsInput;
 }
 
+/** What a user or message command (Apps → …) is used on: a user (username or id; a member of the guild is resolved as one), or a stored message. */
+export type ContextMenuTarget = { readonly user: string } | { readonly message: APIMessage };
+
 /** Where an interaction happens: a guild channel as a member, or the bot's DM with a user. */
 export type InteractionPlace =
 	| { readonly guild: GuildState; readonly channelId: string; readonly userId: string }
@@ -69,6 +72,30 @@ export function buildChatInputInteraction(context: InteractionContext, place: In
 		options,
 		...(Object.keys(resolved).length === 0 ? {} : { resolved }),
 		...(command?.guild_id === undefined ? {} : { guild_id: command.guild_id })
+	};
+	return { ...envelope(context, place, InteractionType.ApplicationCommand), data };
+}
+
+/**
+ * An INTERACTION_CREATE for a user or message command, as Discord sends it: `data.type` 2 or 3,
+ * `data.target_id`, and the target in `data.resolved` (the user, and their member in a guild; or
+ * the whole message, content included whatever the bot's intents).
+ */
+export function buildContextMenuInteraction(context: InteractionContext, place: InteractionPlace, command: APIApplicationCommand, target: ContextMenuTarget) {
+	const resolved: APIInteractionDataResolved & { messages?: Record<string, APIMessage> } = {};
+	let targetId: string;
+	if ('user' in target) targetId = resolveUser(context, place, resolved, target.user);
+	else {
+		resolved.messages = { [target.message.id]: target.message };
+		targetId = target.message.id;
+	}
+	const data = {
+		id: command.id,
+		name: command.name,
+		type: command.type,
+		target_id: targetId,
+		resolved,
+		...(command.guild_id === undefined ? {} : { guild_id: command.guild_id })
 	};
 	return { ...envelope(context, place, InteractionType.ApplicationCommand), data };
 }

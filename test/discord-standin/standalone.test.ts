@@ -32,6 +32,8 @@ describe('DiscordStandIn control API', () => {
 		client = await connectClient(standIn, { intents: [...STANDARD_TEST_INTENTS, GatewayIntentBits.DirectMessages], partials: [Partials.Channel] });
 		client.on(Events.InteractionCreate, (interaction) => {
 			if (interaction.isChatInputCommand()) void interaction.reply(`pong ${interaction.options.getString('echo') ?? ''}`.trim());
+			if (interaction.isMessageContextMenuCommand()) void interaction.reply(`${interaction.commandName}: ${interaction.targetMessage.content}`);
+			if (interaction.isUserContextMenuCommand()) void interaction.reply(`${interaction.commandName}: ${interaction.targetUser.username}`);
 		});
 		client.on(Events.MessageCreate, (message) => {
 			if (message.content === '!ping') void message.reply(message.inGuild() ? 'pong' : `pong in a DM with ${message.author.username}`);
@@ -73,6 +75,34 @@ describe('DiscordStandIn control API', () => {
 		const missing = await control('POST', 'dm', { user: 'beta-viewer' });
 		expect(missing.status).to.equal(400);
 		expect(missing.body.error).to.equal('Missing string field(s): content');
+	});
+
+	it('posts a message without waiting, and uses a context menu on it or on a member, for a person with curl', async () => {
+		standIn.commands.overwrite(
+			[
+				{ name: 'Save as quote', type: 3 },
+				{ name: 'Wave at', type: 2 }
+			],
+			standIn.guild('Alpha Community').id
+		);
+		const said = await control('POST', 'message', { guild: 'Alpha Community', channel: 'general', member: 'alpha-viewer', content: 'gg ez', waitForReply: false });
+		expect(said.body).to.include({ content: 'gg ez', channel_id: standIn.guild('Alpha Community').channel('general').id });
+		expect(said.body.author.username).to.equal('alpha-viewer');
+		const onMessage = await control('POST', 'context-menu', {
+			guild: 'Alpha Community',
+			member: 'alpha-moderator',
+			name: 'Save as quote',
+			targetMessage: said.body.id
+		});
+		expect([onMessage.status, onMessage.body.content]).to.deep.equal([200, 'Save as quote: gg ez']);
+		const onUser = await control('POST', 'context-menu', { guild: 'Alpha Community', member: 'alpha-moderator', name: 'Wave at', targetUser: 'alpha-viewer' });
+		expect(onUser.body.content).to.equal('Wave at: alpha-viewer');
+
+		const neither = await control('POST', 'context-menu', { guild: 'Alpha Community', member: 'alpha-moderator', name: 'Wave at' });
+		expect([neither.status, neither.body.error]).to.deep.equal([400, 'Expected one of "targetMessage" (a message id) or "targetUser" (a username or id)']);
+		const unknown = await control('POST', 'context-menu', { guild: 'Beta Community', member: 'beta-viewer', name: 'Wave at', targetUser: 'beta-owner' });
+		expect(unknown.body.error).to.equal("No user command 'Wave at' is registered for 'Beta Community': Discord would not show it under Apps");
+		standIn.commands.overwrite([], standIn.guild('Alpha Community').id);
 	});
 
 	it('explains bad requests', async () => {

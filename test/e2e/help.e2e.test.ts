@@ -81,7 +81,10 @@ describe('/help and !help in two servers with different plugins on and different
 	it('/help <command> tells about one command where its plugin is on, and refuses it where it is off', async () => {
 		const inAlpha = await discord.runSlashCommand({ guild: 'Alpha', member: 'alpha-viewer', name: 'help', options: { command: 'quote' } });
 		expect(inAlpha.embeds[0]?.title).to.equal('/quote · !quote');
-		expect(inAlpha.embeds[0]?.description?.split('\n')).to.include('`/quote add <text>` · `!quote add <text>`: Adds a quote (moderators).');
+		expect(inAlpha.embeds[0]?.description?.split('\n')).to.include.members([
+			'`/quote add <text>` · `!quote add <text>`: Adds a quote (moderators).',
+			'Apps → **Save as quote** (on a message): Adds the message’s text as the next quote (moderators).'
+		]);
 
 		const inBeta = await discord.runSlashCommand({ guild: 'Beta', member: 'beta-viewer', name: 'help', options: { command: '/quote' } });
 		expect([inBeta.ephemeral, inBeta.content]).to.deep.equal([true, 'That is no command you can use here; `/help` lists them.']);

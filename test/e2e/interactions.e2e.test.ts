@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { InteractionResponseType } from 'discord-api-types/v10';
+import { ApplicationCommandType, InteractionContextType, InteractionResponseType } from 'discord-api-types/v10';
 import { compiledRoot } from '#lib/paths';
 import { BotUnderTest, community } from '#test/e2e/BotUnderTest';
 import type { DiscordStandIn } from '#test/discord-standin/DiscordStandIn';
@@ -9,7 +9,7 @@ const ALPHA = '1700000000000000100';
 const BETA = '1700000000000000200';
 const PANEL_PLUGINS = join(compiledRoot, 'test', 'fixtures', 'plugins-interactions');
 
-describe('Buttons and selects of server features (GuildInteractionHandler), end to end', function () {
+describe('Buttons and selects of server features (GuildInteractionHandler) and context menus (GuildCommand), end to end', function () {
 	this.timeout(60_000);
 
 	let under: BotUnderTest;
@@ -53,6 +53,19 @@ describe('Buttons and selects of server features (GuildInteractionHandler), end 
 		const betaPanel = await postPanel('Beta');
 		const inBeta = await standIn.clickButton({ guild: 'Beta', member: 'beta-viewer', message: betaPanel, customId: 'panel:setting', values: ['prefix'] });
 		expect(inBeta.message?.content).to.equal(`prefix in ${BETA}: !`);
+	});
+
+	it('gives a user context menu the member it was used on and the context of the server it is used in, as its slash form', async () => {
+		const menu = standIn.commands.find('Show profile', null, ApplicationCommandType.User);
+		expect(menu?.contexts, 'registered for servers only').to.deep.equal([InteractionContextType.Guild]);
+
+		const inAlpha = await standIn.runContextMenu({ guild: 'Alpha', member: 'alpha-moderator', name: 'Show profile', targetUser: 'sam' });
+		expect([inAlpha.ephemeral, inAlpha.content]).to.deep.equal([true, `sam in ${ALPHA} (prefix ?), asked by a moderator`]);
+		const inBeta = await standIn.runContextMenu({ guild: 'Beta', member: 'beta-viewer', name: 'Show profile', targetUser: 'sam' });
+		expect(inBeta.content).to.equal(`sam in ${BETA} (prefix !), asked by a member`);
+
+		const bySlash = await standIn.runSlashCommand({ guild: 'Beta', member: 'beta-moderator', name: 'profile', options: { member: 'sam' } });
+		expect(bySlash.content).to.equal(`sam in ${BETA} (prefix !), asked by a moderator`);
 	});
 
 	it('answers a click in a DM that it works in a server only, and runs nothing', async () => {

@@ -41,12 +41,15 @@ export function describeDiscordHelp(commands: readonly DiscordCommandSummary[], 
 	return { title: view.title, fields: compact.slice(0, FIELD_COUNT_LIMIT), footer };
 }
 
-/** /help <command>: each way to call one command, in both forms, with what it does. */
+/** /help <command>: each way to call one command, in both forms, with what it does; then its context menus. */
 export function describeDiscordCommand(command: DiscordCommandSummary, view: { readonly prefix: string }): HelpEmbed {
-	const lines = command.usages.map(({ usage, description }) => `\`/${usage}\` · \`${view.prefix}${usage}\`: ${description}`);
+	const lines = [
+		...command.usages.map(({ usage, description }) => `\`/${usage}\` · \`${view.prefix}${usage}\`: ${description}`),
+		...command.contextMenus.map(({ type, name, description }) => `Apps → **${name}** (on ${type === 'user' ? 'a member' : 'a message'}): ${description}`)
+	];
 	return {
 		title: `/${command.name} · ${view.prefix}${command.name}`,
-		// Up to 25 subcommands of at most ~300 characters each: well within a description's 4,096.
+		// Up to 25 subcommands of at most ~300 characters each, and a few menus: well within a description's 4,096.
 		description: [command.description, '', ...lines].join('\n'),
 		fields: [],
 		footer: { text: command.moderatorsOnly ? 'Moderators only.' : `From ${command.plugin === 'core' ? 'the core' : `the ${command.plugin} plugin`}.` }

@@ -3,7 +3,8 @@ import type { DiscordCommandSummary } from '#core';
 import { describeDiscordCommand, describeDiscordHelp } from '../lib/describeHelp.js';
 
 function command(plugin: string, name: string, extra: Partial<DiscordCommandSummary> = {}): DiscordCommandSummary {
-	return { plugin, name, description: `Does ${name}.`, moderatorsOnly: false, subcommands: [], usages: [{ usage: name, description: `Does ${name}.` }], ...extra };
+	const usages = [{ usage: name, description: `Does ${name}.` }];
+	return { plugin, name, description: `Does ${name}.`, moderatorsOnly: false, subcommands: [], usages, contextMenus: [], ...extra };
 }
 
 const SETTINGS = command('core', 'settings', {
@@ -68,5 +69,27 @@ describe('core-info: /help', () => {
 		);
 		expect(embed.footer.text).to.equal('Moderators only.');
 		expect(describeDiscordCommand(command('quotes', 'quote'), { prefix: '!' }).footer.text).to.equal('From the quotes plugin.');
+	});
+
+	it('tells about a command’s context menus after its forms, and leaves them out of the overview', () => {
+		const quote = command('quotes', 'quote', {
+			subcommands: ['show'],
+			usages: [{ usage: 'quote show [number]', description: 'Shows a quote.' }],
+			contextMenus: [
+				{ type: 'message', name: 'Save as quote', description: 'Saves the message as a quote (moderators).' },
+				{ type: 'user', name: 'Their quotes', description: 'Lists what they said.' }
+			]
+		});
+
+		expect(describeDiscordCommand(quote, { prefix: '!' }).description?.split('\n')).to.deep.equal([
+			'Does quote.',
+			'',
+			'`/quote show [number]` · `!quote show [number]`: Shows a quote.',
+			'Apps → **Save as quote** (on a message): Saves the message as a quote (moderators).',
+			'Apps → **Their quotes** (on a member): Lists what they said.'
+		]);
+		expect(describeDiscordHelp([quote], { prefix: '!', moderator: false, title: 'Commands' }).fields).to.deep.equal([
+			{ name: 'quotes', value: '`/quote` · `!quote` (show): Does quote.' }
+		]);
 	});
 });

@@ -1,14 +1,15 @@
 import { ApplyOptions } from '@sapphire/decorators';
-import { GuildCommand, type CommandCall, type GuildContext } from '#core';
+import { GuildCommand, type CommandCall, type ContextMenuCall, type GuildContext } from '#core';
 import { answerAdd, answerList, answerRemove, answerShow, onlyModerators } from '../lib/quoteAnswers.js';
 import { QUOTE_MAX_LENGTH } from '../lib/quoteText.js';
 
 /** A quote number: PostgreSQL's INTEGER holds it. */
 const NUMBER = { type: 'integer', min: 1, max: 2_147_483_647 } as const;
 
-/** /quote and !quote: show, add, remove and list this server's quotes. */
+/** /quote and !quote: show, add, remove and list this server's quotes; Apps → Save as quote on a message. */
 @ApplyOptions<GuildCommand.Options>({
 	description: 'Shows, adds and lists this server’s quotes.',
+	contextMenus: [{ type: 'message', name: 'Save as quote', description: 'Adds the message’s text as the next quote (moderators).', run: 'saveAsQuote' }],
 	guildSubcommands: [
 		{
 			name: 'show',
@@ -57,6 +58,16 @@ export class QuoteCommand extends GuildCommand {
 			return;
 		}
 		await call.reply(await answerAdd(context.db.quotes, call.options.string('text') ?? '', { via: 'discord', userId: BigInt(call.user.id) }));
+	}
+
+	/** Apps → Save as quote: the message's text, as `/quote add` would take it typed. */
+	public async saveAsQuote(call: ContextMenuCall<'message'>, context: GuildContext): Promise<void> {
+		if (!call.byModerator) {
+			await call.reply(onlyModerators('add quotes', context.settings.get('moderator_role_id')));
+			return;
+		}
+		// Mentions as the names Discord shows (`@alice`), so the quote reads the same in Kick chat.
+		await call.reply(await answerAdd(context.db.quotes, call.targetMessage.cleanContent, { via: 'discord', userId: BigInt(call.user.id) }));
 	}
 
 	public async remove(call: CommandCall, context: GuildContext): Promise<void> {

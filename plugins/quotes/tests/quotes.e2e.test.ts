@@ -15,7 +15,7 @@ function buttonIds(components: readonly unknown[] | undefined): string[] {
 	return (components ?? []).flatMap((row) => (row as { components: { custom_id: string }[] }).components.map((button) => button.custom_id));
 }
 
-describe('quotes: /quote, !quote and "Another quote" in Discord and !quote in Kick chat, per server, end to end', function () {
+describe('quotes: /quote, !quote, "Another quote" and Apps → Save as quote in Discord and !quote in Kick chat, per server, end to end', function () {
 	this.timeout(90_000);
 
 	let under: BotUnderTest;
@@ -186,5 +186,55 @@ describe('quotes: /quote, !quote and "Another quote" in Discord and !quote in Ki
 			`SELECT discord_server_id::text, value FROM bot_settings WHERE key = 'quotes_daily_in_chat'`
 		);
 		expect(stored).to.deep.equal([{ discord_server_id: ALPHA, value: 'true' }]);
+	});
+
+	it('saves a message as a quote with Apps → Save as quote, for moderators only, in the server it is used in', async () => {
+		const before = await quotesIn(ALPHA);
+		const alpha = discord.guild('Alpha');
+		const viewerId = alpha.member('alpha-viewer').userId;
+		const said = discord.postMessage({ guild: 'Alpha', channel: 'general', member: 'alpha-owner', content: `<@${viewerId}>   never\nlose a bonus hunt` });
+
+		const refused = await discord.runContextMenu({ guild: 'Alpha', member: 'alpha-viewer', name: 'Save as quote', targetMessage: said.id });
+		expect([refused.ephemeral, refused.content]).to.deep.equal([
+			true,
+			'Only moderators of this server can add quotes: it needs the Manage Server permission here. Nothing was changed.'
+		]);
+		const tooLong = discord.postMessage({ guild: 'Alpha', channel: 'general', member: 'alpha-owner', content: 'a'.repeat(401) });
+		const longRefused = await discord.runContextMenu({ guild: 'Alpha', member: 'alpha-moderator', name: 'Save as quote', targetMessage: tooLong.id });
+		expect([longRefused.ephemeral, longRefused.content]).to.deep.equal([true, 'A quote is at most 400 characters; this one has 401. Nothing was added.']);
+		expect(await quotesIn(ALPHA), 'nothing written').to.deep.equal(before);
+
+		const saved = await discord.runContextMenu({ guild: 'Alpha', member: 'alpha-moderator', name: 'Save as quote', targetMessage: said.id });
+		const number = before.length + 1;
+		expect([saved.ephemeral, saved.content, saved.embeds[0]?.title]).to.deep.equal([false, `Added quote #${number}.`, `Quote #${number}`]);
+		// The mention reads as the name Discord shows, so the quote reads the same in Kick chat; the moderator is who added it.
+		expect((await quotesIn(ALPHA)).at(-1)).to.deep.equal({
+			number,
+			text: '@alpha-viewer never lose a bonus hunt',
+			added_by_discord_id: alpha.member('alpha-moderator').userId,
+			added_by_kick_username: null
+		});
+		expect(await quotesIn(BETA)).to.deep.equal([]);
+	});
+
+	it('answers Save as quote in a server that switched quotes off with the plugin-off refusal, and writes nothing', async () => {
+		const switched = await discord.runSlashCommand({
+			guild: 'Beta',
+			member: 'beta-moderator',
+			name: 'settings',
+			subcommand: 'set',
+			options: { key: 'plugins_off', value: 'quotes' }
+		});
+		expect(switched.content).to.equal('**plugins_off** is now `quotes` in this server.');
+		const alphaQuotes = await quotesIn(ALPHA);
+		const said = discord.postMessage({ guild: 'Beta', channel: 'general', member: 'beta-viewer', content: 'Beta says hi' });
+
+		const refused = await discord.runContextMenu({ guild: 'Beta', member: 'beta-moderator', name: 'Save as quote', targetMessage: said.id });
+		expect([refused.ephemeral, refused.content]).to.deep.equal([
+			true,
+			'The quotes plugin is switched off in this server (setting `plugins_off`), so `Save as quote` does nothing here.'
+		]);
+		expect(await quotesIn(BETA)).to.deep.equal([]);
+		expect(await quotesIn(ALPHA)).to.deep.equal(alphaQuotes);
 	});
 });

@@ -2,8 +2,10 @@ import type { Args, ChatInputCommand, MessageCommand, Result } from '@sapphire/f
 import { CommandOptionsRunTypeEnum } from '@sapphire/framework';
 import { Subcommand, type SubcommandMappingMethod } from '@sapphire/plugin-subcommands';
 import {
+	ApplicationCommandType,
 	InteractionContextType,
 	type ChatInputCommandInteraction,
+	type ContextMenuCommandInteraction,
 	type GuildBasedChannel,
 	type Message,
 	type Role,
@@ -31,6 +33,47 @@ export interface GuildSubcommand {
 	/** The prefix form's subcommand when none is typed (e.g. `!settings` as `!settings view`). */
 	readonly default?: boolean;
 }
+
+/**
+ * A context menu of a command: Apps → `name` on a member (`user`) or on a message, run by the
+ * command's method named `run`, `(call: ContextMenuCall, context)`. Server-only.
+ */
+export interface GuildContextMenu {
+	readonly type: 'user' | 'message';
+	/** What Discord shows under Apps, 1 to 32 characters, capitals and spaces allowed; no other command's name or menu. */
+	readonly name: string;
+	/** What it does, for `/help <command>` (Discord shows a menu by its name only). */
+	readonly description: string;
+	readonly run: string;
+}
+
+interface ContextMenuCallBase {
+	readonly user: User;
+	/** Whether the member is a moderator of this server (Manage Server or its moderator role), as for the command's other forms. */
+	readonly byModerator: boolean;
+	readonly channelId: string;
+	readonly source: ContextMenuCommandInteraction;
+	/** Answers the member as a slash command does (see AnswerVisibility): by default the member alone. */
+	reply(answer: CommandAnswer): Promise<AnsweredCall>;
+}
+
+/** One use of a user menu: the member it was used on. */
+export interface UserContextMenuCall extends ContextMenuCallBase {
+	readonly type: 'user';
+	readonly targetUser: User;
+}
+
+/** One use of a message menu: the message it was used on. */
+export interface MessageContextMenuCall extends ContextMenuCallBase {
+	readonly type: 'message';
+	readonly targetMessage: Message;
+}
+
+/** One use of a context menu: `ContextMenuCall<'message'>` for a message menu's method, `ContextMenuCall<'user'>` for a user menu's. */
+export type ContextMenuCall<Type extends GuildContextMenu['type'] = GuildContextMenu['type']> = Extract<
+	UserContextMenuCall | MessageContextMenuCall,
+	{ readonly type: Type }
+>;
 
 /** The option values of one call, read the same way whichever form it came in. */
 export interface CallOptions {
@@ -66,8 +109,9 @@ export interface CommandCall {
  * A server command written once for both forms: `/name` and the server's prefix (`!name`). Its
  * options and subcommands are declared in the options; the slash command is registered from
  * them, and the prefix form reads the same options, in order, from the words after the name
- * (a `rest` string takes the rest of the line). The method that runs gets the call and the
- * server's context, which the GuildContext precondition loaded:
+ * (a `rest` string takes the rest of the line). Its `contextMenus` add Apps → … menus on a member
+ * or a message. The method that runs gets the call and the server's context, which the
+ * GuildContext precondition loaded:
  *
  * @example
  * \@ApplyOptions<GuildCommand.Options>({ description: 'Shows a setting.', options: [{ type: 'string', name: 'key', description: 'The setting' }] })
@@ -78,6 +122,7 @@ export interface CommandCall {
 export abstract class GuildCommand extends Subcommand {
 	public readonly commandOptions: readonly CommandOption[];
 	public readonly guildSubcommands: readonly GuildSubcommand[];
+	public readonly contextMenus: readonly GuildContextMenu[];
 	/** Moderators only (the Moderator precondition: Manage Server or the server's moderator role). */
 	public readonly moderatorsOnly: boolean;
 	/** Also usable in a DM with the bot, where there is no server: its method gets `null` for the context. */
@@ -101,6 +146,7 @@ export abstract class GuildCommand extends Subcommand {
 		});
 		this.commandOptions = options.commandOptions ?? [];
 		this.guildSubcommands = guildSubcommands;
+		this.contextMenus = options.contextMenus ?? [];
 		this.moderatorsOnly = options.moderatorsOnly ?? false;
 		this.alsoInDirectMessages = options.alsoInDirectMessages ?? false;
 	}
@@ -121,6 +167,10 @@ export abstract class GuildCommand extends Subcommand {
 			}
 			return command;
 		});
+		// Registered with the rest in the bulk overwrite, which maps each menu's id to this command (Sapphire finds a menu by id, then by name).
+		for (const menu of this.contextMenus) {
+			registry.registerContextMenuCommand((builder) => builder.setName(menu.name).setType(menuType(menu)).setContexts(InteractionContextType.Guild));
+		}
 	}
 
 	public override async chatInputRun(interaction: ChatInputCommandInteraction, context: ChatInputCommand.RunContext): Promise<void> {
@@ -132,6 +182,18 @@ export abstract class GuildCommand extends Subcommand {
 	public override async messageRun(message: Message, args: Args, context: MessageCommand.RunContext): Promise<void> {
 		if (this.guildSubcommands.length > 0) await super.messageRun(message, args, context);
 		else await this.runMessage(message, args, undefined);
+	}
+
+	public override async contextMenuRun(interaction: ContextMenuCommandInteraction): Promise<unknown> {
+		const menu = this.contextMenus.find((candidate) => candidate.name === interaction.commandName && menuType(candidate) === interaction.commandType);
+		if (menu === undefined) throw new Error(`${this.name}: no context menu "${interaction.commandName}" of type ${interaction.commandType} is declared.`);
+		// Menus are registered for servers only, so the precondition always loaded a context.
+		const context = boundGuildContext(interaction);
+		if (context === undefined) throw new Error(`${this.name}: no server context for the menu "${menu.name}" (the GuildContext precondition did not run).`);
+		const method = Reflect.get(this, menu.run) as unknown;
+		if (typeof method !== 'function') throw new TypeError(`${this.name}: the context menu "${menu.name}" runs "${menu.run}", which is not a method of the command.`);
+		const byModerator = isModerator({ permissions: interaction.memberPermissions, member: interaction.member }, context.settings.get('moderator_role_id'));
+		return (method as (call: ContextMenuCall, context: GuildContext) => Promise<unknown>).call(this, contextMenuCall(interaction, menu, byModerator), context);
 	}
 
 	/** Usage of the prefix form, e.g. `!settings set <key> <value>`. */
@@ -186,6 +248,8 @@ export namespace GuildCommand {
 		/** The options of a command without subcommands. */
 		readonly commandOptions?: readonly CommandOption[];
 		readonly guildSubcommands?: readonly GuildSubcommand[];
+		/** Apps → … menus on a member or a message, next to the slash and prefix forms. */
+		readonly contextMenus?: readonly GuildContextMenu[];
 		readonly moderatorsOnly?: boolean;
 		readonly alsoInDirectMessages?: boolean;
 	}
@@ -248,6 +312,23 @@ function slashCall(interaction: ChatInputCommandInteraction, invocation: string,
 		},
 		reply: (answer) => answerCall(interaction, answer, invocation)
 	};
+}
+
+function menuType(menu: GuildContextMenu): ApplicationCommandType.User | ApplicationCommandType.Message {
+	return menu.type === 'user' ? ApplicationCommandType.User : ApplicationCommandType.Message;
+}
+
+function contextMenuCall(interaction: ContextMenuCommandInteraction, menu: GuildContextMenu, byModerator: boolean): ContextMenuCall {
+	const common = {
+		user: interaction.user,
+		byModerator,
+		channelId: interaction.channelId,
+		source: interaction,
+		reply: (answer: CommandAnswer) => answerCall(interaction, answer, menu.name)
+	};
+	if (interaction.isUserContextMenuCommand()) return { ...common, type: 'user', targetUser: interaction.targetUser };
+	if (interaction.isMessageContextMenuCommand()) return { ...common, type: 'message', targetMessage: interaction.targetMessage };
+	throw new TypeError(`The context menu "${menu.name}" came as a command of type ${interaction.commandType}.`);
 }
 
 type PrefixValue = string | number | boolean | User | Role | GuildBasedChannel;

@@ -1,4 +1,4 @@
-import type { ActionRowBuilder, APIActionRowComponent, APIEmbed, ChatInputCommandInteraction, JSONEncodable, Message, MessageActionRowComponentBuilder } from 'discord.js';
+import type { ActionRowBuilder, APIActionRowComponent, APIEmbed, CommandInteraction, JSONEncodable, Message, MessageActionRowComponentBuilder } from 'discord.js';
 import { MessageFlags } from 'discord.js';
 import { replyBriefly, replyInChannel, sendByDirectMessage } from '#lib/commands/prefixAnswers';
 import { withinDiscordLimits } from '#lib/discord/replyLimits';
@@ -36,8 +36,11 @@ function fitted(answer: Pick<CommandAnswer, 'content' | 'embeds' | 'components'>
 	return withinDiscordLimits({ content: answer.content, embeds: answer.embeds ? [...answer.embeds] : undefined, components: answer.components ? [...answer.components] : undefined });
 }
 
-/** Answers a command in its form, within Discord's limits and pinging nobody, seen by whom `visibility` says. */
-export async function answerCall(source: ChatInputCommandInteraction | Message, answer: CommandAnswer, slashForm: string): Promise<AnsweredCall> {
+/**
+ * Answers a command in its form (a context menu answers as the slash form), within Discord's
+ * limits and pinging nobody, seen by whom `visibility` says.
+ */
+export async function answerCall(source: CommandInteraction | Message, answer: CommandAnswer, slashForm: string): Promise<AnsweredCall> {
 	const visibility = answer.visibility ?? 'caller';
 	const payload = fitted(answer);
 	if ('commandName' in source) {

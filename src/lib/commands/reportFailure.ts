@@ -1,9 +1,9 @@
 import { container } from '@sapphire/framework';
-import { MessageFlags, type ChatInputCommandInteraction, type Message } from 'discord.js';
+import { MessageFlags, type CommandInteraction, type Message } from 'discord.js';
 import { withinDiscordLimits } from '#lib/discord/replyLimits';
 
 /** Tells the user a command failed on our side (the error itself is logged by Sapphire), instead of "the application did not respond". */
-export async function reportInteractionFailure(interaction: ChatInputCommandInteraction, label: string): Promise<void> {
+export async function reportInteractionFailure(interaction: CommandInteraction, label: string): Promise<void> {
 	const content = `\`${label}\` failed on our side and changed nothing it had not finished. Try again; if it keeps failing, tell the bot's operator.`;
 	const answer =
 		interaction.deferred || interaction.replied

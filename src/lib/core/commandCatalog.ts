@@ -1,6 +1,6 @@
 import { sep } from 'node:path';
 import { container, type Piece } from '@sapphire/framework';
-import { GuildCommand } from '#lib/commands/GuildCommand';
+import { GuildCommand, type GuildContextMenu } from '#lib/commands/GuildCommand';
 import type { KickCommandAccess } from '#lib/kick/commands/KickCommand';
 
 /** A Discord command as /help shows it. */
@@ -13,6 +13,8 @@ export interface DiscordCommandSummary {
 	readonly subcommands: readonly string[];
 	/** Each way to call it, without the slash or prefix: `quote add <text>`, with what it does. */
 	readonly usages: readonly { readonly usage: string; readonly description: string }[];
+	/** Its Apps → … menus on a member or a message. */
+	readonly contextMenus: readonly Pick<GuildContextMenu, 'type' | 'name' | 'description'>[];
 }
 
 /** A Kick chat command as !help shows it. */
@@ -48,7 +50,8 @@ export function discordCommands(): DiscordCommandSummary[] {
 					? [{ usage: command.name, description: command.description }]
 					: subcommands.length === 0
 						? [{ usage: guildCommand.usage(''), description: command.description }]
-						: subcommands.map((subcommand) => ({ usage: guildCommand.usage('', subcommand), description: subcommand.description }))
+						: subcommands.map((subcommand) => ({ usage: guildCommand.usage('', subcommand), description: subcommand.description })),
+			contextMenus: (guildCommand?.contextMenus ?? []).map(({ type, name, description }) => ({ type, name, description }))
 		};
 	});
 }

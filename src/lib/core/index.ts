@@ -17,7 +17,17 @@ export type { KickChatPost } from '#lib/kick/KickConnection';
 export type { OutboxAcceptance } from '#lib/outbox/Outbox';
 
 // The base classes of a plugin's pieces.
-export { GuildCommand, type CallOptions, type CommandCall, type CommandOption, type GuildSubcommand } from '#lib/commands/GuildCommand';
+export {
+	GuildCommand,
+	type CallOptions,
+	type CommandCall,
+	type CommandOption,
+	type ContextMenuCall,
+	type GuildContextMenu,
+	type GuildSubcommand,
+	type MessageContextMenuCall,
+	type UserContextMenuCall
+} from '#lib/commands/GuildCommand';
 export type { AnsweredCall, CommandAnswer } from '#lib/commands/answerCall';
 export { GuildInteractionHandler, type FollowUpInteraction } from '#lib/guild/GuildInteractionHandler';
 export { DashboardAction } from '#lib/dashboard/DashboardAction';
