@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { DiscordStandIn } from '#test/discord-standin/DiscordStandIn';
 import { BotUnderTest, community } from '#test/e2e/BotUnderTest';
 import { commandRuns, KickUnderTest } from '#test/e2e/KickUnderTest';
+import { disablingAllPluginsBut } from '#test/helpers/loadedPlugins';
 import type { KickStandIn } from '#test/kick-standin/KickStandIn';
 import { waitUntil } from '#test/helpers/waitUntil';
 
@@ -33,14 +34,18 @@ describe('/help and !help in two servers with different plugins on and different
 	before(async () => {
 		setup = await KickUnderTest.start({ eventsVia: 'webhook', users: [{ username: 'AlphaStreamer' }, { username: 'BetaStreamer' }, ...VIEWERS.map((username) => ({ username }))] });
 		kick = setup.kick;
-		under = await BotUnderTest.start({ guilds: [community(ALPHA, 'Alpha', 'alpha'), community(BETA, 'Beta', 'beta')] }, { ...setup.environment, LOG_LEVEL: 'debug' });
+		// The bot runs with the plugins this test is about only, so the lists below stay what they are when a plugin is added.
+		under = await BotUnderTest.start(
+			{ guilds: [community(ALPHA, 'Alpha', 'alpha'), community(BETA, 'Beta', 'beta')] },
+			{ ...setup.environment, LOG_LEVEL: 'debug', DISABLED_PLUGINS: await disablingAllPluginsBut(['core-info', 'kick-chat', 'quotes']) }
+		);
 		discord = under.standIn;
 		await under.bot.waitForLine(/Kick: 0 server\(s\) linked to 0 channel\(s\); events via signed webhooks/);
 		await setup.linkEach(under, [
 			{ guild: 'Alpha', streamer: 'AlphaStreamer' },
 			{ guild: 'Beta', streamer: 'BetaStreamer' }
 		]);
-		// Beta: the quotes plugin off, and its own prefix. Alpha keeps every plugin and `!`.
+		// Beta: the quotes plugin off, and its own prefix. Alpha keeps all three plugins and `!`.
 		const set = (key: string, value: string) => discord.runSlashCommand({ guild: 'Beta', member: 'beta-moderator', name: 'settings', subcommand: 'set', options: { key, value } });
 		expect((await set('plugins_off', 'quotes')).content).to.equal('**plugins_off** is now `quotes` in this server.');
 		expect((await set('prefix', '?')).content).to.equal('**prefix** is now `?` in this server.');

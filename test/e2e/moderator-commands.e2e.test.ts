@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { ChannelType } from 'discord-api-types/v10';
 import { BotUnderTest, community } from '#test/e2e/BotUnderTest';
 import type { DiscordStandIn } from '#test/discord-standin/DiscordStandIn';
+import { pluginSettings } from '#test/helpers/loadedPlugins';
 import { waitUntil } from '#test/helpers/waitUntil';
 
 const ALPHA = '2200000000000000100';
@@ -118,10 +119,13 @@ describe('Moderator commands as a new server meets them, end to end (Kick off)',
 			((await standIn.runAutocomplete({ guild: 'Alpha', member: 'alpha-moderator', name: 'settings', subcommand, options: { key: 'kick' }, focused: 'key' })).choices ?? []).map(
 				(choice) => (choice as { value: string }).value
 			);
-		const changeable = ['kick_alerts_channel_id', 'kick_chat_min_interval_ms', 'kick_chatroom_id', 'kick_reply_max_age_seconds'];
+		// A plugin's keys with "kick" in them are offered too; one that a command sets (managedBy), only to view.
+		const pluginKeys = (await pluginSettings()).filter((setting) => setting.key.includes('kick'));
+		const coreChangeable = ['kick_alerts_channel_id', 'kick_chat_min_interval_ms', 'kick_chatroom_id', 'kick_reply_max_age_seconds'];
+		const changeable = [...coreChangeable, ...pluginKeys.filter((setting) => setting.definition.managedBy === undefined).map((setting) => setting.key)].sort();
 		expect(await offered('set')).to.deep.equal(changeable);
 		expect(await offered('reset')).to.deep.equal(changeable);
-		expect(await offered('view')).to.have.members([...changeable, 'kick_broadcaster_user_id', 'kick_channel']);
+		expect(await offered('view')).to.have.members([...coreChangeable, 'kick_broadcaster_user_id', 'kick_channel', ...pluginKeys.map((setting) => setting.key)]);
 	});
 
 	it('shows a stored value the key does not accept as invalid, and reset says it removed it', async () => {

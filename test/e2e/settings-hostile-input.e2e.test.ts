@@ -1,9 +1,21 @@
 import { expect } from 'chai';
 import { BotUnderTest, community } from '#test/e2e/BotUnderTest';
 import type { DiscordStandIn } from '#test/discord-standin/DiscordStandIn';
+import { settingKeysWith } from '#test/helpers/loadedPlugins';
 
 const ALPHA = '1500000000000000300';
-const KEYS = 'kick_alerts_channel_id, kick_broadcaster_user_id, kick_channel, kick_chat_min_interval_ms, kick_chatroom_id, kick_reply_max_age_seconds, moderator_role_id, plugins_off, prefix, quotes_daily_in_chat';
+/** The core's own settings keys; the plugins' come from their manifests. */
+const CORE_KEYS = [
+	'kick_alerts_channel_id',
+	'kick_broadcaster_user_id',
+	'kick_channel',
+	'kick_chat_min_interval_ms',
+	'kick_chatroom_id',
+	'kick_reply_max_age_seconds',
+	'moderator_role_id',
+	'plugins_off',
+	'prefix'
+];
 /** What Discord receives: the accepted characters escaped, so they show as typed rather than as markdown. */
 const PREFIX_ACCEPTS =
 	'1 to 5 visible characters, such as ! ? $ . - or letters; no spaces, invisible, combining or full-width characters, quotes, brackets, or \\* \\_ ~ | \\` > # @ < \\\\';
@@ -18,6 +30,8 @@ describe('Hostile input to /settings, end to end', function () {
 
 	let under: BotUnderTest;
 	let standIn: DiscordStandIn;
+	/** Every settings key, as the answer to an unknown one lists them. */
+	let keys: string;
 
 	const set = (key: string, value: string) =>
 		standIn.runSlashCommand({ guild: 'Alpha', member: 'alpha-moderator', name: 'settings', subcommand: 'set', options: { key, value } });
@@ -29,6 +43,7 @@ describe('Hostile input to /settings, end to end', function () {
 	before(async () => {
 		under = await BotUnderTest.start({ guilds: [community(ALPHA, 'Alpha', 'alpha')] });
 		standIn = under.standIn;
+		keys = (await settingKeysWith(CORE_KEYS)).join(', ');
 	});
 
 	after(async () => {
@@ -72,16 +87,16 @@ describe('Hostile input to /settings, end to end', function () {
 
 	it('echoes an unknown key in a code span, so a link in it is not clickable and markdown is not applied', async () => {
 		const key = '[Verify](https://evil.example)';
-		expect((await set(key, 'x')).content).to.equal(`There is no setting \`${key}\`. Settings: ${KEYS}.`);
+		expect((await set(key, 'x')).content).to.equal(`There is no setting \`${key}\`. Settings: ${keys}.`);
 		const viewed = await standIn.runSlashCommand({ guild: 'Alpha', member: 'alpha-moderator', name: 'settings', subcommand: 'view', options: { key: `||${key}||` } });
-		expect(viewed.content).to.equal(`There is no setting \`||${key}||\`. Settings: ${KEYS}.`);
+		expect(viewed.content).to.equal(`There is no setting \`||${key}||\`. Settings: ${keys}.`);
 		const backticks = await standIn.sendMessage({ guild: 'Alpha', member: 'alpha-moderator', content: '!settings set a`[x](https://evil.example)`b 1' });
-		expect(backticks.content, 'a backtick cannot close the code span').to.equal(`There is no setting \`aˋ[x](https://evil.example)ˋb\`. Settings: ${KEYS}.`);
+		expect(backticks.content, 'a backtick cannot close the code span').to.equal(`There is no setting \`aˋ[x](https://evil.example)ˋb\`. Settings: ${keys}.`);
 	});
 
 	it('answers a 4,000-character unknown key (a Nitro member’s message) within Discord’s 2,000 characters, the key cut', async () => {
 		const key = 'k'.repeat(3980);
-		const answer = new RegExp(`^There is no setting \`${'k'.repeat(99)}…\`\\. Settings: ${KEYS}\\.`);
+		const answer = new RegExp(`^There is no setting \`${'k'.repeat(99)}…\`\\. Settings: ${keys}\\.`);
 		expect((await standIn.sendMessage({ guild: 'Alpha', member: 'alpha-moderator', content: `!settings set ${key} x` })).content).to.match(answer);
 		// The view goes by DM, and the notice in the channel cuts the key too.
 		const directMessages = standIn.directMessageChannel('alpha-moderator');
