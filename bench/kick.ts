@@ -99,7 +99,10 @@ interface Delivery {
 }
 
 function chatBody(sender: KickUserRecord, content: string, badges: readonly KickBadge[]): Buffer {
-	return Buffer.from(JSON.stringify(chatMessagePayload({ broadcaster: BROADCASTER, sender, content, badges, messageId: randomUUID(), createdAt: new Date() })), 'utf8');
+	return Buffer.from(
+		JSON.stringify(chatMessagePayload({ broadcaster: BROADCASTER, sender, content, badges, messageId: randomUUID(), createdAt: new Date() })),
+		'utf8'
+	);
 }
 
 /** `count` chat.message.sent deliveries signed now, each with its own message ids and chatter. */
@@ -124,7 +127,13 @@ function verifyAndParse(delivery: Delivery, publicKey: KeyObject): { messageId: 
 	const verified = verifyKickWebhook({ headers: delivery.headers, rawBody: delivery.rawBody, publicKey, now: new Date(), maxAgeSeconds: MAX_AGE_SECONDS });
 	if (!verified.ok) throw new Error(`kick: a signed delivery was refused: ${verified.reason}`);
 	const body: unknown = JSON.parse(delivery.rawBody.toString('utf8'));
-	const parsed = parseWebhookEvent({ eventType: verified.eventType, eventVersion: verified.eventVersion, messageId: verified.messageId, body, receivedAt: new Date() });
+	const parsed = parseWebhookEvent({
+		eventType: verified.eventType,
+		eventVersion: verified.eventVersion,
+		messageId: verified.messageId,
+		body,
+		receivedAt: new Date()
+	});
 	if (!parsed.ok) throw new Error(`kick: a signed delivery did not parse: ${parsed.reason}`);
 	return { messageId: verified.messageId, event: parsed.event };
 }
@@ -225,7 +234,10 @@ export interface KickBenchOptions {
 
 /** Resolves when the reply to a message is handed to the chat sender's `send` (or, for a plain message, when the listener is done). */
 class Handoffs {
-	private readonly waiting = new Map<string, { readonly expect: 'reply' | 'nothing'; readonly resolve: () => void; readonly reject: (error: Error) => void }>();
+	private readonly waiting = new Map<
+		string,
+		{ readonly expect: 'reply' | 'nothing'; readonly resolve: () => void; readonly reject: (error: Error) => void }
+	>();
 
 	public expect(messageId: string, expect: 'reply' | 'nothing'): Promise<void> {
 		return new Promise<void>((resolve, reject) => this.waiting.set(messageId, { expect, resolve, reject }));
@@ -313,7 +325,12 @@ export async function benchKick(
 		// -- The linked server: its row, its link (live for 2 h 5 min), its managed settings, as /kick connect leaves them.
 		await execScript(setup, `INSERT INTO servers (discord_server_id, server_name) VALUES (${GUILD_ID}, 'Kick bench server')`);
 		const repositories = database.forGuild(GUILD_ID);
-		await repositories.kickConnection.connect({ broadcasterUserId: BROADCASTER_USER_ID, channelSlug: CHANNEL_SLUG, connectedBy: 200_000_000_000_000_001n, eventsVia: 'webhook' });
+		await repositories.kickConnection.connect({
+			broadcasterUserId: BROADCASTER_USER_ID,
+			channelSlug: CHANNEL_SLUG,
+			connectedBy: 200_000_000_000_000_001n,
+			eventsVia: 'webhook'
+		});
 		const liveSince = new Date(Date.now() - 2 * 3600_000 - 5 * 60_000);
 		await repositories.kickConnection.recordLiveStatus({ isLive: true, title: 'bench stream', startedAt: liveSince, at: liveSince });
 		await manager.setManaged(GUILD_ID, { kick_channel: CHANNEL_SLUG, kick_broadcaster_user_id: BROADCASTER_USER_ID.toString() });
@@ -353,14 +370,26 @@ export async function benchKick(
 		const signed = signDeliveries(keys, SIGNED_DELIVERIES, '!uptime', [SUBSCRIBER_BADGE]);
 		const delivery = (i: number): Delivery => signed[i % signed.length] as Delivery;
 		cpuCase('verifyKickWebhook alone (headers, RFC 3339 timestamp, RSA-SHA256 verify)', (i) => {
-			const verified = verifyKickWebhook({ headers: delivery(i).headers, rawBody: delivery(i).rawBody, publicKey, now: new Date(), maxAgeSeconds: MAX_AGE_SECONDS });
+			const verified = verifyKickWebhook({
+				headers: delivery(i).headers,
+				rawBody: delivery(i).rawBody,
+				publicKey,
+				now: new Date(),
+				maxAgeSeconds: MAX_AGE_SECONDS
+			});
 			if (!verified.ok) throw new Error(verified.reason);
 		});
 		const staleNow = new Date(Date.now() + 2 * MAX_AGE_SECONDS * 1000);
 		cpuCase(
 			'verifyKickWebhook refusing a stale (replayed) delivery: no RSA',
 			(i) => {
-				const verified = verifyKickWebhook({ headers: delivery(i).headers, rawBody: delivery(i).rawBody, publicKey, now: staleNow, maxAgeSeconds: MAX_AGE_SECONDS });
+				const verified = verifyKickWebhook({
+					headers: delivery(i).headers,
+					rawBody: delivery(i).rawBody,
+					publicKey,
+					now: staleNow,
+					maxAgeSeconds: MAX_AGE_SECONDS
+				});
 				if (verified.ok || verified.status !== 401) throw new Error('kick: a stale delivery was not refused');
 			},
 			options.cpuIterations * 5
@@ -448,7 +477,13 @@ export async function benchKick(
 		// KickConnection on the bench database; the sends behind it fail at once (the bench server
 		// holds no Kick tokens) after say() resolved, and are not measured.
 		// No waiting limit: the sends are throttled per channel and never keep up with the calls.
-		const sayOutbox = new Outbox({ store: database.outbox, couriers: [], logger: quietLogger, owner: 'bench-say', maxWaitingPerTarget: Number.POSITIVE_INFINITY });
+		const sayOutbox = new Outbox({
+			store: database.outbox,
+			couriers: [],
+			logger: quietLogger,
+			owner: 'bench-say',
+			maxWaitingPerTarget: Number.POSITIVE_INFINITY
+		});
 		const kick = new KickConnection({
 			config: {
 				clientId: 'bench',
@@ -476,7 +511,8 @@ export async function benchKick(
 			},
 			check: () => undefined
 		});
-		for (const concurrency of [1, options.concurrency]) await pathCase('`KickConnection.say`: a reply recorded in the outbox (batched insert)', sayCase, concurrency);
+		for (const concurrency of [1, options.concurrency])
+			await pathCase('`KickConnection.say`: a reply recorded in the outbox (batched insert)', sayCase, concurrency);
 		await kick.close();
 		await sayOutbox.close(0);
 
@@ -485,7 +521,8 @@ export async function benchKick(
 			const { messageId, event } = verifyAndParse(delivery, publicKey);
 			const chat = event as KickChatMessageEvent;
 			const unique: KickChatMessageEvent = { ...chat, eventKey: `${chat.eventKey}:${n}`, messageId: `${chat.messageId}:${n}` };
-			if (!(await database.kickEventReceipts.claim(unique.eventKey, { event: unique, deliveryKey: `webhook:${messageId}:${n}` }))) throw new Error('kick: a fresh delivery was a duplicate');
+			if (!(await database.kickEventReceipts.claim(unique.eventKey, { event: unique, deliveryKey: `webhook:${messageId}:${n}` })))
+				throw new Error('kick: a fresh delivery was a duplicate');
 			return unique;
 		};
 
@@ -501,7 +538,11 @@ export async function benchKick(
 			};
 		};
 		for (const concurrency of [1, options.concurrency]) {
-			await pathCase('webhook: verify + JSON.parse + parseWebhookEvent + receipt claim (event key with the event, and delivery key)', webhookClaim, concurrency);
+			await pathCase(
+				'webhook: verify + JSON.parse + parseWebhookEvent + receipt claim (event key with the event, and delivery key)',
+				webhookClaim,
+				concurrency
+			);
 		}
 
 		// 2. A chat message from route() to the reply handed to `send`, wired as the bot does.
@@ -597,7 +638,11 @@ export async function benchKick(
 		};
 
 		for (const concurrency of [1, options.concurrency]) {
-			await pathCase('chat `!uptime` (bench command, answers without a query): route → dispatch → reply queued', chatPath(testStore, '!uptime', [SUBSCRIBER_BADGE], 'reply', 'event'), concurrency);
+			await pathCase(
+				'chat `!uptime` (bench command, answers without a query): route → dispatch → reply queued',
+				chatPath(testStore, '!uptime', [SUBSCRIBER_BADGE], 'reply', 'event'),
+				concurrency
+			);
 		}
 		for (const concurrency of [1, options.concurrency]) {
 			await pathCase(
@@ -607,7 +652,11 @@ export async function benchKick(
 			);
 		}
 		for (const concurrency of [1, options.concurrency]) {
-			await pathCase('plain chat message (no command): route → dispatch returns', chatPath(testStore, 'that was close KEKW', [SUBSCRIBER_BADGE], 'nothing', 'event'), concurrency);
+			await pathCase(
+				'plain chat message (no command): route → dispatch returns',
+				chatPath(testStore, 'that was close KEKW', [SUBSCRIBER_BADGE], 'nothing', 'event'),
+				concurrency
+			);
 		}
 		for (const concurrency of [1, options.concurrency]) {
 			await pathCase(
@@ -626,7 +675,15 @@ export async function benchKick(
 
 		for (const outbox of outboxes) await outbox.close(0);
 		const [receipts] = await querySession<{ count: string }>(setup, 'SELECT count(*)::text AS count FROM kick_event_receipts');
-		return { payloadBytes, concurrency: options.concurrency, cpu, paths, seededReceipts: SEEDED_RECEIPTS, seedSeconds, receiptRows: Number(receipts?.count ?? 0) };
+		return {
+			payloadBytes,
+			concurrency: options.concurrency,
+			cpu,
+			paths,
+			seededReceipts: SEEDED_RECEIPTS,
+			seedSeconds,
+			receiptRows: Number(receipts?.count ?? 0)
+		};
 	} finally {
 		container.settings = previous.settings;
 		container.db = previous.db;

@@ -62,7 +62,10 @@ const sections = sectionsFromEnvironment();
 function sectionsFromEnvironment(): ReadonlySet<Section> {
 	const raw = process.env.BENCH_SECTIONS;
 	if (raw === undefined || raw.trim() === '') return new Set(SECTIONS);
-	const names = raw.split(',').map((name) => name.trim()).filter((name) => name !== '');
+	const names = raw
+		.split(',')
+		.map((name) => name.trim())
+		.filter((name) => name !== '');
 	const unknown = names.filter((name) => !(SECTIONS as readonly string[]).includes(name));
 	if (unknown.length > 0 || names.length === 0) throw new TypeError(`BENCH_SECTIONS takes a comma-separated subset of ${SECTIONS.join(',')}, not ${raw}`);
 	return new Set(names as Section[]);
@@ -119,7 +122,9 @@ async function benchPostgres(report: Report): Promise<void> {
 		}
 
 		if (sections.has('guard')) {
-			report.guard.push(...(await benchGuard('PostgreSQL', connect, guardOperations(SMALL_ROWS, COMMANDS_PER_GUILD, concurrentCalls), settings, progress)));
+			report.guard.push(
+				...(await benchGuard('PostgreSQL', connect, guardOperations(SMALL_ROWS, COMMANDS_PER_GUILD, concurrentCalls), settings, progress))
+			);
 			report.guard.push(
 				...(await benchGuard(CLIENT_ONLY, () => memoized(connect()), guardOperations(SMALL_ROWS, COMMANDS_PER_GUILD, 1), settings, progress))
 			);
@@ -150,7 +155,13 @@ async function benchPostgres(report: Report): Promise<void> {
 		}
 
 		if (sections.has('kick')) {
-			report.kick = await benchKick(connect, setup, { cpuIterations: KICK_CPU_ITERATIONS, cpuRounds: CHECK_ROUNDS, concurrency: KICK_CONCURRENCY }, settings, progress);
+			report.kick = await benchKick(
+				connect,
+				setup,
+				{ cpuIterations: KICK_CPU_ITERATIONS, cpuRounds: CHECK_ROUNDS, concurrency: KICK_CONCURRENCY },
+				settings,
+				progress
+			);
 		}
 	} finally {
 		// Closing the Database closes `setup` too; without one, close `setup` itself.
@@ -180,7 +191,8 @@ async function benchEmbedded(report: Report): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // Report
 
-const us = (value: number): string => (Number.isFinite(value) ? (Math.abs(value) >= 100 ? value.toFixed(0) : Math.abs(value) >= 10 ? value.toFixed(1) : value.toFixed(2)) : 'n/a');
+const us = (value: number): string =>
+	Number.isFinite(value) ? (Math.abs(value) >= 100 ? value.toFixed(0) : Math.abs(value) >= 10 ? value.toFixed(1) : value.toFixed(2)) : 'n/a';
 const rate = (value: number): string => (Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : 'n/a');
 const percent = (value: number): string => `${value >= 0 ? '+' : ''}${(value * 100).toFixed(1)} %`;
 
@@ -258,7 +270,7 @@ function settingsTables(report: SettingsReport): string[] {
 		`## Settings cache (BotSettingsManager on PostgreSQL, guard on; ${report.declaredKeys} declared keys, ${report.servers.toLocaleString('en-US')} servers per group)`,
 		'',
 		`Seeded ${report.seededRows.toLocaleString('en-US')} bot_settings rows in ${report.seedSeconds.toFixed(1)} s. ` +
-			'Statements are counted by a counting driver adapter under the manager\'s Database.',
+			"Statements are counted by a counting driver adapter under the manager's Database.",
 		'',
 		`### Cache hits (every server cached, ids rotating; pure CPU, ${SETTINGS_HIT_ITERATIONS.toLocaleString('en-US')} calls per round, median of ${CHECK_ROUNDS})`,
 		'',
@@ -278,7 +290,12 @@ function settingsTables(report: SettingsReport): string[] {
 		'',
 		table(
 			['stored keys', 'builds/s', 'µs/build', 'round spread %'],
-			report.parse.map(({ storedKeys, result }) => [String(storedKeys), rate(result.callsPerSecond), us(result.nsPerCall / 1000), (result.spread * 100).toFixed(0)])
+			report.parse.map(({ storedKeys, result }) => [
+				String(storedKeys),
+				rate(result.callsPerSecond),
+				us(result.nsPerCall / 1000),
+				(result.spread * 100).toFixed(0)
+			])
 		),
 		'',
 		'### Cold loads (one call in flight; a call of the concurrent cases is the whole burst; the four key counts ran with interleaved rounds)',
@@ -312,7 +329,7 @@ function kickTables(report: KickReport): string[] {
 		`## Kick webhook path (one core: the bench process is single-threaded; PostgreSQL works in its own processes)`,
 		'',
 		`A signed chat.message.sent delivery of ${report.payloadBytes} bytes (RSA-2048 test key, as Kick's). ` +
-			'Statements are counted by a counting driver adapter under the bot\'s Database (guard on, pool of 10). ' +
+			"Statements are counted by a counting driver adapter under the bot's Database (guard on, pool of 10). " +
 			`kick_event_receipts was seeded with ${report.seededReceipts.toLocaleString('en-US')} rows (${report.seedSeconds.toFixed(1)} s with VACUUM ANALYZE).`,
 		'',
 		`### Verification and parsing (pure CPU, median of ${CHECK_ROUNDS} rounds)`,
@@ -325,7 +342,19 @@ function kickTables(report: KickReport): string[] {
 		'### Paths that reach PostgreSQL (latency per event; CPU and statements per event over warm-up and rounds)',
 		'',
 		table(
-			['operation', 'in flight', 'events/s', 'p50 µs', 'p95 µs', 'p99 µs', 'round spread %', 'bot CPU µs/event', 'PostgreSQL CPU µs/event', 'statements/event', 'by kind'],
+			[
+				'operation',
+				'in flight',
+				'events/s',
+				'p50 µs',
+				'p95 µs',
+				'p99 µs',
+				'round spread %',
+				'bot CPU µs/event',
+				'PostgreSQL CPU µs/event',
+				'statements/event',
+				'by kind'
+			],
 			report.paths.map((entry) => [
 				entry.operation,
 				String(entry.concurrency),
@@ -342,7 +371,7 @@ function kickTables(report: KickReport): string[] {
 		),
 		'',
 		`${report.receiptRows.toLocaleString('en-US')} rows in kick_event_receipts at the end of the section. ` +
-			'Bot CPU is the bench process\'s user + system time (all threads); PostgreSQL CPU that of the backends serving the bench database (/proc/<pid>/stat).',
+			"Bot CPU is the bench process's user + system time (all threads); PostgreSQL CPU that of the backends serving the bench database (/proc/<pid>/stat).",
 		''
 	];
 }

@@ -45,11 +45,7 @@ export async function benchScale(database: Database, rowsPerGuild: number, setti
 export async function explainPointsReads(connection: DatabaseConnection): Promise<Array<{ operation: string; plan: string[] }>> {
 	const guild = String(BENCH_GUILDS[0] ?? 1n);
 	const statements: Array<[string, string, unknown[]]> = [
-		[
-			'points.get',
-			'SELECT * FROM user_points WHERE discord_server_id = $1 AND kick_username = $2 LIMIT 1',
-			[guild, viewerName(4242)]
-		],
+		['points.get', 'SELECT * FROM user_points WHERE discord_server_id = $1 AND kick_username = $2 LIMIT 1', [guild, viewerName(4242)]],
 		[
 			'points.leaderboard top 10',
 			'SELECT * FROM user_points WHERE discord_server_id = $1 ORDER BY points DESC NULLS LAST, id ASC LIMIT 10 OFFSET 0',

@@ -8,7 +8,16 @@ import { GuildSettings } from '#lib/settings/GuildSettings';
 import { setting, type SettingDefinition } from '#lib/settings/SettingDefinition';
 import { countingConnection } from '#test/helpers/countingConnection';
 import { execScript, querySession } from './database.js';
-import { compareVariants, measureAsyncBatch, measureSync, pairedDifference, type AsyncOperation, type BenchSettings, type CaseResult, type SyncResult } from './measure.js';
+import {
+	compareVariants,
+	measureAsyncBatch,
+	measureSync,
+	pairedDifference,
+	type AsyncOperation,
+	type BenchSettings,
+	type CaseResult,
+	type SyncResult
+} from './measure.js';
 
 /**
  * The settings keys the bench declares: the core's two and 18 of the kinds plugins declare in
@@ -39,7 +48,9 @@ const DECLARED: ReadonlyArray<readonly [key: string, definition: SettingDefiniti
 	['gtb_max_guesses', setting.integer({ min: 1, max: 10 }, 1, 'Guesses per viewer in guess-the-balance.'), 'plugin gtb', '3']
 ];
 
-export const DECLARED_SETTINGS: ReadonlyMap<string, DeclaredSetting> = new Map(DECLARED.map(([key, definition, declaredBy]) => [key, { key, definition, declaredBy }]));
+export const DECLARED_SETTINGS: ReadonlyMap<string, DeclaredSetting> = new Map(
+	DECLARED.map(([key, definition, declaredBy]) => [key, { key, definition, declaredBy }])
+);
 
 /**
  * Stored keys per server in the groups the bench seeds. 3 is our guess at a typical server
@@ -136,7 +147,9 @@ export async function benchSettings(
 	const seedStart = process.hrtime.bigint();
 	const seededRows = await seedSettings(setup, options.servers);
 	const seedSeconds = Number(process.hrtime.bigint() - seedStart) / 1e9;
-	progress(`settings cache: seeded ${seededRows} bot_settings rows (${STORED_KEY_COUNTS.join('/')} keys × ${options.servers} servers each, ${seedSeconds.toFixed(1)} s)`);
+	progress(
+		`settings cache: seeded ${seededRows} bot_settings rows (${STORED_KEY_COUNTS.join('/')} keys × ${options.servers} servers each, ${seedSeconds.toFixed(1)} s)`
+	);
 
 	const counter = countingConnection(connect());
 	const database = new Database(counter.connection, { guard: true });
@@ -167,8 +180,8 @@ export async function benchSettings(
 		const id = (i: number): string => hitIds[i % hitIds.length] as string;
 		const bigintId = (i: number): bigint => hitBigints[i % hitBigints.length] as bigint;
 		const hitCases: Array<[string, (i: number) => Promise<unknown>, number]> = [
-			['`(await forGuild(id)).get(\'prefix\')`, id a string (as `message.guildId`)', async (i) => (await manager.forGuild(id(i))).get('prefix'), 1],
-			['`(await forGuild(id)).get(\'prefix\')`, id a bigint', async (i) => (await manager.forGuild(bigintId(i))).get('prefix'), 1],
+			["`(await forGuild(id)).get('prefix')`, id a string (as `message.guildId`)", async (i) => (await manager.forGuild(id(i))).get('prefix'), 1],
+			["`(await forGuild(id)).get('prefix')`, id a bigint", async (i) => (await manager.forGuild(bigintId(i))).get('prefix'), 1],
 			[
 				'chat message path: `forGuild(id)` + 3 gets (prefix, moderator role, a plugin key)',
 				async (i) => {
@@ -192,7 +205,12 @@ export async function benchSettings(
 		await prime();
 		const beforeSync = counted();
 		const syncPart = measureSync((i) => void manager.forGuild(id(i)), options.hitIterations, options.hitRounds);
-		hits.push({ operation: '`forGuild(id)` alone, not awaited (id a string): id check, Map lookup, Date.now, Promise.resolve', result: syncPart, statements: counted() - beforeSync, lookups: 1 });
+		hits.push({
+			operation: '`forGuild(id)` alone, not awaited (id a string): id check, Map lookup, Date.now, Promise.resolve',
+			result: syncPart,
+			statements: counted() - beforeSync,
+			lookups: 1
+		});
 		// A get alone on a held GuildSettings (no forGuild, no await): the floor of a lookup.
 		const held = await Promise.all(hitIds.map((entry) => manager.forGuild(entry)));
 		const before = counted();
@@ -207,7 +225,10 @@ export async function benchSettings(
 		const parse = STORED_KEY_COUNTS.map((storedKeys) => {
 			const stored = new Map(DECLARED.slice(0, storedKeys).map(([key, , , value]) => [key, value]));
 			const guildId = toGuildId(group(storedKeys)[0] ?? '1');
-			return { storedKeys, result: measureSync(() => new GuildSettings(guildId, stored, DECLARED_SETTINGS), options.hitIterations / 10, options.hitRounds) };
+			return {
+				storedKeys,
+				result: measureSync(() => new GuildSettings(guildId, stored, DECLARED_SETTINGS), options.hitIterations / 10, options.hitRounds)
+			};
 		});
 
 		// -- Cold loads: invalidate, then forGuild, servers rotating within the group. Cases given
@@ -239,7 +260,8 @@ export async function benchSettings(
 				const result = results.get(String(index));
 				const { calls, statements } = tally[index] as { calls: number; statements: number };
 				if (result === undefined || first === undefined) throw new Error(`settings: ${entry.operation} produced no result`);
-				if (statements !== calls * entry.statementsPerCall) throw new Error(`settings: ${entry.operation} sent ${statements} statements for ${calls} calls`);
+				if (statements !== calls * entry.statementsPerCall)
+					throw new Error(`settings: ${entry.operation} sent ${statements} statements for ${calls} calls`);
 				loads.push({
 					operation: entry.operation,
 					storedKeys: entry.storedKeys,

@@ -13,7 +13,7 @@ import { coreSettings } from '#lib/settings/coreSettings';
 import { redactUrl } from '#lib/startup/redis';
 
 const USAGE = [
-	'Usage: npm run dashboard:publish -- <area> <action> --guild <server id> [--data \'<json object>\'] [--timestamp <unix seconds>] [--no-id] [--dry-run]',
+	"Usage: npm run dashboard:publish -- <area> <action> --guild <server id> [--data '<json object>'] [--timestamp <unix seconds>] [--no-id] [--dry-run]",
 	'  area: one the bot handles (bot_settings, and those its plugins declare: dashboardAreas in plugins/<name>/plugin.ts)',
 	'  data gets a random "id" unless it has one or --no-id is given: two alike messages in one second would otherwise be refused as replays.',
 	'  --dry-run prints the signed message without publishing it (no Redis needed).',
@@ -41,7 +41,9 @@ function readEnvironment(): z.output<typeof environmentSchema> {
 	const result = environmentSchema.safeParse(input);
 	if (result.success) return result.data;
 	throw new Error(
-		result.error.issues.map((issue) => `Configuration error: ${String(issue.path[0])} ${issue.message}. It must be the bot's own value (environment or .env).`).join('\n')
+		result.error.issues
+			.map((issue) => `Configuration error: ${String(issue.path[0])} ${issue.message}. It must be the bot's own value (environment or .env).`)
+			.join('\n')
 	);
 }
 
@@ -108,14 +110,20 @@ async function run(): Promise<void> {
 		console.log('Not published (--dry-run).');
 		return;
 	}
-	const publisher = new DashboardPublisher({ redisUrl: environment.REDIS_URL, secret: environment.DASHBOARD_SECRET, keyPrefix: environment.REDIS_KEY_PREFIX });
+	const publisher = new DashboardPublisher({
+		redisUrl: environment.REDIS_URL,
+		secret: environment.DASHBOARD_SECRET,
+		keyPrefix: environment.REDIS_KEY_PREFIX
+	});
 	try {
 		const result = await publisher.publish(message).catch((error: unknown) => {
 			if (error instanceof TypeError) throw new UsageError(error.message);
 			throw new Error(`Could not publish to Redis at ${redactUrl(environment.REDIS_URL)} (${(error as Error).message}).`);
 		});
 		console.log(`Published on ${result.channel}: ${JSON.stringify(result.payload)}`);
-		console.log(`Received by ${result.receivers} subscriber(s)${result.receivers === 0 ? ' (is a bot with DASHBOARD_SECRET running on this Redis?)' : ''}.`);
+		console.log(
+			`Received by ${result.receivers} subscriber(s)${result.receivers === 0 ? ' (is a bot with DASHBOARD_SECRET running on this Redis?)' : ''}.`
+		);
 	} finally {
 		await publisher.close();
 	}

@@ -41,11 +41,13 @@ async function run(): Promise<void> {
 			if (status.legacy) log('This is a database of the single-server bot: the next migrate records its baseline and upgrades it.');
 			log(`${status.applied.length} applied, ${status.pending.length} pending.`);
 		} else {
-			await session.exec(legacyRollbackScript(readFileSync(ROLLBACK_SCRIPT, 'utf8'), readMigrationFiles(migrationsDirectory))).catch(async (error: unknown) => {
-				// The script's own transaction is left aborted: end it before the session closes.
-				await session.exec('ROLLBACK').catch(() => undefined);
-				throw new StartupError(describeRefusal(error), { cause: error });
-			});
+			await session
+				.exec(legacyRollbackScript(readFileSync(ROLLBACK_SCRIPT, 'utf8'), readMigrationFiles(migrationsDirectory)))
+				.catch(async (error: unknown) => {
+					// The script's own transaction is left aborted: end it before the session closes.
+					await session.exec('ROLLBACK').catch(() => undefined);
+					throw new StartupError(describeRefusal(error), { cause: error });
+				});
 			log('Rolled back the multi-server upgrade: the old single-server bot can run on this database again.');
 		}
 	} finally {

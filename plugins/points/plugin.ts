@@ -4,7 +4,8 @@ import { UserPointsRepository } from './lib/UserPointsRepository.js';
 
 export default definePlugin({
 	name: 'points',
-	description: 'Points viewers earn per server: balances and point settings (the data layer; earning, /points and the leaderboard come with the points feature).',
+	description:
+		'Points viewers earn per server: balances and point settings (the data layer; earning, /points and the leaderboard come with the points feature).',
 	repositories: { points: UserPointsRepository, pointSettings: PointSettingsRepository }
 });
 

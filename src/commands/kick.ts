@@ -26,7 +26,12 @@ type LinkStart = { readonly refusal: string } | { readonly url: string; readonly
 			run: 'connect',
 			options: [
 				{ type: 'string', name: 'channel', description: 'The Kick channel name, as in kick.com/<name>', required: true, maxLength: 64 },
-				{ type: 'string', name: 'chatroom', description: 'Its chatroom id, for bots that read chat over Kick’s chat socket (kick_chatroom_id)', maxLength: 20 }
+				{
+					type: 'string',
+					name: 'chatroom',
+					description: 'Its chatroom id, for bots that read chat over Kick’s chat socket (kick_chatroom_id)',
+					maxLength: 20
+				}
 			]
 		},
 		{ name: 'status', description: 'Shows the Kick link: channel, live status, events, chat failures.', run: 'status' },
@@ -38,12 +43,21 @@ export class KickCommand extends GuildCommand {
 		const start = await this.startLink(context, call.user.id, call.options.string('channel') ?? '', call.options.string('chatroom'));
 		if ('refusal' in start) await call.reply({ content: start.refusal });
 		// In a DM, outside the server, the link names the server it is for.
-		else await call.reply({ ...linkAnswer(start, call.form === 'prefix' ? context.guild?.name : undefined), visibility: 'caller-only', about: 'the authorisation link' });
+		else
+			await call.reply({
+				...linkAnswer(start, call.form === 'prefix' ? context.guild?.name : undefined),
+				visibility: 'caller-only',
+				about: 'the authorisation link'
+			});
 	}
 
 	public async status(call: CommandCall, context: GuildContext): Promise<void> {
 		const prefix = context.settings.get('prefix');
-		const answer = await this.describeStatus(context, call.form === 'slash' ? '/kick connect <channel>' : `${prefix}kick connect <channel>`, call.form === 'slash' ? 'Kick connection' : `Kick connection of ${context.guild?.name ?? 'this server'}`);
+		const answer = await this.describeStatus(
+			context,
+			call.form === 'slash' ? '/kick connect <channel>' : `${prefix}kick connect <channel>`,
+			call.form === 'slash' ? 'Kick connection' : `Kick connection of ${context.guild?.name ?? 'this server'}`
+		);
 		await call.reply({ ...answer, visibility: 'caller-only', about: 'the Kick status of this server' });
 	}
 
@@ -56,8 +70,12 @@ export class KickCommand extends GuildCommand {
 	private async startLink(context: GuildContext, moderatorId: string, channel: string, chatroom: string | null): Promise<LinkStart> {
 		const authorizations = this.container.kick?.authorizations;
 		if (authorizations === undefined) return { refusal: explainKickUnavailable(this.container.kick !== undefined) };
-		const slug = channel.trim().replace(/^(https?:\/\/)?(www\.)?kick\.com\//i, '').replace(/\/+$/, '');
-		if (!KICK_SLUG.test(slug)) return { refusal: '`channel` accepts a Kick channel name (letters, digits, _ and -), as in kick.com/<name>. Nothing was changed.' };
+		const slug = channel
+			.trim()
+			.replace(/^(https?:\/\/)?(www\.)?kick\.com\//i, '')
+			.replace(/\/+$/, '');
+		if (!KICK_SLUG.test(slug))
+			return { refusal: '`channel` accepts a Kick channel name (letters, digits, _ and -), as in kick.com/<name>. Nothing was changed.' };
 		if (chatroom !== null) {
 			try {
 				await context.setSetting('kick_chatroom_id', chatroom.trim());
@@ -74,10 +92,14 @@ export class KickCommand extends GuildCommand {
 	private async describeStatus({ db }: GuildContext, connectCommand: string, title: string): Promise<CommandAnswer> {
 		const kick = this.container.kick;
 		const connection = await db.kickConnection.get();
-		if (connection === null) return { content: describeUnlinked(kick?.authorizations === undefined ? explainKickUnavailable(kick !== undefined) : undefined, connectCommand) };
+		if (connection === null)
+			return { content: describeUnlinked(kick?.authorizations === undefined ? explainKickUnavailable(kick !== undefined) : undefined, connectCommand) };
 		const now = new Date();
 		const since = new Date(now.getTime() - DAY_MS);
-		const [chat, parked] = await Promise.all([db.outbox.summary('kick_chat', since), kick?.parkedEvents(connection.broadcasterUserId, since) ?? { count: 0, latest: null }]);
+		const [chat, parked] = await Promise.all([
+			db.outbox.summary('kick_chat', since),
+			kick?.parkedEvents(connection.broadcasterUserId, since) ?? { count: 0, latest: null }
+		]);
 		// A link made while Kick was on receives nothing once it is off; without PUBLIC_URL only new links are off.
 		const fields = describeKickStatus({ connection, chat, parked, ...(kick === undefined ? { unavailable: explainKickUnavailable(false) } : {}) });
 		return { embeds: [{ title, fields }] };
@@ -98,6 +120,8 @@ function linkAnswer({ url, slug }: { readonly url: string; readonly slug: string
 	const server = serverName === undefined ? '' : ` for the Discord server **${escapeMarkdown(serverName)}**`;
 	return {
 		content: `Open this link signed in to Kick as the owner of **kick.com/${slug.toLowerCase()}** and allow the bot${server}. It works once, for the next 10 minutes, and only for you.`,
-		components: [new ActionRowBuilder<ButtonBuilder>().addComponents(new ButtonBuilder().setStyle(ButtonStyle.Link).setURL(url).setLabel('Authorise on Kick'))]
+		components: [
+			new ActionRowBuilder<ButtonBuilder>().addComponents(new ButtonBuilder().setStyle(ButtonStyle.Link).setURL(url).setLabel('Authorise on Kick'))
+		]
 	};
 }

@@ -63,7 +63,9 @@ export class SettingsCommand extends GuildCommand {
 	public async set(call: CommandCall, context: GuildContext): Promise<void> {
 		const key = call.options.string('key') ?? '';
 		const value = call.options.string('value') ?? '';
-		await call.reply({ content: await this.change(context.settings, key, () => this.container.settings.set(context.guildId, key, value, checkReferencesIn(context.guild))) });
+		await call.reply({
+			content: await this.change(context.settings, key, () => this.container.settings.set(context.guildId, key, value, checkReferencesIn(context.guild)))
+		});
 	}
 
 	public async reset(call: CommandCall, context: GuildContext): Promise<void> {

@@ -36,17 +36,21 @@ export class ConfirmKickDisconnectHandler extends GuildInteractionHandler<Button
 		}
 		const kick = this.container.kick;
 		if (kick === undefined) {
-			await interaction.update(withinDiscordLimits({ content: 'The Kick connection is off on this bot, so there is nothing to unlink.', components: [] }));
+			await interaction.update(
+				withinDiscordLimits({ content: 'The Kick connection is off on this bot, so there is nothing to unlink.', components: [] })
+			);
 			return;
 		}
 		await interaction.deferUpdate();
 		const unlinked = await kick.unlinkServer(context.guildId);
-		await interaction.editReply(withinDiscordLimits({
-			content:
-				unlinked === null
-					? 'This server was not linked to a Kick channel any more.'
-					: `Unlinked **kick.com/${unlinked.channelSlug}**: the bot no longer reads or posts in its chat${unlinked.revoked ? ' and its access is revoked' : '; Kick could not be reached to revoke its access, which was forgotten here'}.`,
-			components: []
-		}));
+		await interaction.editReply(
+			withinDiscordLimits({
+				content:
+					unlinked === null
+						? 'This server was not linked to a Kick channel any more.'
+						: `Unlinked **kick.com/${unlinked.channelSlug}**: the bot no longer reads or posts in its chat${unlinked.revoked ? ' and its access is revoked' : '; Kick could not be reached to revoke its access, which was forgotten here'}.`,
+				components: []
+			})
+		);
 	}
 }

@@ -53,7 +53,8 @@ export class KickBotClient extends SapphireClient {
 			loadMessageCommandListeners: true,
 			defaultPrefix: coreSettings.prefix.defaultValue,
 			// The prefix of the server the message was sent in; DMs use the default.
-			fetchPrefix: async (message) => (message.guildId === null ? (coreSettings.prefix.defaultValue) : (await container.settings.forGuild(message.guildId)).get('prefix')),
+			fetchPrefix: async (message) =>
+				message.guildId === null ? coreSettings.prefix.defaultValue : (await container.settings.forGuild(message.guildId)).get('prefix'),
 			baseUserDirectory: null,
 			logger: { instance: options.logger },
 			tasks: {
@@ -80,11 +81,13 @@ export class KickBotClient extends SapphireClient {
 				? {}
 				: {
 						onChange: (guildId) =>
-							void publisher.publishSettingsReload(guildId).catch((error: unknown) =>
-								options.logger.warn(
-									`Dashboard messages: could not publish bot_settings/reload for server ${guildId} (${error instanceof Error ? error.message : String(error)}); other bot processes see the change when their cache expires.`
+							void publisher
+								.publishSettingsReload(guildId)
+								.catch((error: unknown) =>
+									options.logger.warn(
+										`Dashboard messages: could not publish bot_settings/reload for server ${guildId} (${error instanceof Error ? error.message : String(error)}); other bot processes see the change when their cache expires.`
+									)
 								)
-							)
 					})
 		});
 
@@ -112,7 +115,10 @@ export class KickBotClient extends SapphireClient {
 		// Once logged in: what stopped processes left for Discord needs the token.
 		this.once(Events.ClientReady, () => container.outbox.start());
 		this.scheduleKeeper = new ScheduleKeeper(container.tasks, this.stores.get('scheduled-tasks'), options.logger);
-		this.once(Events.ClientReady, () => void this.scheduleKeeper.start().catch((error: unknown) => options.logger.warn('Scheduled tasks: could not watch the task queue:', error)));
+		this.once(
+			Events.ClientReady,
+			() => void this.scheduleKeeper.start().catch((error: unknown) => options.logger.warn('Scheduled tasks: could not watch the task queue:', error))
+		);
 
 		container.kick =
 			config.kick === undefined
@@ -171,7 +177,9 @@ export class KickBotClient extends SapphireClient {
 		try {
 			const outcome = await Promise.race([container.tasks.close().then(() => 'closed' as const), gaveUp]);
 			if (outcome === 'gave up') {
-				this.logger.warn(`Scheduled tasks: the queue did not close within ${TASK_QUEUE_CLOSE_TIMEOUT_MS / 1000} s (Redis connection lost earlier); stopping anyway, its jobs stay in Redis.`);
+				this.logger.warn(
+					`Scheduled tasks: the queue did not close within ${TASK_QUEUE_CLOSE_TIMEOUT_MS / 1000} s (Redis connection lost earlier); stopping anyway, its jobs stay in Redis.`
+				);
 			}
 		} finally {
 			clearTimeout(timer);

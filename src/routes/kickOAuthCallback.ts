@@ -24,7 +24,10 @@ export class KickOAuthCallbackRoute extends Route {
 			await kick.linkServer(completed);
 			response.html(
 				200,
-				resultPage('Kick channel linked', `The Discord server is now linked to kick.com/${completed.channelSlug}. You can close this tab; /kick status in Discord shows the connection.`)
+				resultPage(
+					'Kick channel linked',
+					`The Discord server is now linked to kick.com/${completed.channelSlug}. You can close this tab; /kick status in Discord shows the connection.`
+				)
 			);
 		} catch (error) {
 			if (error instanceof KickAuthorizationError) {
@@ -33,7 +36,10 @@ export class KickOAuthCallbackRoute extends Route {
 				return;
 			}
 			logger.error('Kick authorisation failed:', error);
-			response.html(500, resultPage('The Kick channel was not linked', 'Something failed on the bot’s side; nothing was changed. Try /kick connect again in a moment.'));
+			response.html(
+				500,
+				resultPage('The Kick channel was not linked', 'Something failed on the bot’s side; nothing was changed. Try /kick connect again in a moment.')
+			);
 		}
 	}
 }

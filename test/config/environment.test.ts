@@ -50,9 +50,22 @@ describe('loadConfig (environment variables)', () => {
 		});
 
 		it('treats empty and blank values as unset, and trims values', () => {
-			const config = loadConfig({ DISCORD_TOKEN: `  ${TOKEN}  `, DATA_DIR: '', REDIS_URL: '   ', AUTO_MIGRATE: '', DATABASE_URL: '', DISABLED_PLUGINS: '' });
+			const config = loadConfig({
+				DISCORD_TOKEN: `  ${TOKEN}  `,
+				DATA_DIR: '',
+				REDIS_URL: '   ',
+				AUTO_MIGRATE: '',
+				DATABASE_URL: '',
+				DISABLED_PLUGINS: ''
+			});
 
-			expect(config).to.include({ discordToken: TOKEN, dataDir: './data', redisUrl: 'redis://127.0.0.1:6379', autoMigrate: true, databaseUrl: undefined });
+			expect(config).to.include({
+				discordToken: TOKEN,
+				dataDir: './data',
+				redisUrl: 'redis://127.0.0.1:6379',
+				autoMigrate: true,
+				databaseUrl: undefined
+			});
 		});
 
 		it('ignores variables it does not know', () => {
@@ -162,12 +175,24 @@ describe('loadConfig (environment variables)', () => {
 
 		it('AUTO_MIGRATE not a yes/no word', () => {
 			for (const value of ['maybe', '2', 'always']) {
-				expectOneLine(problemsOf({ DISCORD_TOKEN: TOKEN, AUTO_MIGRATE: value }), 'AUTO_MIGRATE', 'is invalid (expected true or false)', 'pending database migrations');
+				expectOneLine(
+					problemsOf({ DISCORD_TOKEN: TOKEN, AUTO_MIGRATE: value }),
+					'AUTO_MIGRATE',
+					'is invalid (expected true or false)',
+					'pending database migrations'
+				);
 			}
 		});
 
 		it('TOKEN_ENCRYPTION_KEY not 32 bytes: says how to generate one', () => {
-			for (const value of ['secret', HEX_KEY.slice(2), `${HEX_KEY}00`, Buffer.alloc(16).toString('base64'), 'this is a passphrase, not a key at all', `${'a'.repeat(43)}!`]) {
+			for (const value of [
+				'secret',
+				HEX_KEY.slice(2),
+				`${HEX_KEY}00`,
+				Buffer.alloc(16).toString('base64'),
+				'this is a passphrase, not a key at all',
+				`${'a'.repeat(43)}!`
+			]) {
 				expectOneLine(
 					problemsOf({ DISCORD_TOKEN: TOKEN, TOKEN_ENCRYPTION_KEY: value }),
 					'TOKEN_ENCRYPTION_KEY',
@@ -178,8 +203,18 @@ describe('loadConfig (environment variables)', () => {
 		});
 
 		it('NODE_ENV, LOG_LEVEL and REDIS_KEY_PREFIX list what they accept', () => {
-			expectOneLine(problemsOf({ DISCORD_TOKEN: TOKEN, NODE_ENV: 'staging' }), 'NODE_ENV', 'is invalid (expected development, production or test)', 'slash commands');
-			expectOneLine(problemsOf({ DISCORD_TOKEN: TOKEN, LOG_LEVEL: 'verbose' }), 'LOG_LEVEL', 'is invalid (expected trace, debug, info, warn or error)', 'How much the bot logs.');
+			expectOneLine(
+				problemsOf({ DISCORD_TOKEN: TOKEN, NODE_ENV: 'staging' }),
+				'NODE_ENV',
+				'is invalid (expected development, production or test)',
+				'slash commands'
+			);
+			expectOneLine(
+				problemsOf({ DISCORD_TOKEN: TOKEN, LOG_LEVEL: 'verbose' }),
+				'LOG_LEVEL',
+				'is invalid (expected trace, debug, info, warn or error)',
+				'How much the bot logs.'
+			);
 			expectOneLine(
 				problemsOf({ DISCORD_TOKEN: TOKEN, REDIS_KEY_PREFIX: 'My Bot' }),
 				'REDIS_KEY_PREFIX',
@@ -189,7 +224,13 @@ describe('loadConfig (environment variables)', () => {
 		});
 
 		it('several problems give several lines, one per variable, nothing else', () => {
-			const lines = problemsOf({ DATABASE_URL: 'mysql://x', REDIS_URL: 'http://x', AUTO_MIGRATE: 'maybe', DISCORD_GUILD_ID: 'abc', TOKEN_ENCRYPTION_KEY: 'short' });
+			const lines = problemsOf({
+				DATABASE_URL: 'mysql://x',
+				REDIS_URL: 'http://x',
+				AUTO_MIGRATE: 'maybe',
+				DISCORD_GUILD_ID: 'abc',
+				TOKEN_ENCRYPTION_KEY: 'short'
+			});
 
 			expect(lines).to.have.length(6);
 			for (const line of lines) expect(line).to.match(/^Configuration error: [A-Z_]+ (is not set|is invalid \(.+\))\. /);
@@ -254,14 +295,34 @@ describe('loadConfig (environment variables)', () => {
 		});
 
 		it('needs both halves of the Kick app, an encryption key for its tokens, and a PUBLIC_URL for webhooks', () => {
-			expectOneLine(problemsOf({ DISCORD_TOKEN: TOKEN, KICK_CLIENT_ID: 'client', TOKEN_ENCRYPTION_KEY: HEX_KEY }), 'KICK_CLIENT_SECRET', 'is not set', 'needs both KICK_CLIENT_ID and KICK_CLIENT_SECRET');
-			expectOneLine(problemsOf({ DISCORD_TOKEN: TOKEN, KICK_CLIENT_ID: 'client', KICK_CLIENT_SECRET: 'secret' }), 'TOKEN_ENCRYPTION_KEY', 'is not set, and the Kick connection stores streamers’ tokens', 'randomBytes(32)');
-			expectOneLine(problemsOf({ ...kickApp, KICK_EVENTS_VIA: 'webhook' }), 'KICK_EVENTS_VIA', 'is webhook but PUBLIC_URL is not set', '/kick/oauth/callback');
+			expectOneLine(
+				problemsOf({ DISCORD_TOKEN: TOKEN, KICK_CLIENT_ID: 'client', TOKEN_ENCRYPTION_KEY: HEX_KEY }),
+				'KICK_CLIENT_SECRET',
+				'is not set',
+				'needs both KICK_CLIENT_ID and KICK_CLIENT_SECRET'
+			);
+			expectOneLine(
+				problemsOf({ DISCORD_TOKEN: TOKEN, KICK_CLIENT_ID: 'client', KICK_CLIENT_SECRET: 'secret' }),
+				'TOKEN_ENCRYPTION_KEY',
+				'is not set, and the Kick connection stores streamers’ tokens',
+				'randomBytes(32)'
+			);
+			expectOneLine(
+				problemsOf({ ...kickApp, KICK_EVENTS_VIA: 'webhook' }),
+				'KICK_EVENTS_VIA',
+				'is webhook but PUBLIC_URL is not set',
+				'/kick/oauth/callback'
+			);
 		});
 
 		it('refuses malformed Kick values, one line each', () => {
 			const lines = problemsOf({ ...kickApp, PUBLIC_URL: 'ftp://bot', HTTP_PORT: '70000', KICK_EVENTS_VIA: 'both', KICK_PUSHER_HOST: 'nohost' });
-			expect(lines.map((line) => /^Configuration error: (\w+)/.exec(line)?.[1])).to.deep.equal(['PUBLIC_URL', 'HTTP_PORT', 'KICK_EVENTS_VIA', 'KICK_PUSHER_HOST']);
+			expect(lines.map((line) => /^Configuration error: (\w+)/.exec(line)?.[1])).to.deep.equal([
+				'PUBLIC_URL',
+				'HTTP_PORT',
+				'KICK_EVENTS_VIA',
+				'KICK_PUSHER_HOST'
+			]);
 		});
 	});
 
@@ -269,7 +330,13 @@ describe('loadConfig (environment variables)', () => {
 		it('does not need DISCORD_TOKEN and applies the same defaults', () => {
 			const config = loadDatabaseConfig({});
 
-			expect(config).to.include({ databaseUrl: undefined, dataDir: './data', originalGuildId: undefined, autoMigrate: true, tokenEncryptionKey: undefined });
+			expect(config).to.include({
+				databaseUrl: undefined,
+				dataDir: './data',
+				originalGuildId: undefined,
+				autoMigrate: true,
+				tokenEncryptionKey: undefined
+			});
 		});
 
 		it('reports only the database variables, one line each', () => {

@@ -9,7 +9,16 @@ import type { MessageToSign } from '#lib/dashboard/protocol';
 import { compiledRoot, projectRoot } from '#lib/paths';
 import { redisOptionsFromUrl } from '#lib/startup/redis';
 import type { BotClientResult } from '#test/dashboard/botClient.child';
-import { CapturingLogger, deeplyNestedData, handSignedMessage, OutcomeRecorder, REDIS_URL, TEST_AREAS, TEST_SECRET, uniqueGuildId } from '#test/dashboard/helpers';
+import {
+	CapturingLogger,
+	deeplyNestedData,
+	handSignedMessage,
+	OutcomeRecorder,
+	REDIS_URL,
+	TEST_AREAS,
+	TEST_SECRET,
+	uniqueGuildId
+} from '#test/dashboard/helpers';
 import { ProcessOutput } from '#test/helpers/ProcessOutput';
 import { waitUntil } from '#test/helpers/waitUntil';
 
@@ -78,7 +87,6 @@ class ChildBot {
 	public kill(): void {
 		if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill();
 	}
-
 }
 
 describe('Dashboard messages in the bot (the real KickBotClient in a child process)', function () {
@@ -123,7 +131,8 @@ describe('Dashboard messages in the bot (the real KickBotClient in a child proce
 				areas: TEST_AREAS,
 				maxAgeSeconds: 60,
 				logger,
-				handlers: (area, action) => (area === 'bot_settings' && action === 'reload' ? [{ name: 'observe', run: (message) => void reloads.push(message) }] : []),
+				handlers: (area, action) =>
+					area === 'bot_settings' && action === 'reload' ? [{ name: 'observe', run: (message) => void reloads.push(message) }] : [],
 				onOutcome: recorder.record
 			});
 			await observer.start();
@@ -200,9 +209,19 @@ describe('Dashboard messages in the bot (the real KickBotClient in a child proce
 			const guildA = uniqueGuildId();
 			await bot.loads(guildA);
 			const from = bot.mark();
-			await publishDashboardMessage({ secret: `${TEST_SECRET}-forged`, redisUrl: REDIS_URL, keyPrefix: KEY_PREFIX, area: 'bot_settings', action: 'reload', guildId: guildA });
+			await publishDashboardMessage({
+				secret: `${TEST_SECRET}-forged`,
+				redisUrl: REDIS_URL,
+				keyPrefix: KEY_PREFIX,
+				area: 'bot_settings',
+				action: 'reload',
+				guildId: guildA
+			});
 
-			await bot.waitForLine(new RegExp(`Dashboard message refused on "${KEY_PREFIX}:dashboard:bot_settings" \\(server ${guildA}, action "reload"\\): bad_signature`), from);
+			await bot.waitForLine(
+				new RegExp(`Dashboard message refused on "${KEY_PREFIX}:dashboard:bot_settings" \\(server ${guildA}, action "reload"\\): bad_signature`),
+				from
+			);
 			expect(await bot.loads(guildA)).to.equal(1);
 		});
 
@@ -220,7 +239,11 @@ describe('Dashboard messages in the bot (the real KickBotClient in a child proce
 			for (const prefix of ['?', '$', '%']) await bot.ask(`set ${guildA} prefix ${prefix}`, `SET ${guildA}`);
 
 			await waitUntil(() => recorder.forServer(guildA).length === 3);
-			expect(recorder.forServer(guildA).map((outcome) => (outcome.status === 'refused' ? outcome.reason : outcome.status))).to.deep.equal(['handled', 'handled', 'handled']);
+			expect(recorder.forServer(guildA).map((outcome) => (outcome.status === 'refused' ? outcome.reason : outcome.status))).to.deep.equal([
+				'handled',
+				'handled',
+				'handled'
+			]);
 			expect(logger.find('warn', guildA), 'the observer refused nothing of it').to.deep.equal([]);
 		});
 
@@ -233,15 +256,26 @@ describe('Dashboard messages in the bot (the real KickBotClient in a child proce
 
 			await bot.waitForLine(`Dashboard message bot_settings/reload for server ${guildA}: handled by botSettingsReload.`, from);
 			expect(bot.hasExited).to.equal(false);
-			const refused = bot.lines.slice(from).filter((line) => line.includes(`Dashboard message refused on "${KEY_PREFIX}:dashboard:bot_settings": too_deep: nested more than 32 levels`));
-			expect(refused.filter((line) => line.includes(guildA)), 'its excerpt names the server').to.have.length(1);
+			const refused = bot.lines
+				.slice(from)
+				.filter((line) => line.includes(`Dashboard message refused on "${KEY_PREFIX}:dashboard:bot_settings": too_deep: nested more than 32 levels`));
+			expect(
+				refused.filter((line) => line.includes(guildA)),
+				'its excerpt names the server'
+			).to.have.length(1);
 			expect(await bot.loads(guildA), 'the reload after it dropped the cache').to.equal(2);
 		});
 
 		it('destroy() closes both of its dashboard connections', async () => {
 			const open = await connectionsOf(bot.pid);
-			expect(open.some((name) => name.startsWith('kickbot-dashboard-subscriber-')), JSON.stringify(open)).to.equal(true);
-			expect(open.some((name) => name.startsWith('kickbot-dashboard-publisher-')), JSON.stringify(open)).to.equal(true);
+			expect(
+				open.some((name) => name.startsWith('kickbot-dashboard-subscriber-')),
+				JSON.stringify(open)
+			).to.equal(true);
+			expect(
+				open.some((name) => name.startsWith('kickbot-dashboard-publisher-')),
+				JSON.stringify(open)
+			).to.equal(true);
 
 			await bot.ask('exit', /^(CLOSED|DESTROY FAILED .*)$/);
 			expect(bot.lines.filter((line) => line.startsWith('DESTROY FAILED'))).to.deep.equal([]);
@@ -266,7 +300,9 @@ describe('Dashboard messages in the bot (the real KickBotClient in a child proce
 
 		it('each listens on its own channels', () => {
 			expect(bot.lines.filter((line) => line.includes(`Dashboard messages: listening on ${KEY_PREFIX}:dashboard:* at redis://`))).to.have.length(1);
-			expect(other.lines.filter((line) => line.includes(`Dashboard messages: listening on ${OTHER_KEY_PREFIX}:dashboard:* at redis://`))).to.have.length(1);
+			expect(other.lines.filter((line) => line.includes(`Dashboard messages: listening on ${OTHER_KEY_PREFIX}:dashboard:* at redis://`))).to.have.length(
+				1
+			);
 		});
 
 		it('a message for one deployment is acted on by its bot only; replayed on the other’s channel it is refused as bad_signature', async () => {
@@ -281,8 +317,14 @@ describe('Dashboard messages in the bot (the real KickBotClient in a child proce
 
 			// The same signed text on the other deployment's channel: the signature covers the channel.
 			await redis.publish(`${OTHER_KEY_PREFIX}:dashboard:bot_settings`, JSON.stringify(sent.payload));
-			await other.waitForLine(new RegExp(`Dashboard message refused on "${OTHER_KEY_PREFIX}:dashboard:bot_settings" \\(server ${guildA}, action "reload"\\): bad_signature`), fromOther);
-			expect(other.lines.slice(fromOther).filter((line) => line.includes('handled by')), 'the other deployment acted on nothing').to.deep.equal([]);
+			await other.waitForLine(
+				new RegExp(`Dashboard message refused on "${OTHER_KEY_PREFIX}:dashboard:bot_settings" \\(server ${guildA}, action "reload"\\): bad_signature`),
+				fromOther
+			);
+			expect(
+				other.lines.slice(fromOther).filter((line) => line.includes('handled by')),
+				'the other deployment acted on nothing'
+			).to.deep.equal([]);
 			expect(await other.loads(guildA), 'its cache is untouched').to.equal(1);
 		});
 	});
@@ -296,7 +338,9 @@ describe('Dashboard messages in the bot (the real KickBotClient in a child proce
 				await bot.waitForLine(/^LISTENING$/);
 				const off = bot.lines.filter((line) => line.includes('Dashboard messages:'));
 				expect(off).to.have.length(1);
-				expect(off[0]).to.match(/Dashboard messages: off \(DASHBOARD_SECRET is not set\); settings changed on the dashboard apply when the cache expires\.$/);
+				expect(off[0]).to.match(
+					/Dashboard messages: off \(DASHBOARD_SECRET is not set\); settings changed on the dashboard apply when the cache expires\.$/
+				);
 
 				const guildA = uniqueGuildId();
 				await bot.ask(`set ${guildA} prefix ?`, `SET ${guildA}`);
@@ -323,4 +367,3 @@ describe('Dashboard messages in the bot (the real KickBotClient in a child proce
 		}
 	});
 });
-

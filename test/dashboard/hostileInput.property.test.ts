@@ -26,7 +26,15 @@ const hugeNumberText = fc.oneof(
 );
 const channel = fc.oneof(
 	fc.constantFrom(...TEST_AREAS.map((area) => `dashboard:${area}`)),
-	fc.constantFrom('dashboard:', 'dashboard:nope', 'dashboard:bot_settings:x', 'Dashboard:bot_settings', 'kickbot:dashboard:bot_settings', 'other:dashboard:gtb', ''),
+	fc.constantFrom(
+		'dashboard:',
+		'dashboard:nope',
+		'dashboard:bot_settings:x',
+		'Dashboard:bot_settings',
+		'kickbot:dashboard:bot_settings',
+		'other:dashboard:gtb',
+		''
+	),
 	codeUnits.map((text) => `dashboard:${text}`),
 	codeUnits
 );
@@ -70,10 +78,15 @@ const rawMessage = fc.oneof(
 	codeUnits,
 	fc.string({ unit: 'binary', maxLength: 300 }),
 	fc.json({ maxDepth: 6 }),
-	fc.jsonValue({ maxDepth: 6 }).map((value) => JSON.stringify({ action: 'update', discord_server_id: GUILD, data: value, timestamp: nowSeconds(), sig: 'a'.repeat(64) })),
-	fc.record({ action: fc.jsonValue(), discord_server_id: fc.jsonValue(), data: fc.jsonValue(), timestamp: fc.jsonValue(), sig: fc.jsonValue() }, { requiredKeys: [] }).map((record) =>
-		JSON.stringify(record)
-	),
+	fc
+		.jsonValue({ maxDepth: 6 })
+		.map((value) => JSON.stringify({ action: 'update', discord_server_id: GUILD, data: value, timestamp: nowSeconds(), sig: 'a'.repeat(64) })),
+	fc
+		.record(
+			{ action: fc.jsonValue(), discord_server_id: fc.jsonValue(), data: fc.jsonValue(), timestamp: fc.jsonValue(), sig: fc.jsonValue() },
+			{ requiredKeys: [] }
+		)
+		.map((record) => JSON.stringify(record)),
 	fc.tuple(depth, nestingKind).map(([levels, kind]) => nestedText(levels, kind)),
 	fc.tuple(depth, nestingKind).map(([levels, kind]) => handSignedMessage(GUILD, `{"x":${nestedText(levels, kind)}}`, TEST_SECRET)),
 	depth.map((levels) => handSignedMessage(GUILD, deeplyNestedData(levels))),
@@ -92,18 +105,27 @@ describe('Hostile dashboard input (property tests)', function () {
 	describe('canonicalJson', () => {
 		/** Object keys JSON.stringify would move to the front (array indices), where RFC 8785 sorts them as text. */
 		const hasIndexKey = (value: unknown): boolean =>
-			typeof value === 'object' && value !== null && (Array.isArray(value) ? value.some(hasIndexKey) : Object.entries(value).some(([key, child]) => /^(0|[1-9]\d*)$/.test(key) || hasIndexKey(child)));
+			typeof value === 'object' &&
+			value !== null &&
+			(Array.isArray(value) ? value.some(hasIndexKey) : Object.entries(value).some(([key, child]) => /^(0|[1-9]\d*)$/.test(key) || hasIndexKey(child)));
 		const sortedKeys = (value: unknown): unknown => {
 			if (Array.isArray(value)) return value.map(sortedKeys);
 			if (typeof value !== 'object' || value === null) return value;
-			return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortedKeys((value as Record<string, unknown>)[key])]));
+			return Object.fromEntries(
+				Object.keys(value)
+					.sort()
+					.map((key) => [key, sortedKeys((value as Record<string, unknown>)[key])])
+			);
 		};
 
 		it('agrees with JSON.stringify of the key-sorted value for ordinary JSON values', () => {
 			fc.assert(
-				fc.property(fc.jsonValue({ maxDepth: 10, stringUnit: 'binary' }).filter((value) => !hasIndexKey(value)), (value) => {
-					expect(canonicalJson(value)).to.equal(JSON.stringify(sortedKeys(value)));
-				})
+				fc.property(
+					fc.jsonValue({ maxDepth: 10, stringUnit: 'binary' }).filter((value) => !hasIndexKey(value)),
+					(value) => {
+						expect(canonicalJson(value)).to.equal(JSON.stringify(sortedKeys(value)));
+					}
+				)
 			);
 		});
 
@@ -126,7 +148,14 @@ describe('Hostile dashboard input (property tests)', function () {
 					if (levels <= MAX_NESTING_DEPTH) expect(canonicalJson(value)).to.equal(nestedText(levels, kind));
 					else expect(() => canonicalJson(value)).to.throw(TypeError, `nested deeper than ${MAX_NESTING_DEPTH} levels`);
 				}),
-				{ examples: [[5000, 'array'], [100_000, 'object'], [MAX_NESTING_DEPTH, 'mixed'], [MAX_NESTING_DEPTH + 1, 'array']] }
+				{
+					examples: [
+						[5000, 'array'],
+						[100_000, 'object'],
+						[MAX_NESTING_DEPTH, 'mixed'],
+						[MAX_NESTING_DEPTH + 1, 'array']
+					]
+				}
 			);
 		});
 	});
@@ -143,12 +172,22 @@ describe('Hostile dashboard input (property tests)', function () {
 
 		it('refuses anything nested deeper than the limit as too_deep (or too_large), signed or not, before parsing it', () => {
 			fc.assert(
-				fc.property(depth.filter((levels) => levels >= MAX_NESTING_DEPTH), nestingKind, fc.boolean(), (levels, kind, signed) => {
-					const raw = handSignedMessage(GUILD, `{"x":${nestedText(levels, kind)}}`, signed ? TEST_SECRET : undefined);
-					const verification = verifyDashboardMessage(CHANNEL, raw, verifyOptions());
-					expect(verification.ok ? 'accepted' : verification.reason).to.be.oneOf(['too_deep', 'too_large']);
-				}),
-				{ examples: [[5000, 'array', false], [MAX_NESTING_DEPTH - 1, 'array', true]] }
+				fc.property(
+					depth.filter((levels) => levels >= MAX_NESTING_DEPTH),
+					nestingKind,
+					fc.boolean(),
+					(levels, kind, signed) => {
+						const raw = handSignedMessage(GUILD, `{"x":${nestedText(levels, kind)}}`, signed ? TEST_SECRET : undefined);
+						const verification = verifyDashboardMessage(CHANNEL, raw, verifyOptions());
+						expect(verification.ok ? 'accepted' : verification.reason).to.be.oneOf(['too_deep', 'too_large']);
+					}
+				),
+				{
+					examples: [
+						[5000, 'array', false],
+						[MAX_NESTING_DEPTH - 1, 'array', true]
+					]
+				}
 			);
 		});
 
@@ -178,7 +217,13 @@ describe('Hostile dashboard input (property tests)', function () {
 			update: [
 				{ name: 'records', run: () => undefined },
 				{ name: 'throws', run: () => Promise.reject(new Error('handler exploded')) },
-				{ name: 'schemaThrows', dataSchema: z.unknown().transform(() => { throw new Error('schema exploded'); }), run: () => undefined }
+				{
+					name: 'schemaThrows',
+					dataSchema: z.unknown().transform(() => {
+						throw new Error('schema exploded');
+					}),
+					run: () => undefined
+				}
 			]
 		};
 		let subscriber: DashboardSubscriber;
@@ -224,7 +269,9 @@ describe('Hostile dashboard input (property tests)', function () {
 			const next = await subscriber.receive(CHANNEL, signedOver('{"key":"prefix"}'));
 
 			expect(deep.status === 'refused' && deep.reason).to.equal('too_deep');
-			expect(logger.find('warn', `Dashboard message refused on "dashboard:bot_settings": too_deep: nested more than ${MAX_NESTING_DEPTH} levels`)).to.have.length(1);
+			expect(
+				logger.find('warn', `Dashboard message refused on "dashboard:bot_settings": too_deep: nested more than ${MAX_NESTING_DEPTH} levels`)
+			).to.have.length(1);
 			expect(next.status).to.equal('handled');
 		});
 

@@ -36,7 +36,10 @@ function sent(change: (payload: Record<string, unknown>) => void = () => undefin
 }
 
 function refusal(verification: Verification): { reason: string; detail: string } {
-	if (verification.ok) throw new Error(`expected a refusal, the message was accepted: ${JSON.stringify(verification.message, (_key, value: unknown) => (typeof value === 'bigint' ? `${value}n` : value))}`);
+	if (verification.ok)
+		throw new Error(
+			`expected a refusal, the message was accepted: ${JSON.stringify(verification.message, (_key, value: unknown) => (typeof value === 'bigint' ? `${value}n` : value))}`
+		);
 	return verification;
 }
 
@@ -60,9 +63,16 @@ describe('Dashboard protocol: canonical form, signing, verification', () => {
 
 	describe('signing', () => {
 		it('signs the canonical form of action, channel, data, discord_server_id and timestamp with HMAC-SHA256 (hex)', () => {
-			const signed = signDashboardMessage(SECRET, { area: 'bot_settings', action: 'update', guildId: GUILD, data: { keys: ['prefix'], key: 'prefix' }, timestamp: 1_700_000_000 });
+			const signed = signDashboardMessage(SECRET, {
+				area: 'bot_settings',
+				action: 'update',
+				guildId: GUILD,
+				data: { keys: ['prefix'], key: 'prefix' },
+				timestamp: 1_700_000_000
+			});
 
-			const expectedInput = '{"action":"update","channel":"dashboard:bot_settings","data":{"key":"prefix","keys":["prefix"]},"discord_server_id":"1100000000000000001","timestamp":1700000000}';
+			const expectedInput =
+				'{"action":"update","channel":"dashboard:bot_settings","data":{"key":"prefix","keys":["prefix"]},"discord_server_id":"1100000000000000001","timestamp":1700000000}';
 			expect(signed.signingInput).to.equal(expectedInput);
 			expect(signed.channel).to.equal(CHANNEL);
 			expect(signed.payload.sig).to.equal(createHmac('sha256', SECRET).update(expectedInput).digest('hex'));
@@ -93,14 +103,20 @@ describe('Dashboard protocol: canonical form, signing, verification', () => {
 		it('refuses to sign data nested deeper than receivers accept', () => {
 			let data: Record<string, unknown> = {};
 			for (let level = 0; level < MAX_NESTING_DEPTH; level += 1) data = { k: data };
-			expect(() => signDashboardMessage(SECRET, { area: 'gtb', action: 'open', guildId: GUILD, data })).to.throw(TypeError, `nested deeper than ${MAX_NESTING_DEPTH} levels`);
+			expect(() => signDashboardMessage(SECRET, { area: 'gtb', action: 'open', guildId: GUILD, data })).to.throw(
+				TypeError,
+				`nested deeper than ${MAX_NESTING_DEPTH} levels`
+			);
 		});
 
 		it('refuses to sign an unknown area, a bad action, a bad server id or a fractional timestamp', () => {
 			expect(() => signDashboardMessage(SECRET, { area: 'Not-An-Area', action: 'update', guildId: GUILD })).to.throw(TypeError, /not an area name/);
 			expect(() => signDashboardMessage(SECRET, { area: 'gtb', action: 'Update!', guildId: GUILD })).to.throw(TypeError, /not an action name/);
 			expect(() => signDashboardMessage(SECRET, { area: 'gtb', action: 'open', guildId: '012' })).to.throw(TypeError, /not a Discord server id/);
-			expect(() => signDashboardMessage(SECRET, { area: 'gtb', action: 'open', guildId: GUILD, timestamp: 1.5 })).to.throw(TypeError, /whole Unix seconds/);
+			expect(() => signDashboardMessage(SECRET, { area: 'gtb', action: 'open', guildId: GUILD, timestamp: 1.5 })).to.throw(
+				TypeError,
+				/whole Unix seconds/
+			);
 		});
 	});
 
@@ -145,12 +161,34 @@ describe('Dashboard protocol: canonical form, signing, verification', () => {
 		});
 
 		it('refuses a message without sig, or with an empty one, as unsigned', () => {
-			expect(refusal(verifyDashboardMessage(CHANNEL, sent((payload) => delete payload.sig), options)).reason).to.equal('unsigned');
-			expect(refusal(verifyDashboardMessage(CHANNEL, sent((payload) => (payload.sig = '')), options)).reason).to.equal('unsigned');
+			expect(
+				refusal(
+					verifyDashboardMessage(
+						CHANNEL,
+						sent((payload) => delete payload.sig),
+						options
+					)
+				).reason
+			).to.equal('unsigned');
+			expect(
+				refusal(
+					verifyDashboardMessage(
+						CHANNEL,
+						sent((payload) => (payload.sig = '')),
+						options
+					)
+				).reason
+			).to.equal('unsigned');
 		});
 
 		it('refuses a sig that is not 64 hex characters', () => {
-			const result = refusal(verifyDashboardMessage(CHANNEL, sent((payload) => (payload.sig = 'abc')), options));
+			const result = refusal(
+				verifyDashboardMessage(
+					CHANNEL,
+					sent((payload) => (payload.sig = 'abc')),
+					options
+				)
+			);
 			expect(result.reason).to.equal('bad_signature');
 			expect(result.detail).to.equal('sig is not 64 hex characters');
 		});
@@ -174,7 +212,16 @@ describe('Dashboard protocol: canonical form, signing, verification', () => {
 
 		it('refuses server ids that are not Discord ids (leading zero, zero, too large, not digits)', () => {
 			for (const id of ['01100000000000000001', '0', '9223372036854775808', '12a', '']) {
-				expect(refusal(verifyDashboardMessage(CHANNEL, sent((payload) => (payload.discord_server_id = id)), options)).reason, id).to.equal('bad_server_id');
+				expect(
+					refusal(
+						verifyDashboardMessage(
+							CHANNEL,
+							sent((payload) => (payload.discord_server_id = id)),
+							options
+						)
+					).reason,
+					id
+				).to.equal('bad_server_id');
 			}
 		});
 
@@ -255,7 +302,9 @@ describe('Dashboard protocol: canonical form, signing, verification', () => {
 			expect(areaOfChannel('kickbot-staging:dashboard:gtb', 'kickbot-staging', TEST_AREAS)).to.equal('gtb');
 			expect(areaOfChannel('dashboard:gtb', 'kickbot-staging', TEST_AREAS), 'the default deployment’s channel').to.equal(undefined);
 			expect(areaOfChannel('kickbot-staging:dashboard:gtb', DEFAULT_KEY_PREFIX, TEST_AREAS), 'another deployment’s channel').to.equal(undefined);
-			expect(areaOfChannel('kickbot:dashboard:gtb', DEFAULT_KEY_PREFIX, TEST_AREAS), 'the default deployment has no prefixed channels').to.equal(undefined);
+			expect(areaOfChannel('kickbot:dashboard:gtb', DEFAULT_KEY_PREFIX, TEST_AREAS), 'the default deployment has no prefixed channels').to.equal(
+				undefined
+			);
 		});
 
 		it('the default prefix is the configuration’s default REDIS_KEY_PREFIX', () => {
@@ -263,15 +312,27 @@ describe('Dashboard protocol: canonical form, signing, verification', () => {
 		});
 
 		it('a message is signed for its deployment’s channel: another deployment refuses it, with the same secret', () => {
-			const signed = signDashboardMessage(SECRET, { keyPrefix: 'kickbot-staging', area: 'bot_settings', action: 'update', guildId: GUILD, timestamp: NOW });
+			const signed = signDashboardMessage(SECRET, {
+				keyPrefix: 'kickbot-staging',
+				area: 'bot_settings',
+				action: 'update',
+				guildId: GUILD,
+				timestamp: NOW
+			});
 			expect(signed.channel).to.equal('kickbot-staging:dashboard:bot_settings');
 			expect(signed.signingInput).to.include('"channel":"kickbot-staging:dashboard:bot_settings"');
 			const staging = { ...options, keyPrefix: 'kickbot-staging' };
 			expect(verifyDashboardMessage(signed.channel, signed.text, staging).ok).to.equal(true);
 
-			expect(refusal(verifyDashboardMessage(signed.channel, signed.text, options)).reason, 'received on a channel of another deployment').to.equal('unknown_channel');
-			expect(refusal(verifyDashboardMessage(CHANNEL, signed.text, options)).reason, 'replayed onto the default deployment’s channel').to.equal('bad_signature');
-			expect(refusal(verifyDashboardMessage('kickbot-other:dashboard:bot_settings', signed.text, { ...options, keyPrefix: 'kickbot-other' })).reason).to.equal('bad_signature');
+			expect(refusal(verifyDashboardMessage(signed.channel, signed.text, options)).reason, 'received on a channel of another deployment').to.equal(
+				'unknown_channel'
+			);
+			expect(refusal(verifyDashboardMessage(CHANNEL, signed.text, options)).reason, 'replayed onto the default deployment’s channel').to.equal(
+				'bad_signature'
+			);
+			expect(
+				refusal(verifyDashboardMessage('kickbot-other:dashboard:bot_settings', signed.text, { ...options, keyPrefix: 'kickbot-other' })).reason
+			).to.equal('bad_signature');
 		});
 
 		it('names the deployment’s channels when refusing an unknown one', () => {

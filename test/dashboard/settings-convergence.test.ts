@@ -37,7 +37,11 @@ describe('Settings of two bot processes converge through dashboard messages (Pos
 			onChange: (guildId) => void publisher.publishSettingsReload(guildId)
 		});
 		const actions: Record<string, DashboardHandler> = {
-			update: { name: 'botSettingsUpdate', dataSchema: settingsUpdateData, run: (message) => applySettingsUpdate(settings, logger, message.guildId, message.data as never) },
+			update: {
+				name: 'botSettingsUpdate',
+				dataSchema: settingsUpdateData,
+				run: (message) => applySettingsUpdate(settings, logger, message.guildId, message.data as never)
+			},
 			sync: { name: 'botSettingsSync', run: (message) => applySettingsReload(settings, message.guildId) },
 			reload: { name: 'botSettingsReload', run: (message) => applySettingsReload(settings, message.guildId) }
 		};
@@ -120,6 +124,10 @@ describe('Settings of two bot processes converge through dashboard messages (Pos
 			await waitUntil(() => two.recorder.forServer(guildA).length === ['?', '$', '%'].indexOf(prefix) + 1);
 			expect(await prefixOf(two, guildA), `process two after the change to ${prefix}`).to.equal(prefix);
 		}
-		expect(two.recorder.forServer(guildA).map((outcome) => (outcome.status === 'refused' ? outcome.reason : outcome.status))).to.deep.equal(['handled', 'handled', 'handled']);
+		expect(two.recorder.forServer(guildA).map((outcome) => (outcome.status === 'refused' ? outcome.reason : outcome.status))).to.deep.equal([
+			'handled',
+			'handled',
+			'handled'
+		]);
 	});
 });

@@ -9,7 +9,17 @@ import { DashboardSubscriber, type DashboardHandler, type DashboardMessage } fro
 import { computeSignature, DEFAULT_KEY_PREFIX, signDashboardMessage, type DashboardArea, type MessageToSign } from '#lib/dashboard/protocol';
 import { projectRoot } from '#lib/paths';
 import { redisOptionsFromUrl } from '#lib/startup/redis';
-import { CapturingLogger, deeplyNestedData, handSignedMessage, OutcomeRecorder, REDIS_URL, sleep, TEST_AREAS, TEST_SECRET, uniqueGuildId } from '#test/dashboard/helpers';
+import {
+	CapturingLogger,
+	deeplyNestedData,
+	handSignedMessage,
+	OutcomeRecorder,
+	REDIS_URL,
+	sleep,
+	TEST_AREAS,
+	TEST_SECRET,
+	uniqueGuildId
+} from '#test/dashboard/helpers';
 import { waitUntil } from '#test/helpers/waitUntil';
 
 const CLI = join(projectRoot, 'dist', 'scripts', 'dashboard-publish.js');
@@ -147,16 +157,28 @@ describe('DashboardSubscriber on a real Redis', function () {
 				reason: 'stale',
 				logged: 's ago; the limit is 60 s (DASHBOARD_MAX_AGE_SECONDS)',
 				build: (guildId) => {
-					const signed = signDashboardMessage(TEST_SECRET, { area: 'bot_settings', action: 'update', guildId, data: { run: nonce() }, timestamp: nowSeconds() - 120 });
+					const signed = signDashboardMessage(TEST_SECRET, {
+						area: 'bot_settings',
+						action: 'update',
+						guildId,
+						data: { run: nonce() },
+						timestamp: nowSeconds() - 120
+					});
 					return { channel: signed.channel, text: signed.text };
 				}
 			},
 			{
 				name: 'from the future',
 				reason: 'future',
-				logged: "future: timestamp is",
+				logged: 'future: timestamp is',
 				build: (guildId) => {
-					const signed = signDashboardMessage(TEST_SECRET, { area: 'bot_settings', action: 'update', guildId, data: { run: nonce() }, timestamp: nowSeconds() + 600 });
+					const signed = signDashboardMessage(TEST_SECRET, {
+						area: 'bot_settings',
+						action: 'update',
+						guildId,
+						data: { run: nonce() },
+						timestamp: nowSeconds() + 600
+					});
 					return { channel: signed.channel, text: signed.text };
 				}
 			},
@@ -180,7 +202,10 @@ describe('DashboardSubscriber on a real Redis', function () {
 					const fields = { action: 'update', data: { run: nonce() }, timestamp: nowSeconds() };
 					// Signed over the exact digits (as a dashboard in Python would); JSON.parse rounds them.
 					const sig = computeSignature(TEST_SECRET, 'dashboard:bot_settings', { ...fields, discord_server_id: guildId });
-					return { channel: 'dashboard:bot_settings', text: `{"action":"update","discord_server_id":${guildId},"data":${JSON.stringify(fields.data)},"timestamp":${fields.timestamp},"sig":"${sig}"}` };
+					return {
+						channel: 'dashboard:bot_settings',
+						text: `{"action":"update","discord_server_id":${guildId},"data":${JSON.stringify(fields.data)},"timestamp":${fields.timestamp},"sig":"${sig}"}`
+					};
 				}
 			},
 			{
@@ -227,7 +252,12 @@ describe('DashboardSubscriber on a real Redis', function () {
 			await waitUntil(() => recorder.of(signed.text).length === 2);
 
 			// The refusal may be recorded first: it does not wait for the handler of the first copy.
-			expect(recorder.of(signed.text).map((outcome) => (outcome.status === 'refused' ? outcome.reason : outcome.status)).sort()).to.deep.equal(['handled', 'replayed']);
+			expect(
+				recorder
+					.of(signed.text)
+					.map((outcome) => (outcome.status === 'refused' ? outcome.reason : outcome.status))
+					.sort()
+			).to.deep.equal(['handled', 'replayed']);
 			expect(guildsCalled()).to.deep.equal([guildId]);
 			expect(logger.find('warn', `(server ${guildId}, action "update"): replayed`)).to.have.length(1);
 		});
@@ -239,14 +269,17 @@ describe('DashboardSubscriber on a real Redis', function () {
 
 			expect(outcome.status).to.equal('ignored');
 			expect(calls).to.deep.equal([]);
-			expect(logger.find('warn', `Dashboard message bot_settings/explode for server ${guildId} ignored: no plugin handles the action "explode"`)).to.have.length(1);
+			expect(
+				logger.find('warn', `Dashboard message bot_settings/explode for server ${guildId} ignored: no plugin handles the action "explode"`)
+			).to.have.length(1);
 		});
 	});
 
 	it('messages on channels outside dashboard:* never reach it', async () => {
 		const guildId = uniqueGuildId();
 		const signed = signDashboardMessage(TEST_SECRET, { area: 'bot_settings', action: 'update', guildId, data: { run: nonce() } });
-		for (const channel of ['dashboardx:bot_settings', 'kickbot:dashboard:bot_settings', 'Dashboard:bot_settings', 'bot_settings']) await redis.publish(channel, signed.text);
+		for (const channel of ['dashboardx:bot_settings', 'kickbot:dashboard:bot_settings', 'Dashboard:bot_settings', 'bot_settings'])
+			await redis.publish(channel, signed.text);
 		// Published after them on the same connection, so Redis delivers it after them.
 		const sentinel = await publishSigned({ area: 'bot_settings', action: 'reload', guildId, data: { run: nonce() } });
 		await recorder.waitFor(sentinel);
@@ -285,7 +318,10 @@ describe('DashboardSubscriber on a real Redis', function () {
 		await recorder.waitFor(quickB);
 		await sleep(100);
 
-		expect(calls.map((call) => `${call.handler}:${String(call.message.guildId)}`), 'B went ahead; A’s quick waits for A’s slow').to.deep.equal([`pointShopQuick:${guildB}`]);
+		expect(
+			calls.map((call) => `${call.handler}:${String(call.message.guildId)}`),
+			'B went ahead; A’s quick waits for A’s slow'
+		).to.deep.equal([`pointShopQuick:${guildB}`]);
 		openGate();
 		await Promise.all([recorder.waitFor(slowA), recorder.waitFor(quickA)]);
 		expect(calls.map((call) => `${call.handler}:${String(call.message.guildId)}`)).to.deep.equal([
@@ -369,7 +405,9 @@ describe('DashboardSubscriber on a real Redis', function () {
 		const { stdout, stderr, code } = await runCli(['bot_settings', 'reload', '--guild', uniqueGuildId()], { REDIS_KEY_PREFIX: 'My Bot' });
 
 		expect(code).to.equal(1);
-		expect(stderr.trim()).to.equal("Configuration error: REDIS_KEY_PREFIX is invalid (expected lower-case letters, digits and dashes). It must be the bot's own value (environment or .env).");
+		expect(stderr.trim()).to.equal(
+			"Configuration error: REDIS_KEY_PREFIX is invalid (expected lower-case letters, digits and dashes). It must be the bot's own value (environment or .env)."
+		);
 		expect(stdout).to.equal('');
 	});
 
@@ -455,7 +493,9 @@ describe('DashboardSubscriber without Redis', () => {
 		expect(logger.lines.filter((line) => line.level === 'warn')).to.deep.equal([
 			{ level: 'warn', text: logger.lines.find((line) => line.level === 'warn')!.text }
 		]);
-		expect(logger.lines[0]!.text).to.match(/^Dashboard messages: cannot reach Redis at redis:\/\/127\.0\.0\.1:1\/? \(.*ECONNREFUSED.*\); retrying with backoff\. The bot keeps running\.$/);
+		expect(logger.lines[0]!.text).to.match(
+			/^Dashboard messages: cannot reach Redis at redis:\/\/127\.0\.0\.1:1\/? \(.*ECONNREFUSED.*\); retrying with backoff\. The bot keeps running\.$/
+		);
 		const count = attempts.length;
 		await sleep(100);
 		expect(attempts.length, 'no retries after close()').to.equal(count);

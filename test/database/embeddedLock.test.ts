@@ -149,7 +149,9 @@ describe('The embedded database is opened by one process at a time', function ()
 				(error: unknown) => error
 			);
 			expect(second).to.be.an.instanceOf(StartupError);
-			expect((second as StartupError).lines[0]).to.match(new RegExp(`^The embedded database in .* is in use by process ${process.pid} \\(this process\\)\\.$`));
+			expect((second as StartupError).lines[0]).to.match(
+				new RegExp(`^The embedded database in .* is in use by process ${process.pid} \\(this process\\)\\.$`)
+			);
 		} finally {
 			await first.close();
 		}

@@ -28,7 +28,6 @@ function passes(model: string, operation: string, args: Arguments): void {
 	expect(() => assertGuildScoped(model, operation, args), `${model}.${operation}`).to.not.throw();
 }
 
-
 describe('Guild-scope guard: assertGuildScoped', () => {
 	describe('lets through queries pinned to one server', () => {
 		it('a where on discordServerId as a bigint, a digit string or { equals }', () => {
@@ -276,9 +275,9 @@ for (const engine of engines) {
 			const error = await rejection(guarded.slotRequest.create({ data: unscoped }));
 			expect(error).to.be.an.instanceOf(GuildScopeViolationError);
 			expect((error as Error).message).to.include('SlotRequest.create');
-			expect(await rejection(guarded.slotRequest.createMany({ data: [{ discordServerId: GUILD_A, kickUsername: 'eve', slotCall: 'Wanted' }, unscoped] }))).to.be.an.instanceOf(
-				GuildScopeViolationError
-			);
+			expect(
+				await rejection(guarded.slotRequest.createMany({ data: [{ discordServerId: GUILD_A, kickUsername: 'eve', slotCall: 'Wanted' }, unscoped] }))
+			).to.be.an.instanceOf(GuildScopeViolationError);
 			expect(await snapshot(database)).to.deep.equal(before);
 
 			await guarded.slotRequest.create({ data: { discordServerId: GUILD_B, kickUsername: 'eve', slotCall: 'Wanted' } });

@@ -57,7 +57,14 @@ async function apply(world: IsolationWorld<CoreModel>, call: Call): Promise<void
 		case 'saveToken': {
 			const token = `${call.token} of ${call.g}`;
 			own.tokens.set(call.kickUserId, token);
-			const tokens = { kickUserId: call.kickUserId, kickUsername: 'streamer', accessToken: token, refreshToken: null, scopes: ['chat:write'], expiresAt: null };
+			const tokens = {
+				kickUserId: call.kickUserId,
+				kickUsername: 'streamer',
+				accessToken: token,
+				refreshToken: null,
+				scopes: ['chat:write'],
+				expiresAt: null
+			};
 			await repositories.kickTokens.save(tokens);
 			return;
 		}
@@ -83,7 +90,9 @@ async function expectMatchesModel(world: IsolationWorld<CoreModel>, index: numbe
 	await expectSettingsMatch(repositories.settings, own.settings, `${where} settings`);
 	expect(await repositories.kickTokens.userIds(), `${where} Kick token users`).to.deep.equal([...own.tokens.keys()].sort((x, y) => (x < y ? -1 : 1)));
 	for (const kickUserId of KICK_USER_IDS) {
-		expect((await repositories.kickTokens.get(kickUserId))?.accessToken ?? null, `${where} token of ${kickUserId}`).to.equal(own.tokens.get(kickUserId) ?? null);
+		expect((await repositories.kickTokens.get(kickUserId))?.accessToken ?? null, `${where} token of ${kickUserId}`).to.equal(
+			own.tokens.get(kickUserId) ?? null
+		);
 	}
 	expect((await repositories.server.get())?.name ?? null, `${where} server row`).to.equal(own.serverName ?? null);
 }

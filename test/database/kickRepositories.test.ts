@@ -18,7 +18,8 @@ for (const engine of engines) {
 		let a: GuildRepositories;
 		let b: GuildRepositories;
 
-		const linkA = () => a.kickConnection.connect({ broadcasterUserId: STREAMER_ID, channelSlug: 'gamblerjoe', connectedBy: MODERATOR, eventsVia: 'webhook' });
+		const linkA = () =>
+			a.kickConnection.connect({ broadcasterUserId: STREAMER_ID, channelSlug: 'gamblerjoe', connectedBy: MODERATOR, eventsVia: 'webhook' });
 
 		before(async () => {
 			migrated = await openMigratedDatabase(engine, 'kick_repositories');
@@ -48,8 +49,17 @@ for (const engine of engines) {
 				});
 				expect(await a.kickConnection.get()).to.deep.equal(linked);
 				expect(await b.kickConnection.get()).to.equal(null);
-				const socket = await b.kickConnection.connect({ broadcasterUserId: STREAMER_ID, channelSlug: 'gamblerjoe', connectedBy: OTHER_MODERATOR, eventsVia: 'socket' });
-				expect({ via: socket.eventsVia, state: socket.subscriptionState, by: socket.connectedBy }).to.deep.equal({ via: 'socket', state: 'not needed', by: OTHER_MODERATOR });
+				const socket = await b.kickConnection.connect({
+					broadcasterUserId: STREAMER_ID,
+					channelSlug: 'gamblerjoe',
+					connectedBy: OTHER_MODERATOR,
+					eventsVia: 'socket'
+				});
+				expect({ via: socket.eventsVia, state: socket.subscriptionState, by: socket.connectedBy }).to.deep.equal({
+					via: 'socket',
+					state: 'not needed',
+					by: OTHER_MODERATOR
+				});
 				expect((await a.kickConnection.get())?.connectedBy, 'B’s link leaves A’s alone').to.equal(MODERATOR);
 			});
 
@@ -60,7 +70,12 @@ for (const engine of engines) {
 				await a.kickConnection.recordSubscription('failed', 'no scope');
 				await a.kickConnection.recordEvent('chat.message.sent', minutes(10));
 
-				const again = await a.kickConnection.connect({ broadcasterUserId: 5151n, channelSlug: 'viewer_anna', connectedBy: OTHER_MODERATOR, eventsVia: 'webhook' });
+				const again = await a.kickConnection.connect({
+					broadcasterUserId: 5151n,
+					channelSlug: 'viewer_anna',
+					connectedBy: OTHER_MODERATOR,
+					eventsVia: 'webhook'
+				});
 
 				expect(again).to.deep.include({
 					broadcasterUserId: 5151n,
@@ -90,33 +105,54 @@ for (const engine of engines) {
 
 			it('marks a server for reauthorisation once (true the first time only) and never another server', async () => {
 				await linkA();
-				await b.kickConnection.connect({ broadcasterUserId: STREAMER_ID, channelSlug: 'gamblerjoe', connectedBy: OTHER_MODERATOR, eventsVia: 'webhook' });
+				await b.kickConnection.connect({
+					broadcasterUserId: STREAMER_ID,
+					channelSlug: 'gamblerjoe',
+					connectedBy: OTHER_MODERATOR,
+					eventsVia: 'webhook'
+				});
 
 				expect(await a.kickConnection.markNeedsReauthorization('Kick refused: invalid_grant', minutes(1))).to.equal(true);
 				expect(await a.kickConnection.markNeedsReauthorization('again', minutes(2))).to.equal(false);
 
-				expect(await a.kickConnection.get()).to.deep.include({ needsReauthorizationSince: minutes(1), reauthorizationReason: 'Kick refused: invalid_grant' });
+				expect(await a.kickConnection.get()).to.deep.include({
+					needsReauthorizationSince: minutes(1),
+					reauthorizationReason: 'Kick refused: invalid_grant'
+				});
 				expect((await b.kickConnection.get())?.needsReauthorizationSince).to.equal(null);
-				expect(await database.forGuild(100000000000000009n).kickConnection.markNeedsReauthorization('unlinked'), 'a server without a link').to.equal(false);
+				expect(await database.forGuild(100000000000000009n).kickConnection.markNeedsReauthorization('unlinked'), 'a server without a link').to.equal(
+					false
+				);
 			});
 
 			it('records the live status in time order: an older one is ignored, the same or a newer one applies', async () => {
 				await linkA();
-				await b.kickConnection.connect({ broadcasterUserId: STREAMER_ID, channelSlug: 'gamblerjoe', connectedBy: OTHER_MODERATOR, eventsVia: 'webhook' });
+				await b.kickConnection.connect({
+					broadcasterUserId: STREAMER_ID,
+					channelSlug: 'gamblerjoe',
+					connectedBy: OTHER_MODERATOR,
+					eventsVia: 'webhook'
+				});
 
 				expect(await a.kickConnection.recordLiveStatus({ isLive: true, title: 'Bonus hunt', startedAt: minutes(-5), at: minutes(0) })).to.equal(true);
 				expect(await a.kickConnection.recordLiveStatus({ isLive: false, title: null, startedAt: null, at: minutes(-1) })).to.equal(false);
 				expect(await a.kickConnection.get()).to.deep.include({ isLive: true, liveTitle: 'Bonus hunt', liveSince: minutes(-5) });
 
 				expect(await a.kickConnection.recordLiveStatus({ isLive: true, title: 'Slots', startedAt: null, at: minutes(0) })).to.equal(true);
-				expect(await a.kickConnection.get(), 'live without a start time: since the status').to.deep.include({ isLive: true, liveTitle: 'Slots', liveSince: minutes(0) });
+				expect(await a.kickConnection.get(), 'live without a start time: since the status').to.deep.include({
+					isLive: true,
+					liveTitle: 'Slots',
+					liveSince: minutes(0)
+				});
 				expect(await a.kickConnection.recordLiveStatus({ isLive: false, title: null, startedAt: minutes(-5), at: minutes(30) })).to.equal(true);
 				expect(await a.kickConnection.get()).to.deep.include({ isLive: false, liveTitle: null, liveSince: null });
 
 				expect((await b.kickConnection.get())?.isLive, 'B heard nothing').to.equal(null);
 				expect(await b.kickConnection.recordLiveStatus({ isLive: true, title: 'B', startedAt: null, at: minutes(-60) })).to.equal(true);
 				expect((await a.kickConnection.get())?.isLive, 'B’s status leaves A alone').to.equal(false);
-				expect(await database.forGuild(100000000000000009n).kickConnection.recordLiveStatus({ isLive: true, title: null, startedAt: null, at: minutes(0) })).to.equal(false);
+				expect(
+					await database.forGuild(100000000000000009n).kickConnection.recordLiveStatus({ isLive: true, title: null, startedAt: null, at: minutes(0) })
+				).to.equal(false);
 			});
 
 			it('switches how events arrive, resetting the subscription state only on a change, in its own server only', async () => {
@@ -151,9 +187,12 @@ for (const engine of engines) {
 				expiresAt
 			});
 			const pendingStates = async () =>
-				(await selectRows<{ state: string; guild: string }>(database, 'SELECT state, discord_server_id::text AS guild FROM kick_oauth_states ORDER BY state')).map(
-					(row) => `${row.guild}:${row.state}`
-				);
+				(
+					await selectRows<{ state: string; guild: string }>(
+						database,
+						'SELECT state, discord_server_id::text AS guild FROM kick_oauth_states ORDER BY state'
+					)
+				).map((row) => `${row.guild}:${row.state}`);
 
 			it('hands a state out once, with the server and moderator it was made for', async () => {
 				await a.kickOAuthStates.create(pendingOf('state-1'));
@@ -185,7 +224,11 @@ for (const engine of engines) {
 				expect(await database.system.consumeKickOAuthState('a-first', minutes(1))).to.deep.equal({ outcome: 'unknown' });
 
 				await b.kickOAuthStates.create(pendingOf('b-again'));
-				expect(await pendingStates(), 'B starting again leaves A’s states alone').to.deep.equal([`${GUILD_A}:a-again`, `${GUILD_A}:a-other-moderator`, `${GUILD_B}:b-again`]);
+				expect(await pendingStates(), 'B starting again leaves A’s states alone').to.deep.equal([
+					`${GUILD_A}:a-again`,
+					`${GUILD_A}:a-other-moderator`,
+					`${GUILD_B}:b-again`
+				]);
 				const taken = await database.system.consumeKickOAuthState('b-again', minutes(1));
 				expect(taken.outcome === 'taken' && taken.pending.guildId).to.equal(GUILD_B);
 			});
@@ -231,7 +274,14 @@ for (const engine of engines) {
 						(${GUILD_B}, 555, 'oldstreamer', 'plain-access-B', NULL, 'chat:write', NULL)`
 				);
 			}
-			const newTokens = { kickUserId: 556n, kickUsername: 'newstreamer', accessToken: 'new-access', refreshToken: 'new-refresh', scopes: ['chat:write'], expiresAt: T0 };
+			const newTokens = {
+				kickUserId: 556n,
+				kickUsername: 'newstreamer',
+				accessToken: 'new-access',
+				refreshToken: 'new-refresh',
+				scopes: ['chat:write'],
+				expiresAt: T0
+			};
 
 			it('encrypts the plain-text rows of every server in place, readable as before; a second run changes nothing', async () => {
 				await insertLegacyRows();
@@ -248,11 +298,20 @@ for (const engine of engines) {
 					[String(GUILD_B), '555']
 				]);
 				for (const row of rows) {
-					expect(row.access_token).to.match(/^enc:v1:/).and.not.contain('plain');
-					if (row.refresh_token !== null) expect(row.refresh_token).to.match(/^enc:v1:/).and.not.contain('plain');
+					expect(row.access_token)
+						.to.match(/^enc:v1:/)
+						.and.not.contain('plain');
+					if (row.refresh_token !== null)
+						expect(row.refresh_token)
+							.to.match(/^enc:v1:/)
+							.and.not.contain('plain');
 				}
 				expect(rows[1], 'the row that was encrypted already is untouched').to.deep.equal(alreadyEncrypted);
-				expect(await a.kickTokens.get(555n)).to.deep.include({ accessToken: 'plain-access-A', refreshToken: 'plain-refresh-A', kickUsername: 'oldstreamer' });
+				expect(await a.kickTokens.get(555n)).to.deep.include({
+					accessToken: 'plain-access-A',
+					refreshToken: 'plain-refresh-A',
+					kickUsername: 'oldstreamer'
+				});
 				expect((await a.kickTokens.get(555n))?.scopes).to.deep.equal(['chat:write', 'events:subscribe']);
 				expect(await b.kickTokens.get(555n)).to.deep.include({ accessToken: 'plain-access-B', refreshToken: null });
 				expect(await a.kickTokens.get(556n)).to.deep.include({ accessToken: 'new-access', refreshToken: 'new-refresh' });

@@ -154,8 +154,12 @@ function suite(engine: Engine): void {
 				expect(await tokens.encryptPlaintextRows()).to.equal(1);
 				expect(await tokens.encryptPlaintextRows()).to.equal(0);
 
-				const [stored] = await session.query<{ access_token: string; refresh_token: string }>('SELECT access_token, refresh_token FROM kick_oauth_tokens');
-				expect(stored!.access_token).to.match(/^enc:v1:/).and.not.contain('plain');
+				const [stored] = await session.query<{ access_token: string; refresh_token: string }>(
+					'SELECT access_token, refresh_token FROM kick_oauth_tokens'
+				);
+				expect(stored!.access_token)
+					.to.match(/^enc:v1:/)
+					.and.not.contain('plain');
 				expect(stored!.refresh_token).to.match(/^enc:v1:/);
 				const read = await tokens.get(555n);
 				expect(read?.accessToken).to.equal('plain-access-token');
@@ -206,7 +210,10 @@ function suite(engine: Engine): void {
 				(caught: unknown) => caught
 			);
 			expect(error).to.be.an.instanceOf(MigrationError);
-			expect((error as Error).message).to.contain('belong to no server').and.contain('user_points (2 rows)').and.contain('DISCORD_GUILD_ID');
+			expect((error as Error).message)
+				.to.contain('belong to no server')
+				.and.contain('user_points (2 rows)')
+				.and.contain('DISCORD_GUILD_ID');
 			expect(await rowCounts(session)).to.deep.equal(before);
 			const [column] = await session.query<{ count: number }>(
 				`SELECT count(*)::int AS count FROM information_schema.columns WHERE table_name = 'user_points' AND column_name = 'discord_server_id'`
@@ -234,11 +241,17 @@ function suite(engine: Engine): void {
 
 			const ticket = await session
 				.exec(`INSERT INTO raffle_tickets (period_id, discord_server_id, discord_id, kick_name) VALUES (1, ${OTHER}, 1, 'mallory')`)
-				.then(() => null, (error: unknown) => error);
+				.then(
+					() => null,
+					(error: unknown) => error
+				);
 			expect((ticket as Error).message).to.match(/raffle_tickets_period_server_fkey/);
 			const sale = await session
 				.exec(`INSERT INTO point_sales (discord_server_id, item_id, kick_username, item_name, price_paid) VALUES (${OTHER}, 1, 'mallory', 'VIP', 0)`)
-				.then(() => null, (error: unknown) => error);
+				.then(
+					() => null,
+					(error: unknown) => error
+				);
 			expect((sale as Error).message).to.match(/point_sales_server_item_fkey/);
 		});
 
@@ -257,17 +270,29 @@ function suite(engine: Engine): void {
 			);
 			expect((duplicate as Error).message).to.match(/user_points_kick_username_key/);
 			expect(await session.query('SELECT access_token FROM kick_oauth_tokens')).to.deep.equal([{ access_token: null }]);
-			const [record] = await session.query<{ rolled_back_at: Date | null }>(`SELECT rolled_back_at FROM "_prisma_migrations" WHERE migration_name = $1`, [UPGRADE]);
+			const [record] = await session.query<{ rolled_back_at: Date | null }>(`SELECT rolled_back_at FROM "_prisma_migrations" WHERE migration_name = $1`, [
+				UPGRADE
+			]);
 			expect(record!.rolled_back_at).to.be.an.instanceOf(Date);
-			const [membership] = await session.query<{ rolled_back_at: Date | null }>(`SELECT rolled_back_at FROM "_prisma_migrations" WHERE migration_name = $1`, [MEMBERSHIP]);
+			const [membership] = await session.query<{ rolled_back_at: Date | null }>(
+				`SELECT rolled_back_at FROM "_prisma_migrations" WHERE migration_name = $1`,
+				[MEMBERSHIP]
+			);
 			expect(membership!.rolled_back_at, 'the later additive migration is rolled back with it').to.be.an.instanceOf(Date);
-			const [kickTables] = await session.query<{ rolled_back_at: Date | null }>(`SELECT rolled_back_at FROM "_prisma_migrations" WHERE migration_name = $1`, [KICK_CONNECTION]);
+			const [kickTables] = await session.query<{ rolled_back_at: Date | null }>(
+				`SELECT rolled_back_at FROM "_prisma_migrations" WHERE migration_name = $1`,
+				[KICK_CONNECTION]
+			);
 			expect(kickTables!.rolled_back_at, 'the Kick tables migration (new tables only) too').to.be.an.instanceOf(Date);
 			expect(PLUGIN_MIGRATIONS, 'the quotes plugin ships a migration').to.have.length.above(0);
-			const plugins = await session.query<{ migration_name: string; rolled_back_at: Date | null }>(`SELECT migration_name, rolled_back_at FROM "_prisma_migrations" WHERE migration_name = ANY($1)`, [
-				PLUGIN_MIGRATIONS
-			]);
-			expect(plugins.map((row) => [row.migration_name, row.rolled_back_at instanceof Date]), 'the plugins’ migrations too').to.deep.equal(PLUGIN_MIGRATIONS.map((name) => [name, true]));
+			const plugins = await session.query<{ migration_name: string; rolled_back_at: Date | null }>(
+				`SELECT migration_name, rolled_back_at FROM "_prisma_migrations" WHERE migration_name = ANY($1)`,
+				[PLUGIN_MIGRATIONS]
+			);
+			expect(
+				plugins.map((row) => [row.migration_name, row.rolled_back_at instanceof Date]),
+				'the plugins’ migrations too'
+			).to.deep.equal(PLUGIN_MIGRATIONS.map((name) => [name, true]));
 
 			// Upgrading again gives carol's row (written by the old bot) to the original server too.
 			expect(await migrate(session)).to.deep.equal(ALL_MIGRATIONS.slice(1));
@@ -324,10 +349,16 @@ function suite(engine: Engine): void {
 				(caught: unknown) => caught
 			);
 			await session.exec('ROLLBACK');
-			expect((error as Error).message).to.contain('rollback refused').and.contain('user_points (1 rows)');
-			const [record] = await session.query<{ rolled_back_at: Date | null }>(`SELECT rolled_back_at FROM "_prisma_migrations" WHERE migration_name = $1`, [UPGRADE]);
+			expect((error as Error).message)
+				.to.contain('rollback refused')
+				.and.contain('user_points (1 rows)');
+			const [record] = await session.query<{ rolled_back_at: Date | null }>(`SELECT rolled_back_at FROM "_prisma_migrations" WHERE migration_name = $1`, [
+				UPGRADE
+			]);
 			expect(record!.rolled_back_at).to.equal(null);
-			const keys = await session.query<{ conname: string }>(`SELECT conname FROM pg_constraint WHERE conrelid = 'user_points'::regclass AND contype = 'u'`);
+			const keys = await session.query<{ conname: string }>(
+				`SELECT conname FROM pg_constraint WHERE conrelid = 'user_points'::regclass AND contype = 'u'`
+			);
 			expect(keys.map((key) => key.conname)).to.deep.equal(['user_points_server_kick_username_key']);
 		});
 	});
@@ -337,7 +368,9 @@ for (const engine of engines) suite(engine);
 
 describe('The migrations and the legacy rollback, as the docs describe them', () => {
 	const migrations = readMigrationFiles(migrationsDirectory).map((migration) => migration.name);
-	const takenAlong = [...(/INSERT INTO rolled_back_with_upgrade VALUES ([^;]*);/.exec(shippedRollbackScript)?.[1] ?? '').matchAll(/'([^']+)'/g)].map((match) => match[1]!);
+	const takenAlong = [...(/INSERT INTO rolled_back_with_upgrade VALUES ([^;]*);/.exec(shippedRollbackScript)?.[1] ?? '').matchAll(/'([^']+)'/g)].map(
+		(match) => match[1]!
+	);
 	const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
 	const upgrading = readFileSync(join(projectRoot, 'docs', 'upgrading.md'), 'utf8');
 

@@ -108,11 +108,16 @@ for (const engine of engines) {
 
 			const error = await createMigrationRunner(session, { ...quiet, directory })
 				.deploy()
-				.then(() => null, (caught: unknown) => caught);
+				.then(
+					() => null,
+					(caught: unknown) => caught
+				);
 			expect(error).to.be.an.instanceOf(MigrationError);
 			expect((error as Error).message).to.contain(`Migration ${UPGRADE} was changed after it was applied`);
 			expect(await bookkeeping(session)).to.deep.equal(before);
-			expect(await tableNames(session)).to.include('links').and.not.include('later_table');
+			expect(await tableNames(session))
+				.to.include('links')
+				.and.not.include('later_table');
 		});
 
 		it('accepts a migration file whose line endings git changed', async () => {
@@ -131,7 +136,10 @@ for (const engine of engines) {
 
 			const error = await createMigrationRunner(session, quiet)
 				.deploy()
-				.then(() => null, (caught: unknown) => caught);
+				.then(
+					() => null,
+					(caught: unknown) => caught
+				);
 			expect((error as Error).message).to.contain(`Migration ${UPGRADE} is recorded as failed`);
 			expect((error as Error).message).to.contain(`prisma migrate resolve --rolled-back ${UPGRADE}`);
 		});
@@ -144,7 +152,10 @@ for (const engine of engines) {
 
 			const error = await createMigrationRunner(session, { ...quiet, directory })
 				.deploy()
-				.then(() => null, (caught: unknown) => caught);
+				.then(
+					() => null,
+					(caught: unknown) => caught
+				);
 			expect((error as Error).message).to.match(/Migration 20990101000000_broken failed and was rolled back.*division by zero/);
 			expect(await tableNames(session)).to.not.include('half_done');
 			expect((await bookkeeping(session)).map((row) => row.migration_name)).to.deep.equal(ALL_MIGRATIONS);

@@ -56,7 +56,14 @@ for (const engine of engines) {
 		});
 
 		describe('Kick tokens', () => {
-			const tokens = { kickUserId: 42n, kickUsername: 'streamer', accessToken: 'access-A', refreshToken: 'refresh-A', scopes: ['chat:write'], expiresAt: new Date('2030-01-01T00:00:00Z') };
+			const tokens = {
+				kickUserId: 42n,
+				kickUsername: 'streamer',
+				accessToken: 'access-A',
+				refreshToken: 'refresh-A',
+				scopes: ['chat:write'],
+				expiresAt: new Date('2030-01-01T00:00:00Z')
+			};
 
 			it('stores tokens encrypted and reads them back in their own server only', async () => {
 				await a.kickTokens.save(tokens);
@@ -122,7 +129,11 @@ for (const engine of engines) {
 			it('at start, marks left only the absent servers of this process’s shards', async () => {
 				// With 2 shards, a server's shard is (id >> 22) % 2.
 				const onShard = (shard: number) => BigInt(shard) << 22n;
-				const [present, absentHere, absentElsewhere] = [onShard(0) + 1000000000000000000n, onShard(0) + 1000000000000000002n, onShard(1) + 1000000000000000000n];
+				const [present, absentHere, absentElsewhere] = [
+					onShard(0) + 1000000000000000000n,
+					onShard(0) + 1000000000000000002n,
+					onShard(1) + 1000000000000000000n
+				];
 				expect(Number((absentHere >> 22n) % 2n)).to.equal(Number((present >> 22n) % 2n));
 				expect(Number((absentElsewhere >> 22n) % 2n)).to.not.equal(Number((present >> 22n) % 2n));
 				for (const id of [present, absentHere, absentElsewhere]) await database.forGuild(id).server.ensure({ name: String(id), ownerId: null });

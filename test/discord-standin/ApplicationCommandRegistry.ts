@@ -53,14 +53,19 @@ export class ApplicationCommandRegistry {
 	}
 
 	/** The command an interaction in this guild (or a DM, guild null) would run: the guild's own first, then the global one. */
-	public resolveForInteraction(name: string, guildId: string | null, type: ApplicationCommandType = ApplicationCommandType.ChatInput): APIApplicationCommand | undefined {
+	public resolveForInteraction(
+		name: string,
+		guildId: string | null,
+		type: ApplicationCommandType = ApplicationCommandType.ChatInput
+	): APIApplicationCommand | undefined {
 		return (guildId === null ? undefined : this.find(name, guildId, type)) ?? this.find(name, null, type);
 	}
 
 	/** Why Discord would refuse this body (as a 50035 error's `errors`), or undefined when it is valid. */
 	public validate(body: CommandBody): Record<string, unknown> | undefined {
 		const type = body.type ?? ApplicationCommandType.ChatInput;
-		if (typeof body.name !== 'string' || body.name.length === 0 || body.name.length > 32) return fieldError('name', 'BASE_TYPE_BAD_LENGTH', 'Must be between 1 and 32 in length.');
+		if (typeof body.name !== 'string' || body.name.length === 0 || body.name.length > 32)
+			return fieldError('name', 'BASE_TYPE_BAD_LENGTH', 'Must be between 1 and 32 in length.');
 		if (type === ApplicationCommandType.User || type === ApplicationCommandType.Message) return validateContextMenu(body);
 		if (type !== ApplicationCommandType.ChatInput) return undefined;
 		return validateChatInput(body, []);

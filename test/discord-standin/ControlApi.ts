@@ -79,7 +79,12 @@ export class ControlApi {
 				id: guild.id,
 				name: guild.name,
 				ownerId: guild.ownerId,
-				roles: [...guild.roles.values()].map((role) => ({ id: role.id, name: role.name, position: role.position, permissions: role.permissions.toString() })),
+				roles: [...guild.roles.values()].map((role) => ({
+					id: role.id,
+					name: role.name,
+					position: role.position,
+					permissions: role.permissions.toString()
+				})),
 				channels: [...guild.channels.values()].map((channel) => ({ id: channel.id, name: channel.name, type: channel.type })),
 				members: [...guild.members.values()].map((member) => ({
 					id: member.userId,

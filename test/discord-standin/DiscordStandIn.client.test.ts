@@ -69,14 +69,23 @@ describe('DiscordStandIn with the real discord.js client', () => {
 			expect(guild.members.me?.id).to.equal(standIn.botUser.id);
 		}
 		const alpha = guildNamed('Alpha Community');
-		expect(alpha.members.cache.get(standIn.guild('Alpha Community').member('alpha-moderator').userId)?.permissions.has(PermissionFlagsBits.ManageGuild)).to.equal(true);
-		expect(alpha.members.cache.get(standIn.guild('Alpha Community').member('alpha-viewer').userId)?.permissions.has(PermissionFlagsBits.ManageGuild)).to.equal(false);
+		expect(
+			alpha.members.cache.get(standIn.guild('Alpha Community').member('alpha-moderator').userId)?.permissions.has(PermissionFlagsBits.ManageGuild)
+		).to.equal(true);
+		expect(
+			alpha.members.cache.get(standIn.guild('Alpha Community').member('alpha-viewer').userId)?.permissions.has(PermissionFlagsBits.ManageGuild)
+		).to.equal(false);
 		expect(client.application.id).to.equal(standIn.applicationId);
 	});
 
 	it('fires guildCreate for a guild added after ready and guildDelete when the bot is removed', async () => {
 		const created = once(client, Events.GuildCreate);
-		const added = standIn.addGuild({ name: 'Gamma Community', roles: [{ name: 'Regular' }], channels: [{ name: 'lobby' }], members: [{ username: 'gamma-owner' }, { username: 'gamma-fan', roles: ['Regular'] }] });
+		const added = standIn.addGuild({
+			name: 'Gamma Community',
+			roles: [{ name: 'Regular' }],
+			channels: [{ name: 'lobby' }],
+			members: [{ username: 'gamma-owner' }, { username: 'gamma-fan', roles: ['Regular'] }]
+		});
 		const [guild] = (await created) as [Guild];
 		expect(guild.id).to.equal(added.id);
 		expect(guild.members.cache.size).to.equal(3);
@@ -286,7 +295,11 @@ describe('DiscordStandIn with the real discord.js client', () => {
 		onSlash((interaction) =>
 			interaction.reply({
 				content: 'count: 0',
-				components: [new ActionRowBuilder<ButtonBuilder>().addComponents(new ButtonBuilder().setCustomId('increment').setLabel('+1').setStyle(ButtonStyle.Primary))]
+				components: [
+					new ActionRowBuilder<ButtonBuilder>().addComponents(
+						new ButtonBuilder().setCustomId('increment').setLabel('+1').setStyle(ButtonStyle.Primary)
+					)
+				]
 			})
 		);
 		const panel = await standIn.runSlashCommand({ guild: 'Alpha Community', member: 'alpha-moderator', name: 'panel' });
@@ -360,7 +373,12 @@ describe('DiscordStandIn with the real discord.js client', () => {
 		expect(reply.content).to.equal('echo: hi there');
 		expect(reply.channel_id).to.equal(standIn.guild('Beta Community').channel('general').id);
 		expect(reply.message_reference?.message_id).to.be.a('string');
-		expect(standIn.messagesIn('Beta Community', 'general').map((message) => message.content).slice(0, 2)).to.deep.equal(['echo: hi there', '!echo hi there']);
+		expect(
+			standIn
+				.messagesIn('Beta Community', 'general')
+				.map((message) => message.content)
+				.slice(0, 2)
+		).to.deep.equal(['echo: hi there', '!echo hi there']);
 	});
 
 	it('logs a role added through member.roles.add and updates the cache through GUILD_MEMBER_UPDATE', async () => {
@@ -372,7 +390,10 @@ describe('DiscordStandIn with the real discord.js client', () => {
 		const updated = once(client, Events.GuildMemberUpdate);
 		await member.roles.add(moderatorRole.id);
 		await updated;
-		const call = await standIn.waitForRestCall((logged) => logged.method === 'PUT' && logged.path === `/guilds/${seeded.id}/members/${viewerId}/roles/${moderatorRole.id}`, { from });
+		const call = await standIn.waitForRestCall(
+			(logged) => logged.method === 'PUT' && logged.path === `/guilds/${seeded.id}/members/${viewerId}/roles/${moderatorRole.id}`,
+			{ from }
+		);
 		expect(call.status).to.equal(204);
 		expect(call.headers.authorization).to.equal(`Bot ${standIn.token}`);
 		expect(seeded.member('beta-viewer').roleIds).to.include(moderatorRole.id);
@@ -381,14 +402,28 @@ describe('DiscordStandIn with the real discord.js client', () => {
 		const removed = once(client, Events.GuildMemberUpdate);
 		await member.roles.set([seeded.role('Viewer').id]);
 		await removed;
-		expect(guildNamed('Beta Community').members.cache.get(viewerId)?.roles.cache.map((role) => role.name).sort()).to.deep.equal(['@everyone', 'Viewer']);
+		expect(
+			guildNamed('Beta Community')
+				.members.cache.get(viewerId)
+				?.roles.cache.map((role) => role.name)
+				.sort()
+		).to.deep.equal(['@everyone', 'Viewer']);
 	});
 
 	it('refuses a role change without Manage Roles with Missing Permissions (50013)', async () => {
 		const created = once(client, Events.GuildCreate);
-		const seeded = standIn.addGuild({ name: 'Locked Community', roles: [{ name: 'VIP' }], channels: [{ name: 'general' }], members: [{ username: 'locked-owner' }], bot: { permissions: ['ViewChannel', 'SendMessages'] } });
+		const seeded = standIn.addGuild({
+			name: 'Locked Community',
+			roles: [{ name: 'VIP' }],
+			channels: [{ name: 'general' }],
+			members: [{ username: 'locked-owner' }],
+			bot: { permissions: ['ViewChannel', 'SendMessages'] }
+		});
 		const [guild] = (await created) as [Guild];
-		const error = await guild.members.cache.get(seeded.member('locked-owner').userId)!.roles.add(seeded.role('VIP').id).catch((caught: unknown) => caught);
+		const error = await guild.members.cache
+			.get(seeded.member('locked-owner').userId)!
+			.roles.add(seeded.role('VIP').id)
+			.catch((caught: unknown) => caught);
 		expect(error).to.be.instanceOf(DiscordAPIError);
 		expect((error as DiscordAPIError).code).to.equal(50013);
 		standIn.removeGuild(seeded.id);
@@ -451,9 +486,13 @@ describe('DiscordStandIn with the real discord.js client', () => {
 
 	it('fails with a clear message listing the REST calls when the bot never answers', async () => {
 		onSlash(async () => undefined);
-		const error = await standIn.runSlashCommand({ guild: 'Alpha Community', member: 'alpha-owner', name: 'silent', timeoutMs: 300 }).catch((caught: unknown) => caught as Error);
+		const error = await standIn
+			.runSlashCommand({ guild: 'Alpha Community', member: 'alpha-owner', name: 'silent', timeoutMs: 300 })
+			.catch((caught: unknown) => caught as Error);
 		expect(error).to.be.instanceOf(Error);
-		expect((error as Error).message).to.match(/Timed out after 300 ms waiting for the bot to answer.*\/silent by alpha-owner in 'Alpha Community'.*No REST calls were made/s);
+		expect((error as Error).message).to.match(
+			/Timed out after 300 ms waiting for the bot to answer.*\/silent by alpha-owner in 'Alpha Community'.*No REST calls were made/s
+		);
 	});
 });
 
@@ -478,7 +517,7 @@ describe('DiscordStandIn realism for clients without privileged intents', () => 
 		expect(standIn.restLog.all().at(-1)).to.include({ path: '/gateway/bot', status: 401 });
 	});
 
-	it('strips the content of other users\' messages without the MessageContent intent, unless they mention the bot', async () => {
+	it("strips the content of other users' messages without the MessageContent intent, unless they mention the bot", async () => {
 		client = await connectClient(standIn, { intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages] });
 		const received: string[] = [];
 		client.on(Events.MessageCreate, (message) => {

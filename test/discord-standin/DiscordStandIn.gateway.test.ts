@@ -54,7 +54,12 @@ class RawGatewayClient {
 	}
 
 	public next(predicate: (frame: Frame) => boolean, after = 0): Promise<Frame> {
-		return waitFor({ emitter: this.events, event: 'frame', check: () => this.frames.slice(after).find(predicate), describe: () => `a frame (got ${JSON.stringify(this.frames.map((frame) => [frame.op, frame.t]))})` });
+		return waitFor({
+			emitter: this.events,
+			event: 'frame',
+			check: () => this.frames.slice(after).find(predicate),
+			describe: () => `a frame (got ${JSON.stringify(this.frames.map((frame) => [frame.op, frame.t]))})`
+		});
 	}
 
 	public closed(): Promise<number> {
@@ -90,7 +95,12 @@ describe('DiscordStandIn gateway protocol', () => {
 	});
 
 	afterEach(async () => {
-		await Promise.all(clients.splice(0).filter((client) => client.closeCode === null).map((client) => client.close()));
+		await Promise.all(
+			clients
+				.splice(0)
+				.filter((client) => client.closeCode === null)
+				.map((client) => client.close())
+		);
 	});
 
 	after(async () => {

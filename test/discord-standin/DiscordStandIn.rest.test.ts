@@ -29,7 +29,11 @@ describe('DiscordStandIn REST API', () => {
 		const gateway = await call('GET', '/gateway/bot');
 		expect(gateway.status).to.equal(200);
 		expect(gateway.headers.get('content-type')).to.equal('application/json');
-		expect(gateway.body).to.deep.equal({ url: standIn.gatewayUrl, shards: 1, session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 } });
+		expect(gateway.body).to.deep.equal({
+			url: standIn.gatewayUrl,
+			shards: 1,
+			session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 }
+		});
 		expect((await call('GET', '/gateway/bot', undefined, false)).status).to.equal(401);
 	});
 
@@ -42,7 +46,11 @@ describe('DiscordStandIn REST API', () => {
 
 	it('keeps application commands: create, upsert by name, edit, list with and without localizations, overwrite, delete', async () => {
 		const app = standIn.applicationId;
-		const created = await call('POST', `/applications/${app}/commands`, { name: 'points', description: 'Your points', name_localizations: { fr: 'points' } });
+		const created = await call('POST', `/applications/${app}/commands`, {
+			name: 'points',
+			description: 'Your points',
+			name_localizations: { fr: 'points' }
+		});
 		expect(created.status).to.equal(201);
 		expect(created.body).to.include({ name: 'points', description: 'Your points', application_id: app, type: 1 });
 		expect(created.body.id).to.match(/^\d{17,19}$/);
@@ -96,7 +104,9 @@ describe('DiscordStandIn REST API', () => {
 			{ name: 'Save as quote', type: 3 },
 			{ name: 'Wave at', type: 2, description: '' }
 		]);
-		expect(menus.body.map((command: { name: string; type: number; description: string }) => [command.name, command.type, command.description])).to.deep.equal([
+		expect(
+			menus.body.map((command: { name: string; type: number; description: string }) => [command.name, command.type, command.description])
+		).to.deep.equal([
 			['raffle', 1, 'Raffles'],
 			['Save as quote', 3, ''],
 			['Wave at', 2, '']
@@ -108,7 +118,11 @@ describe('DiscordStandIn REST API', () => {
 		const described = await call('PUT', `/applications/${app}/guilds/${guildId}/commands`, [{ name: 'Wave at', type: 2, description: 'Waves' }]);
 		expect([described.status, described.body.errors]).to.deep.equal([
 			400,
-			{ description: { _errors: [{ code: 'APPLICATION_COMMAND_CONTEXT_MENU_DESCRIPTION_INVALID', message: 'Context menu commands cannot have description' }] } }
+			{
+				description: {
+					_errors: [{ code: 'APPLICATION_COMMAND_CONTEXT_MENU_DESCRIPTION_INVALID', message: 'Context menu commands cannot have description' }]
+				}
+			}
 		]);
 		const withOptions = await call('POST', `/applications/${app}/guilds/${guildId}/commands`, {
 			name: 'Wave at',
@@ -127,7 +141,13 @@ describe('DiscordStandIn REST API', () => {
 		const guild = standIn.guild('Beta Community');
 		const context = { applicationId: standIn.applicationId, users: standIn.state.users, nextId: () => standIn.state.snowflakes.next() };
 		const place = { guild, channelId: guild.channel('general').id, userId: guild.member('beta-moderator').userId };
-		const [onMessage, onUser] = standIn.commands.overwrite([{ name: 'Save as quote', type: 3 }, { name: 'Wave at', type: 2 }], guild.id);
+		const [onMessage, onUser] = standIn.commands.overwrite(
+			[
+				{ name: 'Save as quote', type: 3 },
+				{ name: 'Wave at', type: 2 }
+			],
+			guild.id
+		);
 		const said = standIn.postMessage({ guild: 'Beta Community', member: 'beta-viewer', content: 'gg' });
 		const viewerId = guild.member('beta-viewer').userId;
 
@@ -178,7 +198,11 @@ describe('DiscordStandIn REST API', () => {
 		const form = new FormData();
 		form.append('payload_json', JSON.stringify({ content: 'report', attachments: [{ id: 0, filename: 'report.txt' }] }));
 		form.append('files[0]', new Blob(['hello'], { type: 'text/plain' }), 'report.txt');
-		const response = await fetch(`${standIn.apiUrl}/v10/channels/${channel.id}/messages`, { method: 'POST', headers: { authorization: `Bot ${standIn.token}` }, body: form });
+		const response = await fetch(`${standIn.apiUrl}/v10/channels/${channel.id}/messages`, {
+			method: 'POST',
+			headers: { authorization: `Bot ${standIn.token}` },
+			body: form
+		});
 		const message = (await response.json()) as { content: string; attachments: { filename: string; size: number }[] };
 		expect(message.content).to.equal('report');
 		expect(message.attachments.map(({ filename, size }) => ({ filename, size }))).to.deep.equal([{ filename: 'report.txt', size: 5 }]);
@@ -198,7 +222,9 @@ describe('DiscordStandIn REST API', () => {
 		standIn.dispatch(GatewayDispatchEvents.InteractionCreate, payload);
 		const callback = `/interactions/${payload.id}/${payload.token}/callback`;
 		expect((await call('POST', callback, { type: InteractionResponseType.DeferredChannelMessageWithSource }, false)).status).to.equal(204);
-		expect((await call('POST', callback, { type: InteractionResponseType.ChannelMessageWithSource, data: { content: 'x' } }, false)).body.code).to.equal(40060);
+		expect((await call('POST', callback, { type: InteractionResponseType.ChannelMessageWithSource, data: { content: 'x' } }, false)).body.code).to.equal(
+			40060
+		);
 
 		const edited = await call('PATCH', `/webhooks/${standIn.applicationId}/${payload.token}/messages/%40original`, { content: 'done' }, false);
 		expect(edited.body.content).to.equal('done');
@@ -206,11 +232,14 @@ describe('DiscordStandIn REST API', () => {
 		expect(logged.body).to.deep.equal({ content: 'done' });
 		const followUp = await call('POST', `/webhooks/${standIn.applicationId}/${payload.token}?wait=true`, { content: 'more' }, false);
 		expect(followUp.body.content).to.equal('more');
-		expect(standIn.state.interactions.get(payload.id)?.snapshot()).to.include({ content: 'done', type: InteractionResponseType.DeferredChannelMessageWithSource });
+		expect(standIn.state.interactions.get(payload.id)?.snapshot()).to.include({
+			content: 'done',
+			type: InteractionResponseType.DeferredChannelMessageWithSource
+		});
 		expect((await call('GET', `/webhooks/${standIn.applicationId}/unknown-token/messages/@original`, undefined, false)).body.code).to.equal(10015);
 	});
 
-	describe('Discord\'s message limits', () => {
+	describe("Discord's message limits", () => {
 		const invalidFormBody = (errors: unknown) => ({ message: 'Invalid Form Body', code: 50035, errors });
 		const tooLong = (limit: number) => ({ _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: `Must be ${limit} or fewer in length.` }] });
 		const required = { _errors: [{ code: 'BASE_TYPE_REQUIRED', message: 'This field is required' }] };
@@ -234,12 +263,28 @@ describe('DiscordStandIn REST API', () => {
 				[{ content: 'x'.repeat(2001) }, { content: tooLong(2000) }],
 				[{ embeds: Array.from({ length: 11 }, () => ({ title: 'a' })) }, { embeds: tooLong(10) }],
 				[
-					{ embeds: [{ title: 't'.repeat(257), description: 'd'.repeat(4097), footer: { text: 'f'.repeat(2049) }, author: { name: 'a'.repeat(257) } }] },
+					{
+						embeds: [
+							{ title: 't'.repeat(257), description: 'd'.repeat(4097), footer: { text: 'f'.repeat(2049) }, author: { name: 'a'.repeat(257) } }
+						]
+					},
 					{ embeds: { 0: { title: tooLong(256), description: tooLong(4096), footer: tooLong(2048), author: tooLong(256) } } }
 				],
-				[{ embeds: [{ title: 'ok' }, { fields: Array.from({ length: 26 }, () => ({ name: 'n', value: 'v' })) }] }, { embeds: { 1: { fields: tooLong(25) } } }],
 				[
-					{ embeds: [{ fields: [{ name: '', value: 'v'.repeat(1025) }, { name: 'n'.repeat(257), value: 'v' }] }] },
+					{ embeds: [{ title: 'ok' }, { fields: Array.from({ length: 26 }, () => ({ name: 'n', value: 'v' })) }] },
+					{ embeds: { 1: { fields: tooLong(25) } } }
+				],
+				[
+					{
+						embeds: [
+							{
+								fields: [
+									{ name: '', value: 'v'.repeat(1025) },
+									{ name: 'n'.repeat(257), value: 'v' }
+								]
+							}
+						]
+					},
 					{ embeds: { 0: { fields: { 0: { name: required, value: tooLong(1024) }, 1: { name: tooLong(256) } } } } }
 				],
 				[
@@ -278,15 +323,23 @@ describe('DiscordStandIn REST API', () => {
 
 		it('refuses interaction callbacks over a limit under `data`, acknowledging nothing, and empty ones with 50006', async () => {
 			const { callback } = startInteraction();
-			const refused = await call('POST', callback, { type: InteractionResponseType.ChannelMessageWithSource, data: { content: 'x'.repeat(2001) } }, false);
+			const refused = await call(
+				'POST',
+				callback,
+				{ type: InteractionResponseType.ChannelMessageWithSource, data: { content: 'x'.repeat(2001) } },
+				false
+			);
 			expect(refused.status).to.equal(400);
 			expect(refused.body).to.deep.equal(invalidFormBody({ data: { content: tooLong(2000) } }));
 			const empty = await call('POST', callback, { type: InteractionResponseType.ChannelMessageWithSource, data: { content: '' } }, false);
 			expect(empty.body).to.deep.equal({ message: 'Cannot send an empty message', code: 50006 });
-			expect((await call('POST', callback, { type: InteractionResponseType.ChannelMessageWithSource, data: { content: 'fits' } }, false)).status, 'still unanswered').to.equal(204);
+			expect(
+				(await call('POST', callback, { type: InteractionResponseType.ChannelMessageWithSource, data: { content: 'fits' } }, false)).status,
+				'still unanswered'
+			).to.equal(204);
 		});
 
-		it('refuses an update (7) of a component\'s message over a limit, leaving the message as it was', async () => {
+		it("refuses an update (7) of a component's message over a limit, leaving the message as it was", async () => {
 			const guild = standIn.guild('Alpha Community');
 			const posted = await call('POST', `/channels/${channelId()}/messages`, { content: 'with a button' });
 			const payload = buildComponentInteraction(
@@ -305,7 +358,9 @@ describe('DiscordStandIn REST API', () => {
 		it('refuses follow-ups and edits of interaction messages over a limit, and an empty follow-up', async () => {
 			const { callback, webhook } = startInteraction();
 			await call('POST', callback, { type: InteractionResponseType.ChannelMessageWithSource, data: { content: 'first' } }, false);
-			expect((await call('PATCH', `${webhook}/messages/@original`, { content: 'x'.repeat(2001) }, false)).body).to.deep.equal(invalidFormBody({ content: tooLong(2000) }));
+			expect((await call('PATCH', `${webhook}/messages/@original`, { content: 'x'.repeat(2001) }, false)).body).to.deep.equal(
+				invalidFormBody({ content: tooLong(2000) })
+			);
 			expect((await call('PATCH', `${webhook}/messages/@original`, { embeds: [], content: '' }, false)).body.code).to.equal(50006);
 			expect((await call('POST', `${webhook}?wait=true`, { embeds: Array.from({ length: 11 }, () => ({ title: 'a' })) }, false)).body).to.deep.equal(
 				invalidFormBody({ embeds: tooLong(10) })
@@ -314,7 +369,7 @@ describe('DiscordStandIn REST API', () => {
 			expect((await call('GET', `${webhook}/messages/@original`, undefined, false)).body.content).to.equal('first');
 		});
 
-		it('lets no slash command through with a string option outside the lengths it registered, as Discord\'s client does', async () => {
+		it("lets no slash command through with a string option outside the lengths it registered, as Discord's client does", async () => {
 			const guildId = standIn.guild('Beta Community').id;
 			await call('POST', `/applications/${standIn.applicationId}/guilds/${guildId}/commands`, {
 				name: 'echo',
@@ -342,7 +397,9 @@ describe('DiscordStandIn REST API', () => {
 	it('rejects a wait for a REST call that never comes with a message listing the calls seen', async () => {
 		const from = standIn.restLog.mark();
 		await call('GET', '/users/@me');
-		const error = await standIn.waitForRestCall((logged) => logged.path === '/never', { from, timeoutMs: 50, description: 'GET /never' }).catch((caught: unknown) => caught as Error);
+		const error = await standIn
+			.waitForRestCall((logged) => logged.path === '/never', { from, timeoutMs: 50, description: 'GET /never' })
+			.catch((caught: unknown) => caught as Error);
 		expect((error as Error).message).to.equal('Timed out after 50 ms waiting for GET /never. REST calls seen (1):\n  GET /users/@me → 200');
 	});
 });

@@ -54,7 +54,12 @@ describe('DiscordStandIn with a Sapphire bot', () => {
 		expect(calls.map((call) => `${call.method} ${call.status}`)).to.deep.equal(['GET 200', 'POST 201']);
 		expect(calls[0]?.query).to.deep.equal({ with_localizations: 'true' });
 		expect(standIn.commands.calls).to.include({ created: 1, edited: 0 });
-		expect(standIn.commands.find('ping', null)).to.include({ name: 'ping', description: 'Replies with pong', application_id: standIn.applicationId, type: 1 });
+		expect(standIn.commands.find('ping', null)).to.include({
+			name: 'ping',
+			description: 'Replies with pong',
+			application_id: standIn.applicationId,
+			type: 1
+		});
 
 		const answer = await standIn.runSlashCommand({ guild: 'Alpha Community', member: 'alpha-viewer', name: 'ping', options: { echo: 'hi' } });
 		expect(answer.content).to.equal('pong hi');
@@ -69,7 +74,10 @@ describe('DiscordStandIn with a Sapphire bot', () => {
 		const from = standIn.restLog.mark();
 		await ask('reload', 'reloaded');
 		const calls = standIn.restLog.filter((call) => call.path.endsWith('/commands'), from);
-		expect(calls.map((call) => call.method), standIn.restLog.describe(from)).to.deep.equal(['GET']);
+		expect(
+			calls.map((call) => call.method),
+			standIn.restLog.describe(from)
+		).to.deep.equal(['GET']);
 		expect(standIn.commands.calls).to.include({ created: 1, edited: 0 });
 	});
 });

@@ -227,7 +227,10 @@ export class DiscordStandIn {
 		this.rateLimits.limitNext(options);
 	}
 
-	public waitForRestCall(predicate: RestCallPredicate, options: { readonly from?: number; readonly timeoutMs?: number; readonly description?: string } = {}): Promise<RestCall> {
+	public waitForRestCall(
+		predicate: RestCallPredicate,
+		options: { readonly from?: number; readonly timeoutMs?: number; readonly description?: string } = {}
+	): Promise<RestCall> {
 		return this.restLog.waitFor(predicate, { timeoutMs: this.timeoutMs, ...options });
 	}
 
@@ -274,7 +277,13 @@ export class DiscordStandIn {
 	public runAutocomplete(run: SlashCommandRun & { readonly focused: string }): Promise<InteractionAnswer> {
 		const guild = this.guild(run.guild);
 		const place: InteractionPlace = { guild, channelId: this.channelOf(guild, run.channel).id, userId: guild.member(run.member).userId };
-		const payload = buildAutocompleteInteraction(this.interactionContext(), place, run, this.state.commands.resolveForInteraction(run.name, guild.id), run.focused);
+		const payload = buildAutocompleteInteraction(
+			this.interactionContext(),
+			place,
+			run,
+			this.state.commands.resolveForInteraction(run.name, guild.id),
+			run.focused
+		);
 		return this.sendInteraction(payload, `autocomplete of '${run.focused}' in /${describeCommand(run)} by ${run.member} in '${guild.name}'`, run.timeoutMs);
 	}
 
@@ -339,7 +348,11 @@ export class DiscordStandIn {
 	public postMessage(message: Omit<ChatMessage, 'timeoutMs'>): APIMessage {
 		const guild = this.guild(message.guild);
 		const member = guild.member(message.member);
-		return this.state.createMessage({ channelId: this.channelOf(guild, message.channel).id, author: guild.user(member.userId), body: { content: message.content } });
+		return this.state.createMessage({
+			channelId: this.channelOf(guild, message.channel).id,
+			author: guild.user(member.userId),
+			body: { content: message.content }
+		});
 	}
 
 	/** Posts a chat message as a member and resolves with the bot's next message in that channel. */
@@ -350,7 +363,9 @@ export class DiscordStandIn {
 		try {
 			return await this.waitForBotMessage({ channelId: posted.channel_id, after: posted.id, timeoutMs: message.timeoutMs ?? this.timeoutMs });
 		} catch (error) {
-			throw new Error(`${(error as Error).message} after '${message.content}' by ${message.member} in '${message.guild}'. ${this.restLog.describe(from)}`);
+			throw new Error(
+				`${(error as Error).message} after '${message.content}' by ${message.member} in '${message.guild}'. ${this.restLog.describe(from)}`
+			);
 		}
 	}
 
@@ -417,7 +432,12 @@ export class DiscordStandIn {
 	private trackInteraction(data: unknown): void {
 		const interaction = (data ?? {}) as { id?: unknown; token?: unknown; channel_id?: string; message?: { id: string } };
 		if (typeof interaction.id !== 'string' || typeof interaction.token !== 'string' || this.state.interactions.get(interaction.id)) return;
-		this.state.interactions.track({ id: interaction.id, token: interaction.token, channelId: interaction.channel_id ?? null, targetMessageId: interaction.message?.id ?? null });
+		this.state.interactions.track({
+			id: interaction.id,
+			token: interaction.token,
+			channelId: interaction.channel_id ?? null,
+			targetMessageId: interaction.message?.id ?? null
+		});
 	}
 
 	private requireSession(): void {

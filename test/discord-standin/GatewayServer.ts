@@ -246,7 +246,13 @@ export class GatewayServer {
 			return;
 		}
 		this.sessionCount += 1;
-		const session: Session = { id: `standin-session-${this.sessionCount}-${Date.now().toString(36)}`, intents: data.intents, sequence: 0, connection, history: [] };
+		const session: Session = {
+			id: `standin-session-${this.sessionCount}-${Date.now().toString(36)}`,
+			intents: data.intents,
+			sequence: 0,
+			connection,
+			history: []
+		};
 		connection.session = session;
 		this.sessions.set(session.id, session);
 		this.send(session, GatewayDispatchEvents.Ready, this.options.ready(session.id, data.shard));

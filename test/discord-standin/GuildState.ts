@@ -139,7 +139,10 @@ export class GuildState {
 
 	public channel(nameOrId: string): ChannelState {
 		const channel = this.channels.get(nameOrId) ?? [...this.channels.values()].find((known) => known.name === nameOrId);
-		if (!channel) throw new Error(`Guild '${this.name}' has no channel '${nameOrId}' (channels: ${[...this.channels.values()].map((known) => known.name).join(', ')})`);
+		if (!channel)
+			throw new Error(
+				`Guild '${this.name}' has no channel '${nameOrId}' (channels: ${[...this.channels.values()].map((known) => known.name).join(', ')})`
+			);
 		return channel;
 	}
 
@@ -202,9 +205,10 @@ export class GuildState {
 			position,
 			topic: seed.topic ?? null,
 			overwrites: (seed.overwrites ?? []).map((overwrite) => {
-				const target = overwrite.member === undefined
-					? { id: this.role(overwrite.role ?? '@everyone').id, type: 0 as const }
-					: { id: this.member(overwrite.member).userId, type: 1 as const };
+				const target =
+					overwrite.member === undefined
+						? { id: this.role(overwrite.role ?? '@everyone').id, type: 0 as const }
+						: { id: this.member(overwrite.member).userId, type: 1 as const };
 				return { ...target, allow: resolvePermissions(overwrite.allow), deny: resolvePermissions(overwrite.deny) };
 			})
 		};
@@ -270,7 +274,9 @@ export class GuildState {
 			...(channel.type === ChannelType.GuildText || channel.type === ChannelType.GuildAnnouncement
 				? { topic: channel.topic, last_message_id: null, rate_limit_per_user: 0 }
 				: {}),
-			...(channel.type === ChannelType.GuildVoice ? { bitrate: 64_000, user_limit: 0, rtc_region: null, last_message_id: null, rate_limit_per_user: 0 } : {})
+			...(channel.type === ChannelType.GuildVoice
+				? { bitrate: 64_000, user_limit: 0, rtc_region: null, last_message_id: null, rate_limit_per_user: 0 }
+				: {})
 		};
 	}
 

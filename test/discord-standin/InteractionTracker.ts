@@ -83,11 +83,17 @@ export class TrackedInteraction {
 
 	/** Resolves with the first visible answer: at once for a reply, update or modal; after the first edit or follow-up for a deferral. */
 	public waitForAnswer(timeoutMs = this.timeoutMs): Promise<InteractionAnswer> {
-		return this.wait(() => {
-			if (!this.callback) return false;
-			const deferred = this.callback.type === InteractionResponseType.DeferredChannelMessageWithSource || this.callback.type === InteractionResponseType.DeferredMessageUpdate;
-			return !deferred || this.edits > 0 || this.followUpIds.length > 0 || this.followUpReplacedDefer;
-		}, 'the bot to answer', timeoutMs);
+		return this.wait(
+			() => {
+				if (!this.callback) return false;
+				const deferred =
+					this.callback.type === InteractionResponseType.DeferredChannelMessageWithSource ||
+					this.callback.type === InteractionResponseType.DeferredMessageUpdate;
+				return !deferred || this.edits > 0 || this.followUpIds.length > 0 || this.followUpReplacedDefer;
+			},
+			'the bot to answer',
+			timeoutMs
+		);
 	}
 
 	/** Resolves after the next edit of `@original` (next after the last answer this interaction gave out). */
@@ -111,7 +117,8 @@ export class TrackedInteraction {
 			event: 'change',
 			check: () => (ready() ? this.snapshot() : undefined),
 			timeoutMs,
-			describe: () => `${what} to interaction ${this.id} (callback: ${this.callback ? `type ${this.callback.type}` : 'none'}, edits: ${this.edits}, follow-ups: ${this.followUpIds.length})`
+			describe: () =>
+				`${what} to interaction ${this.id} (callback: ${this.callback ? `type ${this.callback.type}` : 'none'}, edits: ${this.edits}, follow-ups: ${this.followUpIds.length})`
 		});
 	}
 }
@@ -126,7 +133,12 @@ export class InteractionTracker {
 		private readonly timeoutMs: number = DEFAULT_TIMEOUT_MS
 	) {}
 
-	public track(options: { readonly id: string; readonly token: string; readonly channelId: string | null; readonly targetMessageId: string | null }): TrackedInteraction {
+	public track(options: {
+		readonly id: string;
+		readonly token: string;
+		readonly channelId: string | null;
+		readonly targetMessageId: string | null;
+	}): TrackedInteraction {
 		const tracked = new TrackedInteraction(options.id, options.token, options.channelId, options.targetMessageId, this.messages, this.timeoutMs);
 		this.byId.set(tracked.id, tracked);
 		this.byToken.set(tracked.token, tracked);

@@ -22,20 +22,39 @@ export class RestApi {
 		// Decoding each segment turns `%40original` into `@original` while keeping encoded slashes apart.
 		const path = `/${url.pathname.slice(API_PREFIX.length).split('/').filter(Boolean).map(decodeURIComponent).join('/')}`;
 		const query = Object.fromEntries(url.searchParams.entries());
-		const headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : (value ?? '')]));
+		const headers = Object.fromEntries(
+			Object.entries(request.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : (value ?? '')])
+		);
 		let parsed: { body: unknown; files: UploadedFile[] } = { body: null, files: [] };
 		let answer: RestResponse;
 		try {
 			parsed = await parseBody(request);
 			answer = await this.answer(method, path, query, headers, parsed);
 		} catch (error) {
-			answer = error instanceof RestError ? error.toResponse() : { status: 500, body: { message: `Stand-in error: ${(error as Error).message}`, code: 0 } };
+			answer =
+				error instanceof RestError ? error.toResponse() : { status: 500, body: { message: `Stand-in error: ${(error as Error).message}`, code: 0 } };
 		}
-		this.log.record({ method, path, query, headers, body: parsed.body, files: parsed.files, status: answer.status, response: answer.body ?? null, at: Date.now() });
+		this.log.record({
+			method,
+			path,
+			query,
+			headers,
+			body: parsed.body,
+			files: parsed.files,
+			status: answer.status,
+			response: answer.body ?? null,
+			at: Date.now()
+		});
 		writeJson(response, answer);
 	}
 
-	private async answer(method: string, path: string, query: Record<string, string>, headers: Record<string, string>, parsed: { body: unknown; files: UploadedFile[] }): Promise<RestResponse> {
+	private async answer(
+		method: string,
+		path: string,
+		query: Record<string, string>,
+		headers: Record<string, string>,
+		parsed: { body: unknown; files: UploadedFile[] }
+	): Promise<RestResponse> {
 		if (!isTokenlessRoute(path) && headers.authorization !== `Bot ${this.token}`) throw new RestError(401, 0, '401: Unauthorized');
 		const limit = this.rateLimits.take(method, path);
 		if (limit) {

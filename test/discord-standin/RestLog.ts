@@ -47,7 +47,10 @@ export class RestLog {
 	}
 
 	/** The first call (at or after `from`) that matches, waiting for it when there is none yet. */
-	public waitFor(predicate: RestCallPredicate, options: { readonly from?: number; readonly timeoutMs?: number; readonly description?: string } = {}): Promise<RestCall> {
+	public waitFor(
+		predicate: RestCallPredicate,
+		options: { readonly from?: number; readonly timeoutMs?: number; readonly description?: string } = {}
+	): Promise<RestCall> {
 		const from = options.from ?? 0;
 		return waitFor({
 			emitter: this.events,

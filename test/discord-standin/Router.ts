@@ -42,7 +42,8 @@ interface Route {
 	readonly handler: RouteHandler;
 }
 
-export type RouteMatch = { readonly handler: RouteHandler; readonly params: Record<string, string> } | { readonly handler: null; readonly methodNotAllowed: boolean };
+export type RouteMatch =
+	{ readonly handler: RouteHandler; readonly params: Record<string, string> } | { readonly handler: null; readonly methodNotAllowed: boolean };
 
 /** Matches a method and a decoded path against patterns such as `/channels/:channel/messages/:message`. */
 export class Router {

@@ -15,7 +15,9 @@ import { DEFAULT_TIMEOUT_MS } from './waitFor.js';
 export type Dispatcher = (type: string, data: unknown) => void;
 
 /** Where a channel id points: a guild channel, or a DM with one user. */
-export type ChannelLocation = { readonly guild: GuildState; readonly channel: ChannelState; readonly dm?: undefined } | { readonly guild: null; readonly dm: { readonly id: string; readonly recipient: APIUser } };
+export type ChannelLocation =
+	| { readonly guild: GuildState; readonly channel: ChannelState; readonly dm?: undefined }
+	| { readonly guild: null; readonly dm: { readonly id: string; readonly recipient: APIUser } };
 
 /** Options of a message the stand-in creates (for the bot through REST, or for a user in a test). */
 export interface NewMessage {
@@ -51,7 +53,9 @@ export class StandInState {
 		timeoutMs = DEFAULT_TIMEOUT_MS
 	) {
 		this.botUser = this.users.ensure({ id: seed.botUser?.id, username: seed.botUser?.username ?? 'StandInBot', bot: true });
-		this.token = seed.token ?? `${Buffer.from(this.botUser.id).toString('base64url')}.${randomBytes(4).toString('base64url')}.${randomBytes(27).toString('base64url')}`;
+		this.token =
+			seed.token ??
+			`${Buffer.from(this.botUser.id).toString('base64url')}.${randomBytes(4).toString('base64url')}.${randomBytes(27).toString('base64url')}`;
 		this.commands = new ApplicationCommandRegistry(this.botUser.id, this.snowflakes);
 		this.interactions = new InteractionTracker(this.messages, timeoutMs);
 		for (const guild of seed.guilds ?? []) this.createGuild(guild);
@@ -174,7 +178,8 @@ export class StandInState {
 	public editMessage(messageId: string, body: MessageBody, files: readonly UploadedFile[] = []): APIMessage | undefined {
 		const current = this.messages.get(messageId);
 		if (!current) return undefined;
-		const mentions = body.content === undefined ? undefined : resolveMentions(body.content ?? '', body.allowed_mentions, (userId) => this.users.get(userId));
+		const mentions =
+			body.content === undefined ? undefined : resolveMentions(body.content ?? '', body.allowed_mentions, (userId) => this.users.get(userId));
 		const keptIds = body.attachments?.map((attachment) => String(attachment.id));
 		const kept = keptIds === undefined ? current.attachments : current.attachments.filter((attachment) => keptIds.includes(attachment.id));
 		const added = buildAttachments(current.channel_id, files, body, () => this.snowflakes.next());
@@ -190,7 +195,8 @@ export class StandInState {
 		const message = this.messages.remove(messageId);
 		if (!message) return false;
 		const guild = this.locateChannel(message.channel_id)?.guild;
-		if (!isEphemeral(message)) this.dispatch(GatewayDispatchEvents.MessageDelete, { id: message.id, channel_id: message.channel_id, ...(guild ? { guild_id: guild.id } : {}) });
+		if (!isEphemeral(message))
+			this.dispatch(GatewayDispatchEvents.MessageDelete, { id: message.id, channel_id: message.channel_id, ...(guild ? { guild_id: guild.id } : {}) });
 		return true;
 	}
 

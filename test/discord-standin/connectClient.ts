@@ -2,7 +2,12 @@ import { once } from 'node:events';
 import { Client, Events, GatewayIntentBits, type ClientOptions } from 'discord.js';
 import type { DiscordStandIn } from './DiscordStandIn.js';
 
-export const STANDARD_TEST_INTENTS = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent, GatewayIntentBits.GuildMembers];
+export const STANDARD_TEST_INTENTS = [
+	GatewayIntentBits.Guilds,
+	GatewayIntentBits.GuildMessages,
+	GatewayIntentBits.MessageContent,
+	GatewayIntentBits.GuildMembers
+];
 
 /** A real discord.js client pointed at the stand-in (not logged in). */
 export function createClient(standIn: DiscordStandIn, options: Partial<ClientOptions> = {}): Client {

@@ -16,7 +16,11 @@ const GUILD_EVENTS: readonly string[] = [
 	GatewayDispatchEvents.ThreadDelete,
 	GatewayDispatchEvents.ThreadListSync
 ];
-const MEMBER_EVENTS: readonly string[] = [GatewayDispatchEvents.GuildMemberAdd, GatewayDispatchEvents.GuildMemberUpdate, GatewayDispatchEvents.GuildMemberRemove];
+const MEMBER_EVENTS: readonly string[] = [
+	GatewayDispatchEvents.GuildMemberAdd,
+	GatewayDispatchEvents.GuildMemberUpdate,
+	GatewayDispatchEvents.GuildMemberRemove
+];
 const MESSAGE_EVENTS: readonly string[] = [
 	GatewayDispatchEvents.MessageCreate,
 	GatewayDispatchEvents.MessageUpdate,

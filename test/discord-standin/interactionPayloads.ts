@@ -47,24 +47,48 @@ export interface InteractionContext {
 }
 
 /** What Discord lets a bot do in its DMs. */
-const DM_APP_PERMISSIONS = resolvePermissions(['ViewChannel', 'SendMessages', 'ReadMessageHistory', 'EmbedLinks', 'AttachFiles', 'AddReactions', 'UseExternalEmojis']);
+const DM_APP_PERMISSIONS = resolvePermissions([
+	'ViewChannel',
+	'SendMessages',
+	'ReadMessageHistory',
+	'EmbedLinks',
+	'AttachFiles',
+	'AddReactions',
+	'UseExternalEmojis'
+]);
 
 export function interactionToken(): string {
 	return `standin-${randomBytes(48).toString('base64url')}`;
 }
 
 /** An INTERACTION_CREATE for a chat input command, with everything discord.js needs to accept it. */
-export function buildChatInputInteraction(context: InteractionContext, place: InteractionPlace, input: SlashCommandInput, command: APIApplicationCommand | undefined) {
+export function buildChatInputInteraction(
+	context: InteractionContext,
+	place: InteractionPlace,
+	input: SlashCommandInput,
+	command: APIApplicationCommand | undefined
+) {
 	const resolved: APIInteractionDataResolved = {};
 	const definitions = optionDefinitions(command, input);
 	const leafOptions = Array.isArray(input.options)
 		? (input.options as APIApplicationCommandInteractionDataOption[])
 		: Object.entries((input.options ?? {}) as Record<string, SlashOptionValue>).map(([name, value]) =>
-				buildOption(context, place, resolved, name, value, definitions.find((definition) => definition.name === name))
+				buildOption(
+					context,
+					place,
+					resolved,
+					name,
+					value,
+					definitions.find((definition) => definition.name === name)
+				)
 			);
 	let options: APIApplicationCommandInteractionDataOption[] = leafOptions;
-	if (input.subcommand !== undefined) options = [{ type: ApplicationCommandOptionType.Subcommand, name: input.subcommand, options: leafOptions } as APIApplicationCommandInteractionDataOption];
-	if (input.subcommandGroup !== undefined) options = [{ type: ApplicationCommandOptionType.SubcommandGroup, name: input.subcommandGroup, options } as APIApplicationCommandInteractionDataOption];
+	if (input.subcommand !== undefined)
+		options = [
+			{ type: ApplicationCommandOptionType.Subcommand, name: input.subcommand, options: leafOptions } as APIApplicationCommandInteractionDataOption
+		];
+	if (input.subcommandGroup !== undefined)
+		options = [{ type: ApplicationCommandOptionType.SubcommandGroup, name: input.subcommandGroup, options } as APIApplicationCommandInteractionDataOption];
 	const data = {
 		id: command?.id ?? context.nextId(),
 		name: input.name,
@@ -109,19 +133,33 @@ export function buildAutocompleteInteraction(
 	focused: string
 ) {
 	const interaction = buildChatInputInteraction(context, place, input, command);
-	return { ...interaction, type: InteractionType.ApplicationCommandAutocomplete, data: { ...interaction.data, options: markFocused(interaction.data.options, focused) } };
+	return {
+		...interaction,
+		type: InteractionType.ApplicationCommandAutocomplete,
+		data: { ...interaction.data, options: markFocused(interaction.data.options, focused) }
+	};
 }
 
 function markFocused(options: readonly APIApplicationCommandInteractionDataOption[], focused: string): APIApplicationCommandInteractionDataOption[] {
 	return options.map((option) => {
-		if ('options' in option && option.options !== undefined) return { ...option, options: markFocused(option.options, focused) } as APIApplicationCommandInteractionDataOption;
+		if ('options' in option && option.options !== undefined)
+			return { ...option, options: markFocused(option.options, focused) } as APIApplicationCommandInteractionDataOption;
 		return option.name === focused ? ({ ...option, focused: true } as APIApplicationCommandInteractionDataOption) : option;
 	});
 }
 
 /** An INTERACTION_CREATE for a click on a button (or a choice in a string select) of a message. */
-export function buildComponentInteraction(context: InteractionContext, place: InteractionPlace, message: APIMessage, customId: string, values?: readonly string[]) {
-	const data = values === undefined ? { custom_id: customId, component_type: ComponentType.Button } : { custom_id: customId, component_type: ComponentType.StringSelect, values: [...values] };
+export function buildComponentInteraction(
+	context: InteractionContext,
+	place: InteractionPlace,
+	message: APIMessage,
+	customId: string,
+	values?: readonly string[]
+) {
+	const data =
+		values === undefined
+			? { custom_id: customId, component_type: ComponentType.Button }
+			: { custom_id: customId, component_type: ComponentType.StringSelect, values: [...values] };
 	return { ...envelope(context, place, InteractionType.MessageComponent), message, data };
 }
 

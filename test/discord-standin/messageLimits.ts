@@ -81,7 +81,13 @@ function embedLimitErrors(embed: APIEmbed): FormErrors | undefined {
 
 /** The characters Discord counts towards the 6,000 of all embeds of a message. */
 export function embedLength(embed: APIEmbed): number {
-	const texts = [embed.title, embed.description, embed.footer?.text, embed.author?.name, ...(embed.fields ?? []).flatMap((field) => [field.name, field.value])];
+	const texts = [
+		embed.title,
+		embed.description,
+		embed.footer?.text,
+		embed.author?.name,
+		...(embed.fields ?? []).flatMap((field) => [field.name, field.value])
+	];
 	return texts.reduce((sum, text) => sum + (typeof text === 'string' ? codePoints(text) : 0), 0);
 }
 

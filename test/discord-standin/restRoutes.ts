@@ -1,10 +1,4 @@
-import {
-	InteractionResponseType,
-	MessageFlags,
-	MessageType,
-	PermissionFlagsBits,
-	type APIMessage
-} from 'discord-api-types/v10';
+import { InteractionResponseType, MessageFlags, MessageType, PermissionFlagsBits, type APIMessage } from 'discord-api-types/v10';
 import type { CommandBody } from './ApplicationCommandRegistry.js';
 import type { GuildState } from './GuildState.js';
 import { dmChannelPayload } from './interactionPayloads.js';
@@ -53,7 +47,8 @@ function addUserRoutes(router: Router, state: StandInState): void {
 	router.add('GET', '/users/@me', () => ok({ ...state.botUser, verified: true, mfa_enabled: false, locale: 'en-US' }));
 	router.add('POST', '/users/@me/channels', (request) => {
 		const recipientId = String(body(request).recipient_id ?? '');
-		if (!state.users.get(recipientId)) throw new RestError(400, 50035, 'Invalid Form Body', { recipient_id: { _errors: [{ code: 'USER_NOT_FOUND', message: 'Unknown user' }] } });
+		if (!state.users.get(recipientId))
+			throw new RestError(400, 50035, 'Invalid Form Body', { recipient_id: { _errors: [{ code: 'USER_NOT_FOUND', message: 'Unknown user' }] } });
 		const dm = state.dmChannelWith(recipientId);
 		return ok(dmChannelPayload(dm.id, dm.recipient));
 	});
@@ -101,12 +96,15 @@ function addCommandRoutes(router: Router, state: StandInState): void {
 		});
 		router.add('PUT', base, (request) => {
 			const guildId = scope(request);
-			if (!Array.isArray(request.body)) throw new RestError(400, 50035, 'Invalid Form Body', { _errors: [{ code: 'BASE_TYPE_ARRAY', message: 'Must be an array.' }] });
+			if (!Array.isArray(request.body))
+				throw new RestError(400, 50035, 'Invalid Form Body', { _errors: [{ code: 'BASE_TYPE_ARRAY', message: 'Must be an array.' }] });
 			const bodies = request.body as CommandBody[];
 			bodies.forEach(validate);
 			return ok(state.commands.overwrite(bodies, guildId));
 		});
-		router.add('GET', `${base}/:command`, (request) => ok(state.commands.get(request.params.command!, scope(request)) ?? unknown(10063, 'Unknown application command')));
+		router.add('GET', `${base}/:command`, (request) =>
+			ok(state.commands.get(request.params.command!, scope(request)) ?? unknown(10063, 'Unknown application command'))
+		);
 		router.add('PATCH', `${base}/:command`, (request) => {
 			const guildId = scope(request);
 			const existing = state.commands.get(request.params.command!, guildId) ?? unknown(10063, 'Unknown application command');
@@ -163,7 +161,11 @@ function addInteractionRoutes(router: Router, state: StandInState): void {
 		const original = tracked.original;
 		let message: APIMessage;
 		// Discord turns the first follow-up after a deferred reply into that reply, keeping its ephemerality.
-		if (tracked.callback?.type === InteractionResponseType.DeferredChannelMessageWithSource && original && ((original.flags ?? 0) & MessageFlags.Loading) !== 0) {
+		if (
+			tracked.callback?.type === InteractionResponseType.DeferredChannelMessageWithSource &&
+			original &&
+			((original.flags ?? 0) & MessageFlags.Loading) !== 0
+		) {
 			tracked.followUpReplacedDefer = true;
 			message = state.editMessage(original.id, messageBody, request.files)!;
 		} else {
@@ -199,11 +201,20 @@ function addInteractionRoutes(router: Router, state: StandInState): void {
 }
 
 /** Records the interaction's callback and makes the message it produces, as Discord does. */
-function acknowledge(state: StandInState, tracked: TrackedInteraction, type: InteractionResponseType, data: Record<string, unknown>, request: RestRequest): void {
-	const interactionMetadata = { interaction_metadata: { id: tracked.id, type: tracked.targetMessageId === null ? 2 : 3, user: state.botUser, authorizing_integration_owners: {} } } as Partial<APIMessage>;
+function acknowledge(
+	state: StandInState,
+	tracked: TrackedInteraction,
+	type: InteractionResponseType,
+	data: Record<string, unknown>,
+	request: RestRequest
+): void {
+	const interactionMetadata = {
+		interaction_metadata: { id: tracked.id, type: tracked.targetMessageId === null ? 2 : 3, user: state.botUser, authorizing_integration_owners: {} }
+	} as Partial<APIMessage>;
 	const replyType = tracked.targetMessageId === null ? MessageType.ChatInputCommand : MessageType.Default;
 	// Discord refuses the callback as a whole, so a refused one acknowledges nothing.
-	if (type === InteractionResponseType.ChannelMessageWithSource || type === InteractionResponseType.UpdateMessage) requireWithinLimits(data as MessageBody, 'data');
+	if (type === InteractionResponseType.ChannelMessageWithSource || type === InteractionResponseType.UpdateMessage)
+		requireWithinLimits(data as MessageBody, 'data');
 	if (type === InteractionResponseType.ChannelMessageWithSource) requireNotEmpty({ ...(data as MessageBody), attachments: request.files });
 	switch (type) {
 		case InteractionResponseType.ChannelMessageWithSource:
@@ -233,7 +244,9 @@ function acknowledge(state: StandInState, tracked: TrackedInteraction, type: Int
 		case InteractionResponseType.ApplicationCommandAutocompleteResult:
 			break;
 		default:
-			throw new RestError(400, 50035, 'Invalid Form Body', { type: { _errors: [{ code: 'BASE_TYPE_CHOICES', message: `Value ${String(type)} is not a valid interaction callback type.` }] } });
+			throw new RestError(400, 50035, 'Invalid Form Body', {
+				type: { _errors: [{ code: 'BASE_TYPE_CHOICES', message: `Value ${String(type)} is not a valid interaction callback type.` }] }
+			});
 	}
 	tracked.callback = { type, data };
 	tracked.changed();
@@ -243,7 +256,8 @@ function addChannelRoutes(router: Router, state: StandInState): void {
 	const located = (request: RestRequest) => state.locateChannel(request.params.channel!) ?? unknown(10003, 'Unknown Channel');
 	const requireBotPermission = (request: RestRequest, bit: bigint) => {
 		const location = located(request);
-		if (location.guild && !hasPermission(location.guild.permissionsOf(state.botUser.id, location.channel.id), bit)) throw new RestError(403, 50013, 'Missing Permissions');
+		if (location.guild && !hasPermission(location.guild.permissionsOf(state.botUser.id, location.channel.id), bit))
+			throw new RestError(403, 50013, 'Missing Permissions');
 	};
 	const channelMessage = (request: RestRequest): APIMessage => {
 		located(request);
@@ -258,7 +272,13 @@ function addChannelRoutes(router: Router, state: StandInState): void {
 	router.add('GET', '/channels/:channel/messages', (request) => {
 		requireBotPermission(request, PermissionFlagsBits.ReadMessageHistory);
 		const { limit, before, after } = request.query;
-		return ok(state.messages.inChannel(request.params.channel!, { limit: limit === undefined ? 50 : Number(limit), ...(before ? { before } : {}), ...(after ? { after } : {}) }));
+		return ok(
+			state.messages.inChannel(request.params.channel!, {
+				limit: limit === undefined ? 50 : Number(limit),
+				...(before ? { before } : {}),
+				...(after ? { after } : {})
+			})
+		);
 	});
 	router.add('POST', '/channels/:channel/messages', (request) => {
 		requireBotPermission(request, PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages);
@@ -381,7 +401,12 @@ function addGuildRoutes(router: Router, state: StandInState): void {
 		const guild = guildOf(request);
 		const member = memberOf(guild, request);
 		requireManageable(guild, [request.params.role!]);
-		if (member.roleIds.includes(request.params.role!)) state.setMemberRoles(guild, member.userId, member.roleIds.filter((roleId) => roleId !== request.params.role));
+		if (member.roleIds.includes(request.params.role!))
+			state.setMemberRoles(
+				guild,
+				member.userId,
+				member.roleIds.filter((roleId) => roleId !== request.params.role)
+			);
 		return noContent;
 	});
 }

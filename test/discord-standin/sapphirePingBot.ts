@@ -49,7 +49,13 @@ const client = new SapphireClient({
 process.on('message', (command: PingBotCommand) => {
 	if (command === 'reload') {
 		// What a restart does to commands: fetch the registered ones, compare, create or edit what differs.
-		void client.stores.get('commands').loadAll().then(() => report({ event: 'reloaded' }), (error: Error) => report({ event: 'failed', message: error.message }));
+		void client.stores
+			.get('commands')
+			.loadAll()
+			.then(
+				() => report({ event: 'reloaded' }),
+				(error: Error) => report({ event: 'failed', message: error.message })
+			);
 	} else {
 		void client.destroy().then(() => {
 			report({ event: 'stopped' });

@@ -85,7 +85,13 @@ describe('DiscordStandIn control API', () => {
 			],
 			standIn.guild('Alpha Community').id
 		);
-		const said = await control('POST', 'message', { guild: 'Alpha Community', channel: 'general', member: 'alpha-viewer', content: 'gg ez', waitForReply: false });
+		const said = await control('POST', 'message', {
+			guild: 'Alpha Community',
+			channel: 'general',
+			member: 'alpha-viewer',
+			content: 'gg ez',
+			waitForReply: false
+		});
 		expect(said.body).to.include({ content: 'gg ez', channel_id: standIn.guild('Alpha Community').channel('general').id });
 		expect(said.body.author.username).to.equal('alpha-viewer');
 		const onMessage = await control('POST', 'context-menu', {
@@ -95,7 +101,12 @@ describe('DiscordStandIn control API', () => {
 			targetMessage: said.body.id
 		});
 		expect([onMessage.status, onMessage.body.content]).to.deep.equal([200, 'Save as quote: gg ez']);
-		const onUser = await control('POST', 'context-menu', { guild: 'Alpha Community', member: 'alpha-moderator', name: 'Wave at', targetUser: 'alpha-viewer' });
+		const onUser = await control('POST', 'context-menu', {
+			guild: 'Alpha Community',
+			member: 'alpha-moderator',
+			name: 'Wave at',
+			targetUser: 'alpha-viewer'
+		});
 		expect(onUser.body.content).to.equal('Wave at: alpha-viewer');
 
 		const neither = await control('POST', 'context-menu', { guild: 'Alpha Community', member: 'alpha-moderator', name: 'Wave at' });
@@ -187,7 +198,11 @@ describe('npm run standin: the Discord and Kick stand-ins, and a bot started wit
 		const publicKey = (await (await fetch(`${environment.KICK_API_URL}/public-key`)).json()) as { data: { public_key: string } };
 		expect(readFileSync(environment.KICK_WEBHOOK_PUBLIC_KEY!, 'utf8'), 'the key Kick signs webhooks with').to.equal(publicKey.data.public_key);
 		const file = /They are also in (\S+): env \$\(cat \1\) npm start/.exec(printed.text())![1]!;
-		expect(readFileSync(file, 'utf8')).to.equal(Object.entries(environment).map(([name, value]) => `${name}=${value}\n`).join(''));
+		expect(readFileSync(file, 'utf8')).to.equal(
+			Object.entries(environment)
+				.map(([name, value]) => `${name}=${value}\n`)
+				.join('')
+		);
 
 		const discord = await control(discordUrl, 'GET', 'state');
 		expect(discord.body.guilds.map((guild: { name: string }) => guild.name)).to.deep.equal(['Alpha Community', 'Beta Community']);

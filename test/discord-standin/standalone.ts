@@ -47,7 +47,12 @@ async function main(): Promise<void> {
 		KICK_WEBHOOK_PUBLIC_KEY: publicKeyFile
 	};
 	const environmentFile = join(folder, 'bot.env');
-	writeFileSync(environmentFile, Object.entries(environment).map(([name, value]) => `${name}=${value}\n`).join(''));
+	writeFileSync(
+		environmentFile,
+		Object.entries(environment)
+			.map(([name, value]) => `${name}=${value}\n`)
+			.join('')
+	);
 
 	const json = (value: unknown) => `-H 'content-type: application/json' -d '${JSON.stringify(value)}'`;
 	const lines = [

@@ -16,7 +16,12 @@ export function community(id: string, name: string, prefix: string, extra: Parti
 		owner: `${prefix}-owner`,
 		roles: [{ name: 'Moderator', permissions: ['ManageGuild'] }, ...(extra.roles ?? [])],
 		channels: [{ name: 'general' }],
-		members: [{ username: `${prefix}-owner` }, { username: `${prefix}-moderator`, roles: ['Moderator'] }, { username: `${prefix}-viewer` }, ...(extra.members ?? [])]
+		members: [
+			{ username: `${prefix}-owner` },
+			{ username: `${prefix}-moderator`, roles: ['Moderator'] },
+			{ username: `${prefix}-viewer` },
+			...(extra.members ?? [])
+		]
 	};
 }
 
@@ -74,7 +79,13 @@ export class BotUnderTest {
 	 * Publishes a signed dashboard message on this bot's channels, as the web dashboard does, and
 	 * resolves once the bot has handled it (its log says so); needs DASHBOARD_SECRET in the environment.
 	 */
-	public async publishDashboard(message: { readonly area: string; readonly action: string; readonly guildId: string; readonly data: Record<string, unknown>; readonly timestamp?: number }): Promise<void> {
+	public async publishDashboard(message: {
+		readonly area: string;
+		readonly action: string;
+		readonly guildId: string;
+		readonly data: Record<string, unknown>;
+		readonly timestamp?: number;
+	}): Promise<void> {
 		const secret = this.environment.DASHBOARD_SECRET;
 		if (secret === undefined) throw new Error('publishDashboard needs the bot started with DASHBOARD_SECRET');
 		const from = this.bot.mark();

@@ -22,7 +22,10 @@ export class KickUnderTest {
 		public readonly environment: Readonly<Record<string, string>>
 	) {}
 
-	public static async start(options: { readonly eventsVia: 'webhook' | 'socket'; readonly users: NonNullable<KickStandInOptions['seed']>['users'] }): Promise<KickUnderTest> {
+	public static async start(options: {
+		readonly eventsVia: 'webhook' | 'socket';
+		readonly users: NonNullable<KickStandInOptions['seed']>['users'];
+	}): Promise<KickUnderTest> {
 		const port = await freePort();
 		const publicUrl = `http://127.0.0.1:${port}`;
 		const app = { clientId: 'e2e-kick-app', clientSecret: 'e2e-kick-secret', redirectUris: [`${publicUrl}/kick/oauth/callback`] };

@@ -31,7 +31,8 @@ describe('The bot end to end, in several servers of the Discord stand-in', funct
 	let bot: BotProcess;
 	let everyCommand: string[];
 
-	const servers = () => under.sql<ServerRow>('SELECT discord_server_id::text AS id, server_name AS name, created_at, left_at FROM servers ORDER BY discord_server_id');
+	const servers = () =>
+		under.sql<ServerRow>('SELECT discord_server_id::text AS id, server_name AS name, created_at, left_at FROM servers ORDER BY discord_server_id');
 	const startBot = async () => (bot = await under.startBot());
 	/** The slash commands registered globally, by name (context menus are the plugins' to declare, checked by kind below). */
 	const slashCommandNames = () =>
@@ -74,7 +75,12 @@ describe('The bot end to end, in several servers of the Discord stand-in', funct
 
 	it('keeps the first start’s log clean at the default LOG_LEVEL: no line asks to add command ids to idHints', () => {
 		expect(bot.text()).to.match(/ApplicationCommandRegistries: Took .*ms to initialize/);
-		expect(bot.text().split('\n').filter((line) => /idHints/i.test(line))).to.deep.equal([]);
+		expect(
+			bot
+				.text()
+				.split('\n')
+				.filter((line) => /idHints/i.test(line))
+		).to.deep.equal([]);
 	});
 
 	for (const [guild, name] of [
@@ -170,7 +176,8 @@ describe('The bot end to end, in several servers of the Discord stand-in', funct
 
 	it('restarts with its commands unchanged (same ids) and without losing a server', async () => {
 		const before = await servers();
-		const registered = () => standIn.commands.list(null).map((command) => ({ id: command.id, name: command.name, description: command.description, options: command.options }));
+		const registered = () =>
+			standIn.commands.list(null).map((command) => ({ id: command.id, name: command.name, description: command.description, options: command.options }));
 		const commands = registered();
 		const calls = { ...standIn.commands.calls };
 		expect(await bot.stop()).to.deep.equal({ code: 0, signal: null });
@@ -179,7 +186,12 @@ describe('The bot end to end, in several servers of the Discord stand-in', funct
 		await bot.waitForLine(/Ready as .* in 2 server\(s\)/);
 		expect(standIn.commands.calls, 'one bulk overwrite, nothing created or deleted').to.deep.equal({ ...calls, bulkOverwrites: calls.bulkOverwrites + 1 });
 		expect(registered(), 'the same commands with the same ids').to.deep.equal(commands);
-		expect(bot.text().split('\n').filter((line) => /idHints/i.test(line))).to.deep.equal([]);
+		expect(
+			bot
+				.text()
+				.split('\n')
+				.filter((line) => /idHints/i.test(line))
+		).to.deep.equal([]);
 		expect(await servers()).to.deep.equal(before);
 		const answer = await standIn.runSlashCommand({ guild: 'Alpha', member: 'alpha-viewer', name: 'server' });
 		expect(answer.embeds[0]?.title).to.equal('Alpha');

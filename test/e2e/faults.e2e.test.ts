@@ -41,7 +41,11 @@ describe('Fault: Redis restarted empty, or flushed, under a running bot', functi
 
 	before(async () => {
 		redis = await RedisServer.start();
-		under = await BotUnderTest.start({ guilds: [community('2100000000000000100', 'Alpha', 'alpha')] }, { REDIS_URL: redis.url }, { pluginsDirectory: HEARTBEAT_PLUGINS });
+		under = await BotUnderTest.start(
+			{ guilds: [community('2100000000000000100', 'Alpha', 'alpha')] },
+			{ REDIS_URL: redis.url },
+			{ pluginsDirectory: HEARTBEAT_PLUGINS }
+		);
 		await under.bot.waitForLine(/Heartbeat task ran\./);
 		expect(await repeatJobs()).to.deep.equal(['heartbeat', ...CORE_TASKS].sort());
 	});
@@ -83,7 +87,10 @@ describe('Fault: Redis restarted empty, or flushed, under a running bot', functi
 /** Links `count` servers, each to a channel of its own, and makes their chat replies go out fast. */
 async function linkedCommunities(count: number, environment: Readonly<Record<string, string>> = {}, options: { readonly databasePort?: number } = {}) {
 	const streamers = Array.from({ length: count }, (_, index) => `Streamer${index + 1}`);
-	const setup = await KickUnderTest.start({ eventsVia: 'webhook', users: [...streamers.map((username) => ({ username })), { username: 'viewer_vic' }, { username: 'mod_mia' }] });
+	const setup = await KickUnderTest.start({
+		eventsVia: 'webhook',
+		users: [...streamers.map((username) => ({ username })), { username: 'viewer_vic' }, { username: 'mod_mia' }]
+	});
 	const guilds = streamers.map((_, index) => community(`22000000000000001${String(index).padStart(2, '0')}`, `Server${index + 1}`, `server${index + 1}`));
 	const under = await BotUnderTest.start({ guilds }, { ...setup.environment, LOG_LEVEL: 'debug', ...environment }, options);
 	await under.bot.waitForLine(/HTTP: listening on 127\.0\.0\.1:/);
@@ -91,7 +98,13 @@ async function linkedCommunities(count: number, environment: Readonly<Record<str
 		const guild = `Server${index + 1}`;
 		const linked = await setup.connect(under, { guild, member: `${guild.toLowerCase()}-moderator`, channel: streamer.toLowerCase(), streamer });
 		expect(linked.status, guild).to.equal(200);
-		const fast = await under.standIn.runSlashCommand({ guild, member: `${guild.toLowerCase()}-moderator`, name: 'settings', subcommand: 'set', options: { key: 'kick_chat_min_interval_ms', value: '250' } });
+		const fast = await under.standIn.runSlashCommand({
+			guild,
+			member: `${guild.toLowerCase()}-moderator`,
+			name: 'settings',
+			subcommand: 'set',
+			options: { key: 'kick_chat_min_interval_ms', value: '250' }
+		});
 		expect(fast.content).to.match(/is now/);
 	}
 	return { setup, under, kick: setup.kick, streamers, guilds };
@@ -101,9 +114,12 @@ async function linkedCommunities(count: number, environment: Readonly<Record<str
 async function outcomesOf(under: BotUnderTest, kick: KickStandIn, streamers: readonly string[], messageIds: readonly string[]) {
 	const answers = new Map<string, number>();
 	for (const streamer of streamers) {
-		for (const message of kick.chat.list(streamer)) if (message.replyToMessageId) answers.set(message.replyToMessageId, (answers.get(message.replyToMessageId) ?? 0) + 1);
+		for (const message of kick.chat.list(streamer))
+			if (message.replyToMessageId) answers.set(message.replyToMessageId, (answers.get(message.replyToMessageId) ?? 0) + 1);
 	}
-	const rows = await under.sql<{ reply_to: string; status: string }>(`SELECT reply_to, status FROM outbox_messages WHERE reply_to = ANY($1::text[])`, [[...messageIds]]);
+	const rows = await under.sql<{ reply_to: string; status: string }>(`SELECT reply_to, status FROM outbox_messages WHERE reply_to = ANY($1::text[])`, [
+		[...messageIds]
+	]);
 	const status = new Map(rows.map((row) => [row.reply_to, row.status]));
 	return messageIds.map((id) => ({ id, answers: answers.get(id) ?? 0, status: status.get(id) ?? 'not recorded' }));
 }
@@ -124,18 +140,29 @@ describe('Fault: the bot killed during a burst of 200 chat commands, and restart
 		const { kick } = setup;
 		const streamers = ['Streamer1', 'Streamer2', 'Streamer3', 'Streamer4'];
 		// The fourth server's answers are worth posting for 10 s only: its backlog outlives that across the restart.
-		const short = await under.standIn.runSlashCommand({ guild: 'Server4', member: 'server4-moderator', name: 'settings', subcommand: 'set', options: { key: 'kick_reply_max_age_seconds', value: '10' } });
+		const short = await under.standIn.runSlashCommand({
+			guild: 'Server4',
+			member: 'server4-moderator',
+			name: 'settings',
+			subcommand: 'set',
+			options: { key: 'kick_reply_max_age_seconds', value: '10' }
+		});
 		expect(short.content).to.match(/is now/);
 
 		const deliveries = await Promise.all(
-			Array.from({ length: 200 }, (_, index) => kick.chatAs({ broadcaster: streamers[index % 4]!, sender: 'mod_mia', content: '!uptime', badges: MODERATOR_BADGE }))
+			Array.from({ length: 200 }, (_, index) =>
+				kick.chatAs({ broadcaster: streamers[index % 4]!, sender: 'mod_mia', content: '!uptime', badges: MODERATOR_BADGE })
+			)
 		);
-		const accepted = deliveries.filter((delivery) => delivery.status === 200 && JSON.parse(delivery.body).status === 'accepted').map((delivery) => delivery.payload.message_id);
+		const accepted = deliveries
+			.filter((delivery) => delivery.status === 200 && JSON.parse(delivery.body).status === 'accepted')
+			.map((delivery) => delivery.payload.message_id);
 		await under.bot.kill();
 		const answeredBeforeKill = (await outcomesOf(under, kick, streamers, accepted)).filter((outcome) => outcome.answers > 0).length;
 
 		await under.startBot();
-		const settled = async () => (await outcomesOf(under, kick, streamers, accepted)).every((outcome) => outcome.answers > 0 || ['expired', 'interrupted'].includes(outcome.status));
+		const settled = async () =>
+			(await outcomesOf(under, kick, streamers, accepted)).every((outcome) => outcome.answers > 0 || ['expired', 'interrupted'].includes(outcome.status));
 		await waitUntil(settled, 150_000);
 		const outcomes = await outcomesOf(under, kick, streamers, accepted);
 
@@ -160,16 +187,30 @@ describe('Fault: the bot killed during a burst of 200 chat commands, and restart
 
 	it('on SIGTERM posts what it can within the grace period and leaves the rest to the next start, each answered once', async () => {
 		const { kick } = setup;
-		const slow = await under.standIn.runSlashCommand({ guild: 'Server1', member: 'server1-moderator', name: 'settings', subcommand: 'set', options: { key: 'kick_chat_min_interval_ms', value: '1000' } });
+		const slow = await under.standIn.runSlashCommand({
+			guild: 'Server1',
+			member: 'server1-moderator',
+			name: 'settings',
+			subcommand: 'set',
+			options: { key: 'kick_chat_min_interval_ms', value: '1000' }
+		});
 		expect(slow.content).to.match(/is now/);
 		await under.bot.stop();
 		await under.startBot({ SHUTDOWN_GRACE_SECONDS: '2' });
 		const before = kick.chat.list('Streamer1').length;
 
-		const deliveries = await Promise.all(Array.from({ length: 40 }, () => kick.chatAs({ broadcaster: 'Streamer1', sender: 'mod_mia', content: '!uptime', badges: MODERATOR_BADGE })));
+		const deliveries = await Promise.all(
+			Array.from({ length: 40 }, () => kick.chatAs({ broadcaster: 'Streamer1', sender: 'mod_mia', content: '!uptime', badges: MODERATOR_BADGE }))
+		);
 		const accepted = deliveries.map((delivery) => delivery.payload.message_id);
 		// Every answer recorded, then the operator stops the bot.
-		await waitUntil(async () => Number((await under.sql<{ count: string }>(`SELECT count(*) AS count FROM outbox_messages WHERE reply_to = ANY($1::text[])`, [accepted]))[0]?.count) === 40, 20_000);
+		await waitUntil(
+			async () =>
+				Number(
+					(await under.sql<{ count: string }>(`SELECT count(*) AS count FROM outbox_messages WHERE reply_to = ANY($1::text[])`, [accepted]))[0]?.count
+				) === 40,
+			20_000
+		);
 		const from = under.bot.mark();
 		const stopped = Date.now();
 		const exit = await under.bot.stop();
@@ -179,10 +220,15 @@ describe('Fault: the bot killed during a burst of 200 chat commands, and restart
 		const postedWhileStopping = kick.chat.list('Streamer1').length - before;
 
 		await under.startBot({ SHUTDOWN_GRACE_SECONDS: '2' });
-		const settled = async () => (await outcomesOf(under, kick, ['Streamer1'], accepted)).every((outcome) => outcome.answers > 0 || ['expired', 'interrupted', 'failed'].includes(outcome.status));
+		const settled = async () =>
+			(await outcomesOf(under, kick, ['Streamer1'], accepted)).every(
+				(outcome) => outcome.answers > 0 || ['expired', 'interrupted', 'failed'].includes(outcome.status)
+			);
 		await waitUntil(settled, 150_000);
 		const outcomes = await outcomesOf(under, kick, ['Streamer1'], accepted);
-		report(`SIGTERM with 40 answers queued (1 per second): ${postedWhileStopping} posted in the ${stopSeconds.toFixed(1)} s stop, the rest after the restart; answered twice: ${outcomes.filter((outcome) => outcome.answers > 1).length}`);
+		report(
+			`SIGTERM with 40 answers queued (1 per second): ${postedWhileStopping} posted in the ${stopSeconds.toFixed(1)} s stop, the rest after the restart; answered twice: ${outcomes.filter((outcome) => outcome.answers > 1).length}`
+		);
 		expect(postedWhileStopping).to.be.within(1, 39);
 		expect(outcomes.filter((outcome) => outcome.answers !== 1)).to.deep.equal([]);
 	});

@@ -32,7 +32,10 @@ describe('/help and !help in two servers with different plugins on and different
 	};
 
 	before(async () => {
-		setup = await KickUnderTest.start({ eventsVia: 'webhook', users: [{ username: 'AlphaStreamer' }, { username: 'BetaStreamer' }, ...VIEWERS.map((username) => ({ username }))] });
+		setup = await KickUnderTest.start({
+			eventsVia: 'webhook',
+			users: [{ username: 'AlphaStreamer' }, { username: 'BetaStreamer' }, ...VIEWERS.map((username) => ({ username }))]
+		});
 		kick = setup.kick;
 		// The bot runs with the plugins this test is about only, so the lists below stay what they are when a plugin is added.
 		under = await BotUnderTest.start(
@@ -46,7 +49,8 @@ describe('/help and !help in two servers with different plugins on and different
 			{ guild: 'Beta', streamer: 'BetaStreamer' }
 		]);
 		// Beta: the quotes plugin off, and its own prefix. Alpha keeps all three plugins and `!`.
-		const set = (key: string, value: string) => discord.runSlashCommand({ guild: 'Beta', member: 'beta-moderator', name: 'settings', subcommand: 'set', options: { key, value } });
+		const set = (key: string, value: string) =>
+			discord.runSlashCommand({ guild: 'Beta', member: 'beta-moderator', name: 'settings', subcommand: 'set', options: { key, value } });
 		expect((await set('plugins_off', 'quotes')).content).to.equal('**plugins_off** is now `quotes` in this server.');
 		expect((await set('prefix', '?')).content).to.equal('**prefix** is now `?` in this server.');
 	});
@@ -72,7 +76,10 @@ describe('/help and !help in two servers with different plugins on and different
 		const betaModerator = await discord.runSlashCommand({ guild: 'Beta', member: 'beta-moderator', name: 'help' });
 		expect(betaModerator.embeds[0]?.title).to.equal('Commands you can use here (as a moderator)');
 		expect(Object.keys(helpFields(betaModerator))).to.deep.equal(['core', 'core-info']);
-		expect(helpFields(betaModerator).core!.map((line) => line.split(':')[0])).to.deep.equal(['`/kick` · `?kick` (connect, status, disconnect)', '`/settings` · `?settings` (view, set, reset)']);
+		expect(helpFields(betaModerator).core!.map((line) => line.split(':')[0])).to.deep.equal([
+			'`/kick` · `?kick` (connect, status, disconnect)',
+			'`/settings` · `?settings` (view, set, reset)'
+		]);
 	});
 
 	it('the prefix form answers in the channel with the same list, under each server’s own prefix only', async () => {
@@ -101,17 +108,25 @@ describe('/help and !help in two servers with different plugins on and different
 		expect(await chatAndAnswer('AlphaStreamer', '!help')).to.equal(
 			'kick-chat: !help (lists the chat commands you can use here), !uptime (says how long the stream has been live)\nquotes: !quote (shows a random quote, or the one with that number)'
 		);
-		expect(await chatAndAnswer('BetaStreamer', '?help')).to.equal('kick-chat: ?help (lists the chat commands you can use here), ?uptime (says how long the stream has been live)');
+		expect(await chatAndAnswer('BetaStreamer', '?help')).to.equal(
+			'kick-chat: ?help (lists the chat commands you can use here), ?uptime (says how long the stream has been live)'
+		);
 		// !help's chat-wide cooldown (5 s) never holds a chat moderator: they ask about one command.
 		expect(await chatAndAnswer('BetaStreamer', '?help quote', MODERATOR_BADGE)).to.equal(
 			'kick-chat: ?help (lists the chat commands you can use here), ?uptime (says how long the stream has been live)'
 		);
-		expect(await chatAndAnswer('AlphaStreamer', '!help commands', MODERATOR_BADGE)).to.equal('!help (also !commands): Lists the chat commands you can use here.');
+		expect(await chatAndAnswer('AlphaStreamer', '!help commands', MODERATOR_BADGE)).to.equal(
+			'!help (also !commands): Lists the chat commands you can use here.'
+		);
 
 		// Beta's `?quote` is no command there: once the event is handled, no command ran and no answer was recorded.
 		const quote = await kick.chatAs({ broadcaster: 'BetaStreamer', sender: 'viewer_vic', content: '?quote' });
 		const handled = async () =>
-			(await under.sql<{ handled: boolean }>(`SELECT handled_at IS NOT NULL AS handled FROM kick_event_receipts WHERE event_key = $1`, [`chat:${quote.payload.message_id}`]))[0]?.handled === true;
+			(
+				await under.sql<{ handled: boolean }>(`SELECT handled_at IS NOT NULL AS handled FROM kick_event_receipts WHERE event_key = $1`, [
+					`chat:${quote.payload.message_id}`
+				])
+			)[0]?.handled === true;
 		await waitUntil(handled);
 		expect(commandRuns(under.bot, quote.payload.message_id)).to.deep.equal([]);
 		expect(await under.sql(`SELECT 1 FROM outbox_messages WHERE reply_to = $1`, [quote.payload.message_id])).to.deep.equal([]);

@@ -19,12 +19,23 @@ describe('Buttons and selects of server features (GuildInteractionHandler) and c
 
 	before(async () => {
 		under = await BotUnderTest.start(
-			{ guilds: [community(ALPHA, 'Alpha', 'alpha', { members: [{ username: 'sam' }] }), community(BETA, 'Beta', 'beta', { members: [{ username: 'sam' }] })] },
+			{
+				guilds: [
+					community(ALPHA, 'Alpha', 'alpha', { members: [{ username: 'sam' }] }),
+					community(BETA, 'Beta', 'beta', { members: [{ username: 'sam' }] })
+				]
+			},
 			{},
 			{ pluginsDirectory: PANEL_PLUGINS }
 		);
 		standIn = under.standIn;
-		const answer = await standIn.runSlashCommand({ guild: 'Alpha', member: 'alpha-moderator', name: 'settings', subcommand: 'set', options: { key: 'prefix', value: '?' } });
+		const answer = await standIn.runSlashCommand({
+			guild: 'Alpha',
+			member: 'alpha-moderator',
+			name: 'settings',
+			subcommand: 'set',
+			options: { key: 'prefix', value: '?' }
+		});
 		expect(answer.content).to.equal('**prefix** is now `?` in this server.');
 	});
 
@@ -46,7 +57,13 @@ describe('Buttons and selects of server features (GuildInteractionHandler) and c
 
 	it('gives a select the context of its server and what the handler parsed from it', async () => {
 		const alphaPanel = await postPanel('Alpha');
-		const chosen = await standIn.clickButton({ guild: 'Alpha', member: 'alpha-viewer', message: alphaPanel, customId: 'panel:setting', values: ['prefix'] });
+		const chosen = await standIn.clickButton({
+			guild: 'Alpha',
+			member: 'alpha-viewer',
+			message: alphaPanel,
+			customId: 'panel:setting',
+			values: ['prefix']
+		});
 		expect(chosen.type).to.equal(InteractionResponseType.UpdateMessage);
 		expect(chosen.message?.content).to.equal(`prefix in ${ALPHA}: ?`);
 

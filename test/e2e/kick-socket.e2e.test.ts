@@ -32,7 +32,10 @@ describe('The Kick connection over the chat socket (fallback), end to end', func
 			]
 		});
 		kick = setup.kick;
-		under = await BotUnderTest.start({ guilds: [community(ALPHA, 'Alpha', 'alpha'), community(BETA, 'Beta', 'beta')] }, { ...setup.environment, LOG_LEVEL: 'debug' });
+		under = await BotUnderTest.start(
+			{ guilds: [community(ALPHA, 'Alpha', 'alpha'), community(BETA, 'Beta', 'beta')] },
+			{ ...setup.environment, LOG_LEVEL: 'debug' }
+		);
 		discord = under.standIn;
 		await under.bot.waitForLine(/Kick: 0 server\(s\) linked to 0 channel\(s\); events via the chat socket/);
 	});
@@ -43,9 +46,21 @@ describe('The Kick connection over the chat socket (fallback), end to end', func
 	});
 
 	it('links through the same authorisation and watches the chatroom instead of subscribing to webhooks', async () => {
-		const alpha = await setup.connect(under, { guild: 'Alpha', member: 'alpha-moderator', channel: 'alphastreamer', streamer: 'AlphaStreamer', chatroom: ALPHA_ROOM });
+		const alpha = await setup.connect(under, {
+			guild: 'Alpha',
+			member: 'alpha-moderator',
+			channel: 'alphastreamer',
+			streamer: 'AlphaStreamer',
+			chatroom: ALPHA_ROOM
+		});
 		expect(alpha.status).to.equal(200);
-		const beta = await setup.connect(under, { guild: 'Beta', member: 'beta-moderator', channel: 'betastreamer', streamer: 'BetaStreamer', chatroom: BETA_ROOM });
+		const beta = await setup.connect(under, {
+			guild: 'Beta',
+			member: 'beta-moderator',
+			channel: 'betastreamer',
+			streamer: 'BetaStreamer',
+			chatroom: BETA_ROOM
+		});
 		expect(beta.status).to.equal(200);
 		await kick.pusher.waitForSubscription(`chatrooms.${ALPHA_ROOM}.v2`, 1);
 		await kick.pusher.waitForSubscription(`chatrooms.${BETA_ROOM}.v2`, 1);

@@ -21,7 +21,11 @@ describe('The Kick connection over signed webhooks, end to end', function () {
 	const ranLines = (messageId: string) => commandRuns(under.bot, messageId);
 	const kickStatus = async (guild: string) => {
 		const answer = await discord.runSlashCommand({ guild, member: `${guild.toLowerCase()}-moderator`, name: 'kick', subcommand: 'status' });
-		return { ephemeral: answer.ephemeral, fields: Object.fromEntries((answer.embeds[0]?.fields ?? []).map((field) => [field.name, field.value])), content: answer.content };
+		return {
+			ephemeral: answer.ephemeral,
+			fields: Object.fromEntries((answer.embeds[0]?.fields ?? []).map((field) => [field.name, field.value])),
+			content: answer.content
+		};
 	};
 
 	before(async () => {
@@ -46,13 +50,27 @@ describe('The Kick connection over signed webhooks, end to end', function () {
 	});
 
 	it('tells a moderator what is missing, and refuses members who are not moderators', async () => {
-		const viewer = await discord.runSlashCommand({ guild: 'Alpha', member: 'alpha-viewer', name: 'kick', subcommand: 'connect', options: { channel: 'alphastreamer' } });
+		const viewer = await discord.runSlashCommand({
+			guild: 'Alpha',
+			member: 'alpha-viewer',
+			name: 'kick',
+			subcommand: 'connect',
+			options: { channel: 'alphastreamer' }
+		});
 		expect(viewer.ephemeral).to.equal(true);
 		expect(viewer.content).to.match(/^Only moderators of this server can do this/);
 
-		const bad = await discord.runSlashCommand({ guild: 'Alpha', member: 'alpha-moderator', name: 'kick', subcommand: 'connect', options: { channel: 'not a channel!' } });
+		const bad = await discord.runSlashCommand({
+			guild: 'Alpha',
+			member: 'alpha-moderator',
+			name: 'kick',
+			subcommand: 'connect',
+			options: { channel: 'not a channel!' }
+		});
 		expect(bad.content).to.equal('`channel` accepts a Kick channel name (letters, digits, _ and -), as in kick.com/<name>. Nothing was changed.');
-		expect((await kickStatus('Alpha')).content).to.equal('This server is not linked to a Kick channel. A moderator links it with `/kick connect <channel>`.');
+		expect((await kickStatus('Alpha')).content).to.equal(
+			'This server is not linked to a Kick channel. A moderator links it with `/kick connect <channel>`.'
+		);
 	});
 
 	it('links a server through Kick’s authorisation: the link is the moderator’s alone, tokens are stored encrypted for that server only', async () => {
@@ -71,7 +89,9 @@ describe('The Kick connection over signed webhooks, end to end', function () {
 		);
 		expect(tokens.map((row) => [row.discord_server_id, row.user_id])).to.deep.equal([[ALPHA, String(alphaStreamer.userId)]]);
 		const [issued] = kick.activeTokensOf('AlphaStreamer');
-		expect(tokens[0]!.access_token).to.match(/^enc:v1:/).and.not.include(issued!);
+		expect(tokens[0]!.access_token)
+			.to.match(/^enc:v1:/)
+			.and.not.include(issued!);
 		expect(tokens[0]!.refresh_token).to.match(/^enc:v1:/);
 		const settings = await under.sql<{ discord_server_id: string; key: string; value: string }>(
 			`SELECT discord_server_id::text, key, value FROM bot_settings WHERE key LIKE 'kick_%' ORDER BY discord_server_id, key`
@@ -80,7 +100,12 @@ describe('The Kick connection over signed webhooks, end to end', function () {
 			`${ALPHA} kick_broadcaster_user_id=${alphaStreamer.userId}`,
 			`${ALPHA} kick_channel=alphastreamer`
 		]);
-		expect(kick.subscriptionsOf('AlphaStreamer').map((subscription) => subscription.event).sort()).to.have.length(8);
+		expect(
+			kick
+				.subscriptionsOf('AlphaStreamer')
+				.map((subscription) => subscription.event)
+				.sort()
+		).to.have.length(8);
 		const status = await kickStatus('Alpha');
 		expect(status.fields.Channel).to.equal('[kick.com/alphastreamer](https://kick.com/alphastreamer)');
 		expect(status.fields.Events).to.match(/^via signed webhooks; subscriptions: subscribed/);
@@ -110,7 +135,8 @@ describe('The Kick connection over signed webhooks, end to end', function () {
 
 	it('hands chat in a channel to the servers linked to it and to no other; a chat command answers in that channel’s chat', async () => {
 		// Gamma shares Alpha's channel with a prefix of its own, so each server's answer can be told apart.
-		const gammaPrefix = (value: string) => discord.runSlashCommand({ guild: 'Gamma', member: 'gamma-moderator', name: 'settings', subcommand: 'set', options: { key: 'prefix', value } });
+		const gammaPrefix = (value: string) =>
+			discord.runSlashCommand({ guild: 'Gamma', member: 'gamma-moderator', name: 'settings', subcommand: 'set', options: { key: 'prefix', value } });
 		expect((await gammaPrefix('?')).content).to.match(/is now/);
 		// `!commands uptime` (!help's alias, about one command) answers the same whatever other plugins there are.
 		const inAlpha = await kick.chatAs({ broadcaster: 'AlphaStreamer', sender: 'viewer_vic', content: '!commands uptime' });
@@ -127,15 +153,26 @@ describe('The Kick connection over signed webhooks, end to end', function () {
 		// The bot logs a command after its answer is recorded.
 		await waitUntil(() => [inAlpha, inGamma, inBeta].every((delivery) => ranLines(delivery.payload.message_id).length === 1));
 		const serverOf = (messageId: string) => ranLines(messageId).map((line) => /server (\d+)/.exec(line)![1]);
-		expect([serverOf(inAlpha.payload.message_id), serverOf(inGamma.payload.message_id), serverOf(inBeta.payload.message_id)]).to.deep.equal([[ALPHA], [GAMMA], [BETA]]);
+		expect([serverOf(inAlpha.payload.message_id), serverOf(inGamma.payload.message_id), serverOf(inBeta.payload.message_id)]).to.deep.equal([
+			[ALPHA],
+			[GAMMA],
+			[BETA]
+		]);
 		expect((await gammaPrefix('!')).content).to.match(/is now/);
 	});
 
 	it('tracks live status per channel and answers !uptime from it, once in a shared chat', async () => {
-		const payload = { ...kick.livestreamStatusPayload({ broadcaster: 'AlphaStreamer', isLive: true, title: 'Bonus hunt' }), started_at: new Date(Date.now() - (2 * 60 + 5) * 60_000).toISOString() };
+		const payload = {
+			...kick.livestreamStatusPayload({ broadcaster: 'AlphaStreamer', isLive: true, title: 'Bonus hunt' }),
+			started_at: new Date(Date.now() - (2 * 60 + 5) * 60_000).toISOString()
+		};
 		expect((await kick.deliverEvent({ type: 'livestream.status.updated', broadcaster: 'AlphaStreamer', payload })).status).to.equal(200);
-		await waitUntil(async () => (await under.sql(`SELECT 1 FROM kick_connections WHERE is_live AND discord_server_id IN ($1, $2)`, [ALPHA, GAMMA])).length === 2);
-		const { is_live: betaLive } = (await under.sql<{ is_live: boolean | null }>(`SELECT is_live FROM kick_connections WHERE discord_server_id = $1`, [BETA]))[0]!;
+		await waitUntil(
+			async () => (await under.sql(`SELECT 1 FROM kick_connections WHERE is_live AND discord_server_id IN ($1, $2)`, [ALPHA, GAMMA])).length === 2
+		);
+		const { is_live: betaLive } = (
+			await under.sql<{ is_live: boolean | null }>(`SELECT is_live FROM kick_connections WHERE discord_server_id = $1`, [BETA])
+		)[0]!;
 		expect(betaLive, 'Beta follows another channel').to.equal(null);
 
 		const from = kick.chat.mark();
@@ -145,7 +182,10 @@ describe('The Kick connection over signed webhooks, end to end', function () {
 		await waitUntil(() => ranLines(asked.payload.message_id).length === 2);
 		const marker = await kick.chatAs({ broadcaster: 'BetaStreamer', sender: 'mod_mia', content: '!uptime', badges: MODERATOR_BADGE });
 		await kick.chat.waitFor((message) => message.replyToMessageId === marker.payload.message_id, { from });
-		expect(kick.chat.list('AlphaStreamer').filter((message) => message.replyToMessageId === asked.payload.message_id), 'Alpha and Gamma gave the same answer: posted once').to.have.length(1);
+		expect(
+			kick.chat.list('AlphaStreamer').filter((message) => message.replyToMessageId === asked.payload.message_id),
+			'Alpha and Gamma gave the same answer: posted once'
+		).to.have.length(1);
 		expect((await kickStatus('Gamma')).fields.Stream).to.match(/^live since <t:\d+:R> — Bonus hunt$/);
 	});
 
@@ -156,10 +196,19 @@ describe('The Kick connection over signed webhooks, end to end', function () {
 			const delivery = await kick.deliverEvent({ type: 'chat.message.sent', broadcaster: 'BetaStreamer', payload, tamper });
 			expect(delivery.status, `tampered ${tamper}`).to.equal(401);
 		}
-		const stale = await kick.deliverEvent({ type: 'chat.message.sent', broadcaster: 'BetaStreamer', payload, timestamp: new Date(Date.now() - 3600_000).toISOString() });
+		const stale = await kick.deliverEvent({
+			type: 'chat.message.sent',
+			broadcaster: 'BetaStreamer',
+			payload,
+			timestamp: new Date(Date.now() - 3600_000).toISOString()
+		});
 		expect(stale.status).to.equal(401);
 		expect(JSON.parse(stale.body).error).to.match(/^stale/);
-		const unsigned = await fetch(`${setup.publicUrl}/kick/webhook`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
+		const unsigned = await fetch(`${setup.publicUrl}/kick/webhook`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(payload)
+		});
 		expect(unsigned.status).to.equal(400);
 
 		const marker = await kick.chatAs({ broadcaster: 'BetaStreamer', sender: 'mod_mia', content: '!uptime', badges: MODERATOR_BADGE });
@@ -177,7 +226,9 @@ describe('The Kick connection over signed webhooks, end to end', function () {
 
 		const raced = kick.chatMessagePayload({ broadcaster: 'BetaStreamer', sender: 'mod_mia', content: '!uptime', badges: MODERATOR_BADGE });
 		const messageId = '01JRACEDRACEDRACEDRACED000';
-		const both = await Promise.all([1, 2].map(() => kick.deliverEvent({ type: 'chat.message.sent', broadcaster: 'BetaStreamer', payload: raced, messageId })));
+		const both = await Promise.all(
+			[1, 2].map(() => kick.deliverEvent({ type: 'chat.message.sent', broadcaster: 'BetaStreamer', payload: raced, messageId }))
+		);
 		expect(both.map((delivery) => JSON.parse(delivery.body).status).sort()).to.deep.equal(['accepted', 'duplicate']);
 		// Kick may also send the same chat message under a new delivery id: still one answer.
 		const resent = await kick.deliverEvent({ type: 'chat.message.sent', broadcaster: 'BetaStreamer', payload: raced });
@@ -189,14 +240,19 @@ describe('The Kick connection over signed webhooks, end to end', function () {
 		await waitUntil(() => ranLines(marker.payload.message_id).length === 1);
 		expect(ranLines(payload.message_id)).to.have.length(1);
 		expect(ranLines(raced.message_id)).to.have.length(1);
-		expect(kick.chat.list('BetaStreamer').filter((message) => [payload.message_id, raced.message_id].includes(message.replyToMessageId ?? ''))).to.have.length(2);
+		expect(
+			kick.chat.list('BetaStreamer').filter((message) => [payload.message_id, raced.message_id].includes(message.replyToMessageId ?? ''))
+		).to.have.length(2);
 	});
 
 	it('never answers its own messages', async () => {
 		const asked = await kick.chatAs({ broadcaster: 'BetaStreamer', sender: 'mod_mia', content: '!uptime', badges: MODERATOR_BADGE });
 		const answer = await kick.chat.waitFor((message) => message.replyToMessageId === asked.payload.message_id);
 		// Kick echoes the bot's message back; here it is made to look like a command.
-		const echo = { ...kick.chatMessagePayload({ broadcaster: 'BetaStreamer', sender: 'BetaStreamer', content: '!uptime', badges: MODERATOR_BADGE }), message_id: answer.messageId };
+		const echo = {
+			...kick.chatMessagePayload({ broadcaster: 'BetaStreamer', sender: 'BetaStreamer', content: '!uptime', badges: MODERATOR_BADGE }),
+			message_id: answer.messageId
+		};
 		expect((await kick.deliverEvent({ type: 'chat.message.sent', broadcaster: 'BetaStreamer', payload: echo })).status).to.equal(200);
 		const marker = await kick.chatAs({ broadcaster: 'BetaStreamer', sender: 'mod_mia', content: '!uptime', badges: MODERATOR_BADGE });
 		await kick.chat.waitFor((message) => message.replyToMessageId === marker.payload.message_id);
@@ -214,10 +270,16 @@ describe('The Kick connection over signed webhooks, end to end', function () {
 			);
 		await waitUntil(async () => (await failedOf(BETA)).length === 1, 20_000);
 		const [failure] = await failedOf(BETA);
-		expect(failure).to.deep.include({ content: 'betastreamer has not gone live since the bot was linked.', attempts: 3, reply_to: asked.payload.message_id });
+		expect(failure).to.deep.include({
+			content: 'betastreamer has not gone live since the bot was linked.',
+			attempts: 3,
+			reply_to: asked.payload.message_id
+		});
 		expect(failure!.error).to.match(/500/);
 		expect(kick.chat.list('BetaStreamer').filter((message) => message.replyToMessageId === asked.payload.message_id)).to.have.length(0);
-		expect((await kickStatus('Beta')).fields['Bot messages in chat']).to.match(/^\d+ posted in the last 24 h; \*\*not posted: 1 refused by Kick\*\*; latest <t:\d+:R>: .*500/);
+		expect((await kickStatus('Beta')).fields['Bot messages in chat']).to.match(
+			/^\d+ posted in the last 24 h; \*\*not posted: 1 refused by Kick\*\*; latest <t:\d+:R>: .*500/
+		);
 		expect((await kickStatus('Alpha')).fields['Bot messages in chat']).to.match(/^\d+ posted in the last 24 h, none lost$/);
 	});
 
@@ -227,22 +289,41 @@ describe('The Kick connection over signed webhooks, end to end', function () {
 		await kick.chat.waitFor((message) => message.replyToMessageId === asked.payload.message_id);
 
 		const general = discord.state.guilds.get(BETA)!.channel('general');
-		const set = await discord.runSlashCommand({ guild: 'Beta', member: 'beta-moderator', name: 'settings', subcommand: 'set', options: { key: 'kick_alerts_channel_id', value: general.id } });
+		const set = await discord.runSlashCommand({
+			guild: 'Beta',
+			member: 'beta-moderator',
+			name: 'settings',
+			subcommand: 'set',
+			options: { key: 'kick_alerts_channel_id', value: general.id }
+		});
 		expect(set.content).to.match(/is now/);
 		kick.refuseRefreshFor('BetaStreamer');
 		kick.expireAccessTokensOf('BetaStreamer');
 		const lastMessage = discord.messagesIn('Beta', 'general')[0]?.id;
 		await kick.chatAs({ broadcaster: 'BetaStreamer', sender: 'mod_mia', content: '!uptime', badges: MODERATOR_BADGE });
-		const alert = await discord.waitForBotMessage({ channelId: general.id, ...(lastMessage === undefined ? {} : { after: lastMessage }), timeoutMs: 20_000 });
+		const alert = await discord.waitForBotMessage({
+			channelId: general.id,
+			...(lastMessage === undefined ? {} : { after: lastMessage }),
+			timeoutMs: 20_000
+		});
 		expect(alert.content).to.match(/^The Kick connection of this server stopped working: Kick refused to refresh the tokens/);
-		expect((await kickStatus('Beta')).fields.Authorisation).to.match(/^\*\*needs \/kick connect again\*\* since <t:\d+:R>: Kick refused to refresh the tokens/);
+		expect((await kickStatus('Beta')).fields.Authorisation).to.match(
+			/^\*\*needs \/kick connect again\*\* since <t:\d+:R>: Kick refused to refresh the tokens/
+		);
 		expect((await kickStatus('Alpha')).fields.Authorisation).to.match(/^working/);
 	});
 
 	it('unlinks one server on confirmation: its tokens revoked and forgotten, the other server on the channel keeps its events', async () => {
 		const asked = await discord.runSlashCommand({ guild: 'Gamma', member: 'gamma-moderator', name: 'kick', subcommand: 'disconnect' });
-		expect(asked.content).to.equal('Unlink **kick.com/alphastreamer** from this server? The bot stops reading and posting in its chat and its access is revoked.');
-		const notTheirs = await discord.clickButton({ guild: 'Gamma', member: 'gamma-owner', message: asked.message!, customId: `kick-disconnect:confirm:${discord.state.guilds.get(GAMMA)!.member('gamma-moderator').userId}` });
+		expect(asked.content).to.equal(
+			'Unlink **kick.com/alphastreamer** from this server? The bot stops reading and posting in its chat and its access is revoked.'
+		);
+		const notTheirs = await discord.clickButton({
+			guild: 'Gamma',
+			member: 'gamma-owner',
+			message: asked.message!,
+			customId: `kick-disconnect:confirm:${discord.state.guilds.get(GAMMA)!.member('gamma-moderator').userId}`
+		});
 		expect(notTheirs.content).to.equal('Only the moderator who asked to unlink can answer this.');
 
 		const revokes = kick.requestLog.mark();
@@ -287,7 +368,11 @@ describe('The Kick connection over signed webhooks, end to end', function () {
 
 		const chat = await kick.chatAs({ broadcaster: 'BetaStreamer', sender: 'mod_mia', content: '!commands', badges: MODERATOR_BADGE });
 		await waitUntil(() => ranLines(chat.payload.message_id).length === 2);
-		expect(ranLines(chat.payload.message_id).map((line) => /server (\d+)/.exec(line)![1]).sort()).to.deep.equal([ALPHA, BETA]);
+		expect(
+			ranLines(chat.payload.message_id)
+				.map((line) => /server (\d+)/.exec(line)![1])
+				.sort()
+		).to.deep.equal([ALPHA, BETA]);
 	});
 
 	it('switched to the chat socket, drops its webhook subscriptions at start and refuses webhooks', async () => {

@@ -66,10 +66,16 @@ describe('Moderator commands as a new server meets them, end to end (Kick off)',
 			expect(refused.content, value).to.equal(`${ROLE_ACCEPTS}; this server has no role with the id ${betaHelpers}. Nothing was changed.`);
 		}
 		const channel = standIn.guild('Alpha').channel('general').id;
-		expect((await settings('alpha-moderator', 'set', { key: 'moderator_role_id', value: `<#${channel}>` })).content).to.equal(`${ROLE_ACCEPTS}. Nothing was changed.`);
+		expect((await settings('alpha-moderator', 'set', { key: 'moderator_role_id', value: `<#${channel}>` })).content).to.equal(
+			`${ROLE_ACCEPTS}. Nothing was changed.`
+		);
 		expect(await stored('moderator_role_id')).to.deep.equal([]);
 
-		const prefixForm = await standIn.sendMessage({ guild: 'Alpha', member: 'alpha-moderator', content: `!settings set moderator_role_id <@&${betaHelpers}>` });
+		const prefixForm = await standIn.sendMessage({
+			guild: 'Alpha',
+			member: 'alpha-moderator',
+			content: `!settings set moderator_role_id <@&${betaHelpers}>`
+		});
 		expect(prefixForm.content).to.equal(`${ROLE_ACCEPTS}; this server has no role with the id ${betaHelpers}. Nothing was changed.`);
 
 		expect((await settings('alpha-moderator', 'set', { key: 'moderator_role_id', value: `<@&${alphaHelpers}>` })).content).to.equal(
@@ -101,10 +107,15 @@ describe('Moderator commands as a new server meets them, end to end (Kick off)',
 			[beta.channel('general').id, `this server has no channel with the id ${beta.channel('general').id}`],
 			[`<#${beta.channel('general').id}>`, `this server has no channel with the id ${beta.channel('general').id}`],
 			[alpha.channel('voice').id, `<#${alpha.channel('voice').id}> is not a text channel`],
-			[`<#${alpha.channel('announcements').id}>`, `the bot cannot post in <#${alpha.channel('announcements').id}>: it needs View Channel and Send Messages there`]
+			[
+				`<#${alpha.channel('announcements').id}>`,
+				`the bot cannot post in <#${alpha.channel('announcements').id}>: it needs View Channel and Send Messages there`
+			]
 		];
 		for (const [value, problem] of cases) {
-			expect((await settings('alpha-moderator', 'set', { key: 'kick_alerts_channel_id', value })).content, value).to.equal(`${CHANNEL_ACCEPTS}; ${problem}. Nothing was changed.`);
+			expect((await settings('alpha-moderator', 'set', { key: 'kick_alerts_channel_id', value })).content, value).to.equal(
+				`${CHANNEL_ACCEPTS}; ${problem}. Nothing was changed.`
+			);
 		}
 		expect(await stored('kick_alerts_channel_id')).to.deep.equal([]);
 
@@ -116,16 +127,33 @@ describe('Moderator commands as a new server meets them, end to end (Kick off)',
 
 	it('offers to set and reset only the keys /settings changes, and every key to view', async () => {
 		const offered = async (subcommand: string) =>
-			((await standIn.runAutocomplete({ guild: 'Alpha', member: 'alpha-moderator', name: 'settings', subcommand, options: { key: 'kick' }, focused: 'key' })).choices ?? []).map(
-				(choice) => (choice as { value: string }).value
-			);
+			(
+				(
+					await standIn.runAutocomplete({
+						guild: 'Alpha',
+						member: 'alpha-moderator',
+						name: 'settings',
+						subcommand,
+						options: { key: 'kick' },
+						focused: 'key'
+					})
+				).choices ?? []
+			).map((choice) => (choice as { value: string }).value);
 		// A plugin's keys with "kick" in them are offered too; one that a command sets (managedBy), only to view.
 		const pluginKeys = (await pluginSettings()).filter((setting) => setting.key.includes('kick'));
 		const coreChangeable = ['kick_alerts_channel_id', 'kick_chat_min_interval_ms', 'kick_chatroom_id', 'kick_reply_max_age_seconds'];
-		const changeable = [...coreChangeable, ...pluginKeys.filter((setting) => setting.definition.managedBy === undefined).map((setting) => setting.key)].sort();
+		const changeable = [
+			...coreChangeable,
+			...pluginKeys.filter((setting) => setting.definition.managedBy === undefined).map((setting) => setting.key)
+		].sort();
 		expect(await offered('set')).to.deep.equal(changeable);
 		expect(await offered('reset')).to.deep.equal(changeable);
-		expect(await offered('view')).to.have.members([...coreChangeable, 'kick_broadcaster_user_id', 'kick_channel', ...pluginKeys.map((setting) => setting.key)]);
+		expect(await offered('view')).to.have.members([
+			...coreChangeable,
+			'kick_broadcaster_user_id',
+			'kick_channel',
+			...pluginKeys.map((setting) => setting.key)
+		]);
 	});
 
 	it('shows a stored value the key does not accept as invalid, and reset says it removed it', async () => {
@@ -141,7 +169,9 @@ describe('Moderator commands as a new server meets them, end to end (Kick off)',
 			'**prefix** is now `!` (the default) in this server. The stored value `**`, which it does not accept, was removed.'
 		);
 		expect(await stored('prefix')).to.deep.equal([]);
-		expect((await settings('alpha-moderator', 'reset', { key: 'prefix' })).content).to.equal('**prefix** already has its default, `!`, in this server; nothing changed.');
+		expect((await settings('alpha-moderator', 'reset', { key: 'prefix' })).content).to.equal(
+			'**prefix** already has its default, `!`, in this server; nothing changed.'
+		);
 	});
 
 	it('answers an unknown key in the same words in view, set and reset', async () => {
@@ -155,7 +185,13 @@ describe('Moderator commands as a new server meets them, end to end (Kick off)',
 	});
 
 	it('with Kick off, /kick connect names every variable the operator sets, and /kick status does not send moderators to /kick connect', async () => {
-		const connect = await standIn.runSlashCommand({ guild: 'Alpha', member: 'alpha-moderator', name: 'kick', subcommand: 'connect', options: { channel: 'alphastreamer' } });
+		const connect = await standIn.runSlashCommand({
+			guild: 'Alpha',
+			member: 'alpha-moderator',
+			name: 'kick',
+			subcommand: 'connect',
+			options: { channel: 'alphastreamer' }
+		});
 		expect(connect.content).to.equal(KICK_OFF);
 		const status = await standIn.runSlashCommand({ guild: 'Alpha', member: 'alpha-moderator', name: 'kick', subcommand: 'status' });
 		expect(status.content).to.equal(`This server is not linked to a Kick channel. ${KICK_OFF}`);

@@ -22,13 +22,18 @@ describe('Every command in its prefix form, end to end', function () {
 	const isReplyTo = (reply: APIMessage, message: APIMessage) => reply.message_reference?.message_id === message.id;
 	/** What the bot posted for a message, as its REST body (to see whom it let the message mention). */
 	const postedBody = (message: APIMessage) =>
-		standIn.restLog.all().find((call) => call.method === 'POST' && (call.response as { id?: string } | null)?.id === message.id)?.body as { allowed_mentions?: unknown };
+		standIn.restLog.all().find((call) => call.method === 'POST' && (call.response as { id?: string } | null)?.id === message.id)?.body as {
+			allowed_mentions?: unknown;
+		};
 	/** Resolves with the bot's DELETE of a message, and how long after its creation it came. */
 	const deletionOf = async (message: APIMessage, from: number) => {
-		const call = await standIn.waitForRestCall((candidate) => candidate.method === 'DELETE' && candidate.path === `/channels/${message.channel_id}/messages/${message.id}`, {
-			from,
-			timeoutMs: DELETION_TIMEOUT_MS
-		});
+		const call = await standIn.waitForRestCall(
+			(candidate) => candidate.method === 'DELETE' && candidate.path === `/channels/${message.channel_id}/messages/${message.id}`,
+			{
+				from,
+				timeoutMs: DELETION_TIMEOUT_MS
+			}
+		);
 		return { afterMs: call.at - Date.parse(message.timestamp), stillStored: standIn.state.messages.get(message.id) !== undefined };
 	};
 	const nextDirectMessage = (user: string) => {
@@ -41,7 +46,10 @@ describe('Every command in its prefix form, end to end', function () {
 		setup = await KickUnderTest.start({ eventsVia: 'webhook', users: [{ username: 'AlphaStreamer' }] });
 		kick = setup.kick;
 		// alpha-private is a moderator whose DMs are closed to the bot.
-		under = await BotUnderTest.start({ guilds: [community(ALPHA, 'Alpha', 'alpha', { members: [{ username: 'alpha-private', roles: ['Moderator'] }] })] }, setup.environment);
+		under = await BotUnderTest.start(
+			{ guilds: [community(ALPHA, 'Alpha', 'alpha', { members: [{ username: 'alpha-private', roles: ['Moderator'] }] })] },
+			setup.environment
+		);
 		standIn = under.standIn;
 		standIn.closeDirectMessages('alpha-private');
 	});
@@ -62,7 +70,8 @@ describe('Every command in its prefix form, end to end', function () {
 		expect(about.embeds[0]?.title).to.equal('Kick community bot');
 		const server = await ask('alpha-viewer', '!server');
 		expect(server.embeds[0]?.title).to.equal('Alpha');
-		for (const reply of [pong, about, server]) expect(postedBody(reply).allowed_mentions, `reply ${reply.id}`).to.deep.equal({ parse: [], replied_user: false });
+		for (const reply of [pong, about, server])
+			expect(postedBody(reply).allowed_mentions, `reply ${reply.id}`).to.deep.equal({ parse: [], replied_user: false });
 	});
 
 	it('!settings view sends the settings to the moderator by DM; the channel gets a notice that deletes itself', async () => {
@@ -94,8 +103,13 @@ describe('Every command in its prefix form, end to end', function () {
 
 	it('a member who may not use a command is refused in a reply that deletes itself, and sent nothing', async () => {
 		const from = standIn.restLog.mark();
-		const refusals = [await ask('alpha-viewer', '!settings view'), await ask('alpha-viewer', '!kick status'), await ask('alpha-viewer', '!kick connect alphastreamer')];
-		for (const refusal of refusals) expect(refusal.content).to.equal('Only moderators of this server can do this: it needs the Manage Server permission here.');
+		const refusals = [
+			await ask('alpha-viewer', '!settings view'),
+			await ask('alpha-viewer', '!kick status'),
+			await ask('alpha-viewer', '!kick connect alphastreamer')
+		];
+		for (const refusal of refusals)
+			expect(refusal.content).to.equal('Only moderators of this server can do this: it needs the Manage Server permission here.');
 		const deletions = await Promise.all(refusals.map((refusal) => deletionOf(refusal, from)));
 		for (const deleted of deletions) expect(deleted.afterMs).to.be.at.least(BRIEF_REPLY_MS - 1_000);
 		expect(standIn.state.messages.inChannel(standIn.directMessageChannel('alpha-viewer'), { limit: 10 })).to.deep.equal([]);
@@ -141,14 +155,18 @@ describe('Every command in its prefix form, end to end', function () {
 	it('a moderator whose DMs are closed is told to use the slash form, and no link is posted anywhere', async () => {
 		const from = standIn.restLog.mark();
 		const notice = await ask('alpha-private', '!kick connect alphastreamer');
-		expect(notice.content).to.equal('I could not send you the authorisation link by DM: your direct messages are closed to me. Use `/kick connect`, which shows it to you alone.');
+		expect(notice.content).to.equal(
+			'I could not send you the authorisation link by DM: your direct messages are closed to me. Use `/kick connect`, which shows it to you alone.'
+		);
 		expect(standIn.state.messages.inChannel(standIn.directMessageChannel('alpha-private'), { limit: 10 })).to.deep.equal([]);
 		expect((await deletionOf(notice, from)).afterMs).to.be.at.least(BRIEF_REPLY_MS - 1_000);
 	});
 
 	it('!kick disconnect asks in the channel, and only the moderator who asked can answer', async () => {
 		const prompt = await ask('alpha-moderator', '!kick disconnect');
-		expect(prompt.content).to.equal('Unlink **kick.com/alphastreamer** from this server? The bot stops reading and posting in its chat and its access is revoked.');
+		expect(prompt.content).to.equal(
+			'Unlink **kick.com/alphastreamer** from this server? The bot stops reading and posting in its chat and its access is revoked.'
+		);
 		const moderatorId = standIn.guild('Alpha').member('alpha-moderator').userId;
 		for (const member of ['alpha-owner', 'alpha-viewer']) {
 			const refused = await standIn.clickButton({ guild: 'Alpha', member, message: prompt, customId: `kick-disconnect:confirm:${moderatorId}` });
@@ -157,7 +175,12 @@ describe('Every command in its prefix form, end to end', function () {
 		}
 		expect(await under.sql(`SELECT 1 FROM kick_connections WHERE discord_server_id = $1`, [ALPHA]), 'still linked').to.have.length(1);
 
-		const confirmed = await standIn.clickButton({ guild: 'Alpha', member: 'alpha-moderator', message: prompt, customId: `kick-disconnect:confirm:${moderatorId}` });
+		const confirmed = await standIn.clickButton({
+			guild: 'Alpha',
+			member: 'alpha-moderator',
+			message: prompt,
+			customId: `kick-disconnect:confirm:${moderatorId}`
+		});
 		const done = standIn.state.messages.get(prompt.id);
 		expect(confirmed.message?.id, 'the answer is the prompt, edited').to.equal(prompt.id);
 		expect(done?.content).to.equal('Unlinked **kick.com/alphastreamer**: the bot no longer reads or posts in its chat and its access is revoked.');

@@ -16,7 +16,13 @@ describe('Settings while Redis is down, end to end', function () {
 	let redis: TcpProxy;
 
 	const prefixIn = async (guild: string) => {
-		const answer = await standIn.runSlashCommand({ guild, member: `${guild.toLowerCase()}-moderator`, name: 'settings', subcommand: 'view', options: { key: 'prefix' } });
+		const answer = await standIn.runSlashCommand({
+			guild,
+			member: `${guild.toLowerCase()}-moderator`,
+			name: 'settings',
+			subcommand: 'view',
+			options: { key: 'prefix' }
+		});
 		return (answer.embeds[0]?.description ?? answer.content).split('\n')[0];
 	};
 	const storedPrefix = async (guildId: string) =>
@@ -48,7 +54,13 @@ describe('Settings while Redis is down, end to end', function () {
 		expect(await prefixIn('Alpha'), 'a cached server').to.equal('**prefix** = `!` (default)');
 		expect(await prefixIn('Beta'), 'a server loaded for the first time, from the database').to.equal('**prefix** = `!` (default)');
 
-		const set = await standIn.runSlashCommand({ guild: 'Alpha', member: 'alpha-moderator', name: 'settings', subcommand: 'set', options: { key: 'prefix', value: '?' } });
+		const set = await standIn.runSlashCommand({
+			guild: 'Alpha',
+			member: 'alpha-moderator',
+			name: 'settings',
+			subcommand: 'set',
+			options: { key: 'prefix', value: '?' }
+		});
 		expect(set.content).to.equal('**prefix** is now `?` in this server.');
 		expect(await storedPrefix(ALPHA)).to.equal('?');
 		expect(await prefixIn('Alpha')).to.equal('**prefix** = `?`');
@@ -65,7 +77,15 @@ describe('Settings while Redis is down, end to end', function () {
 		const from = under.bot.mark();
 		redis.restore();
 		await under.bot.waitForLine(new RegExp(`Dashboard messages: Redis is back; listening on ${under.redisKeyPrefix}:dashboard:\\* again`), { from });
-		await publishDashboardMessage({ secret: DASHBOARD_SECRET, redisUrl: REDIS_URL, keyPrefix: under.redisKeyPrefix, area: 'bot_settings', action: 'reload', guildId: BETA, data: {} });
+		await publishDashboardMessage({
+			secret: DASHBOARD_SECRET,
+			redisUrl: REDIS_URL,
+			keyPrefix: under.redisKeyPrefix,
+			area: 'bot_settings',
+			action: 'reload',
+			guildId: BETA,
+			data: {}
+		});
 		await under.bot.waitForLine(new RegExp(`Dashboard message bot_settings/reload for server ${BETA}: handled`), { from });
 
 		expect(await prefixIn('Beta')).to.equal('**prefix** = `%`');

@@ -88,10 +88,18 @@ describe('Hostile input to /settings, end to end', function () {
 	it('echoes an unknown key in a code span, so a link in it is not clickable and markdown is not applied', async () => {
 		const key = '[Verify](https://evil.example)';
 		expect((await set(key, 'x')).content).to.equal(`There is no setting \`${key}\`. Settings: ${keys}.`);
-		const viewed = await standIn.runSlashCommand({ guild: 'Alpha', member: 'alpha-moderator', name: 'settings', subcommand: 'view', options: { key: `||${key}||` } });
+		const viewed = await standIn.runSlashCommand({
+			guild: 'Alpha',
+			member: 'alpha-moderator',
+			name: 'settings',
+			subcommand: 'view',
+			options: { key: `||${key}||` }
+		});
 		expect(viewed.content).to.equal(`There is no setting \`||${key}||\`. Settings: ${keys}.`);
 		const backticks = await standIn.sendMessage({ guild: 'Alpha', member: 'alpha-moderator', content: '!settings set a`[x](https://evil.example)`b 1' });
-		expect(backticks.content, 'a backtick cannot close the code span').to.equal(`There is no setting \`aˋ[x](https://evil.example)ˋb\`. Settings: ${keys}.`);
+		expect(backticks.content, 'a backtick cannot close the code span').to.equal(
+			`There is no setting \`aˋ[x](https://evil.example)ˋb\`. Settings: ${keys}.`
+		);
 	});
 
 	it('answers a 4,000-character unknown key (a Nitro member’s message) within Discord’s 2,000 characters, the key cut', async () => {
@@ -107,8 +115,8 @@ describe('Hostile input to /settings, end to end', function () {
 
 	it('registers the key option with at most 100 characters, so Discord sends no longer key', () => {
 		expect(() => set('k'.repeat(101), 'x')).to.throw("Option 'key' takes at most 100 characters (101 given): Discord would not send this command");
-		expect(() => standIn.runSlashCommand({ guild: 'Alpha', member: 'alpha-moderator', name: 'settings', subcommand: 'reset', options: { key: 'k'.repeat(101) } })).to.throw(
-			/takes at most 100 characters/
-		);
+		expect(() =>
+			standIn.runSlashCommand({ guild: 'Alpha', member: 'alpha-moderator', name: 'settings', subcommand: 'reset', options: { key: 'k'.repeat(101) } })
+		).to.throw(/takes at most 100 characters/);
 	});
 });

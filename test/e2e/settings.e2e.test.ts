@@ -41,12 +41,24 @@ describe('Per-server settings and moderator permissions, end to end', function (
 	before(async () => {
 		// sam is one Discord user in both servers: a moderator in Alpha, a plain member in Beta.
 		// Each server has a "Helpers" role without permissions.
-		under = await BotUnderTest.start({
-			guilds: [
-				community(ALPHA, 'Alpha', 'alpha', { roles: [{ name: 'Helpers' }], members: [{ username: 'sam', roles: ['Moderator'] }, { username: 'alpha-helper', roles: ['Helpers'] }] }),
-				community(BETA, 'Beta', 'beta', { roles: [{ name: 'Helpers' }], members: [{ username: 'sam' }, { username: 'beta-helper', roles: ['Helpers'] }] })
-			]
-		}, { DASHBOARD_SECRET, SETTINGS_CACHE_TTL_SECONDS: '3600' });
+		under = await BotUnderTest.start(
+			{
+				guilds: [
+					community(ALPHA, 'Alpha', 'alpha', {
+						roles: [{ name: 'Helpers' }],
+						members: [
+							{ username: 'sam', roles: ['Moderator'] },
+							{ username: 'alpha-helper', roles: ['Helpers'] }
+						]
+					}),
+					community(BETA, 'Beta', 'beta', {
+						roles: [{ name: 'Helpers' }],
+						members: [{ username: 'sam' }, { username: 'beta-helper', roles: ['Helpers'] }]
+					})
+				]
+			},
+			{ DASHBOARD_SECRET, SETTINGS_CACHE_TTL_SECONDS: '3600' }
+		);
 		standIn = under.standIn;
 		await under.bot.waitForLine(new RegExp(`Dashboard messages: listening on ${under.redisKeyPrefix}:dashboard:\\*`));
 	});
@@ -56,7 +68,13 @@ describe('Per-server settings and moderator permissions, end to end', function (
 	});
 
 	it('sets a value in one server only: seen there, not in the other', async () => {
-		const answer = await standIn.runSlashCommand({ guild: 'Alpha', member: 'alpha-moderator', name: 'settings', subcommand: 'set', options: { key: 'prefix', value: '?' } });
+		const answer = await standIn.runSlashCommand({
+			guild: 'Alpha',
+			member: 'alpha-moderator',
+			name: 'settings',
+			subcommand: 'set',
+			options: { key: 'prefix', value: '?' }
+		});
 		expect(answer.ephemeral).to.equal(true);
 		expect(answer.content).to.equal('**prefix** is now `?` in this server.');
 
@@ -79,7 +97,13 @@ describe('Per-server settings and moderator permissions, end to end', function (
 
 	it('refuses a member who is a moderator in another server only', async () => {
 		expect((await settingsView('Alpha', 'sam')).ephemeral).to.equal(true);
-		const refused = await standIn.runSlashCommand({ guild: 'Beta', member: 'sam', name: 'settings', subcommand: 'set', options: { key: 'prefix', value: '$' } });
+		const refused = await standIn.runSlashCommand({
+			guild: 'Beta',
+			member: 'sam',
+			name: 'settings',
+			subcommand: 'set',
+			options: { key: 'prefix', value: '$' }
+		});
 		expect(refused.ephemeral).to.equal(true);
 		expect(refused.content).to.equal('Only moderators of this server can do this: it needs the Manage Server permission here.');
 		expect(await storedSettings(BETA)).to.deep.equal([]);
@@ -93,7 +117,13 @@ describe('Per-server settings and moderator permissions, end to end', function (
 		expect((await settingsView('Beta', 'beta-helper', 'moderator_role_id')).text).to.contain(helpers);
 		const alphaHelper = await standIn.runSlashCommand({ guild: 'Alpha', member: 'alpha-helper', name: 'settings', subcommand: 'view' });
 		expect(alphaHelper.content).to.equal('Only moderators of this server can do this: it needs the Manage Server permission here.');
-		const alphaWithBetasRole = await standIn.runSlashCommand({ guild: 'Alpha', member: 'alpha-moderator', name: 'settings', subcommand: 'set', options: { key: 'moderator_role_id', value: helpers } });
+		const alphaWithBetasRole = await standIn.runSlashCommand({
+			guild: 'Alpha',
+			member: 'alpha-moderator',
+			name: 'settings',
+			subcommand: 'set',
+			options: { key: 'moderator_role_id', value: helpers }
+		});
 		expect(alphaWithBetasRole.content, 'Beta’s role is not one of Alpha’s').to.equal(
 			`\`moderator_role_id\` accepts a role of this server (@role or its id), or "none"; this server has no role with the id ${helpers}. Nothing was changed.`
 		);
@@ -103,7 +133,13 @@ describe('Per-server settings and moderator permissions, end to end', function (
 
 	it('refuses an unknown key and a bad value with what is accepted, changing nothing', async () => {
 		const before = await storedSettings(ALPHA);
-		const unknown = await standIn.runSlashCommand({ guild: 'Alpha', member: 'alpha-moderator', name: 'settings', subcommand: 'set', options: { key: 'prefx', value: '$' } });
+		const unknown = await standIn.runSlashCommand({
+			guild: 'Alpha',
+			member: 'alpha-moderator',
+			name: 'settings',
+			subcommand: 'set',
+			options: { key: 'prefx', value: '$' }
+		});
 		expect(unknown.content).to.equal(`There is no setting \`prefx\`. Settings: ${(await settingKeysWith(CORE_KEYS)).join(', ')}.`);
 		const bad = await standIn.sendMessage({ guild: 'Alpha', member: 'alpha-moderator', content: '?settings set prefix two words' });
 		expect(bad.content).to.equal(
@@ -130,9 +166,20 @@ describe('Per-server settings and moderator permissions, end to end', function (
 		const prefixIn = async (guild: string) => (await settingsView(guild, `${guild.toLowerCase()}-moderator`, 'prefix')).text.split('\n')[0];
 		/** What the dashboard does first: it writes the row itself. */
 		const dashboardWrites = (guildId: string, prefix: string) =>
-			under.sql(`INSERT INTO bot_settings (discord_server_id, key, value) VALUES ($1, 'prefix', $2) ON CONFLICT (discord_server_id, key) DO UPDATE SET value = EXCLUDED.value`, [guildId, prefix]);
+			under.sql(
+				`INSERT INTO bot_settings (discord_server_id, key, value) VALUES ($1, 'prefix', $2) ON CONFLICT (discord_server_id, key) DO UPDATE SET value = EXCLUDED.value`,
+				[guildId, prefix]
+			);
 		const publish = (guildId: string, secret = DASHBOARD_SECRET) =>
-			publishDashboardMessage({ secret, redisUrl: REDIS_URL, keyPrefix: under.redisKeyPrefix, area: 'bot_settings', action: 'update', guildId, data: { key: 'prefix' } });
+			publishDashboardMessage({
+				secret,
+				redisUrl: REDIS_URL,
+				keyPrefix: under.redisKeyPrefix,
+				area: 'bot_settings',
+				action: 'update',
+				guildId,
+				data: { key: 'prefix' }
+			});
 		let acceptedForAlpha: Awaited<ReturnType<typeof publish>>;
 
 		it('a message for one server refreshes that server only', async () => {
@@ -150,7 +197,12 @@ describe('Per-server settings and moderator permissions, end to end', function (
 		it('a forged message changes nothing', async () => {
 			const from = under.bot.mark();
 			await publish(BETA, 'not-the-dashboard-secret-0123456789abcdef');
-			await under.bot.waitForLine(new RegExp(`Dashboard message refused on "${under.redisKeyPrefix}:dashboard:bot_settings" \\(server ${BETA}, action "update"\\): bad_signature`), { from });
+			await under.bot.waitForLine(
+				new RegExp(
+					`Dashboard message refused on "${under.redisKeyPrefix}:dashboard:bot_settings" \\(server ${BETA}, action "update"\\): bad_signature`
+				),
+				{ from }
+			);
 			expect(await prefixIn('Beta')).to.equal('**prefix** = `!` (default)');
 		});
 

@@ -51,7 +51,8 @@ export class ProcessOutput {
 			const check = () => {
 				const line = this.lines.slice(from).find(matches);
 				if (line !== undefined) return finish(() => resolve(line));
-				if (this.hasExited) return finish(() => reject(new Error(`The process exited before printing ${String(pattern)}. Its output:\n${this.text(from)}`)));
+				if (this.hasExited)
+					return finish(() => reject(new Error(`The process exited before printing ${String(pattern)}. Its output:\n${this.text(from)}`)));
 			};
 			const timer = setTimeout(
 				() => finish(() => reject(new Error(`The process did not print ${String(pattern)} within ${timeoutMs} ms. Its output:\n${this.text(from)}`))),

@@ -38,9 +38,13 @@ export class RedisServer {
 	}
 
 	private async startProcess(): Promise<void> {
-		const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--loglevel', 'warning'], {
-			stdio: 'ignore'
-		});
+		const child = spawn(
+			'redis-server',
+			['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--loglevel', 'warning'],
+			{
+				stdio: 'ignore'
+			}
+		);
 		this.child = child;
 		for (let attempt = 0; ; attempt++) {
 			if (child.exitCode !== null) throw new Error(`redis-server exited at start (code ${child.exitCode}); is it installed?`);

@@ -68,7 +68,10 @@ export function repositoriesOf(manifest: PluginManifest): ReadonlyMap<string, Re
 export async function openMigratedDatabase(engine: Engine, label: string, repositories?: ReadonlyMap<string, RepositoryClass>): Promise<MigratedDatabase> {
 	const { connection, drop } = await engine.open(label);
 	await migrate(connection);
-	const database = new Database(connection, { tokenCipher: new TokenCipher(TEST_TOKEN_KEY), repositories: repositories ?? (await everyPluginRepositories()) });
+	const database = new Database(connection, {
+		tokenCipher: new TokenCipher(TEST_TOKEN_KEY),
+		repositories: repositories ?? (await everyPluginRepositories())
+	});
 	return {
 		database,
 		async close() {

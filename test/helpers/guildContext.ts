@@ -4,7 +4,12 @@ import type { GuildContext } from '#lib/guild/GuildContext';
 import type { GuildSettings } from '#lib/settings/GuildSettings';
 
 /** A server's context for tests that drive a piece or the router without the bot: the actions they do not exercise refuse. */
-export function testGuildContext(parts: { readonly guildId: bigint; readonly settings: GuildSettings; readonly db: GuildRepositories; readonly guild?: Guild | null }): GuildContext {
+export function testGuildContext(parts: {
+	readonly guildId: bigint;
+	readonly settings: GuildSettings;
+	readonly db: GuildRepositories;
+	readonly guild?: Guild | null;
+}): GuildContext {
 	const unused = (action: string) => () => Promise.reject(new Error(`${action} is not part of this test`));
 	return {
 		guild: null,

@@ -133,7 +133,10 @@ export function describeIsolation<Model, Call extends GuildCall>(suite: Isolatio
 
 		async function run(calls: readonly Call[]): Promise<void> {
 			await deleteRows(database, suite.tables);
-			const world = new IsolationWorld(GUILDS.map((guildId) => database.forGuild(guildId)), suite.emptyModel);
+			const world = new IsolationWorld(
+				GUILDS.map((guildId) => database.forGuild(guildId)),
+				suite.emptyModel
+			);
 			for (const [step, call] of calls.entries()) {
 				try {
 					await suite.apply(world, call);
@@ -143,7 +146,11 @@ export function describeIsolation<Model, Call extends GuildCall>(suite: Isolatio
 				}
 			}
 			await Promise.all(GUILDS.map((_, index) => suite.expectMatchesModel(world, index)));
-			await expectRowsPerServer(database, countOwnRows, world.models.map((model) => suite.rowsOf(model)));
+			await expectRowsPerServer(
+				database,
+				countOwnRows,
+				world.models.map((model) => suite.rowsOf(model))
+			);
 		}
 
 		/** No call of the suite wrote a row into a table it does not own (such rows stay: the runs empty only the suite's tables). */
@@ -189,7 +196,9 @@ async function tablesWithServerColumn(database: Database): Promise<string[]> {
 
 /** One statement that counts the rows per server of these tables. */
 function rowsPerServerQuery(tables: readonly string[]): string {
-	return tables.map((table) => `SELECT '${table}' AS "table", discord_server_id::text AS guild, count(*)::int AS rows FROM ${table} GROUP BY 2`).join('\nUNION ALL ');
+	return tables
+		.map((table) => `SELECT '${table}' AS "table", discord_server_id::text AS guild, count(*)::int AS rows FROM ${table} GROUP BY 2`)
+		.join('\nUNION ALL ');
 }
 
 /** Row counts per table and server in the database equal the models' (no row under a server nobody asked about). */

@@ -73,7 +73,9 @@ class ApiError extends Error {
 }
 
 /** A sender over a fake clock and a fake send that records every call and answers through `respond`; every claim is recorded and answered by `claim`. */
-function harness(options: Partial<KickChatSenderOptions> & { intervals?: Record<string, number>; respond?: Responder; claim?: (content: string) => Promise<boolean> } = {}) {
+function harness(
+	options: Partial<KickChatSenderOptions> & { intervals?: Record<string, number>; respond?: Responder; claim?: (content: string) => Promise<boolean> } = {}
+) {
 	const clock = new FakeClock();
 	const calls: SendCall[] = [];
 	const claims: { content: string; at: number }[] = [];
@@ -233,7 +235,8 @@ describe('KickChatSender', () => {
 	it('retries a retryable error in place after 1 s, keeping the interval, and the next message waits its turn', async () => {
 		const { clock, sent, deliver } = harness({
 			intervals: { [CHANNEL_A]: 400 },
-			respond: (_call, index) => (index === 0 ? Promise.reject(new ApiError('Kick answered 503', true)) : Promise.resolve({ messageId: `msg-${index + 1}` }))
+			respond: (_call, index) =>
+				index === 0 ? Promise.reject(new ApiError('Kick answered 503', true)) : Promise.resolve({ messageId: `msg-${index + 1}` })
 		});
 
 		const first = deliver(CHANNEL_A, 'first');
@@ -265,7 +268,8 @@ describe('KickChatSender', () => {
 		const { clock, sent, deliver } = harness({
 			maxAttempts: 3,
 			intervals: { [CHANNEL_A]: 500 },
-			respond: (call) => (call.content === 'doomed' ? Promise.reject(new ApiError('Kick answered 502', true)) : Promise.resolve({ messageId: `id-${call.content}` }))
+			respond: (call) =>
+				call.content === 'doomed' ? Promise.reject(new ApiError('Kick answered 502', true)) : Promise.resolve({ messageId: `id-${call.content}` })
 		});
 
 		const doomed = deliver(CHANNEL_A, 'doomed');
@@ -285,7 +289,8 @@ describe('KickChatSender', () => {
 
 	it('names the part that failed when a message in several parts fails half-way', async () => {
 		const { clock, deliver } = harness({
-			respond: (call) => (call.content.startsWith('c') ? Promise.reject(new ApiError('Kick answered 400', false)) : Promise.resolve({ messageId: 'first-part' }))
+			respond: (call) =>
+				call.content.startsWith('c') ? Promise.reject(new ApiError('Kick answered 400', false)) : Promise.resolve({ messageId: 'first-part' })
 		});
 
 		const outcome = deliver(CHANNEL_A, `${'a'.repeat(499)} ${'c'.repeat(20)}`);
@@ -351,7 +356,8 @@ describe('KickChatSender', () => {
 
 	it('sends nothing when the claim is refused (another process took the message over) or cannot be made (the database is away)', async () => {
 		const { clock, sent, deliver } = harness({
-			claim: (content) => (content === 'taken' ? Promise.resolve(false) : content === 'unmarked' ? Promise.reject(new Error('database away')) : Promise.resolve(true))
+			claim: (content) =>
+				content === 'taken' ? Promise.resolve(false) : content === 'unmarked' ? Promise.reject(new Error('database away')) : Promise.resolve(true)
 		});
 
 		const outcomes = Promise.all([deliver(CHANNEL_A, 'taken'), deliver(CHANNEL_A, 'unmarked'), deliver(CHANNEL_A, 'mine')]);
@@ -438,7 +444,9 @@ describe('KickChatSender', () => {
 			attempts: 0
 		});
 
-		const outcomes = Promise.all(['now', 'soon', 'in a minute'].map((content, index) => sender.deliver(record(content, BigInt(index + 1)), async () => true)));
+		const outcomes = Promise.all(
+			['now', 'soon', 'in a minute'].map((content, index) => sender.deliver(record(content, BigInt(index + 1)), async () => true))
+		);
 		await nextTurn();
 		const started = Date.now();
 		// 250 ms of grace: 'now' at 0 and 'soon' at 150 ms go out, 'in a minute' (due at 300 ms) is released.

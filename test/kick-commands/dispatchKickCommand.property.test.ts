@@ -25,7 +25,11 @@ class GiveCommand extends KickCommand {
 }
 
 const declared = new Map<string, DeclaredSetting>(Object.entries(coreSettings).map(([key, definition]) => [key, { key, definition, declaredBy: 'the core' }]));
-const context: GuildContext = testGuildContext({ guildId: SERVER, settings: new GuildSettings(SERVER, new Map([['prefix', '!']]), declared), db: {} as GuildContext['db'] });
+const context: GuildContext = testGuildContext({
+	guildId: SERVER,
+	settings: new GuildSettings(SERVER, new Map([['prefix', '!']]), declared),
+	db: {} as GuildContext['db']
+});
 
 function chatMessage(content: string): KickChatMessageEvent {
 	return {
@@ -42,7 +46,10 @@ function chatMessage(content: string): KickChatMessageEvent {
 }
 
 /** Any UTF-16 text, lone surrogates and NUL included, with quotes and spaces mixed in. */
-const unit = fc.oneof(fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code)), fc.constantFrom(...QUOTES, ' ', '\n', '\t', '\u0000', '\ud800', '\udc00', '🎲', '-', '5'));
+const unit = fc.oneof(
+	fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code)),
+	fc.constantFrom(...QUOTES, ' ', '\n', '\t', '\u0000', '\ud800', '\udc00', '🎲', '-', '5')
+);
 const hostileArguments = fc.oneof(
 	fc.array(unit, { maxLength: 120 }).map((units) => units.join('')),
 	fc.array(unit, { minLength: 400, maxLength: 600 }).map((units) => units.join('')),
@@ -90,15 +97,19 @@ describe('Kick chat command arguments under arbitrary input (fast-check)', () =>
 
 	it('KickCommandArgs reads any text up to Kick’s limit: words, rest and numbers, never a throw, and an error short enough for chat', () => {
 		fc.assert(
-			fc.property(fc.array(unit, { maxLength: 500 }).map((units) => units.join('')), fc.nat({ max: 10 }), (text, index) => {
-				const args = new KickCommandArgs(text);
-				expect(args.tokens.every((token) => typeof token === 'string')).to.equal(true);
-				expect(args.rest(index)).to.be.a('string');
-				const number = args.integer(index, { min: -1000, max: 1000 });
-				if (number.ok) expect(number.value).to.be.within(-1000, 1000);
-				// The echo is cut to 30 characters, each at most 6 once escaped (\u0000).
-				else expect(number.error.length).to.be.below(300);
-			}),
+			fc.property(
+				fc.array(unit, { maxLength: 500 }).map((units) => units.join('')),
+				fc.nat({ max: 10 }),
+				(text, index) => {
+					const args = new KickCommandArgs(text);
+					expect(args.tokens.every((token) => typeof token === 'string')).to.equal(true);
+					expect(args.rest(index)).to.be.a('string');
+					const number = args.integer(index, { min: -1000, max: 1000 });
+					if (number.ok) expect(number.value).to.be.within(-1000, 1000);
+					// The echo is cut to 30 characters, each at most 6 once escaped (\u0000).
+					else expect(number.error.length).to.be.below(300);
+				}
+			),
 			{ numRuns: NUM_RUNS }
 		);
 	});

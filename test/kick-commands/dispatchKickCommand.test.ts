@@ -497,7 +497,9 @@ describe('Kick chat commands: KickCommandStore refuses a word two commands answe
 		const store = new KickCommandStore();
 		await store.loadAll();
 		let thrown: unknown = await store.loadPiece({ name: 'undescribed', piece: Undescribed }).catch((error: unknown) => error);
-		expect(thrown).to.be.instanceOf(TypeError).with.property('message', 'Kick command "undescribed": description is missing (one line, shown by !commands).');
+		expect(thrown)
+			.to.be.instanceOf(TypeError)
+			.with.property('message', 'Kick command "undescribed": description is missing (one line, shown by !commands).');
 		thrown = await store.loadPiece({ name: 'wrong', piece: WrongAccess }).catch((error: unknown) => error);
 		expect(thrown)
 			.to.be.instanceOf(TypeError)

@@ -34,7 +34,12 @@ class Recorder {
 	};
 
 	public async event(predicate: (event: KickEvent) => boolean, what: string): Promise<KickEvent> {
-		return waitFor({ emitter: this.changes, event: 'change', check: () => this.events.find(predicate), describe: () => `${what}; got ${this.describeEvents()}` });
+		return waitFor({
+			emitter: this.changes,
+			event: 'change',
+			check: () => this.events.find(predicate),
+			describe: () => `${what}; got ${this.describeEvents()}`
+		});
 	}
 
 	public async chat(messageId: string): Promise<KickEvent> {

@@ -19,7 +19,13 @@ const INTERNAL_TEXT = /reach database|prisma|invalid `|postgres|127\.0\.0\.1|uns
 /** A logger that keeps what it is told. */
 function recordingLogger() {
 	const lines = { warn: [] as string[], error: [] as { message: string; error: unknown }[] };
-	return { lines, logger: { warn: (message: string) => void lines.warn.push(message), error: (message: string, error: unknown) => void lines.error.push({ message, error }) } };
+	return {
+		lines,
+		logger: {
+			warn: (message: string) => void lines.warn.push(message),
+			error: (message: string, error: unknown) => void lines.error.push({ message, error })
+		}
+	};
 }
 
 describe('handleKickWebhook (one delivery, from headers and raw body to the answer)', () => {
@@ -52,7 +58,8 @@ describe('handleKickWebhook (one delivery, from headers and raw body to the answ
 
 	describe('with PostgreSQL', () => {
 		let migrated: MigratedDatabase;
-		const receipts = async () => (await selectRows<{ event_key: string }>(migrated.database, 'SELECT event_key FROM kick_event_receipts ORDER BY 1')).map((row) => row.event_key);
+		const receipts = async () =>
+			(await selectRows<{ event_key: string }>(migrated.database, 'SELECT event_key FROM kick_event_receipts ORDER BY 1')).map((row) => row.event_key);
 
 		before(async () => {
 			migrated = await openMigratedDatabase(postgresEngine, 'kick_webhook_handler');
@@ -87,7 +94,12 @@ describe('handleKickWebhook (one delivery, from headers and raw body to the answ
 				['no headers', { headers: {}, rawBody: signed.rawBody }, 400, /^missing headers/],
 				['another body than signed', { ...signed, rawBody: Buffer.from('{}') }, 401, /^signature does not match$/],
 				['a stale timestamp', { ...signed, headers: { ...signed.headers, 'kick-event-message-timestamp': '2020-01-01T00:00:00Z' } }, 401, /^stale: /],
-				['a body over 1 MiB', delivery(null, { rawBody: Buffer.alloc(KICK_WEBHOOK_MAX_BODY_BYTES + 1, 0x20) }), 413, /^the body is over 1048576 bytes$/],
+				[
+					'a body over 1 MiB',
+					delivery(null, { rawBody: Buffer.alloc(KICK_WEBHOOK_MAX_BODY_BYTES + 1, 0x20) }),
+					413,
+					/^the body is over 1048576 bytes$/
+				],
 				['bytes that are not UTF-8', delivery(null, { rawBody: Buffer.from([0x7b, 0xff, 0xfe, 0x7d]) }), 400, /^the body is not JSON in UTF-8$/],
 				['text that is not JSON', delivery(null, { rawBody: Buffer.from('{"message_id":') }), 400, /^the body is not JSON in UTF-8$/],
 				['a NUL in the content', delivery({ ...CHAT, content: 'a\u0000b' }), 400, /^invalid field content: contains a NUL character/],
@@ -102,7 +114,10 @@ describe('handleKickWebhook (one delivery, from headers and raw body to the answ
 				expect('error' in answer.body && answer.body.error, what).to.match(reason);
 				expect(answer.claimed, what).to.equal(null);
 			}
-			expect(await handle(delivery({}, { eventType: 'channel.reward.redemption.updated' }))).to.deep.include({ status: 200, body: { status: 'ignored' } });
+			expect(await handle(delivery({}, { eventType: 'channel.reward.redemption.updated' }))).to.deep.include({
+				status: 200,
+				body: { status: 'ignored' }
+			});
 			expect(await receipts()).to.deep.equal([]);
 			expect(lines.warn).to.have.length(cases.length + 1);
 			expect(lines.error).to.deep.equal([]);
@@ -120,7 +135,9 @@ describe('handleKickWebhook (one delivery, from headers and raw body to the answ
 				expectGeneric503(answer);
 				expect(JSON.stringify(answer)).to.not.match(INTERNAL_TEXT);
 				expect(lines.error).to.have.length(1);
-				expect(lines.error[0]!.message).to.equal(`Kick webhook ${input.headers['kick-event-message-id']} (chat.message.sent) could not be recorded; answered 503 so Kick retries:`);
+				expect(lines.error[0]!.message).to.equal(
+					`Kick webhook ${input.headers['kick-event-message-id']} (chat.message.sent) could not be recorded; answered 503 so Kick retries:`
+				);
 				expect(String(lines.error[0]!.error)).to.match(/Can't reach database server/);
 			} finally {
 				await database.close();

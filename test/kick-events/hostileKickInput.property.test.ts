@@ -29,11 +29,32 @@ const anyText = fc.array(fc.integer({ min: 0, max: 0xffff }), { maxLength: 40 })
 const hostileText = fc.oneof(
 	anyText,
 	fc.string(),
-	fc.constantFrom('', '\u0000', 'a\u0000b', '\ud800', 'x\udc00y', '🎲', '__proto__', 'constructor', '<script>', 'x'.repeat(3000), '9'.repeat(30), '9223372036854775808', '-1', '00042', ' 42', '4.2e3')
+	fc.constantFrom(
+		'',
+		'\u0000',
+		'a\u0000b',
+		'\ud800',
+		'x\udc00y',
+		'🎲',
+		'__proto__',
+		'constructor',
+		'<script>',
+		'x'.repeat(3000),
+		'9'.repeat(30),
+		'9223372036854775808',
+		'-1',
+		'00042',
+		' 42',
+		'4.2e3'
+	)
 );
 
 /** Numbers an attacker would try, JSON-safe. */
-const hostileNumber = fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom(2 ** 53, 2 ** 63, 1e300, -1, 0, 0.5, Number.MAX_SAFE_INTEGER));
+const hostileNumber = fc.oneof(
+	fc.integer(),
+	fc.double({ noNaN: true, noDefaultInfinity: true }),
+	fc.constantFrom(2 ** 53, 2 ** 63, 1e300, -1, 0, 0.5, Number.MAX_SAFE_INTEGER)
+);
 
 /** A value nested `depth` levels deep. */
 function nested(depth: number, leaf: unknown = 1): unknown {
@@ -61,8 +82,11 @@ type Path = readonly (string | number)[];
 
 /** Every place in a value: the value itself, and each object field and array element within. */
 function pathsOf(value: unknown, path: Path = []): Path[] {
-	const inside =
-		Array.isArray(value) ? value.flatMap((element, index) => pathsOf(element, [...path, index])) : typeof value === 'object' && value !== null ? Object.entries(value).flatMap(([key, field]) => pathsOf(field, [...path, key])) : [];
+	const inside = Array.isArray(value)
+		? value.flatMap((element, index) => pathsOf(element, [...path, index]))
+		: typeof value === 'object' && value !== null
+			? Object.entries(value).flatMap(([key, field]) => pathsOf(field, [...path, key]))
+			: [];
 	return [path, ...inside];
 }
 
@@ -82,7 +106,12 @@ const hostileDocumentedBody = fc.constantFrom(...SUBSCRIBED_EVENT_TYPES).chain((
 		.array(
 			fc.tuple(
 				fc.constantFrom(...paths),
-				fc.oneof({ arbitrary: hostileText, weight: 3 }, { arbitrary: hostileNumber, weight: 1 }, { arbitrary: hostileJson, weight: 1 }, { arbitrary: fc.constant(undefined), weight: 1 })
+				fc.oneof(
+					{ arbitrary: hostileText, weight: 3 },
+					{ arbitrary: hostileNumber, weight: 1 },
+					{ arbitrary: hostileJson, weight: 1 },
+					{ arbitrary: fc.constant(undefined), weight: 1 }
+				)
 			),
 			{ minLength: 1, maxLength: 3 }
 		)
@@ -118,13 +147,24 @@ describe('Kick input parsers under arbitrary and adversarial input (fast-check)'
 
 	/** A delivery signed with the test's key, of any bytes and with any headers on top. */
 	function signed(rawBody: Buffer, eventType: string, overrides: Record<string, string | string[] | undefined> = {}) {
-		const headers = kickWebhookHeaders({ privateKey: signer.privateKey, messageId: '01JHFBQ9R6XKZ3N8W2V4T7Y5M0', subscriptionId: 'sub', eventType, timestamp: now, rawBody });
+		const headers = kickWebhookHeaders({
+			privateKey: signer.privateKey,
+			messageId: '01JHFBQ9R6XKZ3N8W2V4T7Y5M0',
+			subscriptionId: 'sub',
+			eventType,
+			timestamp: now,
+			rawBody
+		});
 		return { headers: { ...headers, ...overrides }, rawBody };
 	}
 
-	const hostileHeaders = fc.dictionary(fc.oneof(fc.constantFrom(...headerNames), hostileText), fc.oneof(hostileText, fc.array(hostileText, { maxLength: 3 }), fc.constant(undefined)), {
-		maxKeys: 8
-	});
+	const hostileHeaders = fc.dictionary(
+		fc.oneof(fc.constantFrom(...headerNames), hostileText),
+		fc.oneof(hostileText, fc.array(hostileText, { maxLength: 3 }), fc.constant(undefined)),
+		{
+			maxKeys: 8
+		}
+	);
 	const hostileRawBody = fc.oneof(
 		fc.uint8Array({ maxLength: 200 }).map((bytes) => Buffer.from(bytes)),
 		hostileJson.map((value) => Buffer.from(JSON.stringify(value) ?? 'null', 'utf8')),
@@ -144,11 +184,16 @@ describe('Kick input parsers under arbitrary and adversarial input (fast-check)'
 
 	it('verifyKickWebhook: a signed delivery with any header replaced is refused or verified, never a throw', () => {
 		fc.assert(
-			fc.property(hostileRawBody, fc.constantFrom(...headerNames), fc.oneof(hostileText, fc.array(hostileText, { maxLength: 2 })), (rawBody, name, value) => {
-				const result = verifyKickWebhook({ ...signed(rawBody, 'chat.message.sent', { [name]: value }), publicKey, now, maxAgeSeconds: 300 });
-				if (result.ok) expect(result.messageId).to.match(/^[\x21-\x7E]{1,128}$/);
-				else expect([400, 401]).to.include(result.status);
-			}),
+			fc.property(
+				hostileRawBody,
+				fc.constantFrom(...headerNames),
+				fc.oneof(hostileText, fc.array(hostileText, { maxLength: 2 })),
+				(rawBody, name, value) => {
+					const result = verifyKickWebhook({ ...signed(rawBody, 'chat.message.sent', { [name]: value }), publicKey, now, maxAgeSeconds: 300 });
+					if (result.ok) expect(result.messageId).to.match(/^[\x21-\x7E]{1,128}$/);
+					else expect([400, 401]).to.include(result.status);
+				}
+			),
 			{ numRuns: NUM_RUNS }
 		);
 	});
@@ -167,7 +212,13 @@ describe('Kick input parsers under arbitrary and adversarial input (fast-check)'
 	it('parseWebhookEvent: documented payloads with fields replaced by hostile values give a storable event, or a refusal', () => {
 		fc.assert(
 			fc.property(hostileDocumentedBody, ({ eventType, body }) => {
-				const parsed = parseWebhookEvent({ eventType, eventVersion: '1', messageId: 'm', body: JSON.parse(JSON.stringify(body) ?? 'null'), receivedAt: now });
+				const parsed = parseWebhookEvent({
+					eventType,
+					eventVersion: '1',
+					messageId: 'm',
+					body: JSON.parse(JSON.stringify(body) ?? 'null'),
+					receivedAt: now
+				});
 				if (parsed.ok) expectStorable(parsed.event);
 				else expect(parsed.reason).to.be.a('string').with.length.below(300);
 			}),
@@ -188,9 +239,15 @@ describe('Kick input parsers under arbitrary and adversarial input (fast-check)'
 
 		// Mostly correctly signed documented payloads made hostile: the deliveries that get past the signature.
 		const hostileDelivery = fc.oneof(
-			{ arbitrary: hostileDocumentedBody.map(({ eventType, body }) => signed(Buffer.from(JSON.stringify(body) ?? 'null', 'utf8'), eventType)), weight: 4 },
+			{
+				arbitrary: hostileDocumentedBody.map(({ eventType, body }) => signed(Buffer.from(JSON.stringify(body) ?? 'null', 'utf8'), eventType)),
+				weight: 4
+			},
 			{ arbitrary: fc.record({ headers: hostileHeaders, rawBody: hostileRawBody }), weight: 1 },
-			{ arbitrary: fc.tuple(hostileRawBody, fc.constantFrom(...SUBSCRIBED_EVENT_TYPES)).map(([rawBody, eventType]) => signed(rawBody, eventType)), weight: 1 }
+			{
+				arbitrary: fc.tuple(hostileRawBody, fc.constantFrom(...SUBSCRIBED_EVENT_TYPES)).map(([rawBody, eventType]) => signed(rawBody, eventType)),
+				weight: 1
+			}
 		);
 
 		it('against PostgreSQL: answers 200, 400, 401 or 413, never 503 (nothing past the edge makes the database fail), and stores only what it accepted', async () => {
@@ -226,10 +283,16 @@ describe('Kick input parsers under arbitrary and adversarial input (fast-check)'
 							return claim === 'claimed';
 						}
 					};
-					const answer = await handleKickWebhook(delivery, { publicKey, maxAgeSeconds: 300, receipts, logger: { warn: () => undefined, error: () => undefined } });
+					const answer = await handleKickWebhook(delivery, {
+						publicKey,
+						maxAgeSeconds: 300,
+						receipts,
+						logger: { warn: () => undefined, error: () => undefined }
+					});
 					expect([200, 400, 401, 413, 503]).to.include(answer.status);
 					expect(JSON.stringify(answer)).to.not.include('secret-db').and.not.include("Can't reach");
-					if (answer.status === 503) expect(answer).to.deep.include({ headers: { 'Retry-After': '30' }, body: { error: 'temporarily unavailable; retry later' } });
+					if (answer.status === 503)
+						expect(answer).to.deep.include({ headers: { 'Retry-After': '30' }, body: { error: 'temporarily unavailable; retry later' } });
 				}),
 				{ numRuns: NUM_RUNS }
 			);
@@ -246,19 +309,38 @@ describe('Kick input parsers under arbitrary and adversarial input (fast-check)'
 			sender: { id: 987654321, username: 'Alice', slug: 'alice', identity: { color: '#FF5733', badges: [{ type: 'moderator', text: 'Moderator' }] } },
 			metadata: { original_sender: { id: 12345, username: 'Bob' }, original_message: { id: '5b0e8c1a', content: 'hi' } }
 		};
-		const BAN_DATA = { id: '5b0e8c1a', user: { id: 42, username: 'Spammer', slug: 'spammer' }, banned_by: { id: 7, username: 'Mod', slug: 'mod' }, expires_at: '2025-01-14T16:18:06+00:00' };
+		const BAN_DATA = {
+			id: '5b0e8c1a',
+			user: { id: 42, username: 'Spammer', slug: 'spammer' },
+			banned_by: { id: 7, username: 'Mod', slug: 'mod' },
+			expires_at: '2025-01-14T16:18:06+00:00'
+		};
 		const LIVE_DATA = { livestream: { id: 9001, session_title: 'Bonus hunt', created_at: '2025-01-14 16:00:00' } };
 		const documented = fc
-			.constantFrom<[string, unknown]>(['App\\Events\\ChatMessageEvent', CHAT_DATA], ['App\\Events\\UserBannedEvent', BAN_DATA], ['App\\Events\\StreamerIsLive', LIVE_DATA], ['App\\Events\\StopStreamBroadcast', LIVE_DATA])
+			.constantFrom<[string, unknown]>(
+				['App\\Events\\ChatMessageEvent', CHAT_DATA],
+				['App\\Events\\UserBannedEvent', BAN_DATA],
+				['App\\Events\\StreamerIsLive', LIVE_DATA],
+				['App\\Events\\StopStreamBroadcast', LIVE_DATA]
+			)
 			.chain(([eventName, data]) =>
 				fc
 					.array(fc.tuple(fc.constantFrom(...pathsOf(data)), fc.oneof(hostileText, hostileNumber, hostileJson)), { minLength: 1, maxLength: 3 })
-					.map((replacements) => ({ eventName, data: replacements.reduce((value, [path, replacement]) => replaceAt(value, path, replacement), data) }))
+					.map((replacements) => ({
+						eventName,
+						data: replacements.reduce((value, [path, replacement]) => replaceAt(value, path, replacement), data)
+					}))
 			);
 
 		it('any event name and data, parsed or as text, give an event the database can store, or are ignored or dropped', () => {
 			const frame = fc.oneof(
-				fc.record({ eventName: fc.oneof(hostileText, fc.constantFrom('App\\Events\\ChatMessageEvent', 'ChatMessageEvent', 'App\\Events\\UserBannedEvent', 'StreamerIsLive')), data: hostileJson }),
+				fc.record({
+					eventName: fc.oneof(
+						hostileText,
+						fc.constantFrom('App\\Events\\ChatMessageEvent', 'ChatMessageEvent', 'App\\Events\\UserBannedEvent', 'StreamerIsLive')
+					),
+					data: hostileJson
+				}),
 				documented,
 				documented.map(({ eventName, data }) => ({ eventName, data: JSON.stringify(data) ?? '' })),
 				fc.record({ eventName: fc.constant('App\\Events\\ChatMessageEvent'), data: fc.oneof(hostileText, fc.constant('['.repeat(100_000))) })

@@ -150,7 +150,10 @@ describe("parseWebhookEvent (Kick's documented webhook payloads)", () => {
 	it('takes ids sent as strings of digits too', () => {
 		const body = KICK_DOCS_WEBHOOK_PAYLOADS['channel.followed'];
 		const event = parsedEvent('channel.followed', { broadcaster: { user_id: '123456789' }, follower: { ...body.follower, user_id: '987654321' } });
-		expect(event).to.deep.include({ broadcasterUserId: '123456789', follower: { userId: '987654321', username: 'follower_name', channelSlug: 'follower_channel' } });
+		expect(event).to.deep.include({
+			broadcasterUserId: '123456789',
+			follower: { userId: '987654321', username: 'follower_name', channelSlug: 'follower_channel' }
+		});
 	});
 
 	it('calls an unknown event type, or another version, unsupported', () => {
@@ -210,7 +213,11 @@ describe("parseWebhookEvent (Kick's documented webhook payloads)", () => {
 		});
 
 		it('takes the largest BIGINT, and writes an id with leading zeros as its canonical digits', () => {
-			const largest = parsedEvent('chat.message.sent', { ...chat, broadcaster: { user_id: '9223372036854775807' }, sender: { ...chat.sender, user_id: '000042' } });
+			const largest = parsedEvent('chat.message.sent', {
+				...chat,
+				broadcaster: { user_id: '9223372036854775807' },
+				sender: { ...chat.sender, user_id: '000042' }
+			});
 			expect(largest).to.deep.include({ broadcasterUserId: '9223372036854775807' });
 			expect(largest.type === 'chat.message.sent' && largest.sender.userId).to.equal('42');
 		});
@@ -220,7 +227,10 @@ describe("parseWebhookEvent (Kick's documented webhook payloads)", () => {
 				[{ ...chat, content: 'hi\u0000there' }, /^invalid field content: contains a NUL character or a lone surrogate$/],
 				[{ ...chat, content: 'broken \ud83d pair' }, /^invalid field content: /],
 				[{ ...chat, sender: { ...chat.sender, username: 'vic\udc00' } }, /^invalid field sender\.username: /],
-				[{ ...chat, sender: { ...chat.sender, identity: { badges: [{ text: 'Mod\u0000', type: 'moderator' }] } } }, /^invalid field sender\.identity\.badges\.0\.text: /],
+				[
+					{ ...chat, sender: { ...chat.sender, identity: { badges: [{ text: 'Mod\u0000', type: 'moderator' }] } } },
+					/^invalid field sender\.identity\.badges\.0\.text: /
+				],
 				[{ ...chat, replies_to: { ...chat.replies_to, content: '\u0000' } }, /^invalid field replies_to\.content: /]
 			];
 			for (const [body, reason] of cases) expect(refusal(body)).to.match(reason);

@@ -29,7 +29,9 @@ describe('verifyKickWebhook (Kick webhook signatures)', () => {
 		});
 	}
 
-	function verify(options: { headers?: Record<string, string | string[] | undefined>; rawBody?: Buffer; key?: KeyObject; now?: number } = {}): KickWebhookVerification {
+	function verify(
+		options: { headers?: Record<string, string | string[] | undefined>; rawBody?: Buffer; key?: KeyObject; now?: number } = {}
+	): KickWebhookVerification {
 		return verifyKickWebhook({
 			headers: options.headers ?? headers(),
 			rawBody: options.rawBody ?? RAW_BODY,
@@ -76,7 +78,14 @@ describe('verifyKickWebhook (Kick webhook signatures)', () => {
 		expectRejected(verify({ headers: headers({ privateKey: createSigningKeyPair().privateKey }) }), 401, /signature/);
 	});
 
-	const headerNames = ['Kick-Event-Message-Id', 'Kick-Event-Subscription-Id', 'Kick-Event-Signature', 'Kick-Event-Message-Timestamp', 'Kick-Event-Type', 'Kick-Event-Version'];
+	const headerNames = [
+		'Kick-Event-Message-Id',
+		'Kick-Event-Subscription-Id',
+		'Kick-Event-Signature',
+		'Kick-Event-Message-Timestamp',
+		'Kick-Event-Type',
+		'Kick-Event-Version'
+	];
 	for (const name of headerNames) {
 		it(`rejects a delivery without ${name} (400, naming it)`, () => {
 			const without: Record<string, string> = { ...headers() };
@@ -92,11 +101,25 @@ describe('verifyKickWebhook (Kick webhook signatures)', () => {
 
 	it('rejects a Kick-Event-Message-Id over 128 characters or not printable ASCII (400), before any signature check', () => {
 		for (const messageId of ['x'.repeat(129), 'x'.repeat(3000), 'id with space', 'idé', 'id\u0000']) {
-			const signed = kickWebhookHeaders({ privateKey: signer.privateKey, messageId, subscriptionId: SUBSCRIPTION_ID, eventType: 'chat.message.sent', timestamp: TIMESTAMP, rawBody: RAW_BODY });
+			const signed = kickWebhookHeaders({
+				privateKey: signer.privateKey,
+				messageId,
+				subscriptionId: SUBSCRIPTION_ID,
+				eventType: 'chat.message.sent',
+				timestamp: TIMESTAMP,
+				rawBody: RAW_BODY
+			});
 			expectRejected(verify({ headers: signed }), 400, /^header Kick-Event-Message-Id is not 1 to 128 printable ASCII characters$/);
 		}
 		const longest = 'x'.repeat(128);
-		const signed = kickWebhookHeaders({ privateKey: signer.privateKey, messageId: longest, subscriptionId: SUBSCRIPTION_ID, eventType: 'chat.message.sent', timestamp: TIMESTAMP, rawBody: RAW_BODY });
+		const signed = kickWebhookHeaders({
+			privateKey: signer.privateKey,
+			messageId: longest,
+			subscriptionId: SUBSCRIPTION_ID,
+			eventType: 'chat.message.sent',
+			timestamp: TIMESTAMP,
+			rawBody: RAW_BODY
+		});
 		expect(verify({ headers: signed })).to.deep.include({ ok: true, messageId: longest });
 	});
 
@@ -114,7 +137,11 @@ describe('verifyKickWebhook (Kick webhook signatures)', () => {
 	});
 
 	it('rejects a header sent twice (400)', () => {
-		expectRejected(verify({ headers: { ...headers(), 'kick-event-message-id': [MESSAGE_ID, MESSAGE_ID] } }), 400, /Kick-Event-Message-Id given more than once/);
+		expectRejected(
+			verify({ headers: { ...headers(), 'kick-event-message-id': [MESSAGE_ID, MESSAGE_ID] } }),
+			400,
+			/Kick-Event-Message-Id given more than once/
+		);
 	});
 
 	it('accepts a timestamp up to maxAgeSeconds away either way, and calls anything further stale (401)', () => {

@@ -146,7 +146,10 @@ describe('The bot’s HTTP server under hostile requests, over real HTTP', funct
 				'a NUL in the content': chatBody((payload) => ({ ...payload, content: 'hi\u0000there' })),
 				'a lone surrogate in a username': chatBody((payload) => ({ ...payload, sender: { ...(payload.sender as object), username: 'vic\ud800' } })),
 				'a 3 KB chat message id': chatBody((payload) => ({ ...payload, message_id: randomBytes(1500).toString('hex') })),
-				'a 30-digit broadcaster id': chatBody((payload) => ({ ...payload, broadcaster: { ...(payload.broadcaster as object), user_id: '1'.repeat(30) } })),
+				'a 30-digit broadcaster id': chatBody((payload) => ({
+					...payload,
+					broadcaster: { ...(payload.broadcaster as object), user_id: '1'.repeat(30) }
+				})),
 				'an id over 2^63 - 1': chatBody((payload) => ({ ...payload, sender: { ...(payload.sender as object), user_id: '9223372036854775808' } }))
 			};
 			for (const [what, body] of Object.entries(hostile)) {
@@ -172,7 +175,12 @@ describe('The bot’s HTTP server under hostile requests, over real HTTP', funct
 	describe('the OAuth callback', () => {
 		it('answers malformed parameters with a 400 page that echoes nothing unescaped, touching no authorisation', async () => {
 			const script = '<script>alert(1)</script>';
-			for (const query of [`state=${encodeURIComponent(script)}&code=abc`, `state=${'A'.repeat(5000)}&code=abc`, `state=abc&code=${'c'.repeat(5000)}`, `state=abc&error=${'e'.repeat(500)}`]) {
+			for (const query of [
+				`state=${encodeURIComponent(script)}&code=abc`,
+				`state=${'A'.repeat(5000)}&code=abc`,
+				`state=abc&code=${'c'.repeat(5000)}`,
+				`state=abc&error=${'e'.repeat(500)}`
+			]) {
 				const page = await call('GET', `/kick/oauth/callback?${query}`);
 				expect(page.status, query.slice(0, 40)).to.equal(400);
 				expect(page.body).to.include('The Kick channel was not linked').and.not.include('<script>');
@@ -180,7 +188,13 @@ describe('The bot’s HTTP server under hostile requests, over real HTTP', funct
 		});
 
 		it('escapes what Kick’s redirect carries in the page it shows', async () => {
-			const answer = await under.standIn.runSlashCommand({ guild: 'Alpha', member: 'alpha-moderator', name: 'kick', subcommand: 'connect', options: { channel: 'alphastreamer' } });
+			const answer = await under.standIn.runSlashCommand({
+				guild: 'Alpha',
+				member: 'alpha-moderator',
+				name: 'kick',
+				subcommand: 'connect',
+				options: { channel: 'alphastreamer' }
+			});
 			const state = new URL(authorizationLink(answer)).searchParams.get('state')!;
 			const page = await call('GET', `/kick/oauth/callback?state=${state}&error=${encodeURIComponent('<img src=x onerror=alert(1)>')}`);
 			expect(page.status).to.equal(403);

@@ -14,7 +14,14 @@ interface Received {
 }
 
 const SCOPES = ['user:read', 'channel:read', 'chat:write', 'events:subscribe'];
-const EVENTS = ['chat.message.sent', 'channel.followed', 'channel.subscription.new', 'channel.subscription.renewal', 'channel.subscription.gifts', 'livestream.status.updated'];
+const EVENTS = [
+	'chat.message.sent',
+	'channel.followed',
+	'channel.subscription.new',
+	'channel.subscription.renewal',
+	'channel.subscription.gifts',
+	'livestream.status.updated'
+];
 
 /**
  * The Kick stand-in's control API, driven over HTTP as a person with curl would, with this test as
@@ -47,10 +54,15 @@ describe('KickStandIn control API', function () {
 			request.on('data', (chunk: Buffer) => chunks.push(chunk));
 			request.on('end', () => {
 				if (request.url?.startsWith('/kick/oauth/callback')) {
-					response.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>Linked</title><h1>Kick channel linked</h1><p>It&#39;s done.</p>');
+					response
+						.writeHead(200, { 'content-type': 'text/html' })
+						.end('<!doctype html><title>Linked</title><h1>Kick channel linked</h1><p>It&#39;s done.</p>');
 					return;
 				}
-				const event = { type: String(request.headers['kick-event-type']), payload: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, any> };
+				const event = {
+					type: String(request.headers['kick-event-type']),
+					payload: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, any>
+				};
 				received.push(event);
 				response.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"accepted"}');
 				if (event.type === 'chat.message.sent') void answerChat?.(event.payload.content, event.payload.message_id);
@@ -103,12 +115,16 @@ describe('KickStandIn control API', function () {
 		expect(status).to.equal(200);
 		expect(body.link).to.equal(linkShown);
 		expect(body.status).to.equal(200);
-		expect(body.page).to.equal('Kick channel linked It\'s done.');
+		expect(body.page).to.equal("Kick channel linked It's done.");
 		const redirect = new URL(body.redirect);
 		expect(redirect.searchParams.get('state')).to.equal(state);
 
 		// What the bot does next: the token, then the subscriptions that let the channel's events flow.
-		const tokens = await oauth.exchangeCode({ code: redirect.searchParams.get('code')!, redirectUri: `${botUrl}/kick/oauth/callback`, codeVerifier: pkce.verifier });
+		const tokens = await oauth.exchangeCode({
+			code: redirect.searchParams.get('code')!,
+			redirectUri: `${botUrl}/kick/oauth/callback`,
+			codeVerifier: pkce.verifier
+		});
 		const api = new KickApiClient({ apiUrl: kick.apiUrl });
 		await api.subscribe(tokens.accessToken, { broadcasterUserId: kick.user('AlphaStreamer').userId, events: EVENTS });
 		answerChat = async (content, messageId) => {
@@ -136,7 +152,9 @@ describe('KickStandIn control API', function () {
 
 		const silent = await control('POST', 'chat', { channel: 'alphastreamer', sender: 'viewer_vic', content: '!nothing', waitForReply: true });
 		expect(silent.status).to.equal(504);
-		expect(silent.body.error).to.match(/^Timed out after 1000 ms waiting for the bot's answer in AlphaStreamer's chat \(unknown commands, refusals and cooldowns stay silent\)/);
+		expect(silent.body.error).to.match(
+			/^Timed out after 1000 ms waiting for the bot's answer in AlphaStreamer's chat \(unknown commands, refusals and cooldowns stay silent\)/
+		);
 
 		const log = await control('GET', 'chat?channel=alphastreamer');
 		expect(log.body.map((message: { content: string }) => message.content)).to.deep.equal(['pong']);
@@ -174,8 +192,12 @@ describe('KickStandIn control API', function () {
 	it('explains bad requests', async () => {
 		expect((await control('POST', 'chat', { channel: 'alphastreamer' })).body.error).to.equal('Missing string field(s): sender, content');
 		expect((await control('POST', 'live', { channel: 'alphastreamer', live: 'yes' })).body.error).to.equal('Expected "live": true or false');
-		expect((await control('POST', 'gift', { channel: 'alphastreamer', giftees: [] })).body.error).to.equal('Expected "giftees": ["username", …] (at least one)');
-		expect((await control('POST', 'follow', { channel: 'nobody_here', follower: 'viewer_vic' })).body.error).to.match(/^No Kick user nobody_here in the stand-in/);
+		expect((await control('POST', 'gift', { channel: 'alphastreamer', giftees: [] })).body.error).to.equal(
+			'Expected "giftees": ["username", …] (at least one)'
+		);
+		expect((await control('POST', 'follow', { channel: 'nobody_here', follower: 'viewer_vic' })).body.error).to.match(
+			/^No Kick user nobody_here in the stand-in/
+		);
 		const unknown = await control('GET', 'nope');
 		expect(unknown.status).to.equal(404);
 		expect(unknown.body.error).to.match(/^Unknown control route GET \/_control\/nope; try GET \/_control\/state, POST \/_control\/authorize/);

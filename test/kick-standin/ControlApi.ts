@@ -82,10 +82,21 @@ export class ControlApi {
 				const months = optionalPositiveInteger(body, 'months') ?? 1;
 				// Kick sends a first month as new, any later one as a renewal.
 				return months === 1
-					? { status: 200, body: await this.deliver('channel.subscription.new', channel, this.kick.subscriptionNewPayload({ broadcaster: channel, subscriber })) }
+					? {
+							status: 200,
+							body: await this.deliver(
+								'channel.subscription.new',
+								channel,
+								this.kick.subscriptionNewPayload({ broadcaster: channel, subscriber })
+							)
+						}
 					: {
 							status: 200,
-							body: await this.deliver('channel.subscription.renewal', channel, this.kick.subscriptionRenewalPayload({ broadcaster: channel, subscriber, duration: months }))
+							body: await this.deliver(
+								'channel.subscription.renewal',
+								channel,
+								this.kick.subscriptionRenewalPayload({ broadcaster: channel, subscriber, duration: months })
+							)
 						};
 			}
 			case 'POST /_control/gift': {
@@ -95,9 +106,17 @@ export class ControlApi {
 				if (!Array.isArray(giftees) || giftees.length === 0 || !giftees.every((giftee) => typeof giftee === 'string')) {
 					throw new Error('Expected "giftees": ["username", …] (at least one)');
 				}
-				if (body.gifter !== undefined && body.gifter !== null && typeof body.gifter !== 'string') throw new Error('Expected "gifter" as a username, or null for an anonymous gift');
+				if (body.gifter !== undefined && body.gifter !== null && typeof body.gifter !== 'string')
+					throw new Error('Expected "gifter" as a username, or null for an anonymous gift');
 				const gifter = typeof body.gifter === 'string' ? body.gifter : null;
-				return { status: 200, body: await this.deliver('channel.subscription.gifts', channel, this.kick.subscriptionGiftsPayload({ broadcaster: channel, gifter, giftees })) };
+				return {
+					status: 200,
+					body: await this.deliver(
+						'channel.subscription.gifts',
+						channel,
+						this.kick.subscriptionGiftsPayload({ broadcaster: channel, gifter, giftees })
+					)
+				};
 			}
 			default:
 				return { status: 404, body: { error: `Unknown control route ${route}; try ${ROUTES.join(', ')}` } };
@@ -109,7 +128,8 @@ export class ControlApi {
 		const { user } = requireStrings(body, ['user']);
 		const endpoint = `${this.kick.authUrl}/oauth/authorize`;
 		const given = body.url;
-		if (given !== undefined && typeof given !== 'string') throw new Error('Expected "url" as the authorisation link (or leave it out for the newest one shown)');
+		if (given !== undefined && typeof given !== 'string')
+			throw new Error('Expected "url" as the authorisation link (or leave it out for the newest one shown)');
 		const link = given ?? this.findAuthorizationLink?.(endpoint);
 		if (link === undefined) throw new Error(`No authorisation link to follow: run /kick connect <channel> first, or pass "url" (a link to ${endpoint})`);
 		const redirect = await this.kick.consent(link, user);
@@ -117,7 +137,9 @@ export class ControlApi {
 		try {
 			page = await fetch(redirect, { redirect: 'manual' });
 		} catch (error) {
-			throw new Error(`Kick redirected to ${redirect}, which did not answer (${(error as Error).message}): is the bot running with the printed variables?`);
+			throw new Error(
+				`Kick redirected to ${redirect}, which did not answer (${(error as Error).message}): is the bot running with the printed variables?`
+			);
 		}
 		return { link, redirect, status: page.status, page: pageText(await page.text()) };
 	}
@@ -143,7 +165,11 @@ export class ControlApi {
 		if (body.title !== undefined && typeof body.title !== 'string') throw new Error('Expected "title" as text');
 		const title = body.title;
 		this.kick.setStream(channel, { isLive: body.live, ...(title === undefined ? {} : { title }) });
-		return this.deliver('livestream.status.updated', channel, this.kick.livestreamStatusPayload({ broadcaster: channel, isLive: body.live, ...(title === undefined ? {} : { title }) }));
+		return this.deliver(
+			'livestream.status.updated',
+			channel,
+			this.kick.livestreamStatusPayload({ broadcaster: channel, isLive: body.live, ...(title === undefined ? {} : { title }) })
+		);
 	}
 
 	private async deliver(type: string, channel: string, payload: unknown) {

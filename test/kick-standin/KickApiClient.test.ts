@@ -40,7 +40,14 @@ describe('Kick API client against the Kick stand-in', () => {
 			seed: {
 				app: { clientId: 'bot-client', clientSecret: 'bot-secret', redirectUris: [REDIRECT_URI] },
 				users: [
-					{ username: 'GamblerJoe', userId: 4242, isLive: true, streamTitle: 'Bonus hunt', category: { id: 28, name: 'Slots & Casino' }, viewerCount: 1234 },
+					{
+						username: 'GamblerJoe',
+						userId: 4242,
+						isLive: true,
+						streamTitle: 'Bonus hunt',
+						category: { id: 28, name: 'Slots & Casino' },
+						viewerCount: 1234
+					},
 					{ username: 'viewer_anna', userId: 5151 }
 				]
 			}
@@ -103,8 +110,15 @@ describe('Kick API client against the Kick stand-in', () => {
 
 		it('refuses an authorize URL Kick would refuse, and reports a denial to the redirect URI', async () => {
 			const challenge = createPkcePair().challenge;
-			expect(((await rejection(standIn.consent(authorizeUrl(['chat:read'], challenge), 'GamblerJoe'))) as Error).message).to.include('unknown: chat:read');
-			const otherRedirect = oauth.authorizeUrl({ redirectUri: 'https://elsewhere.example/callback', state: 's', scopes: ['user:read'], codeChallenge: challenge });
+			expect(((await rejection(standIn.consent(authorizeUrl(['chat:read'], challenge), 'GamblerJoe'))) as Error).message).to.include(
+				'unknown: chat:read'
+			);
+			const otherRedirect = oauth.authorizeUrl({
+				redirectUri: 'https://elsewhere.example/callback',
+				state: 's',
+				scopes: ['user:read'],
+				codeChallenge: challenge
+			});
 			expect(((await rejection(standIn.consent(otherRedirect, 'GamblerJoe'))) as Error).message).to.include('is not one of the app’s');
 			const endpoint = await fetch(otherRedirect, { redirect: 'manual' });
 			expect(endpoint.status).to.equal(400);
@@ -164,7 +178,12 @@ describe('Kick API client against the Kick stand-in', () => {
 			// Neither an empty 400 nor an edge block is Kick refusing the grant.
 			standIn.answerNext({ method: 'POST', path: '/oauth/token', status: 400, body: '' });
 			expect(await kickError(oauth.refresh(tokens.refreshToken!))).to.include({ status: 400, retryable: true, kickMessage: null });
-			standIn.answerNext({ method: 'POST', path: '/oauth/token', status: 403, body: { error: 'Request blocked by security policy.', reference: '9e4db7e3' } });
+			standIn.answerNext({
+				method: 'POST',
+				path: '/oauth/token',
+				status: 403,
+				body: { error: 'Request blocked by security policy.', reference: '9e4db7e3' }
+			});
 			expect(await kickError(oauth.refresh(tokens.refreshToken!))).to.include({ status: 403, retryable: true });
 			expect((await oauth.refresh(tokens.refreshToken!)).refreshToken).to.be.a('string');
 		});
@@ -229,7 +248,12 @@ describe('Kick API client against the Kick stand-in', () => {
 
 		it('looks channels up by slug and by broadcaster id, and answers null for unknown ones', async () => {
 			const live = await api.channelBySlug(app.accessToken, 'gamblerjoe');
-			expect(live).to.deep.include({ broadcasterUserId: '4242', slug: 'gamblerjoe', streamTitle: 'Bonus hunt', category: { id: '28', name: 'Slots & Casino' } });
+			expect(live).to.deep.include({
+				broadcasterUserId: '4242',
+				slug: 'gamblerjoe',
+				streamTitle: 'Bonus hunt',
+				category: { id: '28', name: 'Slots & Casino' }
+			});
 			expect(live?.stream).to.deep.include({ isLive: true, viewerCount: 1234 });
 			expect(live?.stream.startTime).to.be.instanceOf(Date);
 
@@ -293,7 +317,11 @@ describe('Kick API client against the Kick stand-in', () => {
 			expect(failed.message).to.equal('Kick refused POST /chat to send a chat message (500 Internal Server Error)');
 			expect(failed.retryAfterMs).to.equal(null);
 			standIn.failChatNext({ status: 429, retryAfterSeconds: 2 });
-			expect(await kickError(api.sendChat(streamer.accessToken, { type: 'bot', content: 'second try' }))).to.include({ status: 429, retryable: true, retryAfterMs: 2000 });
+			expect(await kickError(api.sendChat(streamer.accessToken, { type: 'bot', content: 'second try' }))).to.include({
+				status: 429,
+				retryable: true,
+				retryAfterMs: 2000
+			});
 			expect((await api.sendChat(streamer.accessToken, { type: 'bot', content: 'third try' })).isSent).to.equal(true);
 			expect(standIn.chat.list('GamblerJoe').map((message) => message.content)).to.not.include.members(['first try', 'second try']);
 		});
@@ -332,7 +360,13 @@ describe('Kick API client against the Kick stand-in', () => {
 			expect(again[0]!.subscriptionId).to.equal(chatId);
 
 			const listed = await api.listSubscriptions(streamer.accessToken, '4242');
-			const rows = listed.map((subscription) => [subscription.id, subscription.event, subscription.version, subscription.broadcasterUserId, subscription.method]);
+			const rows = listed.map((subscription) => [
+				subscription.id,
+				subscription.event,
+				subscription.version,
+				subscription.broadcasterUserId,
+				subscription.method
+			]);
 			expect(rows).to.deep.equal([
 				[chatId, 'chat.message.sent', 1, '4242', 'webhook'],
 				[followId, 'channel.followed', 1, '4242', 'webhook']
@@ -378,7 +412,11 @@ describe('Kick API client against the Kick stand-in', () => {
 						Buffer.from(headers['kick-event-signature']!, 'base64')
 					);
 				expect(received.map(verifies)).to.deep.equal([true, false]);
-				expect(received[0]!.headers).to.include({ 'kick-event-type': 'chat.message.sent', 'kick-event-version': '1', 'kick-event-message-id': delivered.messageId });
+				expect(received[0]!.headers).to.include({
+					'kick-event-type': 'chat.message.sent',
+					'kick-event-version': '1',
+					'kick-event-message-id': delivered.messageId
+				});
 				expect(JSON.parse(received[0]!.body)).to.deep.include({ content: '!gtb 1234.56', message_id: delivered.payload.message_id });
 				const unsubscribed = await rejection(standIn.deliverEvent({ type: 'kicks.gifted', broadcaster: 'GamblerJoe', payload: {} }));
 				expect((unsubscribed as Error).message).to.include('not subscribed');
@@ -389,7 +427,12 @@ describe('Kick API client against the Kick stand-in', () => {
 		});
 
 		it('turns a body that does not fit Kick’s schema into a non-retryable error naming the endpoint and the field', async () => {
-			standIn.answerNext({ method: 'GET', path: '/public/v1/users', status: 200, body: { data: [{ user_id: 'abc', name: 'GamblerJoe' }], message: 'OK' } });
+			standIn.answerNext({
+				method: 'GET',
+				path: '/public/v1/users',
+				status: 200,
+				body: { data: [{ user_id: 'abc', name: 'GamblerJoe' }], message: 'OK' }
+			});
 			const wrongId = await kickError(api.currentUser(streamer.accessToken));
 			expect(wrongId).to.include({ status: 200, retryable: false, endpoint: 'GET /users' });
 			expect(wrongId.message).to.match(/^Kick answered GET \/users with 200 and a body the bot does not understand: data\.0\.user_id: /);

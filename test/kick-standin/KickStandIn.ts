@@ -141,7 +141,14 @@ export class KickStandIn {
 		this.subscriptions = new SubscriptionStore(now);
 		this.routes = {
 			...oauthRoutes({ tokens: this.tokens, signedInUser: () => this.signedIn }),
-			...apiRoutes({ tokens: this.tokens, directory: this.directory, subscriptions: this.subscriptions, chat: this.chat, now, publicKeyPem: () => this.publicKeyPem })
+			...apiRoutes({
+				tokens: this.tokens,
+				directory: this.directory,
+				subscriptions: this.subscriptions,
+				chat: this.chat,
+				now,
+				publicKeyPem: () => this.publicKeyPem
+			})
 		};
 		this.server = createServer((request, response) => {
 			this.onRequest(request, response).catch((error: unknown) => {
@@ -348,7 +355,12 @@ export class KickStandIn {
 	 * Signs any body text with Kick's key and POSTs it, as a compromised or buggy Kick would: no
 	 * subscription is needed and nothing is checked, so tests can send hostile bodies and headers.
 	 */
-	public async deliverSignedBody(delivery: { readonly type: string; readonly body: string; readonly messageId?: string; readonly timestamp?: string }): Promise<DeliveryResult> {
+	public async deliverSignedBody(delivery: {
+		readonly type: string;
+		readonly body: string;
+		readonly messageId?: string;
+		readonly timestamp?: string;
+	}): Promise<DeliveryResult> {
 		if (this.webhookTarget === null) throw new Error('Kick would not deliver events: the app has no webhook URL (options.webhookUrl or setWebhookUrl)');
 		const sent = await this.webhooks.send({
 			url: this.webhookTarget,
@@ -501,7 +513,9 @@ export class KickStandIn {
 		if (url.pathname.startsWith('/_control/')) return this.control.handle(incoming, outgoing, url);
 		const method = incoming.method ?? 'GET';
 		const raw = await readBody(incoming);
-		const headers = Object.fromEntries(Object.entries(incoming.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : (value ?? '')]));
+		const headers = Object.fromEntries(
+			Object.entries(incoming.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : (value ?? '')])
+		);
 		const contentType = (headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
 		const parsed = parseBody(raw, contentType);
 		const request: StandInRequest = { method, path: url.pathname, query: url.searchParams, headers, body: parsed.body, contentType };

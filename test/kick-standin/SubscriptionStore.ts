@@ -34,7 +34,15 @@ export class SubscriptionStore {
 	public subscribe(appId: string, broadcasterUserId: string, event: string, version: number): EventSubscription {
 		const existing = this.find(appId, broadcasterUserId, event, version);
 		if (existing) return existing;
-		const subscription: EventSubscription = { id: ulid(this.now()), appId, broadcasterUserId, event, version, method: 'webhook', createdAt: new Date(this.now()) };
+		const subscription: EventSubscription = {
+			id: ulid(this.now()),
+			appId,
+			broadcasterUserId,
+			event,
+			version,
+			method: 'webhook',
+			createdAt: new Date(this.now())
+		};
 		this.subscriptions.push(subscription);
 		return subscription;
 	}

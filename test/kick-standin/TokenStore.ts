@@ -86,7 +86,8 @@ export class OAuthError extends Error {
 // Kick's OAuth server words its errors as ory/fosite does; the stand-in appends what exactly went wrong.
 const INVALID_GRANT =
 	'The provided authorization grant (e.g., authorization code, resource owner credentials) or refresh token is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.';
-const INVALID_REQUEST = 'The request is missing a required parameter, includes an invalid parameter value, includes a parameter more than once, or is otherwise malformed.';
+const INVALID_REQUEST =
+	'The request is missing a required parameter, includes an invalid parameter value, includes a parameter more than once, or is otherwise malformed.';
 const INVALID_CLIENT = 'Client authentication failed (e.g., unknown client, no client authentication included, or unsupported authentication method).';
 
 const CODE_LIFETIME_MS = 10 * 60 * 1000;

@@ -82,7 +82,8 @@ export function apiRoutes(dependencies: ApiRouteDependencies): Routes {
 				const ids = request.query.getAll('broadcaster_user_id');
 				if (slugs.length > 0 && ids.length > 0) throw badRequest('pass either slug or broadcaster_user_id, not both');
 				if (ids.some((id) => !/^\d+$/.test(id))) throw badRequest('broadcaster_user_id must be a number');
-				if (slugs.length === 0 && ids.length === 0 && token.user === null) throw badRequest('an app token has no channel of its own: pass slug or broadcaster_user_id');
+				if (slugs.length === 0 && ids.length === 0 && token.user === null)
+					throw badRequest('an app token has no channel of its own: pass slug or broadcaster_user_id');
 				const found =
 					slugs.length > 0 ? slugs.map((slug) => directory.bySlug(slug)) : ids.length > 0 ? ids.map((id) => directory.byId(id)) : [token.user!];
 				return ok(found.filter((user) => user !== undefined).map((user) => channelBody(user, token)));
@@ -96,7 +97,8 @@ export function apiRoutes(dependencies: ApiRouteDependencies): Routes {
 				if (body.type !== 'bot' && body.type !== 'user') throw badRequest('type must be bot or user');
 				if (typeof body.content !== 'string' || body.content === '') throw badRequest('content is required');
 				if ([...body.content].length > CHAT_MAX_LENGTH) throw badRequest(`content is longer than ${CHAT_MAX_LENGTH} characters`);
-				if (body.reply_to_message_id !== undefined && typeof body.reply_to_message_id !== 'string') throw badRequest('reply_to_message_id must be a string');
+				if (body.reply_to_message_id !== undefined && typeof body.reply_to_message_id !== 'string')
+					throw badRequest('reply_to_message_id must be a string');
 				let channel = poster;
 				if (body.type === 'user') {
 					if (typeof body.broadcaster_user_id !== 'number') throw badRequest('broadcaster_user_id is required for type user');
@@ -136,7 +138,12 @@ export function apiRoutes(dependencies: ApiRouteDependencies): Routes {
 					(body.events as unknown[]).map((event) => {
 						const { name, version } = (typeof event === 'object' && event !== null ? event : {}) as { name?: unknown; version?: unknown };
 						if (typeof name !== 'string' || !(KICK_EVENT_TYPES as readonly string[]).includes(name) || version !== 1) {
-							return { name: String(name), version: typeof version === 'number' ? version : 0, subscription_id: '', error: 'unknown event name or version' };
+							return {
+								name: String(name),
+								version: typeof version === 'number' ? version : 0,
+								subscription_id: '',
+								error: 'unknown event name or version'
+							};
 						}
 						const subscription = subscriptions.subscribe(token.clientId, channel.userId, name, version);
 						return { name, version, subscription_id: subscription.id, error: '' };

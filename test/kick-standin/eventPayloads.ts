@@ -180,7 +180,14 @@ export function kicksGiftedPayload(input: KicksGiftedPayloadInput) {
 	return {
 		broadcaster: plainUser(input.broadcaster),
 		sender: plainUser(input.sender),
-		gift: { amount: input.amount, name: input.name, type: input.type, tier: input.tier, message: input.message, pinned_time_seconds: input.pinnedTimeSeconds },
+		gift: {
+			amount: input.amount,
+			name: input.name,
+			type: input.type,
+			tier: input.tier,
+			message: input.message,
+			pinned_time_seconds: input.pinnedTimeSeconds
+		},
 		// Kick's example of this event, unlike the others, has milliseconds.
 		created_at: input.createdAt.toISOString()
 	};

@@ -24,7 +24,11 @@ export function oauthRoutes({ tokens, signedInUser }: OAuthRouteDependencies): R
 			POST: (request) =>
 				oauthAnswer(() => {
 					if (request.contentType !== 'application/x-www-form-urlencoded') {
-						throw new OAuthError(400, 'invalid_request', `The token endpoint takes application/x-www-form-urlencoded, not ${request.contentType || 'no content type'}.`);
+						throw new OAuthError(
+							400,
+							'invalid_request',
+							`The token endpoint takes application/x-www-form-urlencoded, not ${request.contentType || 'no content type'}.`
+						);
 					}
 					return { status: 200, json: tokens.grant(request.body as Record<string, string>) };
 				})

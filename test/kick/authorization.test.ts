@@ -67,7 +67,8 @@ describe('Kick authorisation of a server (start → consent → complete) on Pos
 		);
 		return rows.map((row) => `${row.guild}/${row.discord_user}`);
 	};
-	const connections = async () => (await selectRows<{ guild: string }>(database, 'SELECT discord_server_id::text AS guild FROM kick_connections')).map((row) => row.guild);
+	const connections = async () =>
+		(await selectRows<{ guild: string }>(database, 'SELECT discord_server_id::text AS guild FROM kick_connections')).map((row) => row.guild);
 	const tokenRequests = (from: number) => standIn.requestLog.filter((request) => request.method === 'POST' && request.path === '/oauth/token', from);
 
 	before(async () => {
@@ -119,7 +120,9 @@ describe('Kick authorisation of a server (start → consent → complete) on Pos
 		const [issuedAccessToken] = standIn.activeTokensOf('GamblerJoe');
 		const stored = await storedTokenRows(database);
 		expect(stored.map((row) => `${row.guild}/${row.kick_user}`)).to.deep.equal([`${GUILD_A}/${STREAMER_ID}`]);
-		expect(stored[0]!.access_token).to.match(/^enc:v1:/).and.not.contain(issuedAccessToken);
+		expect(stored[0]!.access_token)
+			.to.match(/^enc:v1:/)
+			.and.not.contain(issuedAccessToken);
 		expect(stored[0]!.refresh_token).to.match(/^enc:v1:/);
 		const tokens = await database.forGuild(GUILD_A).kickTokens.get(STREAMER_ID);
 		expect(tokens?.accessToken).to.equal(issuedAccessToken);
@@ -141,7 +144,10 @@ describe('Kick authorisation of a server (start → consent → complete) on Pos
 		expect(error.status).to.equal(410);
 		expect(error.message).to.contain('already used');
 		expect(await storedTokenRows(database)).to.deep.equal(before);
-		expect(standIn.requestLog.filter(() => true, from), 'Kick is not asked again').to.have.length(0);
+		expect(
+			standIn.requestLog.filter(() => true, from),
+			'Kick is not asked again'
+		).to.have.length(0);
 	});
 
 	it('refuses a state 10 minutes and 1 ms after it was made (410, expired) and stores nothing', async () => {
@@ -221,7 +227,12 @@ describe('Kick authorisation of a server (start → consent → complete) on Pos
 		const results: (number | 'linked')[] = [];
 		for (const { url } of started) {
 			const callback = callbackOf(await standIn.consent(url, 'GamblerJoe'));
-			results.push(await authorizations.complete(callback, log).then(() => 'linked' as const, (error: KickAuthorizationError) => error.status));
+			results.push(
+				await authorizations.complete(callback, log).then(
+					() => 'linked' as const,
+					(error: KickAuthorizationError) => error.status
+				)
+			);
 		}
 		expect(results.filter((result) => result === 'linked')).to.have.length(1);
 	});
@@ -239,7 +250,9 @@ describe('Kick authorisation of a server (start → consent → complete) on Pos
 		expect(await pendingStates()).to.deep.equal([]);
 		expect(tokenRequests(from)).to.have.length(0);
 		expect(await storedTokenRows(database)).to.deep.equal([]);
-		expect((await authorizationError(authorizations.complete({ ...denied, code: 'a-code', error: null }, log))).status, 'the state works no more').to.equal(410);
+		expect((await authorizationError(authorizations.complete({ ...denied, code: 'a-code', error: null }, log))).status, 'the state works no more').to.equal(
+			410
+		);
 	});
 
 	it('refuses a Kick account that does not own the channel (403, naming both) and stores nothing', async () => {
@@ -322,7 +335,9 @@ describe('Kick authorisation of a server (start → consent → complete) on Pos
 			expect(error.status).to.equal(403);
 			expect(revokeRequests(from)).to.have.length(2);
 			expect(warnings).to.have.length(2);
-			expect(warnings[0]).to.match(/^Kick: could not revoke the access token of a refused authorisation \(.*500.*\); it stays active until it expires\.$/);
+			expect(warnings[0]).to.match(
+				/^Kick: could not revoke the access token of a refused authorisation \(.*500.*\); it stays active until it expires\.$/
+			);
 			expect(warnings[1]).to.match(/^Kick: could not revoke the refresh token of a refused authorisation/);
 		});
 
@@ -373,7 +388,10 @@ describe('parseKickOAuthCallback (the callback’s query, bounded)', () => {
 			ok: true,
 			callback: { state: STATE, code: 'NzQ2ZTg0OGMtYzU5Zi00', error: null }
 		});
-		expect(parseKickOAuthCallback({ state: STATE, error: 'access_denied', code: '' })).to.deep.equal({ ok: true, callback: { state: STATE, code: null, error: 'access_denied' } });
+		expect(parseKickOAuthCallback({ state: STATE, error: 'access_denied', code: '' })).to.deep.equal({
+			ok: true,
+			callback: { state: STATE, code: null, error: 'access_denied' }
+		});
 		expect(parseKickOAuthCallback({})).to.deep.equal({ ok: true, callback: { state: null, code: null, error: null } });
 	});
 
@@ -393,4 +411,3 @@ describe('parseKickOAuthCallback (the callback’s query, bounded)', () => {
 		});
 	}
 });
-

@@ -203,9 +203,11 @@ describe('Kick event router on PostgreSQL', () => {
 		expect(receivers(event.eventKey)).to.deep.equal([GUILD_B]);
 		expect(failures.map((failure) => [failure.guildId, failure.eventKey])).to.deep.equal([[GUILD_A, event.eventKey]]);
 		expect((failures[0]!.error as Error).message).to.equal(`the settings of ${GUILD_A} could not load`);
-		const [stored] = await selectRows<{ handed_to: string[]; handled_at: Date | null }>(database, 'SELECT handed_to::text[] AS handed_to, handled_at FROM kick_event_receipts WHERE event_key = $1', [
-			event.eventKey
-		]);
+		const [stored] = await selectRows<{ handed_to: string[]; handled_at: Date | null }>(
+			database,
+			'SELECT handed_to::text[] AS handed_to, handled_at FROM kick_event_receipts WHERE event_key = $1',
+			[event.eventKey]
+		);
 		expect(stored).to.deep.equal({ handed_to: [String(GUILD_B)], handled_at: null });
 
 		failingGuilds.clear();
@@ -268,11 +270,14 @@ describe('Kick event router on PostgreSQL', () => {
 		};
 		const receipt = async (eventKey: string) =>
 			(
-				await selectRows<{ handled_at: Date | null; parked_at: Date | null; attempts: number; last_error: string | null; owner: string | null; channel: string | null }>(
-					database,
-					'SELECT handled_at, parked_at, attempts, last_error, owner, channel FROM kick_event_receipts WHERE event_key = $1',
-					[eventKey]
-				)
+				await selectRows<{
+					handled_at: Date | null;
+					parked_at: Date | null;
+					attempts: number;
+					last_error: string | null;
+					owner: string | null;
+					channel: string | null;
+				}>(database, 'SELECT handled_at, parked_at, attempts, last_error, owner, channel FROM kick_event_receipts WHERE event_key = $1', [eventKey])
 			)[0];
 		const handledAt = async (eventKey: string) => (await receipt(eventKey))?.handled_at ?? null;
 		/** A router whose listeners do not finish until `release` is called. */
@@ -289,13 +294,20 @@ describe('Kick event router on PostgreSQL', () => {
 			return { slow, release };
 		};
 		/** The wait a failed event has before it is tried again, skipped. */
-		const retryNow = (eventKey: string) => execute(database, `UPDATE kick_event_receipts SET leased_until = now() - interval '1 second' WHERE event_key = $1`, [eventKey]);
+		const retryNow = (eventKey: string) =>
+			execute(database, `UPDATE kick_event_receipts SET leased_until = now() - interval '1 second' WHERE event_key = $1`, [eventKey]);
 
 		it('marks an event handled once it was handed to every server, and records the channel and this process as its owner', async () => {
 			const event = chatMessage();
 			await router.route(event);
 			await database.kickEventReceipts.settled();
-			expect(await receipt(event.eventKey)).to.deep.include({ attempts: 1, last_error: null, parked_at: null, channel: STREAMER_ID, owner: database.kickEventReceipts.owner });
+			expect(await receipt(event.eventKey)).to.deep.include({
+				attempts: 1,
+				last_error: null,
+				parked_at: null,
+				channel: STREAMER_ID,
+				owner: database.kickEventReceipts.owner
+			});
 			expect(await handledAt(event.eventKey)).to.be.an.instanceOf(Date);
 		});
 
@@ -343,7 +355,9 @@ describe('Kick event router on PostgreSQL', () => {
 
 		it('renews the lease of an event while this process hands it over, and only then', async () => {
 			const leaseOf = async (eventKey: string) =>
-				(await selectRows<{ leased_until: Date }>(database, 'SELECT leased_until FROM kick_event_receipts WHERE event_key = $1', [eventKey]))[0]!.leased_until.getTime();
+				(
+					await selectRows<{ leased_until: Date }>(database, 'SELECT leased_until FROM kick_event_receipts WHERE event_key = $1', [eventKey])
+				)[0]!.leased_until.getTime();
 			const { slow, release } = routerWithHeldListeners();
 			const busy = chatMessage();
 			const idle = chatMessage();

@@ -7,12 +7,18 @@ const NUM_RUNS = 500;
 
 /** Any UTF-16 text, lone surrogates and NUL included. */
 const anyText = fc.array(fc.integer({ min: 0, max: 0xffff }), { maxLength: 60 }).map((units) => String.fromCharCode(...units));
-const hostileText = fc.oneof(anyText, fc.string(), fc.constantFrom('<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', "' onmouseover='x", '&amp;', '&#60;', 'x'.repeat(5000), ''));
+const hostileText = fc.oneof(
+	anyText,
+	fc.string(),
+	fc.constantFrom('<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', "' onmouseover='x", '&amp;', '&#60;', 'x'.repeat(5000), '')
+);
 
 describe('The OAuth callback’s parameters and page under arbitrary input (fast-check)', () => {
 	it('parseKickOAuthCallback: any query gives a bounded callback or a refusal, never a throw', () => {
 		const value = fc.oneof(hostileText, fc.array(hostileText, { maxLength: 3 }), fc.constant(undefined), fc.integer(), fc.constant(null), fc.object());
-		const query = fc.dictionary(fc.oneof(fc.constantFrom('state', 'code', 'error', 'error_description', '__proto__', 'constructor'), hostileText), value, { maxKeys: 6 });
+		const query = fc.dictionary(fc.oneof(fc.constantFrom('state', 'code', 'error', 'error_description', '__proto__', 'constructor'), hostileText), value, {
+			maxKeys: 6
+		});
 		fc.assert(
 			fc.property(query, (parameters) => {
 				const parsed = parseKickOAuthCallback(parameters);

@@ -60,7 +60,10 @@ describe('Kick token keeper on PostgreSQL with the Kick stand-in', () => {
 	}
 
 	const refreshRequests = (from: number): KickRequest[] =>
-		standIn.requestLog.filter((request) => request.path === '/oauth/token' && (request.body as Record<string, string>).grant_type === 'refresh_token', from);
+		standIn.requestLog.filter(
+			(request) => request.path === '/oauth/token' && (request.body as Record<string, string>).grant_type === 'refresh_token',
+			from
+		);
 	const storedTokens = (guildId: bigint) => database.forGuild(guildId).kickTokens.get(STREAMER_ID);
 	const reauthorizationMarks = async () =>
 		(
@@ -74,7 +77,10 @@ describe('Kick token keeper on PostgreSQL with the Kick stand-in', () => {
 		migrated = await openMigratedDatabase(postgresEngine, 'kick_token_keeper');
 		database = migrated.database;
 		standIn = await KickStandIn.start({
-			seed: { app: { clientId: 'bot-client', clientSecret: 'bot-secret', redirectUris: [REDIRECT_URI] }, users: [{ username: 'GamblerJoe', userId: Number(STREAMER_ID) }] }
+			seed: {
+				app: { clientId: 'bot-client', clientSecret: 'bot-secret', redirectUris: [REDIRECT_URI] },
+				users: [{ username: 'GamblerJoe', userId: Number(STREAMER_ID) }]
+			}
 		});
 		api = new KickApiClient({ apiUrl: standIn.apiUrl });
 	});
@@ -119,8 +125,12 @@ describe('Kick token keeper on PostgreSQL with the Kick stand-in', () => {
 		expect(stored?.refreshToken).to.be.a('string').and.not.equal(linked.refreshToken);
 		expect(stored?.expiresAt?.getTime()).to.equal(clock + TOKEN_LIFETIME_MS);
 		const [row] = await storedTokenRows(database);
-		expect(row!.access_token).to.match(/^enc:v1:/).and.not.contain(accessToken);
-		expect(row!.refresh_token).to.match(/^enc:v1:/).and.not.contain(stored!.refreshToken!);
+		expect(row!.access_token)
+			.to.match(/^enc:v1:/)
+			.and.not.contain(accessToken);
+		expect(row!.refresh_token)
+			.to.match(/^enc:v1:/)
+			.and.not.contain(stored!.refreshToken!);
 		expect((await api.currentUser(accessToken)).name, 'the new token works at Kick').to.equal('GamblerJoe');
 		const oldRefresh = await rejection(oauth.refresh(linked.refreshToken));
 		expect(oldRefresh).to.be.an.instanceOf(KickApiError).that.deep.includes({ status: 400, retryable: false });
@@ -150,7 +160,10 @@ describe('Kick token keeper on PostgreSQL with the Kick stand-in', () => {
 		const from = standIn.requestLog.mark();
 
 		const concurrent = await Promise.allSettled(Array.from({ length: 3 }, () => keeper.accessToken(GUILD_A, STREAMER_ID)));
-		const later = [await rejection(keeper.accessToken(GUILD_A, STREAMER_ID)), await rejection(keeper.accessToken(GUILD_A, STREAMER_ID, { forceRefresh: true }))];
+		const later = [
+			await rejection(keeper.accessToken(GUILD_A, STREAMER_ID)),
+			await rejection(keeper.accessToken(GUILD_A, STREAMER_ID, { forceRefresh: true }))
+		];
 
 		for (const error of [...concurrent.map((result) => (result.status === 'rejected' ? result.reason : result.value)), ...later]) {
 			expect(error).to.be.an.instanceOf(KickReauthorizationNeededError).with.property('guildId', GUILD_A);
@@ -211,10 +224,12 @@ describe('Kick token keeper on PostgreSQL with the Kick stand-in', () => {
 		clock = a.expiresAt.getTime() - 60_000;
 		standIn.answerNext({ method: 'POST', path: '/oauth/token', status: 503 });
 
-		expect(await keeper.refreshExpiring([
-			{ guildId: GUILD_A, broadcasterUserId: STREAMER_ID },
-			{ guildId: GUILD_B, broadcasterUserId: STREAMER_ID }
-		])).to.equal(1);
+		expect(
+			await keeper.refreshExpiring([
+				{ guildId: GUILD_A, broadcasterUserId: STREAMER_ID },
+				{ guildId: GUILD_B, broadcasterUserId: STREAMER_ID }
+			])
+		).to.equal(1);
 
 		expect((await storedTokens(GUILD_A))?.accessToken, 'left for the next run').to.equal(a.accessToken);
 		expect((await storedTokens(GUILD_B))?.accessToken).to.not.equal(b.accessToken);
@@ -228,9 +243,14 @@ describe('Kick token keeper on PostgreSQL with the Kick stand-in', () => {
 		// A's row as a bot process with another TOKEN_ENCRYPTION_KEY wrote it.
 		const otherKey = new DatabaseClass(database.connection, { tokenCipher: new TokenCipher(Buffer.alloc(32, 9)) });
 		try {
-			await otherKey
-				.forGuild(GUILD_A)
-				.kickTokens.save({ kickUserId: STREAMER_ID, kickUsername: 'GamblerJoe', accessToken: a.accessToken, refreshToken: a.refreshToken, scopes: [], expiresAt: a.expiresAt });
+			await otherKey.forGuild(GUILD_A).kickTokens.save({
+				kickUserId: STREAMER_ID,
+				kickUsername: 'GamblerJoe',
+				accessToken: a.accessToken,
+				refreshToken: a.refreshToken,
+				scopes: [],
+				expiresAt: a.expiresAt
+			});
 		} finally {
 			await otherKey.close();
 		}
@@ -288,7 +308,10 @@ describe('Kick token keeper on PostgreSQL with the Kick stand-in', () => {
 
 		const token = await newKeeper(racingOAuth).accessToken(GUILD_A, STREAMER_ID);
 
-		expect(refreshRequests(from).map((request) => request.status), 'the other process’s refresh, then this one’s, refused').to.deep.equal([200, 400]);
+		expect(
+			refreshRequests(from).map((request) => request.status),
+			'the other process’s refresh, then this one’s, refused'
+		).to.deep.equal([200, 400]);
 		expect(token).to.not.equal(linked.accessToken);
 		expect(token).to.equal((await storedTokens(GUILD_A))?.accessToken);
 		expect(await reauthorizationMarks()).to.deep.equal([]);
@@ -296,7 +319,9 @@ describe('Kick token keeper on PostgreSQL with the Kick stand-in', () => {
 	});
 
 	it('asks for a new authorisation without marking anything when the server holds no tokens', async () => {
-		await database.forGuild(GUILD_A).kickConnection.connect({ broadcasterUserId: STREAMER_ID, channelSlug: 'gamblerjoe', connectedBy: MODERATOR, eventsVia: 'webhook' });
+		await database
+			.forGuild(GUILD_A)
+			.kickConnection.connect({ broadcasterUserId: STREAMER_ID, channelSlug: 'gamblerjoe', connectedBy: MODERATOR, eventsVia: 'webhook' });
 
 		const error = await rejection(keeper.accessToken(GUILD_A, STREAMER_ID));
 

@@ -12,7 +12,17 @@ const LEASE_MS = 30_000;
 const inAMinute = () => new Date(Date.now() + 60_000);
 
 function message(guildId: bigint, dedupeKey: string, extra: Partial<OutboxInsert> = {}): OutboxInsert {
-	return { guildId, destination: 'kick_chat', targetId: CHANNEL, kind: 'reply', dedupeKey, content: `answer ${dedupeKey}`, expiresAt: inAMinute(), status: 'pending', ...extra };
+	return {
+		guildId,
+		destination: 'kick_chat',
+		targetId: CHANNEL,
+		kind: 'reply',
+		dedupeKey,
+		content: `answer ${dedupeKey}`,
+		expiresAt: inAMinute(),
+		status: 'pending',
+		...extra
+	};
 }
 
 interface Row {
@@ -34,7 +44,8 @@ const rows = (database: Database) =>
 	);
 
 /** Makes every lease run out now, as if their owners had stopped renewing them a while ago. */
-const leasesRunOut = (database: Database) => execute(database, `UPDATE outbox_messages SET leased_until = now() - interval '1 second' WHERE leased_until IS NOT NULL`);
+const leasesRunOut = (database: Database) =>
+	execute(database, `UPDATE outbox_messages SET leased_until = now() - interval '1 second' WHERE leased_until IS NOT NULL`);
 
 for (const engine of engines) {
 	describe(`Outbox store (${engine.name})`, () => {
@@ -52,7 +63,11 @@ for (const engine of engines) {
 			const first = await database.outbox.insert([message(GUILD_A, 'k1'), message(GUILD_A, 'k2')], 'process-1', LEASE_MS);
 			expect(first.map((id) => typeof id)).to.deep.equal(['bigint', 'bigint']);
 
-			const second = await database.outbox.insert([message(GUILD_A, 'k1'), message(GUILD_B, 'k1'), message(GUILD_B, 'k3'), message(GUILD_B, 'k3')], 'process-2', LEASE_MS);
+			const second = await database.outbox.insert(
+				[message(GUILD_A, 'k1'), message(GUILD_B, 'k1'), message(GUILD_B, 'k3'), message(GUILD_B, 'k3')],
+				'process-2',
+				LEASE_MS
+			);
 			expect(second.map((id) => id !== null)).to.deep.equal([false, true, true, false]);
 
 			expect((await rows(database)).map((row) => [row.guild, row.key, row.status, row.owner])).to.deep.equal([
@@ -65,7 +80,10 @@ for (const engine of engines) {
 
 		it('records a dropped or expired message as ended, owned by nobody', async () => {
 			await database.outbox.insert(
-				[message(GUILD_A, 'full', { status: 'dropped', error: 'queue full' }), message(GUILD_A, 'old', { status: 'expired', error: 'too old', expiresAt: new Date(0) })],
+				[
+					message(GUILD_A, 'full', { status: 'dropped', error: 'queue full' }),
+					message(GUILD_A, 'old', { status: 'expired', error: 'too old', expiresAt: new Date(0) })
+				],
 				'process-1',
 				LEASE_MS
 			);
@@ -76,7 +94,9 @@ for (const engine of engines) {
 		});
 
 		it('marks as being sent only the messages its owner still holds', async () => {
-			const [mine, theirs] = await database.outbox.insert([message(GUILD_A, 'mine')], 'process-1', LEASE_MS).then(async (ids) => [ids[0]!, (await database.outbox.insert([message(GUILD_A, 'theirs')], 'process-2', LEASE_MS))[0]!]);
+			const [mine, theirs] = await database.outbox
+				.insert([message(GUILD_A, 'mine')], 'process-1', LEASE_MS)
+				.then(async (ids) => [ids[0]!, (await database.outbox.insert([message(GUILD_A, 'theirs')], 'process-2', LEASE_MS))[0]!]);
 
 			const held = await database.outbox.markSending([mine!, theirs!], 'process-1');
 			expect([...held]).to.deep.equal([mine]);
@@ -116,7 +136,9 @@ for (const engine of engines) {
 
 			const taken = await database.outbox.takeOver('taker', LEASE_MS, 100);
 
-			expect(taken.pending.map((record) => [record.guildId, record.dedupeKey, record.content, record.targetId])).to.deep.equal([[GUILD_A, 'fresh', 'answer fresh', CHANNEL]]);
+			expect(taken.pending.map((record) => [record.guildId, record.dedupeKey, record.content, record.targetId])).to.deep.equal([
+				[GUILD_A, 'fresh', 'answer fresh', CHANNEL]
+			]);
 			expect({ interrupted: taken.interrupted, expired: taken.expired }).to.deep.equal({ interrupted: 1, expired: 1 });
 			expect((await rows(database)).map((row) => [row.key, row.status, row.owner, row.finished])).to.deep.equal([
 				['fresh', 'pending', 'taker', false],
@@ -140,7 +162,11 @@ for (const engine of engines) {
 		});
 
 		it('prunes ended messages older than the given time only', async () => {
-			await database.outbox.insert([message(GUILD_A, 'old', { status: 'dropped' }), message(GUILD_A, 'new', { status: 'dropped' }), message(GUILD_A, 'open')], 'p', LEASE_MS);
+			await database.outbox.insert(
+				[message(GUILD_A, 'old', { status: 'dropped' }), message(GUILD_A, 'new', { status: 'dropped' }), message(GUILD_A, 'open')],
+				'p',
+				LEASE_MS
+			);
 			await execute(database, `UPDATE outbox_messages SET finished_at = now() - interval '8 days' WHERE dedupe_key = 'old'`);
 
 			expect(await database.outbox.prune(new Date(Date.now() - 7 * 24 * 3600_000))).to.equal(1);
@@ -149,11 +175,21 @@ for (const engine of engines) {
 
 		it('summarises one server’s messages for its moderators, and never another’s', async () => {
 			const ids = await database.outbox.insert(
-				[message(GUILD_A, 'ok-1'), message(GUILD_A, 'ok-2'), message(GUILD_A, 'bad'), message(GUILD_A, 'waiting'), message(GUILD_A, 'full', { status: 'dropped', error: 'queue full' })],
+				[
+					message(GUILD_A, 'ok-1'),
+					message(GUILD_A, 'ok-2'),
+					message(GUILD_A, 'bad'),
+					message(GUILD_A, 'waiting'),
+					message(GUILD_A, 'full', { status: 'dropped', error: 'queue full' })
+				],
 				'p',
 				LEASE_MS
 			);
-			await database.outbox.insert([message(GUILD_B, 'b-bad'), message(GUILD_B, 'discord', { destination: 'discord_channel', targetId: 900000000000000001n })], 'p', LEASE_MS);
+			await database.outbox.insert(
+				[message(GUILD_B, 'b-bad'), message(GUILD_B, 'discord', { destination: 'discord_channel', targetId: 900000000000000001n })],
+				'p',
+				LEASE_MS
+			);
 			await database.outbox.markSending([ids[0]!, ids[1]!, ids[2]!], 'p');
 			await database.outbox.finish([
 				{ id: ids[0]!, status: 'sent' },
@@ -225,7 +261,16 @@ describe('Outbox on PostgreSQL', () => {
 		return outbox;
 	};
 	const post = (outbox: Outbox, dedupeKey: string, extra: Partial<NewOutboxMessage> = {}) =>
-		outbox.post({ guildId: GUILD_A, destination: 'kick_chat', targetId: CHANNEL, kind: 'reply', dedupeKey, content: `answer ${dedupeKey}`, expiresAt: inAMinute(), ...extra });
+		outbox.post({
+			guildId: GUILD_A,
+			destination: 'kick_chat',
+			targetId: CHANNEL,
+			kind: 'reply',
+			dedupeKey,
+			content: `answer ${dedupeKey}`,
+			expiresAt: inAMinute(),
+			...extra
+		});
 	const until = async (check: () => Promise<boolean>) => {
 		for (let tries = 0; tries < 200 && !(await check()); tries++) await new Promise((resolve) => setTimeout(resolve, 10));
 	};
@@ -367,7 +412,13 @@ describe('Outbox on PostgreSQL', () => {
 	});
 
 	it('two processes taking over at once send each left message once', async () => {
-		const dead = new Outbox({ store: database.outbox, couriers: [Object.assign(new RecordingCourier(), { hold: true })], logger: quiet, owner: 'dead', leaseMs: 100 });
+		const dead = new Outbox({
+			store: database.outbox,
+			couriers: [Object.assign(new RecordingCourier(), { hold: true })],
+			logger: quiet,
+			owner: 'dead',
+			leaseMs: 100
+		});
 		for (let index = 0; index < 40; index++) await post(dead, `left-${index}`);
 		await leasesRunOut(database);
 		const [first, second] = [new RecordingCourier(), new RecordingCourier()];

@@ -29,7 +29,10 @@ describe('PluginCatalog.discover', () => {
 				['alpha', 'Fixture plugin with settings and one command.', true],
 				['beta', 'Fixture plugin without settings.', true]
 			]);
-			expect(catalog.plugins.map((plugin) => plugin.directory)).to.deep.equal([join(fixture('plugins-ok'), 'alpha'), join(fixture('plugins-ok'), 'beta')]);
+			expect(catalog.plugins.map((plugin) => plugin.directory)).to.deep.equal([
+				join(fixture('plugins-ok'), 'alpha'),
+				join(fixture('plugins-ok'), 'beta')
+			]);
 			expect(catalog.enabled.map((plugin) => plugin.manifest.name)).to.deep.equal(['alpha', 'beta']);
 		});
 
@@ -85,7 +88,9 @@ describe('PluginCatalog.discover', () => {
 			const on = await PluginCatalog.discover(pluginsDirectory, [], coreSettings);
 			const coreInfo = on.plugins.find((plugin) => plugin.manifest.name === 'core-info');
 			expect(coreInfo?.enabled).to.equal(true);
-			expect(coreInfo?.manifest.description).to.equal('Tells whether the bot is alive (/ping), what it is (/about) and what it holds about this server (/server).');
+			expect(coreInfo?.manifest.description).to.equal(
+				'Tells whether the bot is alive (/ping), what it is (/about) and what it holds about this server (/server).'
+			);
 
 			const off = await PluginCatalog.discover(pluginsDirectory, ['core-info'], coreSettings);
 			expect(off.enabled.map((plugin) => plugin.manifest.name)).to.not.include('core-info');
@@ -176,7 +181,14 @@ describe('PluginCatalog.discover', () => {
 	describe('repositories and dashboard areas', () => {
 		it('collects the repositories and areas of the plugins that are on', async () => {
 			const catalog = await PluginCatalog.discover(pluginsDirectory, [], coreSettings);
-			expect([...catalog.repositories.keys()]).to.include.members(['points', 'pointSettings', 'customCommands', 'timedMessages', 'raffles', 'slotRequests']);
+			expect([...catalog.repositories.keys()]).to.include.members([
+				'points',
+				'pointSettings',
+				'customCommands',
+				'timedMessages',
+				'raffles',
+				'slotRequests'
+			]);
 			expect(catalog.dashboardAreas).to.include.members(['bot_settings', 'commands', 'timed_messages', 'raffle', 'slot_requests']);
 
 			const withoutRaffles = await PluginCatalog.discover(pluginsDirectory, ['raffles'], coreSettings);

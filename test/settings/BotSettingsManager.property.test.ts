@@ -12,7 +12,14 @@ const OTHER_GUILD = 600000000000000002n;
 
 const declared = new Map<string, DeclaredSetting>([
 	...Object.entries(coreSettings).map(([key, definition]): [string, DeclaredSetting] => [key, { key, definition, declaredBy: 'the core' }]),
-	['greeting', { key: 'greeting', definition: setting.text({ pattern: /^[\s\S]{1,200}$/u, accepts: 'any text' }, 'hi', 'A loose plugin rule.'), declaredBy: 'plugin loose' }],
+	[
+		'greeting',
+		{
+			key: 'greeting',
+			definition: setting.text({ pattern: /^[\s\S]{1,200}$/u, accepts: 'any text' }, 'hi', 'A loose plugin rule.'),
+			declaredBy: 'plugin loose'
+		}
+	],
 	['raffle_open', { key: 'raffle_open', definition: setting.boolean(false, 'Open?'), declaredBy: 'plugin raffle' }]
 ]);
 const keys = fc.oneof(fc.constantFrom(...declared.keys()), hostileText);

@@ -15,7 +15,10 @@ const TTL_MS = 60_000;
 const declared = new Map<string, DeclaredSetting>([
 	['prefix', { key: 'prefix', definition: coreSettings.prefix, declaredBy: 'the core' }],
 	['moderator_role_id', { key: 'moderator_role_id', definition: coreSettings.moderator_role_id, declaredBy: 'the core' }],
-	['slot_request_cooldown_seconds', { key: 'slot_request_cooldown_seconds', definition: setting.integer({ min: 0, max: 3600 }, 30, 'Cooldown'), declaredBy: 'plugin slots' }],
+	[
+		'slot_request_cooldown_seconds',
+		{ key: 'slot_request_cooldown_seconds', definition: setting.integer({ min: 0, max: 3600 }, 30, 'Cooldown'), declaredBy: 'plugin slots' }
+	],
 	['kick_channel', { key: 'kick_channel', definition: coreSettings.kick_channel, declaredBy: 'the core' }]
 ]);
 
@@ -75,7 +78,10 @@ describe('BotSettingsManager (PostgreSQL)', () => {
 	});
 
 	it('shares one query between concurrent loads of a server, and loads each server once', async () => {
-		const loads = await Promise.all([...Array.from({ length: 20 }, () => manager.forGuild(GUILD_A)), ...Array.from({ length: 20 }, () => manager.forGuild(GUILD_B))]);
+		const loads = await Promise.all([
+			...Array.from({ length: 20 }, () => manager.forGuild(GUILD_A)),
+			...Array.from({ length: 20 }, () => manager.forGuild(GUILD_B))
+		]);
 		expect(statements).to.have.length(2);
 		expect(new Set(loads.slice(0, 20)).size, 'the same object for A').to.equal(1);
 		expect(loads[0]!.guildId).to.equal(GUILD_A);
@@ -126,7 +132,9 @@ describe('BotSettingsManager (PostgreSQL)', () => {
 	it('refuses an unknown key or a bad value with what it accepts, writing nothing', async () => {
 		const unknown = await rejection(manager.set(GUILD_A, 'prefx', '?'));
 		expect(unknown).to.be.an.instanceOf(UnknownSettingError);
-		expect((unknown as Error).message).to.equal('There is no setting "prefx". Settings: kick_channel, moderator_role_id, prefix, slot_request_cooldown_seconds.');
+		expect((unknown as Error).message).to.equal(
+			'There is no setting "prefx". Settings: kick_channel, moderator_role_id, prefix, slot_request_cooldown_seconds.'
+		);
 		const bad = await rejection(manager.set(GUILD_A, 'prefix', 'two words'));
 		expect(bad).to.be.an.instanceOf(InvalidSettingValueError);
 		expect((bad as Error).message).to.equal(
@@ -138,7 +146,9 @@ describe('BotSettingsManager (PostgreSQL)', () => {
 			'slot_request_cooldown_seconds accepts a whole number from 0 to 3600; the value has a control character (such as NUL or a line break), which no setting takes'
 		);
 		const long = await rejection(manager.set(GUILD_A, 'k'.repeat(10_000), '?'));
-		expect((long as Error).message, 'the key is cut').to.equal(`There is no setting "${'k'.repeat(99)}…". Settings: kick_channel, moderator_role_id, prefix, slot_request_cooldown_seconds.`);
+		expect((long as Error).message, 'the key is cut').to.equal(
+			`There is no setting "${'k'.repeat(99)}…". Settings: kick_channel, moderator_role_id, prefix, slot_request_cooldown_seconds.`
+		);
 		const outOfRange = await rejection(manager.set(GUILD_A, 'slot_request_cooldown_seconds', '-1'));
 		expect((outOfRange as Error).message).to.equal('slot_request_cooldown_seconds accepts a whole number from 0 to 3600');
 		expect(await rejection(manager.reset(GUILD_A, 'nope'))).to.be.an.instanceOf(UnknownSettingError);
@@ -176,7 +186,9 @@ describe('BotSettingsManager (PostgreSQL)', () => {
 		};
 		const refused = await rejection(manager.set(GUILD_A, 'moderator_role_id', '<@&300000000000000002>', noSuchRole));
 		expect(refused).to.be.an.instanceOf(InvalidSettingValueError);
-		expect((refused as Error).message).to.equal('moderator_role_id accepts a role of this server (@role or its id), or "none"; this server has no such role');
+		expect((refused as Error).message).to.equal(
+			'moderator_role_id accepts a role of this server (@role or its id), or "none"; this server has no such role'
+		);
 		expect(await migrated.database.forGuild(GUILD_A).settings.all()).to.deep.equal(new Map());
 		expect(changes).to.deep.equal([]);
 

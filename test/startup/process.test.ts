@@ -23,19 +23,24 @@ interface Exit {
  */
 function runBot(cwd: string, environment: Record<string, string>): Promise<Exit> {
 	return new Promise((resolve, reject) => {
-		const child = execFile(process.execPath, [ENTRY_POINT], { cwd, env: { PATH: process.env.PATH ?? '', ...environment }, timeout: 30_000 }, (error, stdout, stderr) => {
-			if (error && error.killed) {
-				reject(new Error(`The bot did not exit within 30 s.\nstdout:\n${stdout}\nstderr:\n${stderr}`));
-				return;
+		const child = execFile(
+			process.execPath,
+			[ENTRY_POINT],
+			{ cwd, env: { PATH: process.env.PATH ?? '', ...environment }, timeout: 30_000 },
+			(error, stdout, stderr) => {
+				if (error && error.killed) {
+					reject(new Error(`The bot did not exit within 30 s.\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+					return;
+				}
+				const output = `${stdout}${stderr}`;
+				resolve({
+					code: child.exitCode,
+					signal: child.signalCode,
+					output,
+					lines: output.split('\n').filter((line) => line.trim().length > 0)
+				});
 			}
-			const output = `${stdout}${stderr}`;
-			resolve({
-				code: child.exitCode,
-				signal: child.signalCode,
-				output,
-				lines: output.split('\n').filter((line) => line.trim().length > 0)
-			});
-		});
+		);
 	});
 }
 

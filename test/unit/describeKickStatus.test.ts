@@ -25,7 +25,9 @@ const connection: KickConnection = {
 
 const fieldsOf = (facts: Partial<KickStatusFacts>) =>
 	Object.fromEntries(
-		describeKickStatus({ connection, chat: { ended: {}, waiting: 0, latestUndelivered: null }, parked: { count: 0, latest: null }, ...facts }).map((field) => [field.name, field.value])
+		describeKickStatus({ connection, chat: { ended: {}, waiting: 0, latestUndelivered: null }, parked: { count: 0, latest: null }, ...facts }).map(
+			(field) => [field.name, field.value]
+		)
 	);
 
 describe('describeKickStatus', () => {
@@ -57,7 +59,12 @@ describe('describeKickStatus', () => {
 	});
 
 	it('shows first that Kick is off on the bot, for a link made while it was on', () => {
-		const fields = describeKickStatus({ connection, chat: { ended: {}, waiting: 0, latestUndelivered: null }, parked: { count: 0, latest: null }, unavailable: 'Kick is off.' });
+		const fields = describeKickStatus({
+			connection,
+			chat: { ended: {}, waiting: 0, latestUndelivered: null },
+			parked: { count: 0, latest: null },
+			unavailable: 'Kick is off.'
+		});
 		expect(fields[0]).to.deep.equal({ name: 'Kick on this bot', value: 'Kick is off.' });
 		expect(fieldsOf({})).to.not.have.property('Kick on this bot');
 	});
@@ -67,11 +74,17 @@ describe('explainKickUnavailable and describeUnlinked', () => {
 	it('with Kick off, names every variable the operator sets', () => {
 		const off = explainKickUnavailable(false);
 		for (const variable of ['KICK_CLIENT_ID', 'KICK_CLIENT_SECRET', 'TOKEN_ENCRYPTION_KEY', 'PUBLIC_URL']) expect(off).to.contain(`\`${variable}\``);
-		expect(explainKickUnavailable(true)).to.equal('This bot has no public address for Kick to send the authorisation back to: its operator sets `PUBLIC_URL` and restarts it.');
+		expect(explainKickUnavailable(true)).to.equal(
+			'This bot has no public address for Kick to send the authorisation back to: its operator sets `PUBLIC_URL` and restarts it.'
+		);
 	});
 
 	it('tells moderators to link the server only when the bot can, in the form of the command they used', () => {
-		expect(describeUnlinked(undefined, '!kick connect <channel>')).to.equal('This server is not linked to a Kick channel. A moderator links it with `!kick connect <channel>`.');
-		expect(describeUnlinked(explainKickUnavailable(false), '/kick connect <channel>')).to.equal(`This server is not linked to a Kick channel. ${explainKickUnavailable(false)}`);
+		expect(describeUnlinked(undefined, '!kick connect <channel>')).to.equal(
+			'This server is not linked to a Kick channel. A moderator links it with `!kick connect <channel>`.'
+		);
+		expect(describeUnlinked(explainKickUnavailable(false), '/kick connect <channel>')).to.equal(
+			`This server is not linked to a Kick channel. ${explainKickUnavailable(false)}`
+		);
 	});
 });

@@ -32,8 +32,12 @@ describe('describeSettingChange', () => {
 	});
 
 	it('says that a reset removed an invalid stored value, though the value that applies is the same', () => {
-		expect(describeSettingChange(withInvalidStored, prefix)).to.equal('**prefix** is now `!` (the default) in this server. The stored value `**`, which it does not accept, was removed.');
-		expect(describeSettingChange(withInvalidStored, stored('?'))).to.equal('**prefix** is now `?` in this server. The stored value `**`, which it does not accept, was removed.');
+		expect(describeSettingChange(withInvalidStored, prefix)).to.equal(
+			'**prefix** is now `!` (the default) in this server. The stored value `**`, which it does not accept, was removed.'
+		);
+		expect(describeSettingChange(withInvalidStored, stored('?'))).to.equal(
+			'**prefix** is now `?` in this server. The stored value `**`, which it does not accept, was removed.'
+		);
 	});
 
 	it('says when nothing changed, and what applies', () => {

@@ -30,7 +30,13 @@ const isOriginalOrMarkedCut = (original: string, fitted: string) => fitted === o
 
 describe('withinDiscordLimits', () => {
 	it('leaves a payload within the limits as it is, with everything besides text', () => {
-		const payload = { content: 'Hello', flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] }, components: [], embeds: [{ title: 'T', description: 'D', color: 5 }] };
+		const payload = {
+			content: 'Hello',
+			flags: MessageFlags.Ephemeral,
+			allowedMentions: { parse: [] },
+			components: [],
+			embeds: [{ title: 'T', description: 'D', color: 5 }]
+		};
 		expect(withinDiscordLimits(payload)).to.deep.equal(payload);
 		expect(withinDiscordLimits({ content: null })).to.deep.equal({ content: null });
 		expect(withinDiscordLimits({ content: '😀'.repeat(2000) }).content, '2,000 code points fit').to.equal('😀'.repeat(2000));
@@ -47,7 +53,9 @@ describe('withinDiscordLimits', () => {
 		expect(withinDiscordLimits({ embeds: many }).embeds).to.have.length(10);
 
 		const [fitted] = withinDiscordLimits({
-			embeds: [{ title: 't'.repeat(300), fields: [{ name: '', value: 'v'.repeat(1100) }, ...Array.from({ length: 29 }, () => ({ name: 'n', value: 'v' }))] }]
+			embeds: [
+				{ title: 't'.repeat(300), fields: [{ name: '', value: 'v'.repeat(1100) }, ...Array.from({ length: 29 }, () => ({ name: 'n', value: 'v' }))] }
+			]
 		}).embeds!;
 		expect(fitted!.title).to.equal(`${'t'.repeat(255)}…`);
 		expect(fitted!.fields).to.have.length(25);
@@ -62,7 +70,9 @@ describe('withinDiscordLimits', () => {
 
 	it('takes embed builders, whose limits it cannot exceed either', () => {
 		const builder = new EmbedBuilder().setTitle('Kick connection').addFields({ name: 'Channel', value: 'kick.com/alpha' });
-		expect(withinDiscordLimits({ embeds: [builder] }).embeds).to.deep.equal([{ title: 'Kick connection', fields: [{ name: 'Channel', value: 'kick.com/alpha' }] }]);
+		expect(withinDiscordLimits({ embeds: [builder] }).embeds).to.deep.equal([
+			{ title: 'Kick connection', fields: [{ name: 'Channel', value: 'kick.com/alpha' }] }
+		]);
 	});
 
 	it('gives a payload that Discord (the stand-in) takes, whatever the content and embeds, marking every cut (property)', () => {
@@ -75,7 +85,8 @@ describe('withinDiscordLimits', () => {
 				for (const [index, fittedEmbed] of (fitted.embeds ?? []).entries()) {
 					const original = embeds![index]!;
 					if (fittedEmbed.title !== undefined) expect(isOriginalOrMarkedCut(original.title!, fittedEmbed.title), 'title').to.equal(true);
-					if (fittedEmbed.description !== undefined) expect(isOriginalOrMarkedCut(original.description!, fittedEmbed.description), 'description').to.equal(true);
+					if (fittedEmbed.description !== undefined)
+						expect(isOriginalOrMarkedCut(original.description!, fittedEmbed.description), 'description').to.equal(true);
 				}
 				// Compared as sent to Discord: as JSON, where an undefined field is no field.
 				if (messageLimitErrors(payload) === undefined) expect(asJson(fitted), 'a payload that fits is left alone').to.deep.equal(asJson(payload));

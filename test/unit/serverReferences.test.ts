@@ -28,6 +28,8 @@ describe('findReferenceProblem', () => {
 		expect(findReferenceProblem('text-channel', GENERAL, server)).to.equal(undefined);
 		expect(findReferenceProblem('text-channel', ELSEWHERE, server)).to.equal(`this server has no channel with the id ${ELSEWHERE}`);
 		expect(findReferenceProblem('text-channel', VOICE, server)).to.equal(`<#${VOICE}> is not a text channel`);
-		expect(findReferenceProblem('text-channel', READ_ONLY, server)).to.equal(`the bot cannot post in <#${READ_ONLY}>: it needs View Channel and Send Messages there`);
+		expect(findReferenceProblem('text-channel', READ_ONLY, server)).to.equal(
+			`the bot cannot post in <#${READ_ONLY}>: it needs View Channel and Send Messages there`
+		);
 	});
 });

@@ -51,17 +51,36 @@ describe('SettingDefinition', () => {
 		const prefix = coreSettings.prefix!;
 
 		it('the core prefix takes 1 to 5 visible characters: punctuation such as ! ? $ . - and letters', () => {
-			for (const text of ['!', '?', '$$', '!kick', 'é', '.', '-', '+', '%', '&', '=', ',', 'ß', 'ж', '⭐', '!!!!!']) expect(prefix.parse(text), text).to.equal(text);
+			for (const text of ['!', '?', '$$', '!kick', 'é', '.', '-', '+', '%', '&', '=', ',', 'ß', 'ж', '⭐', '!!!!!'])
+				expect(prefix.parse(text), text).to.equal(text);
 			expect(prefix.defaultValue).to.equal('!');
 		});
 
 		it('the core prefix refuses spaces, invisible, direction-changing and combining characters, and look-alike forms', () => {
-			const refused = ['', '!!!!!!', 'a b', ' !', '\u00a0!', '\u200b!', '!\u200b', '\u202e!', '\u2066!', '\u2028', 'e\u0301', '1\ufe0f\u20e3', '！', 'ﬁ', '①', '\u{1D400}'];
+			const refused = [
+				'',
+				'!!!!!!',
+				'a b',
+				' !',
+				'\u00a0!',
+				'\u200b!',
+				'!\u200b',
+				'\u202e!',
+				'\u2066!',
+				'\u2028',
+				'e\u0301',
+				'1\ufe0f\u20e3',
+				'！',
+				'ﬁ',
+				'①',
+				'\u{1D400}'
+			];
 			for (const text of refused) expect(prefix.parse(text), JSON.stringify(text)).to.equal(undefined);
 		});
 
 		it('the core prefix refuses control characters (NUL above all) and broken Unicode', () => {
-			for (const text of ['\0', '!\0', '\t', '\n!', '\u007f', '\u0085', '\ud800', '!\udc00']) expect(prefix.parse(text), JSON.stringify(text)).to.equal(undefined);
+			for (const text of ['\0', '!\0', '\t', '\n!', '\u007f', '\u0085', '\ud800', '!\udc00'])
+				expect(prefix.parse(text), JSON.stringify(text)).to.equal(undefined);
 		});
 
 		it('the core prefix refuses the characters of markdown and mentions, quotes and brackets', () => {

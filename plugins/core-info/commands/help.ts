@@ -24,7 +24,12 @@ export class HelpCommand extends GuildCommand {
 			);
 			return;
 		}
-		const title = context === null ? 'Commands (most work in a server only)' : call.byModerator ? 'Commands you can use here (as a moderator)' : 'Commands you can use here';
+		const title =
+			context === null
+				? 'Commands (most work in a server only)'
+				: call.byModerator
+					? 'Commands you can use here (as a moderator)'
+					: 'Commands you can use here';
 		await call.reply({ embeds: [describeDiscordHelp(commands, { prefix, moderator: call.byModerator, title })] });
 	}
 }

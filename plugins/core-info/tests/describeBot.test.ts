@@ -16,7 +16,10 @@ describe('core-info: describeBot (/about)', () => {
 			uptimeMs: 3 * DAY + 4 * HOUR + 5 * MINUTE,
 			databaseKind: 'postgres',
 			plugins: [
-				{ name: 'core-info', description: 'Tells whether the bot is alive (/ping), what it is (/about) and what it holds about this server (/server).' },
+				{
+					name: 'core-info',
+					description: 'Tells whether the bot is alive (/ping), what it is (/about) and what it holds about this server (/server).'
+				},
 				{ name: 'raffles', description: 'Raffle periods, tickets and draws per server.' }
 			]
 		};

@@ -50,11 +50,15 @@ describe('core-info: /help', () => {
 		for (const field of oneBigPlugin.fields) expect(field.value.length).to.be.at.most(1024);
 		expect(oneBigPlugin.fields.flatMap((field) => field.value.split('\n'))).to.have.length(20);
 
-		const manyPlugins = describeDiscordHelp(
-			Array.from({ length: 30 }, (_, index) => long(`plugin-${String(index).padStart(2, '0')}`, 3)).flat(),
-			{ prefix: '!', moderator: false, title: 'Commands' }
-		);
-		const total = manyPlugins.title.length + manyPlugins.footer.text.length + manyPlugins.fields.reduce((sum, field) => sum + field.name.length + field.value.length, 0);
+		const manyPlugins = describeDiscordHelp(Array.from({ length: 30 }, (_, index) => long(`plugin-${String(index).padStart(2, '0')}`, 3)).flat(), {
+			prefix: '!',
+			moderator: false,
+			title: 'Commands'
+		});
+		const total =
+			manyPlugins.title.length +
+			manyPlugins.footer.text.length +
+			manyPlugins.fields.reduce((sum, field) => sum + field.name.length + field.value.length, 0);
 		expect(manyPlugins.fields).to.have.length(25);
 		expect(total).to.be.at.most(6000);
 		expect(manyPlugins.fields[0]).to.deep.equal({ name: 'plugin-00', value: '`/command-00` `/command-01` `/command-02`' });
@@ -65,7 +69,12 @@ describe('core-info: /help', () => {
 
 		expect(embed.title).to.equal('/settings · ?settings');
 		expect(embed.description).to.equal(
-			['Does settings.', '', '`/settings view [key]` · `?settings view [key]`: Shows the settings.', '`/settings set <key> <value>` · `?settings set <key> <value>`: Changes one.'].join('\n')
+			[
+				'Does settings.',
+				'',
+				'`/settings view [key]` · `?settings view [key]`: Shows the settings.',
+				'`/settings set <key> <value>` · `?settings set <key> <value>`: Changes one.'
+			].join('\n')
 		);
 		expect(embed.footer.text).to.equal('Moderators only.');
 		expect(describeDiscordCommand(command('quotes', 'quote'), { prefix: '!' }).footer.text).to.equal('From the quotes plugin.');

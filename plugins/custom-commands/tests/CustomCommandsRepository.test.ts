@@ -51,7 +51,11 @@ for (const engine of engines) {
 			expect(await b.customCommands.delete(command.id)).to.equal(false);
 			expect(await b.customCommands.get(command.id)).to.equal(null);
 			const kept = await a.customCommands.get(command.id);
-			expect({ response: kept?.response, enabled: kept?.enabled, uses: kept?.useCount }).to.deep.equal({ response: 'Hey {user}', enabled: false, uses: 1 });
+			expect({ response: kept?.response, enabled: kept?.enabled, uses: kept?.useCount }).to.deep.equal({
+				response: 'Hey {user}',
+				enabled: false,
+				uses: 1
+			});
 			expect(await a.customCommands.delete(command.id)).to.equal(true);
 		});
 

@@ -85,7 +85,8 @@ async function apply(world: IsolationWorld<CommandsModel>, call: Call): Promise<
 		case 'update': {
 			const id = world.pick('command', call.ref);
 			const { name: newName } = call.changes;
-			const conflict = newName !== undefined && [...own.values()].some((command) => command.id !== id && command.name.toLowerCase() === newName.toLowerCase());
+			const conflict =
+				newName !== undefined && [...own.values()].some((command) => command.id !== id && command.name.toLowerCase() === newName.toLowerCase());
 			const command = own.get(id);
 			if (conflict || command === undefined) {
 				expect(await rejection(commands.update(id, call.changes))).to.be.an.instanceOf(conflict ? ConflictError : NotFoundError);

@@ -3,7 +3,12 @@ import { accessOfSender, commandNamed, KickCommand, kickCommands, mayUse, type G
 import { describeKickCommand, describeKickHelp } from '../lib/describeKickHelp.js';
 
 /** !help (or !commands): the chat commands this chatter may use in this server, one line per plugin; !help <command> tells about one. */
-@ApplyOptions<KickCommand.Options>({ description: 'Lists the chat commands you can use here.', aliases: ['commands'], userCooldownSeconds: 30, commandCooldownSeconds: 5 })
+@ApplyOptions<KickCommand.Options>({
+	description: 'Lists the chat commands you can use here.',
+	aliases: ['commands'],
+	userCooldownSeconds: 30,
+	commandCooldownSeconds: 5
+})
 export class HelpCommand extends KickCommand {
 	public override async run(message: KickCommand.Message, args: KickCommand.Args, context: GuildContext): Promise<void> {
 		const prefix = context.settings.get('prefix');

@@ -12,7 +12,10 @@ export function describeKickHelp(commands: readonly KickCommandSummary[], view: 
 	const groups = groupByPlugin(commands.filter((command) => mayUse(view.access, command.access)));
 	if (groups.length === 0) return 'No chat commands here yet.';
 	const detailed = groups
-		.map(([plugin, group]) => `${plugin}: ${group.map((command) => `${view.prefix}${command.name} (${lowerFirst(command.description.replace(/\.$/, ''))})`).join(', ')}`)
+		.map(
+			([plugin, group]) =>
+				`${plugin}: ${group.map((command) => `${view.prefix}${command.name} (${lowerFirst(command.description.replace(/\.$/, ''))})`).join(', ')}`
+		)
 		.join('\n');
 	if ([...detailed].length <= KICK_MESSAGE_LIMIT) return detailed;
 	const names = groups.map(([plugin, group]) => `${plugin}: ${group.map((command) => `${view.prefix}${command.name}`).join(' ')}`).join(' · ');

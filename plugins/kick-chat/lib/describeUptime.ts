@@ -1,6 +1,7 @@
 /** What !uptime answers, from the live status Kick reported for the channel. */
 export function describeUptime(status: { readonly channelSlug: string; readonly isLive: boolean | null; readonly liveSince: Date | null }, now: Date): string {
-	if (status.isLive !== true) return status.isLive === null ? `${status.channelSlug} has not gone live since the bot was linked.` : `${status.channelSlug} is offline.`;
+	if (status.isLive !== true)
+		return status.isLive === null ? `${status.channelSlug} has not gone live since the bot was linked.` : `${status.channelSlug} is offline.`;
 	if (status.liveSince === null) return `${status.channelSlug} is live.`;
 	return `${status.channelSlug} has been live for ${formatDuration(now.getTime() - status.liveSince.getTime())}.`;
 }

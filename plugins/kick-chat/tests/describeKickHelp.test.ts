@@ -6,16 +6,25 @@ function command(plugin: string, name: string, extra: Partial<KickCommandSummary
 	return { plugin, name, description: `Does ${name}.`, aliases: [], access: 'everyone', ...extra };
 }
 
-const COMMANDS = [command('quotes', 'quote'), command('kick-chat', 'uptime'), command('kick-chat', 'help', { aliases: ['commands'] }), command('raffles', 'draw', { access: 'moderators' })];
+const COMMANDS = [
+	command('quotes', 'quote'),
+	command('kick-chat', 'uptime'),
+	command('kick-chat', 'help', { aliases: ['commands'] }),
+	command('raffles', 'draw', { access: 'moderators' })
+];
 
 describe('kick-chat: !help', () => {
 	it('lists a line per plugin of what this chatter may use, with this server’s prefix', () => {
-		expect(describeKickHelp(COMMANDS, { prefix: '?', access: 'everyone' })).to.equal('kick-chat: ?help (does help), ?uptime (does uptime)\nquotes: ?quote (does quote)');
+		expect(describeKickHelp(COMMANDS, { prefix: '?', access: 'everyone' })).to.equal(
+			'kick-chat: ?help (does help), ?uptime (does uptime)\nquotes: ?quote (does quote)'
+		);
 		expect(describeKickHelp(COMMANDS, { prefix: '!', access: 'moderator' })).to.contain('raffles: !draw (does draw)');
 	});
 
 	it('says so when there is nothing to use', () => {
-		expect(describeKickHelp([command('raffles', 'draw', { access: 'moderators' })], { prefix: '!', access: 'everyone' })).to.equal('No chat commands here yet.');
+		expect(describeKickHelp([command('raffles', 'draw', { access: 'moderators' })], { prefix: '!', access: 'everyone' })).to.equal(
+			'No chat commands here yet.'
+		);
 	});
 
 	it('stays one Kick message (500 characters): names only, and how to ask about one, when the descriptions would not fit', () => {

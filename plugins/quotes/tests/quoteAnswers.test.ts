@@ -80,7 +80,10 @@ describe('quotes: what /quote, its buttons and !quote answer', () => {
 
 		it('removes a quote, telling the moderator alone what it said (escaped), and that the number stays retired', async () => {
 			await quotes.add('**loud** @everyone', MIA);
-			expect(await answerRemove(quotes, 2)).to.deep.equal({ content: 'There is no quote #2 in this server, so nothing was removed.', visibility: 'refusal' });
+			expect(await answerRemove(quotes, 2)).to.deep.equal({
+				content: 'There is no quote #2 in this server, so nothing was removed.',
+				visibility: 'refusal'
+			});
 			expect(await answerRemove(quotes, 1)).to.deep.equal({
 				content: 'Removed quote #1: \\*\\*loud\\*\\* @\u200beveryone\nIts number is not given to another quote.',
 				visibility: 'caller'

@@ -155,8 +155,14 @@ describe('quotes: /quote, !quote, "Another quote" and Apps → Save as quote in 
 		expect(posted.channel).to.equal('AlphaStreamer');
 		// The same request sent again a second earlier (a retry of the dashboard, signed anew): the outbox already holds it, nothing more is posted.
 		await under.publishDashboard({ ...request, timestamp: Math.floor(Date.now() / 1000) - 1 });
-		await waitUntil(async () => (await under.sql<{ status: string }>(`SELECT status FROM outbox_messages WHERE dedupe_key = 'kick:quotes:post:dashboard-request-1'`))[0]?.status === 'sent');
-		expect(await under.sql(`SELECT discord_server_id::text FROM outbox_messages WHERE dedupe_key LIKE 'kick:quotes:post:%'`)).to.deep.equal([{ discord_server_id: ALPHA }]);
+		await waitUntil(
+			async () =>
+				(await under.sql<{ status: string }>(`SELECT status FROM outbox_messages WHERE dedupe_key = 'kick:quotes:post:dashboard-request-1'`))[0]
+					?.status === 'sent'
+		);
+		expect(await under.sql(`SELECT discord_server_id::text FROM outbox_messages WHERE dedupe_key LIKE 'kick:quotes:post:%'`)).to.deep.equal([
+			{ discord_server_id: ALPHA }
+		]);
 		expect(kick.chat.list('AlphaStreamer').filter((message) => message.content === posted.content && message.replyToMessageId === null)).to.have.length(1);
 
 		// Beta has no quote #1: asking Beta posts nothing, anywhere.

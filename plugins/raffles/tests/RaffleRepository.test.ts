@@ -43,12 +43,18 @@ for (const engine of engines) {
 			await a.raffles.addTickets(period.id, { discordId: 2n, kickName: 'alice', source: 'bonus', amount: 40 });
 
 			const bob = await a.raffles.ticketsOf(period.id, 1n);
-			expect({ watch: bob?.watchtimeTickets, gifted: bob?.giftedSubTickets, total: bob?.totalTickets }).to.deep.equal({ watch: 10, gifted: 15, total: 25 });
+			expect({ watch: bob?.watchtimeTickets, gifted: bob?.giftedSubTickets, total: bob?.totalTickets }).to.deep.equal({
+				watch: 10,
+				gifted: 15,
+				total: 25
+			});
 			expect((await a.raffles.period(period.id))?.totalTickets).to.equal(65);
 			expect((await a.raffles.ticketLeaderboard(period.id, 5)).map((ticket) => ticket.kickName)).to.deep.equal(['alice', 'bob']);
 			expect((await a.raffles.participants(period.id)).map((ticket) => ticket.discordId)).to.deep.equal([1n, 2n]);
 
-			expect(await rejection(b.raffles.addTickets(period.id, { discordId: 3n, kickName: 'mallory', source: 'bonus', amount: 99 }))).to.be.an.instanceOf(NotFoundError);
+			expect(await rejection(b.raffles.addTickets(period.id, { discordId: 3n, kickName: 'mallory', source: 'bonus', amount: 99 }))).to.be.an.instanceOf(
+				NotFoundError
+			);
 			expect(await rejection(b.raffles.participants(period.id))).to.be.an.instanceOf(NotFoundError);
 			expect(await rejection(b.raffles.setPeriodStatus(period.id, 'cancelled'))).to.be.an.instanceOf(NotFoundError);
 			expect(await b.raffles.period(period.id)).to.equal(null);

@@ -61,8 +61,14 @@ describeIsolation<RafflesModel, Call>({
 	emptyModel: () => new Map(),
 	call: fc.oneof(
 		{ weight: 2, arbitrary: fc.record({ kind: fc.constant('createPeriod' as const), g: guild }) },
-		{ weight: 2, arbitrary: fc.record({ kind: fc.constant('setPeriodStatus' as const), g: guild, ref: rowReference, status: fc.constantFrom(...STATUSES) }) },
-		{ weight: 5, arbitrary: fc.record({ kind: fc.constant('addTickets' as const), g: guild, ref: rowReference, discordId, kickName: user, source, amount }) },
+		{
+			weight: 2,
+			arbitrary: fc.record({ kind: fc.constant('setPeriodStatus' as const), g: guild, ref: rowReference, status: fc.constantFrom(...STATUSES) })
+		},
+		{
+			weight: 5,
+			arbitrary: fc.record({ kind: fc.constant('addTickets' as const), g: guild, ref: rowReference, discordId, kickName: user, source, amount })
+		},
 		{ weight: 2, arbitrary: fc.record({ kind: fc.constant('ticketsOf' as const), g: guild, ref: rowReference, discordId }) },
 		{ weight: 2, arbitrary: fc.record({ kind: fc.constantFrom('recordDraw' as const, 'draws' as const), g: guild, ref: rowReference }) }
 	),
@@ -214,6 +220,9 @@ async function expectMatchesModel(world: IsolationWorld<RafflesModel>, index: nu
 		expect(await raffles.participants(id), `${where} participants of #${id}`).to.deep.equal(participants);
 		const leaderboard = participants.toSorted((x, y) => y.totalTickets - x.totalTickets).slice(0, 2);
 		expect(await raffles.ticketLeaderboard(id, 2), `${where} ticket leaderboard of #${id}`).to.deep.equal(leaderboard);
-		expect((await raffles.draws(id)).map((draw) => draw.id), `${where} draws of #${id}`).to.deep.equal(period.draws);
+		expect(
+			(await raffles.draws(id)).map((draw) => draw.id),
+			`${where} draws of #${id}`
+		).to.deep.equal(period.draws);
 	}
 }

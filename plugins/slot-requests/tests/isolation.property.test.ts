@@ -102,7 +102,10 @@ async function expectMatchesModel(world: IsolationWorld<SlotsModel>, index: numb
 	const where = `server ${index}`;
 	// The open queue, per-user counts, and every id of the run.
 	const open = [...own.values()].filter((request) => !request.picked).sort((x, y) => x.id - y.id);
-	expect((await slotRequests.listOpen()).map(view).sort((x, y) => x.id - y.id), `${where} open slot requests`).to.deep.equal(open);
+	expect(
+		(await slotRequests.listOpen()).map(view).sort((x, y) => x.id - y.id),
+		`${where} open slot requests`
+	).to.deep.equal(open);
 	for (const name of USERS) {
 		expect(await slotRequests.openCountFor(name), `${where} open requests of ${name}`).to.equal(open.filter((request) => request.user === name).length);
 	}

@@ -60,7 +60,13 @@ describeIsolation<TimedModel, Call>({
 });
 
 function view(record: { id: number; message: string; intervalMinutes: number; enabled: boolean; lastSent: Date | null }): TimedMessage {
-	return { id: record.id, message: record.message, intervalMinutes: record.intervalMinutes, enabled: record.enabled, lastSent: record.lastSent?.getTime() ?? null };
+	return {
+		id: record.id,
+		message: record.message,
+		intervalMinutes: record.intervalMinutes,
+		enabled: record.enabled,
+		lastSent: record.lastSent?.getTime() ?? null
+	};
 }
 
 function isDue(message: TimedMessage, now: number): boolean {

@@ -20,8 +20,24 @@ import { coreSettings } from '#lib/settings/coreSettings';
 
 /** One option of a command, declared once for both its slash and its prefix form. */
 export type CommandOption =
-	| { readonly type: 'string'; readonly name: string; readonly description: string; readonly required?: boolean; readonly maxLength?: number; readonly autocomplete?: boolean; readonly choices?: readonly string[]; readonly rest?: boolean }
-	| { readonly type: 'integer'; readonly name: string; readonly description: string; readonly required?: boolean; readonly min?: number; readonly max?: number }
+	| {
+			readonly type: 'string';
+			readonly name: string;
+			readonly description: string;
+			readonly required?: boolean;
+			readonly maxLength?: number;
+			readonly autocomplete?: boolean;
+			readonly choices?: readonly string[];
+			readonly rest?: boolean;
+	  }
+	| {
+			readonly type: 'integer';
+			readonly name: string;
+			readonly description: string;
+			readonly required?: boolean;
+			readonly min?: number;
+			readonly max?: number;
+	  }
 	| { readonly type: 'boolean' | 'user' | 'role' | 'channel'; readonly name: string; readonly description: string; readonly required?: boolean };
 
 /** A subcommand: its name, what it does, its options, and the method of the command that runs it, `(call, context)`. */
@@ -135,14 +151,12 @@ export abstract class GuildCommand extends Subcommand {
 			runIn: options.alsoInDirectMessages ? [CommandOptionsRunTypeEnum.GuildAny, CommandOptionsRunTypeEnum.Dm] : CommandOptionsRunTypeEnum.GuildAny,
 			preconditions: [...(options.preconditions ?? []), ...(options.moderatorsOnly ? ['Moderator' as const] : [])],
 			// Both forms of every subcommand: the mapping calls back into the command with the call and the context.
-			subcommands: guildSubcommands.map(
-				(subcommand): SubcommandMappingMethod => ({
-					name: subcommand.name,
-					default: subcommand.default ?? false,
-					chatInputRun: (interaction: ChatInputCommandInteraction) => this.runChatInput(interaction, subcommand),
-					messageRun: (message: Message, args: Args) => this.runMessage(message, args, subcommand)
-				})
-			)
+			subcommands: guildSubcommands.map((subcommand): SubcommandMappingMethod => ({
+				name: subcommand.name,
+				default: subcommand.default ?? false,
+				chatInputRun: (interaction: ChatInputCommandInteraction) => this.runChatInput(interaction, subcommand),
+				messageRun: (message: Message, args: Args) => this.runMessage(message, args, subcommand)
+			}))
 		});
 		this.commandOptions = options.commandOptions ?? [];
 		this.guildSubcommands = guildSubcommands;
@@ -163,7 +177,9 @@ export abstract class GuildCommand extends Subcommand {
 				.setContexts(...(this.alsoInDirectMessages ? [InteractionContextType.Guild, InteractionContextType.BotDM] : [InteractionContextType.Guild]));
 			if (this.guildSubcommands.length === 0) return addOptions(command, this.commandOptions);
 			for (const subcommand of this.guildSubcommands) {
-				command.addSubcommand((builder) => addOptions(builder.setName(subcommand.name).setDescription(subcommand.description), subcommand.options ?? []));
+				command.addSubcommand((builder) =>
+					addOptions(builder.setName(subcommand.name).setDescription(subcommand.description), subcommand.options ?? [])
+				);
 			}
 			return command;
 		});
@@ -191,9 +207,14 @@ export abstract class GuildCommand extends Subcommand {
 		const context = boundGuildContext(interaction);
 		if (context === undefined) throw new Error(`${this.name}: no server context for the menu "${menu.name}" (the GuildContext precondition did not run).`);
 		const method = Reflect.get(this, menu.run) as unknown;
-		if (typeof method !== 'function') throw new TypeError(`${this.name}: the context menu "${menu.name}" runs "${menu.run}", which is not a method of the command.`);
+		if (typeof method !== 'function')
+			throw new TypeError(`${this.name}: the context menu "${menu.name}" runs "${menu.run}", which is not a method of the command.`);
 		const byModerator = isModerator({ permissions: interaction.memberPermissions, member: interaction.member }, context.settings.get('moderator_role_id'));
-		return (method as (call: ContextMenuCall, context: GuildContext) => Promise<unknown>).call(this, contextMenuCall(interaction, menu, byModerator), context);
+		return (method as (call: ContextMenuCall, context: GuildContext) => Promise<unknown>).call(
+			this,
+			contextMenuCall(interaction, menu, byModerator),
+			context
+		);
 	}
 
 	/** Usage of the prefix form, e.g. `!settings set <key> <value>`. */
@@ -205,7 +226,9 @@ export abstract class GuildCommand extends Subcommand {
 
 	private async runChatInput(interaction: ChatInputCommandInteraction, subcommand: GuildSubcommand | undefined): Promise<unknown> {
 		const context = this.contextOf(interaction);
-		const byModerator = context !== null && isModerator({ permissions: interaction.memberPermissions, member: interaction.member }, context.settings.get('moderator_role_id'));
+		const byModerator =
+			context !== null &&
+			isModerator({ permissions: interaction.memberPermissions, member: interaction.member }, context.settings.get('moderator_role_id'));
 		const call = slashCall(interaction, `/${this.name}${subcommand === undefined ? '' : ` ${subcommand.name}`}`, byModerator);
 		return this.dispatch(call, context, subcommand);
 	}
@@ -215,7 +238,9 @@ export abstract class GuildCommand extends Subcommand {
 		const prefix = context?.settings.get('prefix') ?? coreSettings.prefix.defaultValue;
 		const invocation = `${prefix}${this.name}${subcommand === undefined ? '' : ` ${subcommand.name}`}`;
 		const parsed = await readPrefixOptions(args, subcommand?.options ?? this.commandOptions);
-		const byModerator = context !== null && isModerator({ permissions: message.member?.permissions ?? null, member: message.member }, context.settings.get('moderator_role_id'));
+		const byModerator =
+			context !== null &&
+			isModerator({ permissions: message.member?.permissions ?? null, member: message.member }, context.settings.get('moderator_role_id'));
 		const call = prefixCall(message, invocation, `/${this.name}${subcommand === undefined ? '' : ` ${subcommand.name}`}`, parsed.values, byModerator);
 		if (!parsed.ok) {
 			const problem = parsed.problem === null ? '' : `${parsed.problem} `;
@@ -230,7 +255,8 @@ export abstract class GuildCommand extends Subcommand {
 			return this.run(call, context);
 		}
 		const method = Reflect.get(this, subcommand.run) as unknown;
-		if (typeof method !== 'function') throw new TypeError(`${this.name}: the subcommand ${subcommand.name} runs "${subcommand.run}", which is not a method of the command.`);
+		if (typeof method !== 'function')
+			throw new TypeError(`${this.name}: the subcommand ${subcommand.name} runs "${subcommand.run}", which is not a method of the command.`);
 		return (method as (call: CommandCall, context: GuildContext | null) => Promise<unknown>).call(this, call, context);
 	}
 
@@ -362,7 +388,10 @@ function prefixCall(message: Message, invocation: string, slashForm: string, val
 async function readPrefixOptions(
 	args: Args,
 	options: readonly CommandOption[]
-): Promise<{ readonly ok: true; readonly values: Map<string, PrefixValue> } | { readonly ok: false; readonly problem: string | null; readonly values: Map<string, PrefixValue> }> {
+): Promise<
+	| { readonly ok: true; readonly values: Map<string, PrefixValue> }
+	| { readonly ok: false; readonly problem: string | null; readonly values: Map<string, PrefixValue> }
+> {
 	const values = new Map<string, PrefixValue>();
 	for (const option of options) {
 		const result = await readOne(args, option);
@@ -386,7 +415,10 @@ function readOne(args: Args, option: CommandOption) {
 			// maxLength binds Discord's slash form only: a longer word is the command's to judge (and echo, cut).
 			return option.rest ? args.restResult('string') : args.pickResult('string');
 		case 'integer':
-			return args.pickResult('integer', { ...(option.min === undefined ? {} : { minimum: option.min }), ...(option.max === undefined ? {} : { maximum: option.max }) });
+			return args.pickResult('integer', {
+				...(option.min === undefined ? {} : { minimum: option.min }),
+				...(option.max === undefined ? {} : { maximum: option.max })
+			});
 		case 'boolean':
 			return args.pickResult('boolean');
 		case 'user':

@@ -1,4 +1,12 @@
-import type { ActionRowBuilder, APIActionRowComponent, APIEmbed, CommandInteraction, JSONEncodable, Message, MessageActionRowComponentBuilder } from 'discord.js';
+import type {
+	ActionRowBuilder,
+	APIActionRowComponent,
+	APIEmbed,
+	CommandInteraction,
+	JSONEncodable,
+	Message,
+	MessageActionRowComponentBuilder
+} from 'discord.js';
 import { MessageFlags } from 'discord.js';
 import { replyBriefly, replyInChannel, sendByDirectMessage } from '#lib/commands/prefixAnswers';
 import { withinDiscordLimits } from '#lib/discord/replyLimits';
@@ -33,7 +41,11 @@ export interface AnsweredCall {
 const NO_MENTIONS = { parse: [], repliedUser: false } as const;
 
 function fitted(answer: Pick<CommandAnswer, 'content' | 'embeds' | 'components'>) {
-	return withinDiscordLimits({ content: answer.content, embeds: answer.embeds ? [...answer.embeds] : undefined, components: answer.components ? [...answer.components] : undefined });
+	return withinDiscordLimits({
+		content: answer.content,
+		embeds: answer.embeds ? [...answer.embeds] : undefined,
+		components: answer.components ? [...answer.components] : undefined
+	});
 }
 
 /**

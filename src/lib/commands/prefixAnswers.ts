@@ -35,7 +35,10 @@ export async function sendByDirectMessage(message: Message, answer: PrefixAnswer
 		await message.author.send(withinDiscordLimits({ ...answer, allowedMentions: { parse: [] } }));
 	} catch (error) {
 		if (!(error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.CannotSendMessagesToThisUser)) throw error;
-		await replyBriefly(message, `I could not send you ${about.what} by DM: your direct messages are closed to me. Use \`${about.slashForm}\`, which shows it to you alone.`);
+		await replyBriefly(
+			message,
+			`I could not send you ${about.what} by DM: your direct messages are closed to me. Use \`${about.slashForm}\`, which shows it to you alone.`
+		);
 		return;
 	}
 	await replyBriefly(message, `I sent you ${about.what} by DM.`);

@@ -113,10 +113,25 @@ const variables = {
 		schema: z.coerce.number({ error: 'expected a whole number of seconds' }).int('expected a whole number of seconds').min(10).max(86_400).default(600),
 		hint: 'Webhooks whose timestamp is further than this from now are refused (10 to 86400).'
 	},
-	KICK_PUSHER_KEY: { schema: z.string().regex(/^[0-9a-f]{20}$/, 'expected 20 hex characters').default('32cbd69e4b950bf97679'), hint: 'The app key of Kick’s chat socket (Pusher).' },
-	KICK_PUSHER_CLUSTER: { schema: z.string().regex(/^[a-z0-9-]+$/, 'expected a Pusher cluster name such as us2').default('us2'), hint: 'The Pusher cluster of Kick’s chat socket.' },
+	KICK_PUSHER_KEY: {
+		schema: z
+			.string()
+			.regex(/^[0-9a-f]{20}$/, 'expected 20 hex characters')
+			.default('32cbd69e4b950bf97679'),
+		hint: 'The app key of Kick’s chat socket (Pusher).'
+	},
+	KICK_PUSHER_CLUSTER: {
+		schema: z
+			.string()
+			.regex(/^[a-z0-9-]+$/, 'expected a Pusher cluster name such as us2')
+			.default('us2'),
+		hint: 'The Pusher cluster of Kick’s chat socket.'
+	},
 	KICK_PUSHER_HOST: {
-		schema: z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port').optional(),
+		schema: z
+			.string()
+			.regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port')
+			.optional(),
 		hint: 'A plain ws:// host:port for the chat socket instead of Pusher’s cluster; for a stand-in.'
 	},
 	DASHBOARD_MAX_AGE_SECONDS: {
@@ -200,10 +215,14 @@ function kickConfig(parsed: Parsed): KickConfig | undefined {
 	const problems: string[] = [];
 	if ((parsed.KICK_CLIENT_ID === undefined) !== (parsed.KICK_CLIENT_SECRET === undefined)) {
 		const missing = parsed.KICK_CLIENT_ID === undefined ? 'KICK_CLIENT_ID' : 'KICK_CLIENT_SECRET';
-		problems.push(`Configuration error: ${missing} is not set. ${variables[missing].hint} The Kick connection needs both KICK_CLIENT_ID and KICK_CLIENT_SECRET.`);
+		problems.push(
+			`Configuration error: ${missing} is not set. ${variables[missing].hint} The Kick connection needs both KICK_CLIENT_ID and KICK_CLIENT_SECRET.`
+		);
 	}
 	if (parsed.KICK_CLIENT_ID !== undefined && parsed.TOKEN_ENCRYPTION_KEY === undefined) {
-		problems.push(`Configuration error: TOKEN_ENCRYPTION_KEY is not set, and the Kick connection stores streamers’ tokens. ${variables.TOKEN_ENCRYPTION_KEY.hint}`);
+		problems.push(
+			`Configuration error: TOKEN_ENCRYPTION_KEY is not set, and the Kick connection stores streamers’ tokens. ${variables.TOKEN_ENCRYPTION_KEY.hint}`
+		);
 	}
 	if (parsed.KICK_EVENTS_VIA === 'webhook' && parsed.PUBLIC_URL === undefined) {
 		problems.push(`Configuration error: KICK_EVENTS_VIA is webhook but PUBLIC_URL is not set. ${variables.PUBLIC_URL.hint}`);

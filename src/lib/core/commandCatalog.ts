@@ -68,9 +68,12 @@ export function kickCommands(): KickCommandSummary[] {
 }
 
 /** Commands by plugin: the core's first, then plugins by name; commands by name within each. */
-export function groupByPlugin<Command extends { readonly plugin: string; readonly name: string }>(commands: readonly Command[]): [plugin: string, commands: Command[]][] {
+export function groupByPlugin<Command extends { readonly plugin: string; readonly name: string }>(
+	commands: readonly Command[]
+): [plugin: string, commands: Command[]][] {
 	const groups = new Map<string, Command[]>();
-	for (const command of [...commands].sort((a, b) => a.name.localeCompare(b.name))) groups.set(command.plugin, [...(groups.get(command.plugin) ?? []), command]);
+	for (const command of [...commands].sort((a, b) => a.name.localeCompare(b.name)))
+		groups.set(command.plugin, [...(groups.get(command.plugin) ?? []), command]);
 	return [...groups].sort(([a], [b]) => (a === 'core' ? -1 : b === 'core' ? 1 : a.localeCompare(b)));
 }
 

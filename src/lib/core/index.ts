@@ -42,7 +42,15 @@ export type { KickConnection as KickConnectionRecord } from '#lib/database/repos
 
 // What the bot can say about itself (no server's data).
 export { botFacts, type BotFacts, type PluginSummary } from '#lib/core/botFacts';
-export { commandNamed, discordCommands, groupByPlugin, kickCommands, pluginOfPiece, type DiscordCommandSummary, type KickCommandSummary } from '#lib/core/commandCatalog';
+export {
+	commandNamed,
+	discordCommands,
+	groupByPlugin,
+	kickCommands,
+	pluginOfPiece,
+	type DiscordCommandSummary,
+	type KickCommandSummary
+} from '#lib/core/commandCatalog';
 
 // A server's data: repositories built on one server's scope.
 export type { GuildId } from '#lib/database/GuildId';

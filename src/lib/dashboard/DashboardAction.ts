@@ -34,7 +34,9 @@ export abstract class DashboardAction<Data = Readonly<Record<string, unknown>>>
 		// An area is the plugin's to declare: its manifest's dashboardAreas (the core's own for src/).
 		const plugin = pluginOfPiece(this);
 		const declared: readonly string[] =
-			plugin === 'core' ? CORE_DASHBOARD_AREAS : (this.container.plugins.enabled.find((candidate) => candidate.manifest.name === plugin)?.manifest.dashboardAreas ?? []);
+			plugin === 'core'
+				? CORE_DASHBOARD_AREAS
+				: (this.container.plugins.enabled.find((candidate) => candidate.manifest.name === plugin)?.manifest.dashboardAreas ?? []);
 		if (typeof options.area !== 'string' || !declared.includes(options.area)) {
 			throw new TypeError(
 				`Dashboard action ${where}: area ${JSON.stringify(options.area)} is not declared by ${plugin === 'core' ? 'the core' : `the manifest of plugin ${plugin} (dashboardAreas)`}; declared: ${declared.join(', ') || 'none'}.`

@@ -50,7 +50,13 @@ export type DashboardOutcome =
 			/** Handlers that threw, or refused the data. */
 			readonly failed: readonly string[];
 	  }
-	| { readonly status: 'ignored'; readonly reason: 'unknown_action'; readonly channel: string; readonly raw: string; readonly message: VerifiedDashboardMessage }
+	| {
+			readonly status: 'ignored';
+			readonly reason: 'unknown_action';
+			readonly channel: string;
+			readonly raw: string;
+			readonly message: VerifiedDashboardMessage;
+	  }
 	| { readonly status: 'refused'; readonly reason: RefusalReason; readonly detail: string; readonly channel: string; readonly raw: string }
 	/** Something outside the handlers threw while this message was handled (the error's message in detail). */
 	| { readonly status: 'failed'; readonly detail: string; readonly channel: string; readonly raw: string };
@@ -216,7 +222,9 @@ export class DashboardSubscriber {
 		const label = `${message.area}/${message.action} for server ${message.guildId}`;
 		if (!this.replays.remember(message.sig, message.timestamp, nowMs)) {
 			const detail = 'this signature was already received (each signed message is acted on once)';
-			this.options.logger.warn(`Dashboard message refused on ${JSON.stringify(channel)} (server ${message.guildId}, action "${message.action}"): replayed: ${detail}.`);
+			this.options.logger.warn(
+				`Dashboard message refused on ${JSON.stringify(channel)} (server ${message.guildId}, action "${message.action}"): replayed: ${detail}.`
+			);
 			return { status: 'refused', reason: 'replayed', detail, channel, raw };
 		}
 		const handlers = this.options.handlers(message.area, message.action);
@@ -240,7 +248,11 @@ export class DashboardSubscriber {
 		return current;
 	}
 
-	private async dispatch(message: VerifiedDashboardMessage, handlers: readonly DashboardHandler[], label: string): Promise<{ handled: string[]; failed: string[] }> {
+	private async dispatch(
+		message: VerifiedDashboardMessage,
+		handlers: readonly DashboardHandler[],
+		label: string
+	): Promise<{ handled: string[]; failed: string[] }> {
 		const handled: string[] = [];
 		const failed: string[] = [];
 		const data = deepFreeze(structuredClone(message.data));
@@ -279,7 +291,9 @@ export class DashboardSubscriber {
 		} catch (error) {
 			// Connected but refused (an ACL without pub/sub rights, say): reconnecting would not help.
 			if (!this.closed && this.redis.status === 'ready') {
-				this.options.logger.error(`Dashboard messages: Redis refused PSUBSCRIBE ${this.pattern} (${(error as Error).message}); dashboard messages stay off until the bot restarts.`);
+				this.options.logger.error(
+					`Dashboard messages: Redis refused PSUBSCRIBE ${this.pattern} (${(error as Error).message}); dashboard messages stay off until the bot restarts.`
+				);
 			}
 			return;
 		}

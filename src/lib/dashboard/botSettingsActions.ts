@@ -25,7 +25,9 @@ export function applySettingsUpdate(cache: SettingsCache, logger: DashboardLogge
 	const keys = [...(data.key === undefined ? [] : [data.key]), ...(data.keys ?? [])];
 	const unknown = [...new Set(keys.filter((key) => !cache.isDeclared(key)))];
 	if (unknown.length > 0) {
-		logger.warn(`Dashboard bot_settings/update for server ${guildId} names setting key(s) no plugin declares: ${unknown.join(', ')}; its cached settings are dropped all the same.`);
+		logger.warn(
+			`Dashboard bot_settings/update for server ${guildId} names setting key(s) no plugin declares: ${unknown.join(', ')}; its cached settings are dropped all the same.`
+		);
 	}
 	cache.invalidate(guildId);
 }

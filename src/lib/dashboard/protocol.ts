@@ -22,7 +22,6 @@ export const MAX_NESTING_DEPTH = 32;
 /** An action name: lower-case snake_case, as the dashboard names them. */
 export const ACTION_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 
-
 /**
  * Where a deployment's channels start: `dashboard:` for the default REDIS_KEY_PREFIX, `<prefix>:dashboard:` for any
  * other, so deployments sharing one Redis never receive each other's messages (a prefix holds no `:`, `*` or `?`).
@@ -189,16 +188,7 @@ export function signDashboardMessage(secret: string, message: MessageToSign, now
 
 /** Why a message was refused; each is logged with details. */
 export type RefusalReason =
-	| 'unknown_channel'
-	| 'too_large'
-	| 'too_deep'
-	| 'malformed'
-	| 'unsigned'
-	| 'bad_server_id'
-	| 'bad_signature'
-	| 'stale'
-	| 'future'
-	| 'replayed';
+	'unknown_channel' | 'too_large' | 'too_deep' | 'malformed' | 'unsigned' | 'bad_server_id' | 'bad_signature' | 'stale' | 'future' | 'replayed';
 
 /** A message whose signature, shape and age have been checked (not yet for replay). */
 export interface VerifiedDashboardMessage {
@@ -305,7 +295,12 @@ export function verifyDashboardMessage(channel: string, raw: string, options: Ve
 	}
 	const guildId = parseGuildIdText(String(serverId));
 	if (guildId === undefined) {
-		return { ok: false, reason: 'bad_server_id', detail: `discord_server_id ${JSON.stringify(serverId)} is not a Discord server id (digits, no leading zero)`, ...known };
+		return {
+			ok: false,
+			reason: 'bad_server_id',
+			detail: `discord_server_id ${JSON.stringify(serverId)} is not a Discord server id (digits, no leading zero)`,
+			...known
+		};
 	}
 
 	if (!/^[0-9a-fA-F]{64}$/.test(payload.sig)) return { ok: false, reason: 'bad_signature', detail: 'sig is not 64 hex characters', ...known };
@@ -325,7 +320,12 @@ export function verifyDashboardMessage(channel: string, raw: string, options: Ve
 	const nowSeconds = options.nowMs / 1000;
 	const age = nowSeconds - payload.timestamp;
 	if (age > options.maxAgeSeconds) {
-		return { ok: false, reason: 'stale', detail: `signed ${Math.round(age)} s ago; the limit is ${options.maxAgeSeconds} s (DASHBOARD_MAX_AGE_SECONDS)`, ...known };
+		return {
+			ok: false,
+			reason: 'stale',
+			detail: `signed ${Math.round(age)} s ago; the limit is ${options.maxAgeSeconds} s (DASHBOARD_MAX_AGE_SECONDS)`,
+			...known
+		};
 	}
 	if (-age > options.maxAgeSeconds) {
 		const hint = payload.timestamp > 1e11 ? ' (it looks like milliseconds; send Unix seconds)' : ' (are the clocks in step?)';
@@ -339,7 +339,15 @@ export function verifyDashboardMessage(channel: string, raw: string, options: Ve
 
 	return {
 		ok: true,
-		message: { channel, area, action: payload.action, guildId, data: object.data as Record<string, unknown>, timestamp: payload.timestamp, sig: payload.sig.toLowerCase() }
+		message: {
+			channel,
+			area,
+			action: payload.action,
+			guildId,
+			data: object.data as Record<string, unknown>,
+			timestamp: payload.timestamp,
+			sig: payload.sig.toLowerCase()
+		}
 	};
 }
 

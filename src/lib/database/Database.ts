@@ -42,7 +42,8 @@ export class Database {
 		this.kickEventReceipts = new KickEventReceipts(this.prisma, { owner: options.owner ?? PROCESS_IDENTITY, leaseMs: options.leaseMs });
 		this.outbox = new OutboxStore(this.prisma);
 		this.tokenCipher = options.tokenCipher;
-		this.Repositories = options.repositories === undefined || options.repositories.size === 0 ? GuildRepositories : withPluginRepositories(options.repositories);
+		this.Repositories =
+			options.repositories === undefined || options.repositories.size === 0 ? GuildRepositories : withPluginRepositories(options.repositories);
 	}
 
 	/**

@@ -48,7 +48,9 @@ export class EmbeddedDatabaseLock {
 				if (found !== undefined) removeIfUnchanged(path, found);
 			}
 			const holder = parseHolder(readLock(path));
-			throw holder === undefined ? new StartupError(`The embedded database in ${location} is being opened by another process; try again.`) : inUse(holder, path, location);
+			throw holder === undefined
+				? new StartupError(`The embedded database in ${location} is being opened by another process; try again.`)
+				: inUse(holder, path, location);
 		} finally {
 			unlinkSync(staged);
 		}
@@ -110,7 +112,10 @@ function isHeld(holder: LockHolder, path: string): boolean {
 
 function inUse(holder: LockHolder, path: string, location: string): StartupError {
 	if (holder.pid === process.pid) {
-		return new StartupError([`The embedded database in ${location} is in use by process ${holder.pid} (this process).`, 'Close the open connection first.']);
+		return new StartupError([
+			`The embedded database in ${location} is in use by process ${holder.pid} (this process).`,
+			'Close the open connection first.'
+		]);
 	}
 	return new StartupError([
 		`The embedded database in ${location} is in use by process ${holder.pid} (${holder.command}).`,

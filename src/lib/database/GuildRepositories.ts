@@ -106,7 +106,8 @@ export class GuildRepositories {
 export function withPluginRepositories(repositories: ReadonlyMap<string, RepositoryClass>): typeof GuildRepositories {
 	class RepositoriesWithPlugins extends GuildRepositories {}
 	for (const [name, Repository] of repositories) {
-		if ((CORE_REPOSITORY_NAMES as readonly string[]).includes(name)) throw new Error(`The repository name "${name}" is the core's; a plugin must use another.`);
+		if ((CORE_REPOSITORY_NAMES as readonly string[]).includes(name))
+			throw new Error(`The repository name "${name}" is the core's; a plugin must use another.`);
 		Object.defineProperty(RepositoriesWithPlugins.prototype, name, {
 			get(this: RepositoriesWithPlugins) {
 				return this.repository(name, (scope) => new Repository(scope));

@@ -46,7 +46,8 @@ export class KickEventReceipts {
 		this.leaseMs = options.leaseMs ?? 30_000;
 		// Marked in batches: one statement for the events handed over at the same moment, not one per chat message.
 		this.handled = new GroupCommit(async (keys) => {
-			await this.client.$executeRaw`UPDATE kick_event_receipts SET handled_at = now(), leased_until = NULL WHERE event_key = ANY(${[...keys]}::text[]) AND handled_at IS NULL`;
+			await this.client
+				.$executeRaw`UPDATE kick_event_receipts SET handled_at = now(), leased_until = NULL WHERE event_key = ANY(${[...keys]}::text[]) AND handled_at IS NULL`;
 			return keys.map(() => undefined);
 		});
 	}
@@ -154,7 +155,9 @@ export class KickEventReceipts {
 			FROM kick_event_receipts WHERE channel = ${channel} AND parked_at >= ${since}
 			ORDER BY parked_at DESC LIMIT 1`;
 		const latest = rows[0];
-		return latest === undefined ? { count: 0, latest: null } : { count: Number(latest.count), latest: { eventKey: latest.eventKey, error: latest.error ?? 'unknown error', at: latest.at } };
+		return latest === undefined
+			? { count: 0, latest: null }
+			: { count: Number(latest.count), latest: { eventKey: latest.eventKey, error: latest.error ?? 'unknown error', at: latest.at } };
 	}
 
 	/** Forgets receipts older than `before` (Kick stops retrying long before). @returns how many. */

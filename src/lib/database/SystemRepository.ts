@@ -45,7 +45,10 @@ export class SystemRepository {
 	 * callback learns the server from it). Deleted in the same statement, so a state works once
 	 * even when two callbacks race; an expired one is deleted too and reported as such.
 	 */
-	public async consumeKickOAuthState(state: string, now = new Date()): Promise<{ outcome: 'taken'; pending: PendingKickAuthorization } | { outcome: 'expired' | 'unknown' }> {
+	public async consumeKickOAuthState(
+		state: string,
+		now = new Date()
+	): Promise<{ outcome: 'taken'; pending: PendingKickAuthorization } | { outcome: 'expired' | 'unknown' }> {
 		const rows = await this.client.$queryRaw<
 			{ state: string; guildId: bigint; discordUserId: bigint; purpose: string; codeVerifier: string; requestedSlug: string | null; expiresAt: Date }[]
 		>`
@@ -94,7 +97,8 @@ export class SystemRepository {
 	 * @throws {TypeError} for a name that is not a plain snake_case identifier.
 	 */
 	public async joinedGuildIdsWithRowsIn(table: string, where: Readonly<Record<string, string | number | boolean>> = {}): Promise<bigint[]> {
-		for (const name of [table, ...Object.keys(where)]) if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new TypeError(`"${name}" is not a table or column name`);
+		for (const name of [table, ...Object.keys(where)])
+			if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new TypeError(`"${name}" is not a table or column name`);
 		const conditions = Object.entries(where).map(([column, value]) => Prisma.sql`t.${Prisma.raw(column)} = ${value}`);
 		const rows = await this.client.$queryRaw<{ guildId: bigint }[]>`
 			SELECT s.discord_server_id AS "guildId" FROM servers s

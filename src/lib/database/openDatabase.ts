@@ -58,7 +58,9 @@ async function prepareSchema(connection: DatabaseConnection, config: DatabaseCon
 		runner.assertHealthy(status);
 		const waiting = [...status.pending.map((migration) => migration.name), ...(status.legacy ? ['(legacy baseline)'] : [])];
 		if (waiting.length > 0) {
-			throw new StartupError(`The database has ${waiting.length} pending migration(s): ${waiting.join(', ')}. Run \`npm run db:migrate\`, or set AUTO_MIGRATE=true.`);
+			throw new StartupError(
+				`The database has ${waiting.length} pending migration(s): ${waiting.join(', ')}. Run \`npm run db:migrate\`, or set AUTO_MIGRATE=true.`
+			);
 		}
 	} catch (error) {
 		if (error instanceof MigrationError) throw new StartupError(error.message, { cause: error });

@@ -81,7 +81,11 @@ class ServerContext implements GuildContext {
 		return container.kick === undefined ? { status: 'not linked' } : container.kick.say(this, content, post);
 	}
 
-	public async postInChannel(channelId: string, message: { readonly content: string; readonly embeds?: readonly object[] }, post: ChannelPost): Promise<OutboxAcceptance> {
+	public async postInChannel(
+		channelId: string,
+		message: { readonly content: string; readonly embeds?: readonly object[] },
+		post: ChannelPost
+	): Promise<OutboxAcceptance> {
 		// The bot's cache knows which server a channel belongs to; without it (another shard) the channel cannot be checked.
 		const channel = this.guild?.channels.cache.get(channelId);
 		if (channel === undefined) throw new TypeError(`Channel ${channelId} is not a channel of server ${this.guildId} that this bot process sees.`);

@@ -58,13 +58,18 @@ const CALLBACK_PARAMETERS = {
  * The callback's query (values as the HTTP server parsed them, anything) as a KickOAuthCallback,
  * or a refusal in words for the browser page when a parameter is not what Kick or the bot sends.
  */
-export function parseKickOAuthCallback(query: Readonly<Record<string, unknown>>): { readonly ok: true; readonly callback: KickOAuthCallback } | { readonly ok: false; readonly reason: string } {
+export function parseKickOAuthCallback(
+	query: Readonly<Record<string, unknown>>
+): { readonly ok: true; readonly callback: KickOAuthCallback } | { readonly ok: false; readonly reason: string } {
 	const values: Record<keyof typeof CALLBACK_PARAMETERS, string | null> = { state: null, code: null, error: null };
 	for (const name of ['state', 'code', 'error'] as const) {
 		const value = query[name];
 		if (value === undefined || value === '') continue;
 		if (typeof value !== 'string' || !CALLBACK_PARAMETERS[name].test(value)) {
-			return { ok: false, reason: `This page was opened with a malformed "${name}" parameter, not one Kick sends. Start again with /kick connect in Discord.` };
+			return {
+				ok: false,
+				reason: `This page was opened with a malformed "${name}" parameter, not one Kick sends. Start again with /kick connect in Discord.`
+			};
 		}
 		values[name] = value;
 	}
@@ -122,7 +127,8 @@ export class KickAuthorizations {
 	 * @throws {KickAuthorizationError} saying what went wrong; nothing is stored then.
 	 */
 	public async complete(callback: KickOAuthCallback, logger: KickAuthorizationLogger): Promise<CompletedAuthorization> {
-		if (callback.state === null || callback.state.length === 0) throw new KickAuthorizationError('This page was opened without an authorisation state. Start again with /kick connect in Discord.', 400);
+		if (callback.state === null || callback.state.length === 0)
+			throw new KickAuthorizationError('This page was opened without an authorisation state. Start again with /kick connect in Discord.', 400);
 		const taken = await this.options.database.system.consumeKickOAuthState(callback.state, new Date(this.now()));
 		if (taken.outcome !== 'taken') {
 			throw new KickAuthorizationError(
@@ -133,8 +139,10 @@ export class KickAuthorizations {
 			);
 		}
 		const { pending } = taken;
-		if (callback.error !== null) throw new KickAuthorizationError(`Kick did not authorise the bot (${callback.error}). Nothing was changed; run /kick connect again to retry.`, 403);
-		if (callback.code === null || callback.code.length === 0) throw new KickAuthorizationError('Kick sent no authorisation code. Start again with /kick connect in Discord.', 400);
+		if (callback.error !== null)
+			throw new KickAuthorizationError(`Kick did not authorise the bot (${callback.error}). Nothing was changed; run /kick connect again to retry.`, 403);
+		if (callback.code === null || callback.code.length === 0)
+			throw new KickAuthorizationError('Kick sent no authorisation code. Start again with /kick connect in Discord.', 400);
 
 		let issued: KickTokenSet | undefined;
 		try {
@@ -142,7 +150,10 @@ export class KickAuthorizations {
 			issued = tokens;
 			const missing = BROADCASTER_SCOPES.filter((scope) => !tokens.scopes.includes(scope));
 			if (tokens.scopes.length > 0 && missing.length > 0) {
-				throw new KickAuthorizationError(`Kick granted the bot less than it needs (missing ${missing.join(', ')}). Run /kick connect again and accept every permission.`, 403);
+				throw new KickAuthorizationError(
+					`Kick granted the bot less than it needs (missing ${missing.join(', ')}). Run /kick connect again and accept every permission.`,
+					403
+				);
 			}
 			const user = await this.options.api.currentUser(tokens.accessToken);
 			const slug = pending.requestedSlug ?? user.name.toLowerCase();
@@ -168,7 +179,8 @@ export class KickAuthorizations {
 		} catch (error) {
 			// Nothing throws after the tokens are saved: issued tokens seen here were never stored.
 			if (issued !== undefined) await this.revokeUnstored(issued, logger);
-			if (error instanceof KickApiError) throw new KickAuthorizationError(`Kick could not complete the authorisation (${error.message}). Run /kick connect again.`, 502);
+			if (error instanceof KickApiError)
+				throw new KickAuthorizationError(`Kick could not complete the authorisation (${error.message}). Run /kick connect again.`, 502);
 			throw error;
 		}
 	}
@@ -181,7 +193,9 @@ export class KickAuthorizations {
 		] as const) {
 			if (token === null) continue;
 			await this.options.oauth.revoke(token, hint).catch((error: unknown) => {
-				logger.warn(`Kick: could not revoke the ${hint.replace('_', ' ')} of a refused authorisation (${error instanceof Error ? error.message : String(error)}); it stays active until it expires.`);
+				logger.warn(
+					`Kick: could not revoke the ${hint.replace('_', ' ')} of a refused authorisation (${error instanceof Error ? error.message : String(error)}); it stays active until it expires.`
+				);
 			});
 		}
 	}

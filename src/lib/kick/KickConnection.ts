@@ -91,7 +91,8 @@ export class KickConnection {
 				);
 			}
 		});
-		this.authorizations = options.publicUrl === undefined ? undefined : new KickAuthorizations({ database, oauth: this.oauth, api: this.api, publicUrl: options.publicUrl });
+		this.authorizations =
+			options.publicUrl === undefined ? undefined : new KickAuthorizations({ database, oauth: this.oauth, api: this.api, publicUrl: options.publicUrl });
 		this.router = new KickEventRouter({
 			database,
 			loadContext: (guildId) => loadGuildContext(guildId.toString(), container.client?.guilds.cache.get(guildId.toString()) ?? null),
@@ -139,7 +140,8 @@ export class KickConnection {
 			onSent: (message) => this.ownMessages.set(`${message.broadcasterUserId}\n${message.content}`, Date.now()),
 			// The server's own setting, from the settings cache; its default while the database cannot be read.
 			minIntervalMs: async (message) =>
-				(await container.settings.forGuild(message.guildId).catch(() => null))?.get('kick_chat_min_interval_ms') ?? coreSettings.kick_chat_min_interval_ms.defaultValue,
+				(await container.settings.forGuild(message.guildId).catch(() => null))?.get('kick_chat_min_interval_ms') ??
+				coreSettings.kick_chat_min_interval_ms.defaultValue,
 			logger
 		});
 		options.outbox.register(this.chat);
@@ -164,7 +166,13 @@ export class KickConnection {
 		// In the process, not a scheduled task: events are handed over even while Redis is away.
 		this.timers.push(
 			setInterval(() => void this.recoverEvents(), RECOVER_EVERY_MS),
-			setInterval(() => void this.router.renewLeases().catch((error: unknown) => this.options.logger.warn('Kick: could not renew the leases of events being handed over:', error)), RENEW_EVERY_MS)
+			setInterval(
+				() =>
+					void this.router
+						.renewLeases()
+						.catch((error: unknown) => this.options.logger.warn('Kick: could not renew the leases of events being handed over:', error)),
+				RENEW_EVERY_MS
+			)
 		);
 		await this.recoverEvents();
 		this.options.logger.info(
@@ -217,7 +225,9 @@ export class KickConnection {
 				if (token === null) continue;
 				await this.oauth.revoke(token, hint).catch((error: unknown) => {
 					revoked = false;
-					logger.warn(`Kick: could not revoke a token of server ${guildId} (${error instanceof Error ? error.message : String(error)}); it is forgotten anyway.`);
+					logger.warn(
+						`Kick: could not revoke a token of server ${guildId} (${error instanceof Error ? error.message : String(error)}); it is forgotten anyway.`
+					);
 				});
 			}
 		}
@@ -289,7 +299,11 @@ export class KickConnection {
 				if (parked > 0) logger.warn(`Kick: parked ${parked} event(s) that failed ${MAX_EVENT_ATTEMPTS} times.`);
 				if (abandoned > 0) logger.warn(`Kick: gave up ${abandoned} event(s) not handed over in time, now too old to act on.`);
 			})
-			.catch((error: unknown) => this.options.logger.warn(`Kick: could not look for events left by stopped bot processes (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); trying again shortly.`))
+			.catch((error: unknown) =>
+				this.options.logger.warn(
+					`Kick: could not look for events left by stopped bot processes (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); trying again shortly.`
+				)
+			)
 			.finally(() => (this.recovering = null));
 		return this.recovering;
 	}
@@ -316,7 +330,9 @@ export class KickConnection {
 		// One set of subscriptions per channel, made with the first linked server whose tokens work.
 		for (const guildId of guildIds) {
 			if (await this.reconcileSubscriptions(guildId, broadcasterUserId)) {
-				for (const other of guildIds) if (other !== guildId) await this.options.database.forGuild(other).kickConnection.recordSubscription('subscribed', `through server ${guildId}`);
+				for (const other of guildIds)
+					if (other !== guildId)
+						await this.options.database.forGuild(other).kickConnection.recordSubscription('subscribed', `through server ${guildId}`);
 				return;
 			}
 		}
@@ -333,12 +349,17 @@ export class KickConnection {
 			const errors =
 				missing.length === 0
 					? []
-					: (await this.api.subscribe(token, { broadcasterUserId: broadcasterUserId.toString(), events: missing })).filter((result) => result.error !== null);
+					: (await this.api.subscribe(token, { broadcasterUserId: broadcasterUserId.toString(), events: missing })).filter(
+							(result) => result.error !== null
+						);
 			if (errors.length > 0) {
 				await connection.recordSubscription('failed', errors.map((result) => `${result.name}: ${result.error}`).join('; '));
 				return false;
 			}
-			await connection.recordSubscription('subscribed', missing.length === 0 ? 'all events already subscribed' : `subscribed ${missing.length} event type(s)`);
+			await connection.recordSubscription(
+				'subscribed',
+				missing.length === 0 ? 'all events already subscribed' : `subscribed ${missing.length} event type(s)`
+			);
 			return true;
 		} catch (error) {
 			const detail = error instanceof Error ? error.message : String(error);
@@ -374,11 +395,14 @@ export class KickConnection {
 			const settings = await container.settings.forGuild(guildId);
 			const chatroomId = settings.get('kick_chatroom_id');
 			if (chatroomId === null) {
-				await this.options.database.forGuild(guildId).kickConnection.recordSubscription('failed', 'kick_chatroom_id is not set, so the chat socket cannot read this channel');
+				await this.options.database
+					.forGuild(guildId)
+					.kickConnection.recordSubscription('failed', 'kick_chatroom_id is not set, so the chat socket cannot read this channel');
 				continue;
 			}
 			this.socket!.watch({ chatroomId, broadcasterUserId: broadcasterUserId.toString() });
-			for (const id of guildIds) await this.options.database.forGuild(id).kickConnection.recordSubscription('not needed', `reading chatroom ${chatroomId} over the chat socket`);
+			for (const id of guildIds)
+				await this.options.database.forGuild(id).kickConnection.recordSubscription('not needed', `reading chatroom ${chatroomId} over the chat socket`);
 			return;
 		}
 	}

@@ -50,7 +50,8 @@ export class KickTokenKeeper {
 	public async accessToken(guildId: bigint, kickUserId: bigint, { forceRefresh = false }: { readonly forceRefresh?: boolean } = {}): Promise<string> {
 		const repositories = this.options.database.forGuild(guildId);
 		const connection = await repositories.kickConnection.get();
-		if (connection?.needsReauthorizationSince) throw new KickReauthorizationNeededError(guildId, connection.reauthorizationReason ?? 'Kick refused the tokens');
+		if (connection?.needsReauthorizationSince)
+			throw new KickReauthorizationNeededError(guildId, connection.reauthorizationReason ?? 'Kick refused the tokens');
 		const tokens = await this.storedTokens(guildId, kickUserId);
 		if (tokens === null) throw new KickReauthorizationNeededError(guildId, 'no tokens are stored');
 		if (!forceRefresh && !this.expiresSoon(tokens)) return tokens.accessToken;

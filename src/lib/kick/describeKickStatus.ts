@@ -38,7 +38,11 @@ export function describeKickStatus(facts: KickStatusFacts): { name: string; valu
 	const { connection } = facts;
 	const when = (date: Date | null) => (date === null ? 'never' : `<t:${Math.floor(date.getTime() / 1000)}:R>`);
 	const live =
-		connection.isLive === null ? 'not known yet' : connection.isLive ? `live${connection.liveSince ? ` since ${when(connection.liveSince)}` : ''}${connection.liveTitle ? ` — ${connection.liveTitle}` : ''}` : 'offline';
+		connection.isLive === null
+			? 'not known yet'
+			: connection.isLive
+				? `live${connection.liveSince ? ` since ${when(connection.liveSince)}` : ''}${connection.liveTitle ? ` — ${connection.liveTitle}` : ''}`
+				: 'offline';
 	const fields = [
 		...(facts.unavailable === undefined ? [] : [{ name: 'Kick on this bot', value: facts.unavailable }]),
 		{ name: 'Channel', value: `[kick.com/${connection.channelSlug}](https://kick.com/${connection.channelSlug})`, inline: true },
@@ -54,7 +58,11 @@ export function describeKickStatus(facts: KickStatusFacts): { name: string; valu
 			name: 'Events',
 			value: `via ${connection.eventsVia === 'webhook' ? 'signed webhooks' : 'the chat socket'}; subscriptions: ${connection.subscriptionState}${connection.subscriptionDetail ? ` (${connection.subscriptionDetail})` : ''}`
 		},
-		{ name: 'Last event', value: connection.lastEventAt === null ? 'none yet' : `${connection.lastEventType ?? 'event'} ${when(connection.lastEventAt)}`, inline: true },
+		{
+			name: 'Last event',
+			value: connection.lastEventAt === null ? 'none yet' : `${connection.lastEventType ?? 'event'} ${when(connection.lastEventAt)}`,
+			inline: true
+		},
 		{ name: 'Bot messages in chat', value: describeChat(facts.chat, when), inline: true },
 		...(facts.parked.count === 0
 			? []

@@ -150,10 +150,13 @@ export class Outbox {
 		await Promise.allSettled([...this.deliveries]);
 		await this.finishes.settled();
 		await this.writeUnwritten().catch((error: unknown) =>
-			this.options.logger.warn(`Outbox: could not record how ${this.unwritten.length} message(s) ended (${describe(error)}); the next process closes them as interrupted.`)
+			this.options.logger.warn(
+				`Outbox: could not record how ${this.unwritten.length} message(s) ended (${describe(error)}); the next process closes them as interrupted.`
+			)
 		);
 		const released = await this.options.store.release(this.options.owner).catch(() => 0);
-		if (released > 0) this.options.logger.info(`Outbox: ${released} message(s) not sent before stopping are left for the next bot process (each within its freshness).`);
+		if (released > 0)
+			this.options.logger.info(`Outbox: ${released} message(s) not sent before stopping are left for the next bot process (each within its freshness).`);
 	}
 
 	private dispatch(courier: OutboxCourier, record: OutboxRecord): void {
@@ -186,9 +189,7 @@ export class Outbox {
 			status: outcome.status,
 			...(outcome.status === 'failed' ? { error: outcome.error, attempts: outcome.attempts } : {}),
 			...(outcome.status === 'expired' ? { error: 'not sent in time: too many messages were waiting before it' } : {}),
-			...(outcome.status === 'sent'
-				? { sentMessageIds: outcome.messageIds, attempts: outcome.attempts }
-				: {})
+			...(outcome.status === 'sent' ? { sentMessageIds: outcome.messageIds, attempts: outcome.attempts } : {})
 		};
 		await this.finishes.submit(finish).catch(() => this.unwritten.push(finish));
 	}
@@ -199,9 +200,12 @@ export class Outbox {
 			await this.writeUnwritten();
 			const { pending, interrupted, expired } = await this.options.store.takeOver(this.options.owner, this.leaseMs, TAKE_OVER_BATCH);
 			if (interrupted > 0) {
-				this.options.logger.warn(`Outbox: ${interrupted} message(s) were being sent when their bot process stopped; they may have been posted, so they are not sent again.`);
+				this.options.logger.warn(
+					`Outbox: ${interrupted} message(s) were being sent when their bot process stopped; they may have been posted, so they are not sent again.`
+				);
 			}
-			if (expired > 0) this.options.logger.warn(`Outbox: ${expired} message(s) left by a stopped bot process were too old to send and are recorded as expired.`);
+			if (expired > 0)
+				this.options.logger.warn(`Outbox: ${expired} message(s) left by a stopped bot process were too old to send and are recorded as expired.`);
 			if (pending.length > 0) this.options.logger.info(`Outbox: took over ${pending.length} message(s) left by a stopped bot process.`);
 			for (const record of pending) {
 				const courier = this.couriers.get(record.destination);

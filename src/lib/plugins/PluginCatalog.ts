@@ -30,7 +30,12 @@ const manifestSchema = z.object({
 	name: z.string().regex(PLUGIN_NAME, 'a lower-case name with dashes'),
 	description: z.string().min(1),
 	settings: z.record(z.string().regex(/^[a-z0-9_]+$/, 'a snake_case key'), z.object({ parse: z.function(), serialize: z.function() }).loose()).optional(),
-	repositories: z.record(z.string().regex(/^[a-z][A-Za-z0-9]*$/, 'a camelCase name'), z.custom<RepositoryClass>((value) => typeof value === 'function', 'expected a repository class')).optional(),
+	repositories: z
+		.record(
+			z.string().regex(/^[a-z][A-Za-z0-9]*$/, 'a camelCase name'),
+			z.custom<RepositoryClass>((value) => typeof value === 'function', 'expected a repository class')
+		)
+		.optional(),
 	dashboardAreas: z.array(z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'a snake_case area name')).optional(),
 	dependsOn: z.array(z.string().regex(PLUGIN_NAME, 'a plugin name')).optional()
 });
@@ -89,7 +94,11 @@ export class PluginCatalog {
 	 * @throws {StartupError} listing every problem: a missing or invalid manifest, a name that
 	 * differs from its folder, an unknown name in DISABLED_PLUGINS, a settings key declared twice.
 	 */
-	public static async discover(directory: string, disabled: readonly string[], coreSettings: Readonly<Record<string, SettingDefinition>>): Promise<PluginCatalog> {
+	public static async discover(
+		directory: string,
+		disabled: readonly string[],
+		coreSettings: Readonly<Record<string, SettingDefinition>>
+	): Promise<PluginCatalog> {
 		const problems: string[] = [];
 		const plugins: Plugin[] = [];
 		const folders = existsSync(directory)
@@ -138,7 +147,14 @@ export class PluginCatalog {
 		};
 		for (const [key, definition] of Object.entries(coreSettings)) declare(key, definition, 'the core');
 		// The one core setting that depends on what plugins there are.
-		declare('plugins_off', setting.pluginNames(names, 'The plugins switched off in this server (and so the plugins that need them): their commands, buttons, chat commands and scheduled work do nothing here.'), 'the core');
+		declare(
+			'plugins_off',
+			setting.pluginNames(
+				names,
+				'The plugins switched off in this server (and so the plugins that need them): their commands, buttons, chat commands and scheduled work do nothing here.'
+			),
+			'the core'
+		);
 		for (const plugin of plugins) {
 			for (const [key, definition] of Object.entries(plugin.manifest.settings ?? {})) declare(key, definition, `plugin ${plugin.manifest.name}`);
 		}
@@ -154,7 +170,8 @@ function dependencyProblems(plugins: readonly Plugin[]): string[] {
 	const problems: string[] = [];
 	for (const plugin of plugins) {
 		for (const needed of plugin.manifest.dependsOn ?? []) {
-			if (!byName.has(needed)) problems.push(`Plugin ${plugin.manifest.name} depends on "${needed}", which is not a plugin (plugins: ${[...byName.keys()].join(', ')}).`);
+			if (!byName.has(needed))
+				problems.push(`Plugin ${plugin.manifest.name} depends on "${needed}", which is not a plugin (plugins: ${[...byName.keys()].join(', ')}).`);
 		}
 	}
 	if (problems.length > 0) return problems;
@@ -179,7 +196,7 @@ function dependencyProblems(plugins: readonly Plugin[]): string[] {
 
 /** A plugin whose dependency is off is off too (and so are its own dependents), noting which plugin took it down. */
 function switchOffDependents(plugins: Plugin[]): void {
-	for (let changed = true; changed; ) {
+	for (let changed = true; changed;) {
 		changed = false;
 		for (const [index, plugin] of plugins.entries()) {
 			if (!plugin.enabled) continue;

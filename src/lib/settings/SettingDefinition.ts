@@ -113,7 +113,9 @@ export const setting = {
 			description,
 			accepts: `${rule.accepts}, or "none"`,
 			defaultValue: null,
-			parse: refusingControlCharacters((text) => (text.trim().toLowerCase() === 'none' ? null : rule.pattern.test(text.trim()) ? text.trim() : undefined)),
+			parse: refusingControlCharacters((text) =>
+				text.trim().toLowerCase() === 'none' ? null : rule.pattern.test(text.trim()) ? text.trim() : undefined
+			),
 			serialize: (value) => value ?? 'none'
 		};
 	},
@@ -130,7 +132,12 @@ export const setting = {
 
 	/** A text channel of the server where the bot can post (its mention or id), checked against the server when set; unset by default. */
 	textChannel(description: string): SettingDefinition<string | null> {
-		return discordReference('text-channel', /^<#(\d+)>$/, 'a text channel of this server where the bot can post (#channel or its id), or "none"', description);
+		return discordReference(
+			'text-channel',
+			/^<#(\d+)>$/,
+			'a text channel of this server where the bot can post (#channel or its id), or "none"',
+			description
+		);
 	},
 
 	/** A positive numeric id of another service (e.g. a Kick user), stored as BIGINT; unset by default. */
@@ -167,7 +174,14 @@ export const setting = {
 			defaultValue: [],
 			parse: refusingControlCharacters((text) => {
 				if (text.trim().toLowerCase() === 'none') return [];
-				const picked = [...new Set(text.split(/[\s,]+/).filter((word) => word !== '').map((word) => word.toLowerCase()))];
+				const picked = [
+					...new Set(
+						text
+							.split(/[\s,]+/)
+							.filter((word) => word !== '')
+							.map((word) => word.toLowerCase())
+					)
+				];
 				return picked.length > 0 && picked.every((name) => names.includes(name)) ? picked.sort() : undefined;
 			}),
 			serialize: (value) => (value.length === 0 ? 'none' : value.join(','))

@@ -4,7 +4,10 @@ import { setting, type SettingDefinition } from '#lib/settings/SettingDefinition
 export const coreSettings = {
 	prefix: setting.prefix('!', 'The prefix of text commands in Discord and chat commands in Kick.'),
 	moderator_role_id: setting.role('A role whose members may use moderator commands (besides Manage Server).'),
-	kick_channel: setting.managed(setting.optionalText({ pattern: /^[A-Za-z0-9_-]{1,64}$/, accepts: 'a Kick channel slug' }, 'The Kick channel this server is linked to.'), '/kick connect'),
+	kick_channel: setting.managed(
+		setting.optionalText({ pattern: /^[A-Za-z0-9_-]{1,64}$/, accepts: 'a Kick channel slug' }, 'The Kick channel this server is linked to.'),
+		'/kick connect'
+	),
 	kick_broadcaster_user_id: setting.managed(setting.numericId('a Kick user id', 'The Kick user id of the linked channel’s broadcaster.'), '/kick connect'),
 	kick_chatroom_id: setting.numericId(
 		'a Kick chatroom id',
@@ -20,5 +23,7 @@ export const coreSettings = {
 		120,
 		'How long after a chat command its answer is still worth posting in the Kick chat, in seconds; later ones (after a restart, or a long queue) are recorded as expired.'
 	),
-	kick_alerts_channel_id: setting.textChannel('A channel where the bot tells moderators about the Kick connection (e.g. authorise again); else the server’s system channel.')
+	kick_alerts_channel_id: setting.textChannel(
+		'A channel where the bot tells moderators about the Kick connection (e.g. authorise again); else the server’s system channel.'
+	)
 } satisfies Readonly<Record<string, SettingDefinition>>;

@@ -44,7 +44,9 @@ export function describeSettingChange(before: SettingView, after: SettingView): 
 	const value = echoUserText(after.value);
 	const removedInvalid = before.invalidStoredValue !== undefined && after.invalidStoredValue === undefined;
 	if (!removedInvalid && before.value === after.value && before.isDefault === after.isDefault) {
-		return after.isDefault ? `${key} already has its default, ${value}, in this server; nothing changed.` : `${key} is already ${value} in this server; nothing changed.`;
+		return after.isDefault
+			? `${key} already has its default, ${value}, in this server; nothing changed.`
+			: `${key} is already ${value} in this server; nothing changed.`;
 	}
 	const now = `${key} is now ${value}${after.isDefault ? ' (the default)' : ''} in this server.`;
 	return removedInvalid ? `${now} The stored value ${echoUserText(before.invalidStoredValue!)}, which it does not accept, was removed.` : now;

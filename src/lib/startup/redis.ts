@@ -28,7 +28,14 @@ export function redactUrl(url: string): string {
  * @throws {StartupError} in one line: where Redis was expected and how to start it.
  */
 export async function assertRedisReachable(url: string): Promise<void> {
-	const redis = new Redis({ ...redisOptionsFromUrl(url), lazyConnect: true, connectTimeout: 3000, disconnectTimeout: 0, maxRetriesPerRequest: 0, retryStrategy: () => null });
+	const redis = new Redis({
+		...redisOptionsFromUrl(url),
+		lazyConnect: true,
+		connectTimeout: 3000,
+		disconnectTimeout: 0,
+		maxRetriesPerRequest: 0,
+		retryStrategy: () => null
+	});
 	// The socket error says why (ECONNREFUSED, ...); connect() itself only says the connection closed.
 	let socketError: unknown;
 	redis.on('error', (error: unknown) => {

@@ -32,7 +32,9 @@ async function start(pluginsDirectory: string): Promise<void> {
 	logger.info(`Plugins: ${plugins.plugins.map((plugin) => (plugin.enabled ? plugin.manifest.name : `${plugin.manifest.name} (off)`)).join(', ') || 'none'}`);
 	const dependents = plugins.plugins.filter((plugin) => plugin.offBecauseOf !== undefined);
 	if (dependents.length > 0) {
-		logger.info(`Plugins switched off because a plugin they need is off: ${dependents.map((plugin) => `${plugin.manifest.name} (needs ${plugin.offBecauseOf})`).join(', ')}.`);
+		logger.info(
+			`Plugins switched off because a plugin they need is off: ${dependents.map((plugin) => `${plugin.manifest.name} (needs ${plugin.offBecauseOf})`).join(', ')}.`
+		);
 	}
 
 	const database: Database = await openDatabase(config, (message) => logger.info(message), plugins.repositories);
@@ -50,7 +52,9 @@ async function start(pluginsDirectory: string): Promise<void> {
 function explainLoginFailure(error: unknown): unknown {
 	if (!(error instanceof Error)) return error;
 	if ('code' in error && error.code === 'TokenInvalid') {
-		return new StartupError('Discord refused DISCORD_TOKEN (invalid token). Copy the token again from https://discord.com/developers/applications (Bot → Reset Token).');
+		return new StartupError(
+			'Discord refused DISCORD_TOKEN (invalid token). Copy the token again from https://discord.com/developers/applications (Bot → Reset Token).'
+		);
 	}
 	if ('code' in error && ['ENOTFOUND', 'ECONNREFUSED', 'ETIMEDOUT', 'ECONNRESET', 'EAI_AGAIN'].includes(String(error.code))) {
 		return new StartupError(`Cannot reach Discord (${error.message}). Check this machine's network connection.`, { cause: error });

@@ -51,10 +51,14 @@ export class ScheduleKeeper {
 			const missing = expected.filter((name) => !present.has(name));
 			if (missing.length === 0 || this.stopped) return [];
 			await this.tasks.createRepeated();
-			this.logger.warn(`Scheduled tasks: ${missing.length} repeat job(s) were missing in Redis (${missing.join(', ')}), as after a restart of Redis without persistence; created again.`);
+			this.logger.warn(
+				`Scheduled tasks: ${missing.length} repeat job(s) were missing in Redis (${missing.join(', ')}), as after a restart of Redis without persistence; created again.`
+			);
 			return missing;
 		} catch (error) {
-			this.logger.warn(`Scheduled tasks: could not check the repeat jobs in Redis (${error instanceof Error ? error.message : String(error)}); checking again shortly.`);
+			this.logger.warn(
+				`Scheduled tasks: could not check the repeat jobs in Redis (${error instanceof Error ? error.message : String(error)}); checking again shortly.`
+			);
 			return [];
 		}
 	}

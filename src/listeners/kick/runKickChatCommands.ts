@@ -36,7 +36,9 @@ export class RunKickChatCommandsListener extends Listener<typeof KickListenerEve
 		if (outcome.kind === 'failed') {
 			this.container.logger.error(`Kick chat command ${outcome.command.name} failed in server ${context.guildId}:`, outcome.error);
 		} else if (outcome.kind === 'ran') {
-			this.container.logger.debug(`Kick chat command ${outcome.command.name} ran in server ${context.guildId} for ${event.sender.username} (message ${event.messageId}).`);
+			this.container.logger.debug(
+				`Kick chat command ${outcome.command.name} ran in server ${context.guildId} for ${event.sender.username} (message ${event.messageId}).`
+			);
 		}
 	}
 }

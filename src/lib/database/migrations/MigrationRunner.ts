@@ -219,7 +219,9 @@ export class MigrationRunner {
 	}
 
 	private async appliedRows(): Promise<AppliedMigration[]> {
-		const rows = await this.session.query<PrismaMigrationRow>(`SELECT id, migration_name, checksum, started_at, finished_at, rolled_back_at, applied_steps_count, logs FROM "_prisma_migrations" ORDER BY started_at, migration_name`);
+		const rows = await this.session.query<PrismaMigrationRow>(
+			`SELECT id, migration_name, checksum, started_at, finished_at, rolled_back_at, applied_steps_count, logs FROM "_prisma_migrations" ORDER BY started_at, migration_name`
+		);
 		return rows.map((row) => ({
 			id: row.id,
 			migrationName: row.migration_name,

@@ -68,7 +68,11 @@ export class KickTokensRepository extends GuildRepository {
 
 	/** The Kick users this server holds tokens for. */
 	public async userIds(): Promise<bigint[]> {
-		const rows = await this.client.kickOauthToken.findMany({ where: { discordServerId: this.guildId }, select: { userId: true }, orderBy: { userId: 'asc' } });
+		const rows = await this.client.kickOauthToken.findMany({
+			where: { discordServerId: this.guildId },
+			select: { userId: true },
+			orderBy: { userId: 'asc' }
+		});
 		return rows.map((row) => row.userId);
 	}
 

@@ -27,7 +27,8 @@ export class OutboxRepository extends GuildRepository {
 		return {
 			ended: Object.fromEntries(ended.map((group) => [group.status, group._count._all])),
 			waiting,
-			latestUndelivered: latest === null ? null : { status: latest.status as OutboxStatus, error: latest.error, at: latest.finishedAt ?? since, content: latest.content }
+			latestUndelivered:
+				latest === null ? null : { status: latest.status as OutboxStatus, error: latest.error, at: latest.finishedAt ?? since, content: latest.content }
 		};
 	}
 }

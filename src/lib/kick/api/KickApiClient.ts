@@ -93,20 +93,18 @@ const channelSchema = z
 			})
 			.nullish()
 	})
-	.transform(
-		(channel): KickChannel => ({
-			broadcasterUserId: channel.broadcaster_user_id,
-			slug: channel.slug,
-			streamTitle: channel.stream_title,
-			// Kick sends {id: 0, name: ""} for a channel that never picked a category.
-			category: channel.category && channel.category.id !== 0 ? { id: String(channel.category.id), name: channel.category.name } : null,
-			stream: {
-				isLive: channel.stream?.is_live ?? false,
-				viewerCount: channel.stream?.viewer_count ?? 0,
-				startTime: channel.stream?.start_time ?? null
-			}
-		})
-	);
+	.transform((channel): KickChannel => ({
+		broadcasterUserId: channel.broadcaster_user_id,
+		slug: channel.slug,
+		streamTitle: channel.stream_title,
+		// Kick sends {id: 0, name: ""} for a channel that never picked a category.
+		category: channel.category && channel.category.id !== 0 ? { id: String(channel.category.id), name: channel.category.name } : null,
+		stream: {
+			isLive: channel.stream?.is_live ?? false,
+			viewerCount: channel.stream?.viewer_count ?? 0,
+			startTime: channel.stream?.start_time ?? null
+		}
+	}));
 
 const channelsResponse = envelope(z.array(channelSchema));
 
@@ -203,7 +201,11 @@ export class KickApiClient {
 			requireDigits('GET /events/subscriptions', broadcasterUserId, 'broadcaster user id');
 			query.set('broadcaster_user_id', broadcasterUserId);
 		}
-		const response = await callKickJson(this.http, this.call(token, 'GET', '/events/subscriptions', 'list event subscriptions', { query }), subscriptionsResponse);
+		const response = await callKickJson(
+			this.http,
+			this.call(token, 'GET', '/events/subscriptions', 'list event subscriptions', { query }),
+			subscriptionsResponse
+		);
 		return response.data.map((subscription) => ({
 			id: subscription.id,
 			event: subscription.event,
@@ -255,12 +257,25 @@ export class KickApiClient {
 		return response.data[0] ?? null;
 	}
 
-	private call(token: string, method: KickCall['method'], path: string, purpose: string, request: { query?: URLSearchParams; body?: unknown } = {}): KickCall {
+	private call(
+		token: string,
+		method: KickCall['method'],
+		path: string,
+		purpose: string,
+		request: { query?: URLSearchParams; body?: unknown } = {}
+	): KickCall {
 		const url = new URL(`${this.apiUrl}${path}`);
 		if (request.query !== undefined) url.search = request.query.toString();
 		const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' };
 		if (request.body === undefined) return { method, url, endpoint: `${method} ${path}`, purpose, headers };
-		return { method, url, endpoint: `${method} ${path}`, purpose, headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(request.body) };
+		return {
+			method,
+			url,
+			endpoint: `${method} ${path}`,
+			purpose,
+			headers: { ...headers, 'content-type': 'application/json' },
+			body: JSON.stringify(request.body)
+		};
 	}
 }
 

@@ -151,7 +151,8 @@ export class KickChatSender implements OutboxCourier {
 		if (record.content.trim() === '') return { status: 'failed', error: 'nothing to post (an empty message)', attempts: 0 };
 		const parts = splitChatMessage(record.content).map(
 			// Only the first part answers the message replied to; the rest follow it.
-			(content, index): OutgoingChatMessage => (index === 0 && record.replyTo !== undefined ? { ...target, content, replyToMessageId: record.replyTo } : { ...target, content })
+			(content, index): OutgoingChatMessage =>
+				index === 0 && record.replyTo !== undefined ? { ...target, content, replyToMessageId: record.replyTo } : { ...target, content }
 		);
 		// The first send waits its turn before the claim, so a message never sits claimed for long.
 		const interval = await Promise.resolve(parts[0] === undefined ? 0 : this.options.minIntervalMs(parts[0])).catch(() => 0);
@@ -178,7 +179,10 @@ export class KickChatSender implements OutboxCourier {
 	private async sendPart(
 		channel: ChannelQueue,
 		part: OutgoingChatMessage
-	): Promise<{ readonly sent: true; readonly messageId: string | null; readonly attempts: number } | { readonly sent: false; readonly error: string; readonly attempts: number }> {
+	): Promise<
+		| { readonly sent: true; readonly messageId: string | null; readonly attempts: number }
+		| { readonly sent: false; readonly error: string; readonly attempts: number }
+	> {
 		let attempts = 0;
 		let retryAt = Number.NEGATIVE_INFINITY;
 		try {
@@ -192,7 +196,8 @@ export class KickChatSender implements OutboxCourier {
 					this.notifySent(part, messageId);
 					return { sent: true, messageId, attempts };
 				} catch (error) {
-					if (attempts >= this.maxAttempts || !(this.options.isRetryable ?? isRetryableByDefault)(error)) return { sent: false, error: describe(error), attempts };
+					if (attempts >= this.maxAttempts || !(this.options.isRetryable ?? isRetryableByDefault)(error))
+						return { sent: false, error: describe(error), attempts };
 					retryAt = this.clock.now() + (this.options.retryDelayMs ?? defaultRetryDelayMs)(attempts, error);
 				}
 			}

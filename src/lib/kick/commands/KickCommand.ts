@@ -76,7 +76,8 @@ export class KickCommandArgs {
 		const text = this.pick(index);
 		if (text === undefined) return { ok: false, error: `Missing ${label}: ${accepts}.` };
 		const value = /^[+-]?\d+$/.test(text) ? Number(text) : Number.NaN;
-		if (!Number.isSafeInteger(value) || value < range.min || value > range.max) return { ok: false, error: `${echo(text)} is not a valid ${label}: ${accepts}.` };
+		if (!Number.isSafeInteger(value) || value < range.min || value > range.max)
+			return { ok: false, error: `${echo(text)} is not a valid ${label}: ${accepts}.` };
 		return { ok: true, value };
 	}
 }

@@ -90,7 +90,10 @@ export class KickCommandCooldowns {
 
 	private remainingMs(guildId: GuildId, seconds: number, key: string, now: number): number {
 		if (seconds === 0) return 0;
-		const expires = this.servers.get(guildId)?.get(Math.round(seconds * 1000))?.get(key)?.expires;
+		const expires = this.servers
+			.get(guildId)
+			?.get(Math.round(seconds * 1000))
+			?.get(key)?.expires;
 		return expires === undefined ? 0 : Math.max(expires - now, 0);
 	}
 

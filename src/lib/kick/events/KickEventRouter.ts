@@ -109,7 +109,12 @@ export class KickEventRouter {
 	 * process stopped, or an earlier attempt failed), each on its own: one that fails never
 	 * keeps the others from being handed over.
 	 */
-	public async recoverUnhandled({ maxAgeMs = EVENT_MAX_AGE_MS, limit = 500 } = {}): Promise<{ recovered: number; failed: number; parked: number; abandoned: number }> {
+	public async recoverUnhandled({ maxAgeMs = EVENT_MAX_AGE_MS, limit = 500 } = {}): Promise<{
+		recovered: number;
+		failed: number;
+		parked: number;
+		abandoned: number;
+	}> {
 		const receipts = this.options.database.kickEventReceipts;
 		const abandoned = await receipts.abandon(maxAgeMs);
 		const unhandled = await receipts.takeUnhandled({ maxAgeMs, limit });

@@ -46,4 +46,3 @@ declare module 'discord.js' {
 		kickKicksGifted: [event: KickKicksGiftedEvent, context: GuildContext];
 	}
 }
-

@@ -10,7 +10,9 @@ export function kickEventToJson(event: KickEvent): string {
 
 /** @throws {TypeError} when the JSON is not an event this version stored (so it can be set aside, not crash the reader). */
 export function kickEventFromJson(json: string): KickEvent {
-	const event = JSON.parse(json, (key, value: unknown) => (DATE_FIELDS.has(key) && typeof value === 'string' ? new Date(value) : value)) as Partial<KickEvent> | null;
+	const event = JSON.parse(json, (key, value: unknown) =>
+		DATE_FIELDS.has(key) && typeof value === 'string' ? new Date(value) : value
+	) as Partial<KickEvent> | null;
 	if (
 		typeof event !== 'object' ||
 		event === null ||

@@ -12,9 +12,15 @@ import type { KickEvent } from '#lib/kick/events/KickEvent';
  * @throws {AggregateError} holding the errors of the listeners that failed.
  */
 export async function runKickListeners(store: ListenerStore, name: string, event: KickEvent, context: GuildContext): Promise<void> {
-	const listeners = [...store.values()].filter((listener: Listener) => listener.event === name && listener.enabled && context.pluginIsOn(pluginOfPiece(listener)));
-	const results = await Promise.allSettled(listeners.map((listener) => (listener.run as (event: KickEvent, context: GuildContext) => unknown)(event, context)));
-	const failures = results.flatMap((result, index) => (result.status === 'rejected' ? [{ listener: listeners[index]!.name, error: result.reason as unknown }] : []));
+	const listeners = [...store.values()].filter(
+		(listener: Listener) => listener.event === name && listener.enabled && context.pluginIsOn(pluginOfPiece(listener))
+	);
+	const results = await Promise.allSettled(
+		listeners.map((listener) => (listener.run as (event: KickEvent, context: GuildContext) => unknown)(event, context))
+	);
+	const failures = results.flatMap((result, index) =>
+		result.status === 'rejected' ? [{ listener: listeners[index]!.name, error: result.reason as unknown }] : []
+	);
 	if (failures.length > 0) {
 		throw new AggregateError(
 			failures.map((failure) => failure.error),

@@ -87,7 +87,9 @@ export class KickChatSocket {
 		const existing = this.watches.get(watch.chatroomId);
 		if (existing !== undefined) {
 			if (existing.broadcasterUserId !== watch.broadcasterUserId || existing.channelId !== watch.channelId) {
-				this.options.logger.warn(`Kick chat socket: chatroom ${watch.chatroomId} is already watched for channel ${existing.broadcasterUserId}; the new watch is ignored`);
+				this.options.logger.warn(
+					`Kick chat socket: chatroom ${watch.chatroomId} is already watched for channel ${existing.broadcasterUserId}; the new watch is ignored`
+				);
 			}
 			return;
 		}
@@ -95,7 +97,8 @@ export class KickChatSocket {
 		if (watch.channelId !== undefined) {
 			const channelName = `channel.${watch.channelId}`;
 			// Two watches on one Pusher channel would deliver its events twice.
-			if (this.subscribedNames().has(channelName)) this.options.logger.warn(`Kick chat socket: ${channelName} is already watched; not subscribing it again`);
+			if (this.subscribedNames().has(channelName))
+				this.options.logger.warn(`Kick chat socket: ${channelName} is already watched; not subscribing it again`);
 			else names.push(channelName);
 		}
 		const entry: Watch = { ...watch, subscriptions: [] };
@@ -157,7 +160,9 @@ export class KickChatSocket {
 		try {
 			this.options.onEvent(reading.event);
 		} catch (error) {
-			this.options.logger.error(`Kick chat socket: handling ${reading.event.eventKey} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+			this.options.logger.error(
+				`Kick chat socket: handling ${reading.event.eventKey} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`
+			);
 		}
 	}
 
@@ -206,11 +211,19 @@ export type SocketEventReading =
  * typed event the webhooks give, with the same field checks; it never throws. `data` is what
  * pusher-js hands over: the parsed data, or its text when pusher-js could not parse it.
  */
-export function readSocketEvent(frame: { readonly eventName: string; readonly data: unknown; readonly broadcasterUserId: string; readonly receivedAt: Date }): SocketEventReading {
+export function readSocketEvent(frame: {
+	readonly eventName: string;
+	readonly data: unknown;
+	readonly broadcasterUserId: string;
+	readonly receivedAt: Date;
+}): SocketEventReading {
 	const name = frame.eventName.replace(/^App\\Events\\/, '');
 	const reader = SOCKET_READERS.get(name);
 	if (reader === undefined) {
-		return { kind: 'ignored', why: USERNAME_ONLY_EVENTS.has(name) ? 'it names users by username only, and events need user ids' : 'not an event the bot reads' };
+		return {
+			kind: 'ignored',
+			why: USERNAME_ONLY_EVENTS.has(name) ? 'it names users by username only, and events need user ids' : 'not an event the bot reads'
+		};
 	}
 	let payload = frame.data;
 	// pusher-js parses the data text when it can; a string left over is unreadable (or encoded twice).
@@ -327,7 +340,13 @@ const SOCKET_READERS = new Map<string, z.ZodType<SocketReading, unknown>>(
 			.transform(({ livestream }) => ({
 				at: livestream.created_at,
 				eventKey: `socket:live:${livestream.id}`,
-				fields: { type: 'livestream.status.updated' as const, isLive: true, title: livestream.session_title ?? null, startedAt: livestream.created_at, endedAt: null }
+				fields: {
+					type: 'livestream.status.updated' as const,
+					isLive: true,
+					title: livestream.session_title ?? null,
+					startedAt: livestream.created_at,
+					endedAt: null
+				}
 			})),
 		StopStreamBroadcast: z.object({ livestream: z.object({ id: kickIdSchema }) }).transform(({ livestream }) => ({
 			at: null,

@@ -80,7 +80,13 @@ export async function handleKickWebhook(delivery: KickWebhookDelivery, dependenc
 	} catch {
 		return refuse('the body is not JSON in UTF-8');
 	}
-	const parsed = parseWebhookEvent({ eventType: verified.eventType, eventVersion: verified.eventVersion, messageId: verified.messageId, body, receivedAt: now() });
+	const parsed = parseWebhookEvent({
+		eventType: verified.eventType,
+		eventVersion: verified.eventVersion,
+		messageId: verified.messageId,
+		body,
+		receivedAt: now()
+	});
 	if (!parsed.ok) {
 		if (parsed.reason !== 'unsupported') return refuse(parsed.reason);
 		// An event type the bot did not ask for is acknowledged, so Kick does not retry it forever.
