@@ -7,12 +7,18 @@ export function describeBot(facts: BotFacts): { name: string; value: string; inl
 		{ name: 'Servers', value: String(facts.serverCount), inline: true },
 		{ name: 'Uptime', value: formatDuration(facts.uptimeMs), inline: true },
 		{ name: 'Database', value: facts.databaseKind === 'postgres' ? 'PostgreSQL' : 'embedded PostgreSQL', inline: true },
-		{
-			name: 'Plugins',
-			value: facts.plugins.map((plugin) => `**${plugin.name}**: ${plugin.description}`).join('\n') || 'none',
-			inline: false
-		}
+		{ name: 'Plugins', value: describePlugins(facts.plugins), inline: false }
 	];
+}
+
+/** Discord's limit for one embed field's value. */
+const FIELD_VALUE_LIMIT = 1024;
+
+/** Each plugin with its description; only their names once the descriptions would pass one field (`/help` has the rest). */
+function describePlugins(plugins: BotFacts['plugins']): string {
+	if (plugins.length === 0) return 'none';
+	const described = plugins.map((plugin) => `**${plugin.name}**: ${plugin.description}`).join('\n');
+	return described.length <= FIELD_VALUE_LIMIT ? described : plugins.map((plugin) => plugin.name).join(', ');
 }
 
 /** The two largest units: "3d 4h", "4h 5m", "5m 6s", "6s". */

@@ -45,6 +45,14 @@ describe('core-info: describeBot (/about)', () => {
 		]);
 	});
 
+	it('lists only the plugins’ names once their descriptions would not fit one embed field (1,024 characters)', () => {
+		const many = Array.from({ length: 12 }, (_, index) => ({ name: `plugin-${index}`, description: 'd'.repeat(80) }));
+
+		const value = describeBot({ ...facts, plugins: many })[4]!.value;
+
+		expect(value).to.equal(many.map((plugin) => plugin.name).join(', '));
+	});
+
 	it('names the embedded database, and says "none" when every plugin is off', async () => {
 		const fields = describeBot({ ...facts, databaseKind: 'embedded', serverCount: 0, uptimeMs: 0, plugins: [] });
 
