@@ -11,6 +11,7 @@ import { DashboardSubscriber } from '#lib/dashboard/DashboardSubscriber';
 import { dashboardChannelPattern } from '#lib/dashboard/protocol';
 import type { Database } from '#lib/database/Database';
 import { KickCommandStore } from '#lib/kick/commands/KickCommandStore';
+import { KickSignInHandlerStore } from '#lib/kick/signIns/KickSignInHandlerStore';
 import { runKickListeners } from '#lib/kick/events/runKickListeners';
 import { KickConnection } from '#lib/kick/KickConnection';
 import { DiscordChannelCourier } from '#lib/outbox/DiscordChannelCourier';
@@ -94,6 +95,7 @@ export class KickBotClient extends SapphireClient {
 		// Before the loops below: they give every registered store ESM loading and the duplicate-name guard.
 		this.stores.register(new DashboardActionStore());
 		this.stores.register(new KickCommandStore());
+		this.stores.register(new KickSignInHandlerStore());
 		this.stores.registerPath(coreDirectory);
 		for (const plugin of options.plugins.enabled) this.stores.registerPath(plugin.directory);
 		// Sapphire guesses the module system from the package.json of the working directory; ours is ESM wherever the bot starts.
@@ -130,7 +132,8 @@ export class KickBotClient extends SapphireClient {
 						logger: options.logger,
 						alertModerators,
 						emit: (name, event, context) => runKickListeners(this.stores.get('listeners'), name, event, context),
-						outbox: container.outbox
+						outbox: container.outbox,
+						signInStartAgain: (purpose) => this.stores.get('kick-sign-ins').handlerFor(purpose)?.startAgain
 					});
 		this.startKickConnectionWhenReady(options.logger);
 

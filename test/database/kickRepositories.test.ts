@@ -209,7 +209,7 @@ for (const engine of engines) {
 				await a.kickOAuthStates.create(pendingOf('late'));
 				await a.kickOAuthStates.create(pendingOf('in-time', OTHER_MODERATOR));
 
-				expect(await database.system.consumeKickOAuthState('late', minutes(10))).to.deep.equal({ outcome: 'expired' });
+				expect(await database.system.consumeKickOAuthState('late', minutes(10))).to.deep.equal({ outcome: 'expired', purpose: 'broadcaster' });
 				expect(await database.system.consumeKickOAuthState('late', minutes(0))).to.deep.equal({ outcome: 'unknown' });
 				expect((await database.system.consumeKickOAuthState('in-time', new Date(minutes(10).getTime() - 1))).outcome).to.equal('taken');
 			});

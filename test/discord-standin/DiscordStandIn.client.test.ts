@@ -429,6 +429,28 @@ describe('DiscordStandIn with the real discord.js client', () => {
 		standIn.removeGuild(seeded.id);
 	});
 
+	it('seeds a role above the bot’s own, which the bot cannot give (50013) though it has Manage Roles', async () => {
+		const created = once(client, Events.GuildCreate);
+		const seeded = standIn.addGuild({
+			name: 'Tiered Community',
+			roles: [{ name: 'Head', aboveBot: true }, { name: 'VIP' }],
+			channels: [{ name: 'general' }],
+			members: [{ username: 'tiered-owner' }]
+		});
+		const [guild] = (await created) as [Guild];
+		const botRole = guild.members.me!.roles.highest;
+		expect(guild.roles.cache.find((role) => role.name === 'Head')!.comparePositionTo(botRole)).to.be.above(0);
+		expect(guild.roles.cache.find((role) => role.name === 'VIP')!.comparePositionTo(botRole)).to.be.below(0);
+		const member = guild.members.cache.get(seeded.member('tiered-owner').userId)!;
+
+		const error = await member.roles.add(seeded.role('Head').id).catch((caught: unknown) => caught);
+		expect(error).to.be.instanceOf(DiscordAPIError);
+		expect((error as DiscordAPIError).code).to.equal(50013);
+		await member.roles.add(seeded.role('VIP').id);
+		expect(seeded.member('tiered-owner').roleIds).to.deep.equal([seeded.role('VIP').id]);
+		standIn.removeGuild(seeded.id);
+	});
+
 	it('answers a guild member request (op 8) with GUILD_MEMBERS_CHUNK', async () => {
 		const members = await guildNamed('Alpha Community').members.fetch({ query: 'alpha-', limit: 10 });
 		expect(members.map((member) => member.user.username).sort()).to.deep.equal(['alpha-moderator', 'alpha-owner', 'alpha-viewer']);

@@ -115,6 +115,7 @@ export class GuildState {
 			roleIds: [botRole.id, ...(seed.bot?.roles ?? []).map((name) => this.role(name).id)],
 			joinedAt: this.joinedAt
 		});
+		for (const role of seed.roles ?? []) if (role.aboveBot === true) this.moveToTop(this.role(role.id ?? role.name));
 		this.ownerId = this.resolveOwner(seed.owner);
 	}
 
@@ -359,6 +360,12 @@ export class GuildState {
 			guild_scheduled_events: [],
 			soundboard_sounds: []
 		};
+	}
+
+	/** Moves a role above every other (the roles above it move down one). */
+	private moveToTop(moved: RoleState): void {
+		for (const role of this.roles.values()) if (role.position > moved.position) role.position -= 1;
+		moved.position = this.roles.size - 1;
 	}
 
 	private makeRole(seed: RoleSeed, position: number, botId?: string): RoleState {

@@ -6,6 +6,7 @@ function demoGuild(id: string, name: string, prefix: string): GuildSeed {
 		name,
 		owner: `${prefix}-owner`,
 		roles: [
+			{ name: 'Kick Linked', permissions: [] },
 			{ name: 'Viewer', permissions: [] },
 			{ name: 'Moderator', permissions: ['ManageGuild', 'ManageMessages', 'KickMembers'] }
 		],
@@ -19,9 +20,10 @@ function demoGuild(id: string, name: string, prefix: string): GuildSeed {
 }
 
 /**
- * Two communities, each with an owner, a moderator (Manage Server) and a viewer, and channels
- * general and bot-commands. Bot and guild ids are fixed so a bot's configuration (e.g.
- * DISCORD_GUILD_ID) survives restarts of the standalone stand-in.
+ * Two communities, each with an owner, a moderator (Manage Server) and a viewer, a role for
+ * members who linked their Kick account, and channels general and bot-commands. Bot and guild
+ * ids are fixed so a bot's configuration (e.g. DISCORD_GUILD_ID) survives restarts of the
+ * standalone stand-in.
  */
 export const DEMO_SEED: StandInSeed = {
 	botUser: { id: '1300000000000000001', username: 'KickCommunityBot' },

@@ -9,10 +9,12 @@ export interface UserSeed {
 	readonly bot?: boolean;
 }
 
-/** A role; roles are positioned in the order given (the first lowest), all below the bot's own role. */
+/** A role; roles are positioned in the order given (the first lowest), below the bot's own role unless `aboveBot`. */
 export interface RoleSeed {
 	readonly id?: string;
 	readonly name: string;
+	/** Placed above the bot's own role, as a role the bot cannot manage (roles above it keep their order). */
+	readonly aboveBot?: boolean;
 	readonly permissions?: PermissionsInput;
 	readonly color?: number;
 	readonly hoist?: boolean;

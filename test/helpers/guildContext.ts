@@ -18,6 +18,8 @@ export function testGuildContext(parts: {
 		setSetting: unused('setSetting'),
 		resetSetting: unused('resetSetting'),
 		sayInKickChat: unused('sayInKickChat'),
-		postInChannel: unused('postInChannel')
+		postInChannel: unused('postInChannel'),
+		changeMemberRole: unused('changeMemberRole'),
+		startKickSignIn: unused('startKickSignIn')
 	};
 }

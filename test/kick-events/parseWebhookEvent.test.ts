@@ -67,7 +67,7 @@ describe("parseWebhookEvent (Kick's documented webhook payloads)", () => {
 		});
 	});
 
-	it('channel.subscription.new and .renewal: subscriber and duration', () => {
+	it('channel.subscription.new and .renewal: subscriber, duration and when it expires', () => {
 		for (const [type, duration] of [
 			['channel.subscription.new', 1],
 			['channel.subscription.renewal', 3]
@@ -78,19 +78,21 @@ describe("parseWebhookEvent (Kick's documented webhook payloads)", () => {
 				eventKey: `webhook:${MESSAGE_ID}`,
 				at: new Date('2025-01-14T16:08:06Z'),
 				subscriber: { userId: '987654321', username: 'subscriber_name', channelSlug: 'subscriber_channel' },
-				duration
+				duration,
+				expiresAt: new Date('2025-02-14T16:08:06Z')
 			});
 		}
 	});
 
-	it('channel.subscription.gifts: gifter and giftees', () => {
+	it('channel.subscription.gifts: gifter, giftees and when the gifts expire', () => {
 		expect(parsedEvent('channel.subscription.gifts', KICK_DOCS_WEBHOOK_PAYLOADS['channel.subscription.gifts'])).to.deep.equal({
 			...BROADCASTER,
 			type: 'channel.subscription.gifts',
 			eventKey: `webhook:${MESSAGE_ID}`,
 			at: new Date('2025-01-14T16:08:06Z'),
 			gifter: { userId: '987654321', username: 'gifter_name', channelSlug: 'gifter_channel' },
-			giftees: [{ userId: '561654654', username: 'giftee_name', channelSlug: 'giftee_channel' }]
+			giftees: [{ userId: '561654654', username: 'giftee_name', channelSlug: 'giftee_channel' }],
+			expiresAt: new Date('2025-02-14T16:08:06Z')
 		});
 	});
 

@@ -183,7 +183,7 @@ describe('The bot’s HTTP server under hostile requests, over real HTTP', funct
 			]) {
 				const page = await call('GET', `/kick/oauth/callback?${query}`);
 				expect(page.status, query.slice(0, 40)).to.equal(400);
-				expect(page.body).to.include('The Kick channel was not linked').and.not.include('<script>');
+				expect(page.body).to.include('The Kick authorisation did not complete').and.not.include('<script>');
 			}
 		});
 

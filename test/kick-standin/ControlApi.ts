@@ -123,7 +123,7 @@ export class ControlApi {
 		}
 	}
 
-	/** The streamer's browser: follows the authorisation link as a Kick user, then Kick's redirect back to the bot. */
+	/** A browser (a streamer's, or a member's linking their account): follows the authorisation link as a Kick user, then Kick's redirect back. */
 	private async authorize(body: Record<string, unknown>) {
 		const { user } = requireStrings(body, ['user']);
 		const endpoint = `${this.kick.authUrl}/oauth/authorize`;
@@ -131,7 +131,10 @@ export class ControlApi {
 		if (given !== undefined && typeof given !== 'string')
 			throw new Error('Expected "url" as the authorisation link (or leave it out for the newest one shown)');
 		const link = given ?? this.findAuthorizationLink?.(endpoint);
-		if (link === undefined) throw new Error(`No authorisation link to follow: run /kick connect <channel> first, or pass "url" (a link to ${endpoint})`);
+		if (link === undefined)
+			throw new Error(
+				`No authorisation link to follow: run /kick connect <channel> first (or click “Link Kick account” as a member), or pass "url" (a link to ${endpoint})`
+			);
 		const redirect = await this.kick.consent(link, user);
 		let page: Response;
 		try {

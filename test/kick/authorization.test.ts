@@ -45,6 +45,9 @@ describe('Kick authorisation of a server (start → consent → complete) on Pos
 	let warnings: string[];
 	const log = { warn: (message: string) => void warnings.push(message) };
 
+	/** Kick's redirect back: the state taken, then the streamer's authorisation completed, as the callback route does. */
+	const complete = async (callback: Callback) => authorizations.completeBroadcaster(await authorizations.take(callback), callback, log);
+
 	/** A moderator runs /kick connect: the authorisation URL the bot shows them. */
 	const start = (guildId: bigint, discordUserId: bigint, channelSlug = 'GamblerJoe') => authorizations.start({ guildId, discordUserId, channelSlug });
 
@@ -108,7 +111,7 @@ describe('Kick authorisation of a server (start → consent → complete) on Pos
 		expect(expiresAt.getTime()).to.equal(clock + AUTHORIZATION_LIFETIME_MS);
 		expect(await pendingStates()).to.deep.equal([`${GUILD_A}/${MODERATOR_A}`]);
 
-		const completed = await authorizations.complete(callbackOf(await standIn.consent(url, 'GamblerJoe')), log);
+		const completed = await complete(callbackOf(await standIn.consent(url, 'GamblerJoe')));
 
 		expect(completed).to.deep.equal({
 			guildId: GUILD_A,
@@ -135,11 +138,11 @@ describe('Kick authorisation of a server (start → consent → complete) on Pos
 
 	it('refuses a second completion with the same state (410) and stores nothing more', async () => {
 		const callback = await consented(GUILD_A, MODERATOR_A);
-		await authorizations.complete(callback, log);
+		await complete(callback);
 		const before = await storedTokenRows(database);
 		const from = standIn.requestLog.mark();
 
-		const error = await authorizationError(authorizations.complete(callback, log));
+		const error = await authorizationError(complete(callback));
 
 		expect(error.status).to.equal(410);
 		expect(error.message).to.contain('already used');
@@ -155,7 +158,7 @@ describe('Kick authorisation of a server (start → consent → complete) on Pos
 		const from = standIn.requestLog.mark();
 		clock += AUTHORIZATION_LIFETIME_MS + 1;
 
-		const error = await authorizationError(authorizations.complete(callback, log));
+		const error = await authorizationError(complete(callback));
 
 		expect(error.status).to.equal(410);
 		expect(error.message).to.contain('expired');
@@ -168,7 +171,7 @@ describe('Kick authorisation of a server (start → consent → complete) on Pos
 		const callback = await consented(GUILD_A, MODERATOR_A);
 		clock += 9 * 60_000 + 59_000;
 
-		expect((await authorizations.complete(callback, log)).guildId).to.equal(GUILD_A);
+		expect((await complete(callback)).guildId).to.equal(GUILD_A);
 		expect((await storedTokenRows(database)).map((row) => row.guild)).to.deep.equal([String(GUILD_A)]);
 	});
 
@@ -176,7 +179,7 @@ describe('Kick authorisation of a server (start → consent → complete) on Pos
 		const stateOfB = await consented(GUILD_B, MODERATOR_B, 'viewer_anna', 'viewer_anna');
 		const stateOfA = await consented(GUILD_A, MODERATOR_A);
 
-		const completed = await authorizations.complete(stateOfA, log);
+		const completed = await complete(stateOfA);
 
 		expect(completed.guildId).to.equal(GUILD_A);
 		expect((await storedTokenRows(database)).map((row) => `${row.guild}/${row.kick_user}`)).to.deep.equal([`${GUILD_A}/${STREAMER_ID}`]);
@@ -185,7 +188,7 @@ describe('Kick authorisation of a server (start → consent → complete) on Pos
 		expect(await connections()).to.deep.equal([]);
 		expect(await pendingStates(), 'B’s state was not consumed by A’s flow').to.deep.equal([`${GUILD_B}/${MODERATOR_B}`]);
 
-		const completedInB = await authorizations.complete(stateOfB, log);
+		const completedInB = await complete(stateOfB);
 		expect({ guildId: completedInB.guildId, slug: completedInB.channelSlug }).to.deep.equal({ guildId: GUILD_B, slug: 'viewer_anna' });
 		expect((await storedTokenRows(database)).map((row) => `${row.guild}/${row.kick_user}`)).to.deep.equal([
 			`${GUILD_A}/${STREAMER_ID}`,
@@ -200,18 +203,18 @@ describe('Kick authorisation of a server (start → consent → complete) on Pos
 		const again = await start(GUILD_A, MODERATOR_A);
 		expect(await pendingStates()).to.deep.equal([`${GUILD_A}/${MODERATOR_A}`, `${GUILD_A}/${SECOND_MODERATOR_A}`, `${GUILD_B}/${MODERATOR_A}`]);
 
-		const stale = await authorizationError(authorizations.complete(callbackOf(await standIn.consent(first.url, 'GamblerJoe')), log));
+		const stale = await authorizationError(complete(callbackOf(await standIn.consent(first.url, 'GamblerJoe'))));
 		expect(stale.status).to.equal(410);
 		expect(await storedTokenRows(database)).to.deep.equal([]);
 
-		expect((await authorizations.complete(callbackOf(await standIn.consent(again.url, 'GamblerJoe')), log)).discordUserId).to.equal(MODERATOR_A);
-		const other = await authorizations.complete(callbackOf(await standIn.consent(secondModerator.url, 'viewer_anna')), log);
+		expect((await complete(callbackOf(await standIn.consent(again.url, 'GamblerJoe')))).discordUserId).to.equal(MODERATOR_A);
+		const other = await complete(callbackOf(await standIn.consent(secondModerator.url, 'viewer_anna')));
 		expect({ guildId: other.guildId, discordUserId: other.discordUserId, channel: other.channelSlug }).to.deep.equal({
 			guildId: GUILD_A,
 			discordUserId: SECOND_MODERATOR_A,
 			channel: 'viewer_anna'
 		});
-		expect((await authorizations.complete(callbackOf(await standIn.consent(sameModeratorInB.url, 'GamblerJoe')), log)).guildId).to.equal(GUILD_B);
+		expect((await complete(callbackOf(await standIn.consent(sameModeratorInB.url, 'GamblerJoe')))).guildId).to.equal(GUILD_B);
 		expect((await storedTokenRows(database)).map((row) => `${row.guild}/${row.kick_user}`)).to.deep.equal([
 			`${GUILD_A}/${STREAMER_ID}`,
 			`${GUILD_A}/${OTHER_STREAMER_ID}`,
@@ -228,7 +231,7 @@ describe('Kick authorisation of a server (start → consent → complete) on Pos
 		for (const { url } of started) {
 			const callback = callbackOf(await standIn.consent(url, 'GamblerJoe'));
 			results.push(
-				await authorizations.complete(callback, log).then(
+				await complete(callback).then(
 					() => 'linked' as const,
 					(error: KickAuthorizationError) => error.status
 				)
@@ -243,22 +246,20 @@ describe('Kick authorisation of a server (start → consent → complete) on Pos
 		expect(denied).to.deep.include({ code: null, error: 'access_denied' });
 		const from = standIn.requestLog.mark();
 
-		const error = await authorizationError(authorizations.complete(denied, log));
+		const error = await authorizationError(complete(denied));
 
 		expect(error.status).to.equal(403);
 		expect(error.message).to.contain('access_denied');
 		expect(await pendingStates()).to.deep.equal([]);
 		expect(tokenRequests(from)).to.have.length(0);
 		expect(await storedTokenRows(database)).to.deep.equal([]);
-		expect((await authorizationError(authorizations.complete({ ...denied, code: 'a-code', error: null }, log))).status, 'the state works no more').to.equal(
-			410
-		);
+		expect((await authorizationError(complete({ ...denied, code: 'a-code', error: null }))).status, 'the state works no more').to.equal(410);
 	});
 
 	it('refuses a Kick account that does not own the channel (403, naming both) and stores nothing', async () => {
 		const callback = await consented(GUILD_A, MODERATOR_A, 'viewer_anna', 'GamblerJoe');
 
-		const error = await authorizationError(authorizations.complete(callback, log));
+		const error = await authorizationError(complete(callback));
 
 		expect(error.status).to.equal(403);
 		expect(error.message).to.contain('viewer_anna').and.contain('kick.com/gamblerjoe');
@@ -269,7 +270,7 @@ describe('Kick authorisation of a server (start → consent → complete) on Pos
 	it('refuses a channel Kick does not know (400) and stores nothing', async () => {
 		const callback = await consented(GUILD_A, MODERATOR_A, 'GamblerJoe', 'no_such_channel');
 
-		const error = await authorizationError(authorizations.complete(callback, log));
+		const error = await authorizationError(complete(callback));
 
 		expect(error.status).to.equal(400);
 		expect(error.message).to.contain('"no_such_channel"');
@@ -288,7 +289,7 @@ describe('Kick authorisation of a server (start → consent → complete) on Pos
 		it('when the Kick account does not own the channel', async () => {
 			const callback = await consented(GUILD_A, MODERATOR_A, 'viewer_anna', 'GamblerJoe');
 
-			expect((await authorizationError(authorizations.complete(callback, log))).status).to.equal(403);
+			expect((await authorizationError(complete(callback))).status).to.equal(403);
 
 			expect(standIn.activeTokensOf('viewer_anna')).to.deep.equal([]);
 			expect(warnings).to.deep.equal([]);
@@ -300,7 +301,7 @@ describe('Kick authorisation of a server (start → consent → complete) on Pos
 			// The streamer unticks permissions on Kick's consent page.
 			fewer.searchParams.set('scope', 'user:read channel:read');
 
-			const error = await authorizationError(authorizations.complete(callbackOf(await standIn.consent(fewer.toString(), 'GamblerJoe')), log));
+			const error = await authorizationError(complete(callbackOf(await standIn.consent(fewer.toString(), 'GamblerJoe'))));
 
 			expect(error.status).to.equal(403);
 			expect(error.message).to.contain('missing chat:write, events:subscribe');
@@ -310,7 +311,7 @@ describe('Kick authorisation of a server (start → consent → complete) on Pos
 		it('when there is no such channel', async () => {
 			const callback = await consented(GUILD_A, MODERATOR_A, 'GamblerJoe', 'no_such_channel');
 
-			expect((await authorizationError(authorizations.complete(callback, log))).status).to.equal(400);
+			expect((await authorizationError(complete(callback))).status).to.equal(400);
 
 			expect(standIn.activeTokensOf('GamblerJoe')).to.deep.equal([]);
 		});
@@ -319,7 +320,7 @@ describe('Kick authorisation of a server (start → consent → complete) on Pos
 			const callback = await consented(GUILD_A, MODERATOR_A);
 			standIn.answerNext({ method: 'GET', path: '/public/v1/users', status: 503 });
 
-			expect((await authorizationError(authorizations.complete(callback, log))).status).to.equal(502);
+			expect((await authorizationError(complete(callback))).status).to.equal(502);
 
 			expect(standIn.activeTokensOf('GamblerJoe')).to.deep.equal([]);
 			expect(await storedTokenRows(database)).to.deep.equal([]);
@@ -330,7 +331,7 @@ describe('Kick authorisation of a server (start → consent → complete) on Pos
 			const from = standIn.requestLog.mark();
 			standIn.answerNext({ method: 'POST', path: '/oauth/revoke', status: 500, count: 2 });
 
-			const error = await authorizationError(authorizations.complete(callback, log));
+			const error = await authorizationError(complete(callback));
 
 			expect(error.status).to.equal(403);
 			expect(revokeRequests(from)).to.have.length(2);
@@ -345,7 +346,7 @@ describe('Kick authorisation of a server (start → consent → complete) on Pos
 			const callback = await consented(GUILD_A, MODERATOR_A);
 			const from = standIn.requestLog.mark();
 
-			await authorizations.complete(callback, log);
+			await complete(callback);
 
 			expect(revokeRequests(from)).to.deep.equal([]);
 			expect(standIn.activeTokensOf('GamblerJoe')).to.have.length(1);
@@ -356,7 +357,7 @@ describe('Kick authorisation of a server (start → consent → complete) on Pos
 		const callback = await consented(GUILD_A, MODERATOR_A);
 		standIn.answerNext({ method: 'POST', path: '/oauth/token', status: 503 });
 
-		const error = await authorizationError(authorizations.complete(callback, log));
+		const error = await authorizationError(complete(callback));
 
 		expect(error.status).to.equal(502);
 		expect(error.message).to.contain('503');
@@ -368,7 +369,7 @@ describe('Kick authorisation of a server (start → consent → complete) on Pos
 		const callback = await consented(GUILD_A, MODERATOR_A);
 		const from = standIn.requestLog.mark();
 
-		const results = await Promise.allSettled([authorizations.complete(callback, log), authorizations.complete(callback, log)]);
+		const results = await Promise.allSettled([complete(callback), complete(callback)]);
 
 		const fulfilled = results.filter((result) => result.status === 'fulfilled');
 		const rejected = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected');

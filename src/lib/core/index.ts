@@ -12,7 +12,8 @@ export type { SettingKey, SettingTypes } from '#lib/settings/SettingTypes';
 export type { GuildSettings } from '#lib/settings/GuildSettings';
 
 // The server a piece acts for: every base class hands it to the method that runs.
-export type { ChannelPost, GuildContext } from '#lib/guild/GuildContext';
+export type { ChannelMessage, ChannelPost, GuildContext, KickSignInStart } from '#lib/guild/GuildContext';
+export type { MemberRoleChange, RoleChangeOutcome, RoleChangeProblem } from '#lib/guild/changeMemberRole';
 export type { KickChatPost } from '#lib/kick/KickConnection';
 export type { OutboxAcceptance } from '#lib/outbox/Outbox';
 
@@ -31,6 +32,8 @@ export {
 export type { AnsweredCall, CommandAnswer } from '#lib/commands/answerCall';
 export { GuildInteractionHandler, type FollowUpInteraction } from '#lib/guild/GuildInteractionHandler';
 export { DashboardAction } from '#lib/dashboard/DashboardAction';
+export { KickSignInHandler, type KickSignIn, type KickSignInPage } from '#lib/kick/signIns/KickSignInHandler';
+export type { KickIdentity } from '#lib/kick/KickAuthorizations';
 export { GuildTask, type GuildTaskPayload } from '#lib/tasks/GuildTask';
 export { KickCommand, KickCommandArgs, type KickArgResult, type KickChatCommandMessage, type KickCommandAccess } from '#lib/kick/commands/KickCommand';
 export { accessOfSender, mayUse, type ChatterAccess } from '#lib/kick/commands/dispatchKickCommand';

@@ -43,12 +43,12 @@ export class SystemRepository {
 	/**
 	 * Takes a pending Kick authorisation by its state, whichever server it belongs to (the
 	 * callback learns the server from it). Deleted in the same statement, so a state works once
-	 * even when two callbacks race; an expired one is deleted too and reported as such.
+	 * even when two callbacks race; an expired one is deleted too and reported as such, with its purpose.
 	 */
 	public async consumeKickOAuthState(
 		state: string,
 		now = new Date()
-	): Promise<{ outcome: 'taken'; pending: PendingKickAuthorization } | { outcome: 'expired' | 'unknown' }> {
+	): Promise<{ outcome: 'taken'; pending: PendingKickAuthorization } | { outcome: 'expired'; purpose: KickOAuthPurpose } | { outcome: 'unknown' }> {
 		const rows = await this.client.$queryRaw<
 			{ state: string; guildId: bigint; discordUserId: bigint; purpose: string; codeVerifier: string; requestedSlug: string | null; expiresAt: Date }[]
 		>`
@@ -57,8 +57,8 @@ export class SystemRepository {
 				requested_slug AS "requestedSlug", expires_at AS "expiresAt"`;
 		const row = rows[0];
 		if (row === undefined) return { outcome: 'unknown' };
-		if (row.expiresAt.getTime() <= now.getTime()) return { outcome: 'expired' };
-		return { outcome: 'taken', pending: { ...row, purpose: row.purpose as KickOAuthPurpose } };
+		if (row.expiresAt.getTime() <= now.getTime()) return { outcome: 'expired', purpose: row.purpose };
+		return { outcome: 'taken', pending: row };
 	}
 
 	/** Forgets authorisations nobody finished. @returns how many. */

@@ -6,6 +6,8 @@ import type { KickChatPost } from '#lib/kick/KickConnection';
 import type { OutboxAcceptance } from '#lib/outbox/Outbox';
 import { FRESHNESS_MS, type OutboxKind } from '#lib/outbox/OutboxMessage';
 import type { GuildSettings } from '#lib/settings/GuildSettings';
+import { changeMemberRole, type MemberRoleChange, type RoleChangeOutcome } from '#lib/guild/changeMemberRole';
+import { explainKickUnavailable } from '#lib/kick/describeKickStatus';
 
 /** A message for one of this server's Discord channels. */
 export interface ChannelPost {
@@ -14,6 +16,19 @@ export interface ChannelPost {
 	/** Default 'announcement' (fresh for an hour). */
 	readonly kind?: OutboxKind;
 }
+
+/** A message for one of this server's Discord channels: text, embeds, and buttons or selects (as JSON action rows). */
+export interface ChannelMessage {
+	readonly content: string;
+	readonly embeds?: readonly object[];
+	readonly components?: readonly object[];
+}
+
+/** A member's sign-in with Kick, asked for by a feature: the link to give them alone, or why there is none. */
+export type KickSignInStart =
+	| { readonly status: 'started'; readonly url: string; readonly expiresAt: Date }
+	/** `reason`: what the bot's operator must set first. */
+	| { readonly status: 'unavailable'; readonly reason: string };
 
 /**
  * What every piece that acts for a server receives, as an argument: that server, its settings,
@@ -46,7 +61,20 @@ export interface GuildContext {
 	 * Posts in one of this server's text channels, through the outbox (mentions never ping).
 	 * @throws {TypeError} when the channel is not one of this server's.
 	 */
-	postInChannel(channelId: string, message: { readonly content: string; readonly embeds?: readonly object[] }, post: ChannelPost): Promise<OutboxAcceptance>;
+	postInChannel(channelId: string, message: ChannelMessage, post: ChannelPost): Promise<OutboxAcceptance>;
+	/**
+	 * Gives or takes one of this server's roles from one of its members, through this server's
+	 * `guild` only; says what happened (a role above the bot's, a missing one, …) instead of throwing.
+	 */
+	changeMemberRole(change: MemberRoleChange): Promise<RoleChangeOutcome>;
+	/**
+	 * Asks a member of this server to sign in with Kick for a feature: the link to give them alone
+	 * (single-use, bound to this server, the member and the purpose, 10 minutes, PKCE; Kick's
+	 * `user:read` only). Once they signed in, the core reads which Kick account it was, revokes the
+	 * tokens, and hands it to the purpose's KickSignInHandler with this server's context.
+	 * @throws {TypeError} when no loaded KickSignInHandler completes `purpose`.
+	 */
+	startKickSignIn(request: { readonly discordUserId: string; readonly purpose: string }): Promise<KickSignInStart>;
 }
 
 /** The one implementation: plain fields, the repositories made on first read. */
@@ -81,25 +109,39 @@ class ServerContext implements GuildContext {
 		return container.kick === undefined ? { status: 'not linked' } : container.kick.say(this, content, post);
 	}
 
-	public async postInChannel(
-		channelId: string,
-		message: { readonly content: string; readonly embeds?: readonly object[] },
-		post: ChannelPost
-	): Promise<OutboxAcceptance> {
+	public async postInChannel(channelId: string, message: ChannelMessage, post: ChannelPost): Promise<OutboxAcceptance> {
 		// The bot's cache knows which server a channel belongs to; without it (another shard) the channel cannot be checked.
 		const channel = this.guild?.channels.cache.get(channelId);
 		if (channel === undefined) throw new TypeError(`Channel ${channelId} is not a channel of server ${this.guildId} that this bot process sees.`);
 		const kind = post.kind ?? 'announcement';
+		const { content, ...payload } = message;
 		return container.outbox.post({
 			guildId: this.guildId,
 			destination: 'discord_channel',
 			targetId: BigInt(channelId),
 			kind,
 			dedupeKey: `discord:${post.key}`,
-			content: message.content,
-			...(message.embeds === undefined ? {} : { payload: { embeds: message.embeds } }),
+			content,
+			...(payload.embeds === undefined && payload.components === undefined ? {} : { payload }),
 			expiresAt: new Date(Date.now() + FRESHNESS_MS[kind])
 		});
+	}
+
+	public changeMemberRole(change: MemberRoleChange): Promise<RoleChangeOutcome> {
+		return changeMemberRole(this.guild, change);
+	}
+
+	public async startKickSignIn(request: { readonly discordUserId: string; readonly purpose: string }): Promise<KickSignInStart> {
+		if (container.stores.get('kick-sign-ins').handlerFor(request.purpose) === undefined)
+			throw new TypeError(`No Kick sign-in handler completes purpose "${request.purpose}" (a piece in a plugin's kick-sign-ins/ folder).`);
+		const authorizations = container.kick?.authorizations;
+		if (authorizations === undefined) return { status: 'unavailable', reason: explainKickUnavailable(container.kick !== undefined) };
+		const { url, expiresAt } = await authorizations.startSignIn({
+			guildId: this.guildId,
+			discordUserId: BigInt(request.discordUserId),
+			purpose: request.purpose
+		});
+		return { status: 'started', url, expiresAt };
 	}
 }
 

@@ -1,4 +1,5 @@
 import type { Database } from '#lib/database/Database';
+import { BROADCASTER_PURPOSE, type KickOAuthPurpose, type PendingKickAuthorization } from '#lib/database/repositories/KickOAuthStatesRepository';
 import type { KickApiClient } from '#lib/kick/api/KickApiClient';
 import { KickApiError } from '#lib/kick/api/KickApiError';
 import type { KickOAuthClient, KickTokenSet } from '#lib/kick/api/KickOAuthClient';
@@ -6,6 +7,8 @@ import { createOAuthState, createPkcePair } from '#lib/kick/api/pkce';
 
 /** What the bot asks a streamer for: read the channel and its events, and post in its chat. */
 export const BROADCASTER_SCOPES = ['user:read', 'channel:read', 'chat:write', 'events:subscribe'] as const;
+/** What a member's sign-in asks for: who they are on Kick, nothing more (the tokens are revoked once that is read). */
+export const SIGN_IN_SCOPES = ['user:read'] as const;
 /** How long an authorisation link works. */
 export const AUTHORIZATION_LIFETIME_MS = 10 * 60_000;
 /** The bot's HTTP path Kick sends the browser back to. */
@@ -18,6 +21,20 @@ export interface CompletedAuthorization {
 	readonly broadcasterUserId: bigint;
 	readonly channelSlug: string;
 	readonly kickUsername: string;
+}
+
+/** The Kick account a member signed in with, as Kick named it. */
+export interface KickIdentity {
+	readonly userId: bigint;
+	readonly name: string;
+}
+
+/** A finished sign-in: who signed in on Kick, for which member, server and purpose. The tokens are already revoked. */
+export interface CompletedSignIn {
+	readonly guildId: bigint;
+	readonly discordUserId: bigint;
+	readonly purpose: KickOAuthPurpose;
+	readonly kick: KickIdentity;
 }
 
 /** Why an authorisation did not complete, in words for the browser page; nothing was stored. */
@@ -68,7 +85,7 @@ export function parseKickOAuthCallback(
 		if (typeof value !== 'string' || !CALLBACK_PARAMETERS[name].test(value)) {
 			return {
 				ok: false,
-				reason: `This page was opened with a malformed "${name}" parameter, not one Kick sends. Start again with /kick connect in Discord.`
+				reason: `This page was opened with a malformed "${name}" parameter, not one Kick sends. ${START_AGAIN_FROM_DISCORD}`
 			};
 		}
 		values[name] = value;
@@ -82,13 +99,20 @@ export interface KickAuthorizationsOptions {
 	readonly api: KickApiClient;
 	/** The bot's public base URL; the callback is under it. */
 	readonly publicUrl: string;
+	/** How a member starts a sign-in of this purpose again (the feature that owns it says), for refusal pages. */
+	readonly startAgain?: (purpose: KickOAuthPurpose) => string | undefined;
 	readonly now?: () => number;
 }
 
+/** For a page that cannot tell which authorisation it was about. */
+const START_AGAIN_FROM_DISCORD = 'Start again from Discord: the command or button that gave you the link makes a new one.';
+
 /**
- * The streamer authorisation of one server, OAuth 2.1 with PKCE: `start` gives the link for the
- * moderator who asked; `complete` is the callback. The state is single-use, bound to the
- * server and the moderator, and expires after 10 minutes.
+ * Kick's OAuth 2.1 with PKCE for one server: the streamer authorisation (`start`, then
+ * `completeBroadcaster`), and a member's sign-in for a feature (`startSignIn`, then
+ * `completeSignIn`, which reads who signed in and revokes the tokens). The callback first
+ * `take`s the state: single-use, bound to the server, the member and the purpose, expiring
+ * after 10 minutes.
  */
 export class KickAuthorizations {
 	private readonly now: () => number;
@@ -102,43 +126,49 @@ export class KickAuthorizations {
 	}
 
 	/** @returns the Kick authorisation URL to show the moderator (ephemerally: it is theirs alone). */
-	public async start(request: { guildId: bigint; discordUserId: bigint; channelSlug: string }): Promise<{ url: string; expiresAt: Date }> {
-		const pkce = createPkcePair();
-		const state = createOAuthState();
-		const expiresAt = new Date(this.now() + AUTHORIZATION_LIFETIME_MS);
-		await this.options.database.forGuild(request.guildId).kickOAuthStates.create({
-			state,
-			discordUserId: request.discordUserId,
-			purpose: 'broadcaster',
-			codeVerifier: pkce.verifier,
-			requestedSlug: request.channelSlug.toLowerCase(),
-			expiresAt
-		});
-		const url = this.options.oauth.authorizeUrl({ redirectUri: this.redirectUri, state, scopes: BROADCASTER_SCOPES, codeChallenge: pkce.challenge });
-		return { url, expiresAt };
+	public start(request: { guildId: bigint; discordUserId: bigint; channelSlug: string }): Promise<{ url: string; expiresAt: Date }> {
+		const { guildId, discordUserId, channelSlug } = request;
+		return this.begin({ guildId, discordUserId, purpose: BROADCASTER_PURPOSE, requestedSlug: channelSlug.toLowerCase() }, BROADCASTER_SCOPES);
 	}
 
 	/**
-	 * The callback: takes the state (once), exchanges the code with its verifier, and checks that
-	 * the Kick account that signed in owns the channel the moderator named. Stores the tokens
-	 * (encrypted) and the link for that server only.
+	 * Starts a member's sign-in with Kick for a feature (`purpose`, never the streamer's): the URL
+	 * to show them alone. Their earlier pending sign-in for the same purpose here stops working.
+	 */
+	public async startSignIn(request: { guildId: bigint; discordUserId: bigint; purpose: KickOAuthPurpose }): Promise<{ url: string; expiresAt: Date }> {
+		if (request.purpose === BROADCASTER_PURPOSE) throw new TypeError('The streamer authorisation starts with start(), not startSignIn().');
+		return this.begin({ ...request, requestedSlug: null }, SIGN_IN_SCOPES);
+	}
+
+	/**
+	 * The callback's first step: takes its state, once, whichever server and purpose it was made for.
+	 * @throws {KickAuthorizationError} for a missing, unknown (already used, or never made) or expired state.
+	 */
+	public async take(callback: KickOAuthCallback): Promise<PendingKickAuthorization> {
+		if (callback.state === null || callback.state.length === 0)
+			throw new KickAuthorizationError(`This page was opened without an authorisation state. ${START_AGAIN_FROM_DISCORD}`, 400);
+		const taken = await this.options.database.system.consumeKickOAuthState(callback.state, new Date(this.now()));
+		if (taken.outcome === 'expired')
+			throw new KickAuthorizationError(`This authorisation link expired (they work for 10 minutes). ${this.startAgain(taken.purpose)}`, 410);
+		if (taken.outcome === 'unknown')
+			throw new KickAuthorizationError(`This authorisation link was already used or is not ours. ${START_AGAIN_FROM_DISCORD}`, 410);
+		return taken.pending;
+	}
+
+	/**
+	 * The streamer authorisation, from its taken state: exchanges the code with its verifier, and
+	 * checks that the Kick account that signed in owns the channel the moderator named. Stores the
+	 * tokens (encrypted) for that server only.
 	 * Once the code is exchanged, any refusal or failure revokes the tokens Kick issued (best
 	 * effort; `logger` is told when Kick would not), so none stays active for a link never made.
 	 * @throws {KickAuthorizationError} saying what went wrong; nothing is stored then.
 	 */
-	public async complete(callback: KickOAuthCallback, logger: KickAuthorizationLogger): Promise<CompletedAuthorization> {
-		if (callback.state === null || callback.state.length === 0)
-			throw new KickAuthorizationError('This page was opened without an authorisation state. Start again with /kick connect in Discord.', 400);
-		const taken = await this.options.database.system.consumeKickOAuthState(callback.state, new Date(this.now()));
-		if (taken.outcome !== 'taken') {
-			throw new KickAuthorizationError(
-				taken.outcome === 'expired'
-					? 'This authorisation link expired (they work for 10 minutes). Start again with /kick connect in Discord.'
-					: 'This authorisation link was already used or is not ours. Start again with /kick connect in Discord.',
-				410
-			);
-		}
-		const { pending } = taken;
+	public async completeBroadcaster(
+		pending: PendingKickAuthorization,
+		callback: KickOAuthCallback,
+		logger: KickAuthorizationLogger
+	): Promise<CompletedAuthorization> {
+		if (pending.purpose !== BROADCASTER_PURPOSE) throw new TypeError(`A ${pending.purpose} sign-in is completed by completeSignIn().`);
 		if (callback.error !== null)
 			throw new KickAuthorizationError(`Kick did not authorise the bot (${callback.error}). Nothing was changed; run /kick connect again to retry.`, 403);
 		if (callback.code === null || callback.code.length === 0)
@@ -178,15 +208,78 @@ export class KickAuthorizations {
 			return { guildId: pending.guildId, discordUserId: pending.discordUserId, broadcasterUserId, channelSlug: channel.slug, kickUsername: user.name };
 		} catch (error) {
 			// Nothing throws after the tokens are saved: issued tokens seen here were never stored.
-			if (issued !== undefined) await this.revokeUnstored(issued, logger);
+			if (issued !== undefined) await this.revoke(issued, 'a refused authorisation', logger);
 			if (error instanceof KickApiError)
 				throw new KickAuthorizationError(`Kick could not complete the authorisation (${error.message}). Run /kick connect again.`, 502);
 			throw error;
 		}
 	}
 
-	/** Revokes both tokens of a refused authorisation at Kick; a token Kick would not revoke is logged and left to expire. */
-	private async revokeUnstored(tokens: KickTokenSet, logger: KickAuthorizationLogger): Promise<void> {
+	/**
+	 * A member's sign-in, from its taken state: exchanges the code with its verifier, reads which
+	 * Kick account signed in, and revokes the tokens (best effort; `logger` is told when Kick would
+	 * not), whatever happens: the bot keeps nothing of them. PKCE binds a code to the link it was
+	 * made through, so a code brought back with another link's state (of another server or
+	 * member) is refused by Kick, and so here.
+	 * @throws {KickAuthorizationError} saying what went wrong, and how to start again.
+	 */
+	public async completeSignIn(pending: PendingKickAuthorization, callback: KickOAuthCallback, logger: KickAuthorizationLogger): Promise<CompletedSignIn> {
+		if (pending.purpose === BROADCASTER_PURPOSE) throw new TypeError('The streamer authorisation is completed by completeBroadcaster().');
+		const again = this.startAgain(pending.purpose);
+		if (callback.error !== null) throw new KickAuthorizationError(`You did not sign in on Kick (${callback.error}). Nothing was changed. ${again}`, 403);
+		if (callback.code === null || callback.code.length === 0) throw new KickAuthorizationError(`Kick sent no sign-in code. ${again}`, 400);
+		let tokens: KickTokenSet;
+		try {
+			tokens = await this.options.oauth.exchangeCode({ code: callback.code, redirectUri: this.redirectUri, codeVerifier: pending.codeVerifier });
+		} catch (error) {
+			if (!(error instanceof KickApiError)) throw error;
+			// Kick refuses a code that was spent, expired, or made through another link (its PKCE challenge is not this state's).
+			if (error.status === 400 && !error.retryable)
+				throw new KickAuthorizationError(
+					`Kick did not accept this sign-in for this link: it was made through another link, or already used. Nothing was changed. ${again}`,
+					403
+				);
+			throw new KickAuthorizationError(`Kick could not complete the sign-in (${error.message}). Nothing was changed. ${again}`, 502);
+		}
+		try {
+			if (tokens.scopes.length > 0 && !tokens.scopes.includes('user:read'))
+				throw new KickAuthorizationError(`Kick did not let the bot see which account you signed in with (user:read). ${again}`, 403);
+			const user = await this.options.api.currentUser(tokens.accessToken);
+			return {
+				guildId: pending.guildId,
+				discordUserId: pending.discordUserId,
+				purpose: pending.purpose,
+				kick: { userId: BigInt(user.userId), name: user.name }
+			};
+		} catch (error) {
+			if (error instanceof KickApiError) throw new KickAuthorizationError(`Kick could not tell who signed in (${error.message}). ${again}`, 502);
+			throw error;
+		} finally {
+			await this.revoke(tokens, 'a sign-in', logger);
+		}
+	}
+
+	/** Records a pending authorisation (a new state with its PKCE verifier) and gives the URL that starts it at Kick. */
+	private async begin(
+		pending: Omit<PendingKickAuthorization, 'state' | 'codeVerifier' | 'expiresAt'>,
+		scopes: readonly string[]
+	): Promise<{ url: string; expiresAt: Date }> {
+		const pkce = createPkcePair();
+		const state = createOAuthState();
+		const expiresAt = new Date(this.now() + AUTHORIZATION_LIFETIME_MS);
+		const { guildId, ...bound } = pending;
+		await this.options.database.forGuild(guildId).kickOAuthStates.create({ ...bound, state, codeVerifier: pkce.verifier, expiresAt });
+		return { url: this.options.oauth.authorizeUrl({ redirectUri: this.redirectUri, state, scopes, codeChallenge: pkce.challenge }), expiresAt };
+	}
+
+	/** How a member starts an authorisation of this purpose again. */
+	private startAgain(purpose: KickOAuthPurpose): string {
+		if (purpose === BROADCASTER_PURPOSE) return 'Start again with /kick connect in Discord.';
+		return this.options.startAgain?.(purpose) ?? START_AGAIN_FROM_DISCORD;
+	}
+
+	/** Revokes both tokens at Kick (`of`: what they came from, for the log); a token Kick would not revoke is logged and left to expire. */
+	private async revoke(tokens: KickTokenSet, of: string, logger: KickAuthorizationLogger): Promise<void> {
 		for (const [token, hint] of [
 			[tokens.accessToken, 'access_token'],
 			[tokens.refreshToken, 'refresh_token']
@@ -194,7 +287,7 @@ export class KickAuthorizations {
 			if (token === null) continue;
 			await this.options.oauth.revoke(token, hint).catch((error: unknown) => {
 				logger.warn(
-					`Kick: could not revoke the ${hint.replace('_', ' ')} of a refused authorisation (${error instanceof Error ? error.message : String(error)}); it stays active until it expires.`
+					`Kick: could not revoke the ${hint.replace('_', ' ')} of ${of} (${error instanceof Error ? error.message : String(error)}); it stays active until it expires.`
 				);
 			});
 		}

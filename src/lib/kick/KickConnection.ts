@@ -31,6 +31,8 @@ export interface KickConnectionOptions {
 	readonly emit: (name: string, event: KickEvent, context: GuildContext) => Promise<void>;
 	/** Where everything the bot posts goes; the connection adds its Kick chat courier to it. */
 	readonly outbox: Outbox;
+	/** How a member starts a feature's sign-in again (its KickSignInHandler says), for the pages refusing an expired link. */
+	readonly signInStartAgain?: (purpose: string) => string | undefined;
 }
 
 /** What a feature says in a server's Kick chat. */
@@ -92,7 +94,15 @@ export class KickConnection {
 			}
 		});
 		this.authorizations =
-			options.publicUrl === undefined ? undefined : new KickAuthorizations({ database, oauth: this.oauth, api: this.api, publicUrl: options.publicUrl });
+			options.publicUrl === undefined
+				? undefined
+				: new KickAuthorizations({
+						database,
+						oauth: this.oauth,
+						api: this.api,
+						publicUrl: options.publicUrl,
+						startAgain: options.signInStartAgain
+					});
 		this.router = new KickEventRouter({
 			database,
 			loadContext: (guildId) => loadGuildContext(guildId.toString(), container.client?.guilds.cache.get(guildId.toString()) ?? null),

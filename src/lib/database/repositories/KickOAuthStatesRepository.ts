@@ -1,6 +1,9 @@
 import { GuildRepository } from '#lib/database/repositories/GuildRepository';
 
-export type KickOAuthPurpose = 'broadcaster';
+/** What an authorisation is for: the core's streamer authorisation, or a feature's sign-in (its KickSignInHandler's purpose). */
+export type KickOAuthPurpose = string;
+/** The purpose of `/kick connect`, the streamer's authorisation of a server. */
+export const BROADCASTER_PURPOSE = 'broadcaster';
 
 /** A Kick authorisation a Discord user started in this server, waiting for Kick's callback. */
 export interface PendingKickAuthorization {
@@ -14,8 +17,9 @@ export interface PendingKickAuthorization {
 }
 
 /**
- * This server's pending Kick authorisations (`kick_oauth_states`). The callback, which does not
- * know the server yet, consumes a state through `db.system.consumeKickOAuthState`.
+ * This server's pending Kick authorisations (`kick_oauth_states`): the streamer's, and members'
+ * sign-ins for a feature. The callback, which does not know the server yet, consumes a state
+ * through `db.system.consumeKickOAuthState`.
  */
 export class KickOAuthStatesRepository extends GuildRepository {
 	/** Starts an authorisation; an earlier pending one of the same user and purpose in this server stops working (one statement, so racing starts leave one). */

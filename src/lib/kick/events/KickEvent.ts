@@ -52,12 +52,16 @@ export interface KickNewSubscriptionEvent extends KickEventBase {
 	readonly type: 'channel.subscription.new';
 	readonly subscriber: KickUser;
 	readonly duration: number;
+	/** When this subscription ends unless renewed; null when Kick did not say. */
+	readonly expiresAt: Date | null;
 }
 
 export interface KickSubscriptionRenewalEvent extends KickEventBase {
 	readonly type: 'channel.subscription.renewal';
 	readonly subscriber: KickUser;
 	readonly duration: number;
+	/** When this subscription ends unless renewed again; null when Kick did not say. */
+	readonly expiresAt: Date | null;
 }
 
 export interface KickGiftedSubscriptionsEvent extends KickEventBase {
@@ -65,6 +69,8 @@ export interface KickGiftedSubscriptionsEvent extends KickEventBase {
 	/** Null when the gifter is anonymous. */
 	readonly gifter: KickUser | null;
 	readonly giftees: readonly KickUser[];
+	/** When the gifted subscriptions end; null when Kick did not say. */
+	readonly expiresAt: Date | null;
 }
 
 export interface KickLiveStatusEvent extends KickEventBase {

@@ -46,7 +46,7 @@ export const EVENT_MAX_AGE_MS = 15 * 60_000;
  * before); until then it stays leased to this process, and a crash leaves it for another.
  */
 export class KickEventRouter {
-	private readonly links = new Map<bigint, { readonly guildIds: Promise<bigint[]>; readonly expiresAt: number }>();
+	private readonly serversOfChannel = new Map<bigint, { readonly guildIds: Promise<bigint[]>; readonly expiresAt: number }>();
 	private readonly lastEventWritten = new Map<bigint, number>();
 	/** Events being handed over by this process: their leases are renewed. */
 	private readonly inFlight = new Set<string>();
@@ -59,8 +59,8 @@ export class KickEventRouter {
 
 	/** A server was linked to or unlinked from a channel in this process: read the links again. */
 	public forgetLinks(broadcasterUserId?: bigint): void {
-		if (broadcasterUserId === undefined) this.links.clear();
-		else this.links.delete(broadcasterUserId);
+		if (broadcasterUserId === undefined) this.serversOfChannel.clear();
+		else this.serversOfChannel.delete(broadcasterUserId);
 	}
 
 	/**
@@ -168,11 +168,11 @@ export class KickEventRouter {
 	}
 
 	private linkedGuilds(broadcasterUserId: bigint): Promise<bigint[]> {
-		const cached = this.links.get(broadcasterUserId);
+		const cached = this.serversOfChannel.get(broadcasterUserId);
 		if (cached !== undefined && cached.expiresAt > this.now()) return cached.guildIds;
 		const guildIds = this.options.database.system.guildIdsLinkedToKickChannel(broadcasterUserId);
-		this.links.set(broadcasterUserId, { guildIds, expiresAt: this.now() + LINKS_TTL_MS });
-		guildIds.catch(() => this.links.delete(broadcasterUserId));
+		this.serversOfChannel.set(broadcasterUserId, { guildIds, expiresAt: this.now() + LINKS_TTL_MS });
+		guildIds.catch(() => this.serversOfChannel.delete(broadcasterUserId));
 		return guildIds;
 	}
 

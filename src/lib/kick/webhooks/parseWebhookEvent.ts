@@ -118,25 +118,43 @@ const bodySchemas: { readonly [T in SubscribedEventType]: z.ZodType<ParsedBody<E
 		fields: { type: 'channel.followed' as const, follower: body.follower }
 	})),
 	'channel.subscription.new': z
-		.object({ broadcaster: broadcasterSchema, subscriber: userSchema, duration: kickCountSchema.min(1), created_at: kickTimestampSchema.nullish() })
+		.object({
+			broadcaster: broadcasterSchema,
+			subscriber: userSchema,
+			duration: kickCountSchema.min(1),
+			created_at: kickTimestampSchema.nullish(),
+			expires_at: kickTimestampSchema.nullish()
+		})
 		.transform((body) => ({
 			broadcasterUserId: body.broadcaster.user_id,
 			at: body.created_at ?? null,
-			fields: { type: 'channel.subscription.new' as const, subscriber: body.subscriber, duration: body.duration }
+			fields: { type: 'channel.subscription.new' as const, subscriber: body.subscriber, duration: body.duration, expiresAt: body.expires_at ?? null }
 		})),
 	'channel.subscription.renewal': z
-		.object({ broadcaster: broadcasterSchema, subscriber: userSchema, duration: kickCountSchema.min(1), created_at: kickTimestampSchema.nullish() })
+		.object({
+			broadcaster: broadcasterSchema,
+			subscriber: userSchema,
+			duration: kickCountSchema.min(1),
+			created_at: kickTimestampSchema.nullish(),
+			expires_at: kickTimestampSchema.nullish()
+		})
 		.transform((body) => ({
 			broadcasterUserId: body.broadcaster.user_id,
 			at: body.created_at ?? null,
-			fields: { type: 'channel.subscription.renewal' as const, subscriber: body.subscriber, duration: body.duration }
+			fields: { type: 'channel.subscription.renewal' as const, subscriber: body.subscriber, duration: body.duration, expiresAt: body.expires_at ?? null }
 		})),
 	'channel.subscription.gifts': z
-		.object({ broadcaster: broadcasterSchema, gifter: gifterSchema, giftees: z.array(userSchema), created_at: kickTimestampSchema.nullish() })
+		.object({
+			broadcaster: broadcasterSchema,
+			gifter: gifterSchema,
+			giftees: z.array(userSchema),
+			created_at: kickTimestampSchema.nullish(),
+			expires_at: kickTimestampSchema.nullish()
+		})
 		.transform((body) => ({
 			broadcasterUserId: body.broadcaster.user_id,
 			at: body.created_at ?? null,
-			fields: { type: 'channel.subscription.gifts' as const, gifter: body.gifter, giftees: body.giftees }
+			fields: { type: 'channel.subscription.gifts' as const, gifter: body.gifter, giftees: body.giftees, expiresAt: body.expires_at ?? null }
 		})),
 	'livestream.status.updated': z
 		.object({

@@ -1,0 +1,15 @@
+import { ApplyOptions } from '@sapphire/decorators';
+import { KickSignInHandler, type GuildContext, type KickSignIn, type KickSignInPage } from '#core';
+import { completeLink, directMessage } from '../lib/completeLink.js';
+import { LINKING_PURPOSE } from '../lib/linkAnswers.js';
+
+/** A member signed in with Kick from "Link Kick account" or /link start: their account is linked in the server they asked in. */
+@ApplyOptions<KickSignInHandler.Options>({
+	purpose: LINKING_PURPOSE,
+	startAgain: 'Click “Link Kick account” on the server’s link panel again (or use /link start) for a new link.'
+})
+export class LinkKickAccount extends KickSignInHandler {
+	public override complete(signIn: KickSignIn, context: GuildContext): Promise<KickSignInPage> {
+		return completeLink(signIn, context, (content) => directMessage(context.guild, signIn.discordUserId, content));
+	}
+}

@@ -1,0 +1,82 @@
+import { DiscordAPIError, PermissionFlagsBits, RESTJSONErrorCodes, type Guild, type GuildMember, type Role } from 'discord.js';
+
+/** A role to give one of the server's members, or to take from them. */
+export interface MemberRoleChange {
+	readonly memberId: string;
+	readonly roleId: string;
+	readonly action: 'grant' | 'revoke';
+	/** Shown in the server's audit log. */
+	readonly reason: string;
+}
+
+/** Why a role change could not be made; none of these goes away by trying again, so nothing retries it. */
+export type RoleChangeProblem = 'server not here' | 'no such role' | 'role too high' | 'managed role' | 'no permission' | 'no such member';
+
+/**
+ * What a role change did: `done` (Discord made it), `unchanged` (the member already had it, or
+ * did not), `refused` with the problem and a sentence for the server's moderators, or `failed`
+ * (Discord could not be asked, or answered otherwise; a later change may work).
+ */
+export type RoleChangeOutcome =
+	| { readonly status: 'done' | 'unchanged' }
+	| { readonly status: 'refused'; readonly problem: RoleChangeProblem; readonly explanation: string }
+	| { readonly status: 'failed'; readonly explanation: string };
+
+/**
+ * Gives or takes one role of `guild` from one of its members, through that guild only (so it
+ * cannot touch another server). What Discord would refuse is found out first, from the bot's
+ * cache where it can be, and told in words: a role above the bot's highest one, a role an
+ * integration manages, Manage Roles missing, a role or member that is gone.
+ */
+export async function changeMemberRole(guild: Guild | null, change: MemberRoleChange): Promise<RoleChangeOutcome> {
+	if (guild === null) return refused('server not here', 'This bot process does not see the server, so its roles were not changed.');
+	const role = guild.roles.cache.get(change.roleId);
+	if (role === undefined) {
+		return refused('no such role', `The role set for this (id ${change.roleId}) does not exist in this server any more; a moderator sets another one.`);
+	}
+	const me = guild.members.me ?? (await guild.members.fetchMe().catch(() => null));
+	if (me === null) return { status: 'failed', explanation: 'The bot could not read its own roles in this server just now.' };
+	const unmanageable = whyUnmanageable(role, me);
+	if (unmanageable !== null) return unmanageable;
+	let member: GuildMember;
+	try {
+		member = await guild.members.fetch(change.memberId);
+	} catch (error) {
+		if (error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.UnknownMember)
+			return refused('no such member', 'That member is not in this server.');
+		return failed(error);
+	}
+	const has = member.roles.cache.has(role.id);
+	if (has === (change.action === 'grant')) return { status: 'unchanged' };
+	try {
+		if (change.action === 'grant') await member.roles.add(role, change.reason);
+		else await member.roles.remove(role, change.reason);
+		return { status: 'done' };
+	} catch (error) {
+		// The bot's roles or permissions changed since the cache was read.
+		if (error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.MissingPermissions) return refused('role too high', tooHigh(role));
+		return failed(error);
+	}
+}
+
+function whyUnmanageable(role: Role, me: GuildMember): RoleChangeOutcome | null {
+	if (!me.permissions.has(PermissionFlagsBits.ManageRoles)) {
+		return refused('no permission', 'The bot lacks the Manage Roles permission in this server; a server admin gives it to the bot’s role.');
+	}
+	if (role.managed)
+		return refused('managed role', `The role @${role.name} belongs to an integration (a bot or a subscription), so no bot can give or take it.`);
+	if (me.roles.highest.comparePositionTo(role) <= 0) return refused('role too high', tooHigh(role));
+	return null;
+}
+
+function tooHigh(role: Role): string {
+	return `The bot cannot give or take @${role.name}: it is not below the bot’s highest role. A server admin moves the bot’s role above it (Server Settings → Roles).`;
+}
+
+function refused(problem: RoleChangeProblem, explanation: string): RoleChangeOutcome {
+	return { status: 'refused', problem, explanation };
+}
+
+function failed(error: unknown): RoleChangeOutcome {
+	return { status: 'failed', explanation: `Discord did not make the role change (${error instanceof Error ? error.message : String(error)}).` };
+}
