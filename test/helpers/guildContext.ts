@@ -20,6 +20,8 @@ export function testGuildContext(parts: {
 		sayInKickChat: unused('sayInKickChat'),
 		postInChannel: unused('postInChannel'),
 		changeMemberRole: unused('changeMemberRole'),
+		roleProblem: unused('roleProblem'),
+		alertModerators: unused('alertModerators'),
 		startKickSignIn: unused('startKickSignIn')
 	};
 }

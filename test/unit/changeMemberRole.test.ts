@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { expect } from 'chai';
 import { Events, type Client, type Guild } from 'discord.js';
-import { changeMemberRole } from '#lib/guild/changeMemberRole';
+import { changeMemberRole, roleProblem } from '#lib/guild/changeMemberRole';
 import { connectClient } from '#test/discord-standin/connectClient';
 import { DiscordStandIn } from '#test/discord-standin/DiscordStandIn';
 import type { GuildState } from '#test/discord-standin/GuildState';
@@ -96,5 +96,28 @@ describe('changeMemberRole (a role of one server, given or taken, with a clear o
 			status: 'refused',
 			problem: 'server not here'
 		});
+	});
+
+	it('refuses @everyone, which every member has, without asking Discord', async () => {
+		const from = standIn.restLog.mark();
+		expect(
+			await changeMemberRole(guildOf(alpha), { memberId: alpha.member('bob').userId, roleId: alpha.id, action: 'grant', reason: 'test' })
+		).to.deep.equal({
+			status: 'refused',
+			problem: 'everyone role',
+			explanation: 'Every member has @everyone; the bot cannot give or take it. A moderator sets another role.'
+		});
+		expect(roleCalls(from)).to.deep.equal([]);
+	});
+
+	it('says what would stop any change of a role (roleProblem), from the cache, asking Discord nothing', async () => {
+		const from = standIn.restLog.mark();
+		expect(await roleProblem(guildOf(alpha), alpha.role('Linked').id)).to.equal(null);
+		expect(await roleProblem(guildOf(alpha), alpha.role('Head').id)).to.deep.include({ status: 'refused', problem: 'role too high' });
+		expect(await roleProblem(guildOf(alpha), alpha.id)).to.deep.include({ problem: 'everyone role' });
+		expect(await roleProblem(guildOf(alpha), beta.role('Linked').id)).to.deep.include({ problem: 'no such role' });
+		expect(await roleProblem(guildOf(beta), beta.role('Linked').id)).to.deep.include({ problem: 'no permission' });
+		expect(await roleProblem(null, alpha.role('Linked').id)).to.deep.include({ problem: 'server not here' });
+		expect(standIn.restLog.filter(() => true, from), 'no request at all').to.deep.equal([]);
 	});
 });

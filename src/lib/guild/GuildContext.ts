@@ -6,7 +6,8 @@ import type { KickChatPost } from '#lib/kick/KickConnection';
 import type { OutboxAcceptance } from '#lib/outbox/Outbox';
 import { FRESHNESS_MS, type OutboxKind } from '#lib/outbox/OutboxMessage';
 import type { GuildSettings } from '#lib/settings/GuildSettings';
-import { changeMemberRole, type MemberRoleChange, type RoleChangeOutcome } from '#lib/guild/changeMemberRole';
+import { changeMemberRole, roleProblem, type MemberRoleChange, type RoleChangeOutcome, type RoleProblem } from '#lib/guild/changeMemberRole';
+import { recordModeratorAlert, type ModeratorAlert } from '#lib/kick/alertModerators';
 import { explainKickUnavailable } from '#lib/kick/describeKickStatus';
 
 /** A message for one of this server's Discord channels. */
@@ -67,6 +68,18 @@ export interface GuildContext {
 	 * `guild` only; says what happened (a role above the bot's, a missing one, …) instead of throwing.
 	 */
 	changeMemberRole(change: MemberRoleChange): Promise<RoleChangeOutcome>;
+	/**
+	 * What would stop the bot from giving or taking one of this server's roles, whoever the member
+	 * (above the bot's highest role, managed, @everyone, missing, Manage Roles missing), read from
+	 * the bot's cache without asking Discord; null when nothing would.
+	 */
+	roleProblem(roleId: string): Promise<RoleProblem | null>;
+	/**
+	 * Tells this server's moderators something that needs them, in `kick_alerts_channel_id`, else
+	 * the server's system channel, through the outbox; `key` names the occasion (told once per key).
+	 * @throws when the outbox cannot record it.
+	 */
+	alertModerators(content: string, post: { readonly key: string }): Promise<ModeratorAlert>;
 	/**
 	 * Asks a member of this server to sign in with Kick for a feature: the link to give them alone
 	 * (single-use, bound to this server, the member and the purpose, 10 minutes, PKCE; Kick's
@@ -129,6 +142,14 @@ class ServerContext implements GuildContext {
 
 	public changeMemberRole(change: MemberRoleChange): Promise<RoleChangeOutcome> {
 		return changeMemberRole(this.guild, change);
+	}
+
+	public roleProblem(roleId: string): Promise<RoleProblem | null> {
+		return roleProblem(this.guild, roleId);
+	}
+
+	public alertModerators(content: string, post: { readonly key: string }): Promise<ModeratorAlert> {
+		return recordModeratorAlert(this.guildId, content, post.key);
 	}
 
 	public async startKickSignIn(request: { readonly discordUserId: string; readonly purpose: string }): Promise<KickSignInStart> {
