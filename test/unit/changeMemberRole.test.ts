@@ -118,6 +118,9 @@ describe('changeMemberRole (a role of one server, given or taken, with a clear o
 		expect(await roleProblem(guildOf(alpha), beta.role('Linked').id)).to.deep.include({ problem: 'no such role' });
 		expect(await roleProblem(guildOf(beta), beta.role('Linked').id)).to.deep.include({ problem: 'no permission' });
 		expect(await roleProblem(null, alpha.role('Linked').id)).to.deep.include({ problem: 'server not here' });
-		expect(standIn.restLog.filter(() => true, from), 'no request at all').to.deep.equal([]);
+		expect(
+			standIn.restLog.filter(() => true, from),
+			'no request at all'
+		).to.deep.equal([]);
 	});
 });

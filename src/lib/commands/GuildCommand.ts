@@ -267,7 +267,13 @@ export abstract class GuildCommand extends Subcommand {
 		const byModerator =
 			context !== null &&
 			isModerator({ permissions: message.member?.permissions ?? null, member: message.member }, context.settings.get('moderator_role_id'));
-		const call = prefixCall(message, invocation, `/${this.name}${subcommand === undefined ? '' : ` ${subcommandPath(subcommand)}`}`, parsed.values, byModerator);
+		const call = prefixCall(
+			message,
+			invocation,
+			`/${this.name}${subcommand === undefined ? '' : ` ${subcommandPath(subcommand)}`}`,
+			parsed.values,
+			byModerator
+		);
 		if (!parsed.ok) {
 			const problem = parsed.problem === null ? '' : `${parsed.problem} `;
 			return call.reply({ content: `${problem}Usage: \`${this.usage(prefix, subcommand)}\`. Nothing was changed.` });
