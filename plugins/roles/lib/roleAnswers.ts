@@ -69,7 +69,10 @@ export async function answerRoleStatus(context: Pick<GuildContext, 'db' | 'setti
 	const config = await loadRoleConfig(context);
 	const { members, grants } = await loadMembers(context, now);
 	const counts = qualifyingCounts(members, config);
-	const qualify = (roleId: string) => `${(counts.get(roleId) ?? 0).toLocaleString('en-US')} linked member${counts.get(roleId) === 1 ? '' : 's'} qualify`;
+	const qualify = (roleId: string) => {
+		const count = counts.get(roleId) ?? 0;
+		return `${count.toLocaleString('en-US')} linked ${count === 1 ? 'member qualifies' : 'members qualify'}`;
+	};
 	const roleLine = (label: string, roleId: string | null, key: string) =>
 		roleId === null ? `${label}: not set (\`/settings set ${key} <role>\`)` : `${label}: <@&${roleId}> · ${qualify(roleId)}`;
 
