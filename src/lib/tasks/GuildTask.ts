@@ -6,7 +6,8 @@ import { forEachAtOnce } from '#lib/tasks/forEachAtOnce';
 
 /** What a per-server job carries: the server it is for, and the task's own data. */
 export interface GuildTaskPayload<Payload> {
-	readonly guildId: string;
+	/** Absent: a run for every server (a repeating run), each handed `data`. */
+	readonly guildId?: string;
 	readonly data?: Payload;
 }
 
@@ -21,7 +22,8 @@ export interface GuildTaskPayload<Payload> {
  * - `scheduleFor(guildId, data, delayMs)` runs it once, later, for one server.
  * BullMQ runs a job once across bot processes, so each run happens once per server.
  * A repeating run works for one server after another, or for `serversAtOnce` servers at a time
- * (work that mostly waits on Redis or the database). SCHEDULED_TASK_INTERVALS can shorten a
+ * (work that mostly waits on Redis or the database). A piece that overrides `run` may hand every
+ * server of a repeating run the same data (`super.run({ data })`), such as the time it stands for. SCHEDULED_TASK_INTERVALS can shorten a
  * task's `interval` by its name (for tests and stand-ins).
  *
  * @example
@@ -55,7 +57,7 @@ export abstract class GuildTask<Payload = undefined> extends ScheduledTask {
 			this.serversWithRowsIn === undefined
 				? await system.joinedGuildIds()
 				: await system.joinedGuildIdsWithRowsIn(this.serversWithRowsIn.table, this.serversWithRowsIn.where);
-		await forEachAtOnce(guildIds, this.serversAtOnce, (guildId) => this.runOne(guildId, undefined));
+		await forEachAtOnce(guildIds, this.serversAtOnce, (guildId) => this.runOne(guildId, payload?.data));
 	}
 
 	/** Runs this task once for one server, after `delayMs`. */
