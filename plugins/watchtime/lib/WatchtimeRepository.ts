@@ -21,9 +21,21 @@ export type WatchtimeHistoryEntry =
 	  }
 	| { readonly kind: 'watched'; readonly day: string; readonly minutes: number };
 
-/** What a tick did: whether this call counted it (false when it was counted already), and how many viewers gained a minute. */
+/** An account that chatted lately, as presence recorded it. */
+export interface PresentAccount {
+	/** `m:<Discord id>` when it was linked to a member of this server when it chatted, else `k:<Kick user id>`. */
+	readonly person: string;
+	readonly kickUserId: string;
+	/** The name its minutes go to: the linked account's for a member, else the name it chatted with. */
+	readonly username: string;
+	/** When it last chatted (ms). */
+	readonly at: number;
+}
+
+/** What a tick did: whether this call counted it (false when it was counted already), the viewers present (one per person), and how many gained a minute. */
 export interface TickOutcome {
 	readonly counted: boolean;
+	readonly viewers: number;
 	readonly credited: number;
 }
 
@@ -63,30 +75,64 @@ export class WatchtimeRepository extends GuildRepository {
 	}
 
 	/**
-	 * Counts one tick for the present viewers (lower-cased Kick usernames, one per person), in one
-	 * statement: it claims (server, `tickAt`) and accrues only when the claim is its own, so running
-	 * a tick again counts nothing twice, and a statement that fails counts nothing. With a daily cap
-	 * (minutes, 0 = none), a viewer who reached it that UTC day gains nothing; every present viewer's
-	 * `last_active` becomes `tickAt`.
+	 * Counts one tick for the accounts present (who chatted lately), in one statement: it claims
+	 * (server, `tickAt`) and accrues only when the claim is its own, so running a tick again counts
+	 * nothing twice, and a statement that fails counts nothing. Each person gains at most one minute:
+	 * an account linked here now counts as its member, whose minutes go to the linked account's row;
+	 * an account seen as a member (`m:<id>`, linked when it chatted) still counts as that member; any
+	 * other account as itself, under the name it chatted with last. With a daily cap (minutes, 0 =
+	 * none), a viewer who reached it that UTC day gains nothing; every present viewer's `last_active`
+	 * becomes `tickAt`. Ticks older than a day are forgotten on the way (they guard nothing any more).
 	 */
-	public async countTick(tickAt: Date, presentUsernames: readonly string[], dailyCapMinutes: number): Promise<TickOutcome> {
+	public async countTick(tickAt: Date, present: readonly PresentAccount[], dailyCapMinutes: number): Promise<TickOutcome> {
 		if (!Number.isSafeInteger(dailyCapMinutes) || dailyCapMinutes < 0)
 			throw new InvalidInputError(`A daily cap is a whole number from 0 (got ${dailyCapMinutes})`);
-		const usernames = [...new Set(presentUsernames.map((name) => name.toLowerCase()))].sort();
+		// Latest first: the order in the arrays says which name of a person is their latest.
+		const latestFirst = [...present].sort((x, y) => y.at - x.at);
+		const persons = latestFirst.map((account) => account.person);
+		const kickUserIds = latestFirst.map((account) => account.kickUserId);
+		const usernames = latestFirst.map((account) => account.username.toLowerCase());
 		const day = tickAt.toISOString().slice(0, 10);
 		// The legacy last_active is a timestamp without time zone: UTC, as the old bot wrote it.
-		const rows = await this.client.$queryRaw<{ counted: boolean; credited: number }[]>`
-			WITH claimed AS (
-				INSERT INTO watchtime_ticks (discord_server_id, tick_at, viewers) VALUES (${this.guildId}, ${tickAt}::timestamptz, ${usernames.length})
+		const rows = await this.client.$queryRaw<TickOutcome[]>`
+			WITH seen AS (
+				SELECT * FROM unnest(${persons}::text[], ${kickUserIds}::text[]::bigint[], ${usernames}::text[]) WITH ORDINALITY AS seen(person, kick_user_id, username, latest)
+			),
+			resolved AS (
+				SELECT COALESCE('m:' || account.discord_id, seen.person) AS person, COALESCE(account.username, member.username, seen.username) AS username, seen.latest
+				FROM seen
+				LEFT JOIN LATERAL (
+					SELECT links.discord_id, lower(links.kick_name) AS username FROM links
+					WHERE links.discord_server_id = ${this.guildId} AND links.kick_name IS NOT NULL
+					  AND (links.kick_user_id = seen.kick_user_id OR (links.kick_user_id IS NULL AND lower(links.kick_name) = seen.username))
+					ORDER BY links.kick_user_id NULLS LAST
+					LIMIT 1
+				) AS account ON true
+				LEFT JOIN LATERAL (
+					SELECT lower(links.kick_name) AS username FROM links
+					WHERE account.discord_id IS NULL AND seen.person LIKE 'm:%'
+					  AND links.discord_server_id = ${this.guildId} AND links.discord_id = substr(seen.person, 3)::bigint AND links.kick_name IS NOT NULL
+				) AS member ON true
+			),
+			people AS (
+				SELECT DISTINCT ON (person) username FROM resolved ORDER BY person, latest
+			),
+			present AS (
+				SELECT DISTINCT username FROM people
+			),
+			claimed AS (
+				INSERT INTO watchtime_ticks (discord_server_id, tick_at, viewers)
+				SELECT ${this.guildId}::bigint, ${tickAt}::timestamptz, count(*) FROM present
 				ON CONFLICT (discord_server_id, tick_at) DO NOTHING
 				RETURNING 1
 			),
-			present AS (
-				SELECT username FROM unnest(${usernames}::text[]) AS username WHERE EXISTS (SELECT 1 FROM claimed)
+			forgotten AS (
+				DELETE FROM watchtime_ticks
+				WHERE discord_server_id = ${this.guildId} AND tick_at < ${tickAt}::timestamptz - interval '1 day' AND EXISTS (SELECT 1 FROM claimed)
 			),
 			accrued AS (
 				INSERT INTO watchtime_days (discord_server_id, username, day, minutes)
-				SELECT ${this.guildId}::bigint, username, ${day}::date, 1 FROM present
+				SELECT ${this.guildId}::bigint, username, ${day}::date, 1 FROM present WHERE EXISTS (SELECT 1 FROM claimed)
 				ON CONFLICT (discord_server_id, username, day) DO UPDATE SET minutes = watchtime_days.minutes + 1
 				WHERE ${dailyCapMinutes}::int = 0 OR watchtime_days.minutes < ${dailyCapMinutes}::int
 				RETURNING username
@@ -95,13 +141,14 @@ export class WatchtimeRepository extends GuildRepository {
 				INSERT INTO watchtime (discord_server_id, username, minutes, last_active)
 				SELECT ${this.guildId}::bigint, present.username, CASE WHEN accrued.username IS NULL THEN 0 ELSE 1 END, (${tickAt}::timestamptz AT TIME ZONE 'UTC')
 				FROM present LEFT JOIN accrued USING (username)
+				WHERE EXISTS (SELECT 1 FROM claimed)
 				ON CONFLICT (discord_server_id, username) DO UPDATE
 					SET minutes = COALESCE(watchtime.minutes, 0) + EXCLUDED.minutes,
 						last_active = GREATEST(watchtime.last_active, EXCLUDED.last_active)
 				RETURNING 1
 			)
-			SELECT EXISTS (SELECT 1 FROM claimed) AS counted, (SELECT count(*) FROM accrued)::int AS credited
-			FROM (SELECT count(*) FROM credited) AS done`;
+			SELECT EXISTS (SELECT 1 FROM claimed) AS counted, (SELECT count(*) FROM present)::int AS viewers, (SELECT count(*) FROM accrued)::int AS credited
+			FROM (SELECT count(*) FROM credited) AS written`;
 		return rows[0]!;
 	}
 
@@ -207,11 +254,6 @@ export class WatchtimeRepository extends GuildRepository {
 			SELECT (SELECT count(*) FROM watchtime_changes WHERE discord_server_id = ${this.guildId} AND username = ${username})
 			     + (SELECT count(*) FROM watchtime_days WHERE discord_server_id = ${this.guildId} AND username = ${username} AND minutes > 0) AS count`;
 		return Number(rows[0]!.count);
-	}
-
-	/** Forgets this server's counted ticks before `before`: a tick is only ever counted for the current minute, so old rows guard nothing. */
-	public async forgetTicksBefore(before: Date): Promise<number> {
-		return this.client.$executeRaw`DELETE FROM watchtime_ticks WHERE discord_server_id = ${this.guildId} AND tick_at < ${before}::timestamptz`;
 	}
 }
 

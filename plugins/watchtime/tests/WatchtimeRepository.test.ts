@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { InvalidInputError } from '#core';
 import { engines, openMigratedDatabase, repositoriesOf, type MigratedDatabase } from '#test/helpers/databases';
 import { rejection } from '#test/helpers/rejection';
+import type { PresentAccount } from '../lib/WatchtimeRepository.js';
 import manifest from '../plugin.js';
 
 const ALPHA = 100000000000000001n;
@@ -12,6 +13,16 @@ const TICK = new Date('2030-01-01T20:00:00Z');
 /** The plugin's migration, from dist/plugins/watchtime/tests/. */
 const MIGRATION = new URL('../../../../prisma/migrations/20261204000000_watchtime_create/migration.sql', import.meta.url);
 const minute = (n: number) => new Date(TICK.getTime() + n * 60_000);
+/** Kick user ids of the accounts the tests chat from. */
+const KICK_IDS: Record<string, string> = { bob: '501', alice: '502', carol: '503', dave: '504' };
+/** Accounts that chatted, each as itself (not linked when it chatted), the first one latest. */
+const present = (...names: string[]): PresentAccount[] =>
+	names.map((name, index) => ({
+		person: `k:${KICK_IDS[name.toLowerCase()] ?? 900 + index}`,
+		kickUserId: KICK_IDS[name.toLowerCase()] ?? String(900 + index),
+		username: name,
+		at: 1000 - index
+	}));
 
 /** Runs SQL beside the repositories, as an operator or the old bot would. */
 async function query<Row extends object>(migrated: MigratedDatabase, text: string, parameters: unknown[] = []): Promise<Row[]> {
@@ -51,23 +62,23 @@ for (const engine of engines) {
 		});
 
 		it('counts a tick once: a present viewer gains one minute, a second count of the same tick adds nothing', async () => {
-			const first = await watchtimeOf(ALPHA).countTick(TICK, ['Bob', 'alice'], 0);
-			const again = await watchtimeOf(ALPHA).countTick(TICK, ['Bob', 'alice', 'carol'], 0);
-			await watchtimeOf(ALPHA).countTick(minute(1), ['bob'], 0);
+			const first = await watchtimeOf(ALPHA).countTick(TICK, present('Bob', 'alice'), 0);
+			const again = await watchtimeOf(ALPHA).countTick(TICK, present('Bob', 'alice', 'carol'), 0);
+			await watchtimeOf(ALPHA).countTick(minute(1), present('bob'), 0);
 
-			expect(first).to.deep.equal({ counted: true, credited: 2 });
-			expect(again).to.deep.equal({ counted: false, credited: 0 });
+			expect(first).to.deep.equal({ counted: true, viewers: 2, credited: 2 });
+			expect(again).to.deep.equal({ counted: false, viewers: 3, credited: 0 });
 			expect(Object.fromEntries(await watchtimeOf(ALPHA).minutesOfMany(['bob', 'alice', 'carol']))).to.deep.equal({ bob: 2, alice: 1 });
 			expect(await watchtimeOf(ALPHA).tickCounted(TICK)).to.equal(true);
 			expect(await watchtimeOf(BETA).tickCounted(TICK), 'another server counts its own ticks').to.equal(false);
-			expect(await watchtimeOf(BETA).countTick(TICK, ['bob'], 0)).to.deep.equal({ counted: true, credited: 1 });
+			expect(await watchtimeOf(BETA).countTick(TICK, present('bob'), 0)).to.deep.equal({ counted: true, viewers: 1, credited: 1 });
 			expect(await watchtimeOf(BETA).minutesOf('bob')).to.equal(1);
 		});
 
 		it('records a tick with nobody present, and when each viewer was last active (UTC, as the old bot wrote it)', async () => {
-			expect(await watchtimeOf(ALPHA).countTick(TICK, [], 0)).to.deep.equal({ counted: true, credited: 0 });
-			expect(await watchtimeOf(ALPHA).countTick(TICK, ['bob'], 0)).to.deep.equal({ counted: false, credited: 0 });
-			await watchtimeOf(ALPHA).countTick(minute(1), ['bob'], 0);
+			expect(await watchtimeOf(ALPHA).countTick(TICK, [], 0)).to.deep.equal({ counted: true, viewers: 0, credited: 0 });
+			expect(await watchtimeOf(ALPHA).countTick(TICK, present('bob'), 0)).to.deep.equal({ counted: false, viewers: 1, credited: 0 });
+			await watchtimeOf(ALPHA).countTick(minute(1), present('bob'), 0);
 
 			const rows = await query<{ last_active: string }>(
 				migrated,
@@ -77,10 +88,10 @@ for (const engine of engines) {
 		});
 
 		it('stops a viewer at the daily cap, counts again the next UTC day, and still marks them active', async () => {
-			for (let n = 0; n < 5; n++) await watchtimeOf(ALPHA).countTick(minute(n), ['bob', 'alice'], 3);
+			for (let n = 0; n < 5; n++) await watchtimeOf(ALPHA).countTick(minute(n), present('bob', 'alice'), 3);
 			await watchtimeOf(ALPHA).change('alice', 10, 'raid bonus', MODERATOR);
 			const nextDay = new Date('2030-01-02T00:00:00Z');
-			const after = await watchtimeOf(ALPHA).countTick(nextDay, ['bob'], 3);
+			const after = await watchtimeOf(ALPHA).countTick(nextDay, present('bob'), 3);
 
 			expect(after.credited).to.equal(1);
 			expect(Object.fromEntries(await watchtimeOf(ALPHA).minutesOfMany(['bob', 'alice']))).to.deep.equal({ bob: 4, alice: 13 });
@@ -94,7 +105,7 @@ for (const engine of engines) {
 		});
 
 		it('adds and removes minutes with a reason, stops at 0, and keeps every change in the log', async () => {
-			await watchtimeOf(ALPHA).countTick(TICK, ['bob'], 0);
+			await watchtimeOf(ALPHA).countTick(TICK, present('bob'), 0);
 
 			expect(await watchtimeOf(ALPHA).change('Bob', 30, 'giveaway winner', MODERATOR)).to.deep.equal({ username: 'bob', delta: 30, minutesAfter: 31 });
 			expect(await watchtimeOf(ALPHA).change('bob', -40, 'farming', MODERATOR)).to.deep.equal({ username: 'bob', delta: -31, minutesAfter: 0 });
@@ -132,7 +143,7 @@ for (const engine of engines) {
 			] as const) {
 				expect(await rejection(watchtimeOf(ALPHA).change(name, delta, reason, MODERATOR))).to.be.instanceOf(InvalidInputError);
 			}
-			expect(await rejection(watchtimeOf(ALPHA).countTick(TICK, ['bob'], -1))).to.be.instanceOf(InvalidInputError);
+			expect(await rejection(watchtimeOf(ALPHA).countTick(TICK, present('bob'), -1))).to.be.instanceOf(InvalidInputError);
 			expect(await watchtimeOf(ALPHA).historyLength('bob')).to.equal(0);
 		});
 
@@ -154,14 +165,59 @@ for (const engine of engines) {
 			expect(await watchtimeOf(BETA).rankOf('zed')).to.equal(1);
 		});
 
-		it('forgets old ticks of its own server only', async () => {
+		it('forgets its own server’s ticks older than a day when it counts one', async () => {
 			await watchtimeOf(ALPHA).countTick(TICK, [], 0);
-			await watchtimeOf(ALPHA).countTick(minute(1), [], 0);
 			await watchtimeOf(BETA).countTick(TICK, [], 0);
+			await watchtimeOf(ALPHA).countTick(minute(1440), [], 0);
+			expect(await watchtimeOf(ALPHA).tickCounted(TICK), 'exactly a day old').to.equal(true);
 
-			expect(await watchtimeOf(ALPHA).forgetTicksBefore(minute(1))).to.equal(1);
-			expect(await watchtimeOf(ALPHA).tickCounted(minute(1))).to.equal(true);
-			expect(await watchtimeOf(BETA).tickCounted(TICK)).to.equal(true);
+			await watchtimeOf(ALPHA).countTick(minute(1441), [], 0);
+			expect(await watchtimeOf(ALPHA).tickCounted(TICK)).to.equal(false);
+			expect(await watchtimeOf(ALPHA).tickCounted(minute(1440))).to.equal(true);
+			expect(await watchtimeOf(BETA).tickCounted(TICK), 'another server’s ticks stay').to.equal(true);
+		});
+
+		it('counts a person once: a linked account as its member, under the linked name, whatever accounts they chatted from', async () => {
+			// Alice (member 11) linked her account 502; Dave (member 12) has a legacy link by name; member 13 relinked from 503 (carol) to 504.
+			await query(
+				migrated,
+				`INSERT INTO links (discord_server_id, discord_id, kick_name, kick_user_id) VALUES ($1, 11, 'Alice', 502), ($1, 12, 'Dave', NULL), ($1, 13, 'NewCarol', 504)`,
+				[String(ALPHA)]
+			);
+			const accounts: PresentAccount[] = [
+				// Alice renamed on Kick: her user id still finds her link.
+				{ person: 'k:502', kickUserId: '502', username: 'alice_renamed', at: 10 },
+				// Dave's legacy link knows only his name.
+				{ person: 'k:777', kickUserId: '777', username: 'DAVE', at: 9 },
+				// Member 13 chatted from 503 while it was linked (presence said m:13), then from 504, linked now.
+				{ person: 'm:13', kickUserId: '503', username: 'carol', at: 8 },
+				{ person: 'k:504', kickUserId: '504', username: 'newcarol', at: 7 },
+				// Bob chatted under two names (a rename): one person, credited under the latest.
+				{ person: 'k:501', kickUserId: '501', username: 'bob_old', at: 5 },
+				{ person: 'k:501', kickUserId: '501', username: 'bob_new', at: 6 }
+			];
+
+			expect(await watchtimeOf(ALPHA).countTick(TICK, accounts, 0)).to.deep.equal({ counted: true, viewers: 4, credited: 4 });
+			const rows = await query<{ username: string; minutes: number }>(migrated, `SELECT username, minutes FROM watchtime ORDER BY username`);
+			expect(rows).to.deep.equal([
+				{ username: 'alice', minutes: 1 },
+				{ username: 'bob_new', minutes: 1 },
+				{ username: 'dave', minutes: 1 },
+				{ username: 'newcarol', minutes: 1 }
+			]);
+		});
+
+		it('counts an account seen as a member who unlinked since under the name presence recorded', async () => {
+			const accounts: PresentAccount[] = [{ person: 'm:13', kickUserId: '503', username: 'carol', at: 1 }];
+			expect(await watchtimeOf(ALPHA).countTick(TICK, accounts, 0)).to.deep.equal({ counted: true, viewers: 1, credited: 1 });
+			expect(await watchtimeOf(ALPHA).minutesOf('carol')).to.equal(1);
+		});
+
+		it('keeps links of another server out of this server’s count', async () => {
+			await query(migrated, `INSERT INTO links (discord_server_id, discord_id, kick_name, kick_user_id) VALUES ($1, 11, 'Alice', 501)`, [String(BETA)]);
+			await watchtimeOf(ALPHA).countTick(TICK, present('bob'), 0);
+			expect(await watchtimeOf(ALPHA).minutesOf('bob'), 'Bob (501) is linked as Alice in Beta only').to.equal(1);
+			expect(await watchtimeOf(ALPHA).minutesOf('alice')).to.equal(0);
 		});
 	});
 }

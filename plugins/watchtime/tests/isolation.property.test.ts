@@ -8,10 +8,12 @@ import manifest from '../plugin.js';
 // Watch time of three servers whose viewers have the same Kick names (one spelt two ways) and whose ticks fall on the same minutes.
 
 const MODERATOR = 7n;
-/** Ticks on a few minutes of two UTC days, so ticks of one minute collide within and across servers. */
-const tickMinute = fc.constantFrom(0, 1, 2, 1440, 1441);
+/** Ticks on a few minutes of two UTC days (T0 is midnight), so ticks of one minute collide within and across servers. */
+const tickMinute = fc.constantFrom(0, 1, 2, 1439, 1440);
 const present = fc.subarray(['bob', 'Bob', 'alice', 'carol']);
 const cap = fc.constantFrom(0, 1, 2);
+/** The Kick user ids of the names (the same account whatever the case). */
+const KICK_IDS: Record<string, string> = { bob: '501', alice: '502', carol: '503' };
 const delta = fc.constantFrom(-50, -3, -1, 1, 2, 40);
 
 type Call =
@@ -94,7 +96,14 @@ async function apply(world: IsolationWorld<WatchtimeModel>, call: Call): Promise
 					if (gains) credited++;
 				}
 			}
-			expect(await watchtime.countTick(new Date(T0 + call.minute * 60_000), call.present, call.cap)).to.deep.equal({ counted, credited });
+			const accounts = call.present.map((name, index) => ({
+				person: `k:${KICK_IDS[name.toLowerCase()]}`,
+				kickUserId: KICK_IDS[name.toLowerCase()]!,
+				username: name,
+				at: index
+			}));
+			const viewers = new Set(call.present.map((name) => name.toLowerCase())).size;
+			expect(await watchtime.countTick(new Date(T0 + call.minute * 60_000), accounts, call.cap)).to.deep.equal({ counted, viewers, credited });
 			return;
 		}
 		case 'change': {
@@ -141,6 +150,6 @@ async function expectMatchesModel(world: IsolationWorld<WatchtimeModel>, index: 
 	const where = `server ${index}`;
 	expect(await watchtime.top(0, 100), `${where} leaderboard`).to.deep.equal(standings(own));
 	expect(await watchtime.viewerCount(), `${where} viewers`).to.equal(standings(own).length);
-	for (const minute of [0, 1, 2, 1440, 1441])
+	for (const minute of [0, 1, 2, 1439, 1440])
 		expect(await watchtime.tickCounted(new Date(T0 + minute * 60_000)), `${where} tick ${minute}`).to.equal(own.ticks.has(minute));
 }

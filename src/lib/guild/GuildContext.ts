@@ -2,10 +2,12 @@ import { container } from '@sapphire/framework';
 import type { Guild } from 'discord.js';
 import type { GuildId } from '#lib/database/GuildId';
 import type { GuildRepositories } from '#lib/database/GuildRepositories';
+import type { KickChatMessageEvent } from '#lib/kick/events/KickEvent';
 import type { KickChatPost } from '#lib/kick/KickConnection';
 import type { OutboxAcceptance } from '#lib/outbox/Outbox';
 import { FRESHNESS_MS, type OutboxKind } from '#lib/outbox/OutboxMessage';
 import type { GuildSettings } from '#lib/settings/GuildSettings';
+import type { GuildShared } from '#lib/shared/SharedState';
 import { changeMemberRole, roleProblem, type MemberRoleChange, type RoleChangeOutcome, type RoleProblem } from '#lib/guild/changeMemberRole';
 import { recordModeratorAlert, type ModeratorAlert } from '#lib/kick/alertModerators';
 import { explainKickUnavailable } from '#lib/kick/describeKickStatus';
@@ -44,6 +46,8 @@ export interface GuildContext {
 	readonly settings: GuildSettings;
 	/** This server's repositories: the core's and those of the plugins that are on. */
 	readonly db: GuildRepositories;
+	/** State this server's features share with the other bot processes, in Redis (keys under `<prefix>:guild:<id>:`). */
+	readonly shared: GuildShared;
 	/** Whether a plugin is on in this server: neither it nor a plugin it depends on is in the server's `plugins_off`; 'core' always is. */
 	pluginIsOn(plugin: string): boolean;
 	/**
@@ -88,6 +92,8 @@ export interface GuildContext {
 	 * @throws {TypeError} when no loaded KickSignInHandler completes `purpose`.
 	 */
 	startKickSignIn(request: { readonly discordUserId: string; readonly purpose: string }): Promise<KickSignInStart>;
+	/** Whether a chat message is one the bot itself sent (whose echo reached the listeners): it never counts as a chatter's. */
+	isOwnKickMessage(event: KickChatMessageEvent): boolean;
 }
 
 /** The one implementation: plain fields, the repositories made on first read. */
@@ -103,6 +109,10 @@ class ServerContext implements GuildContext {
 	public get db(): GuildRepositories {
 		this.repositories ??= container.db.forGuild(this.guildId);
 		return this.repositories;
+	}
+
+	public get shared(): GuildShared {
+		return container.shared.forGuild(this.guildId);
 	}
 
 	public pluginIsOn(plugin: string): boolean {
@@ -163,6 +173,10 @@ class ServerContext implements GuildContext {
 			purpose: request.purpose
 		});
 		return { status: 'started', url, expiresAt };
+	}
+
+	public isOwnKickMessage(event: KickChatMessageEvent): boolean {
+		return container.kick?.isOwnMessage(event) ?? false;
 	}
 }
 
