@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { APIMessage } from 'discord-api-types/v10';
 import type { DiscordStandIn } from '#test/discord-standin/DiscordStandIn';
 import { waitFor } from '#test/discord-standin/waitFor';
+import { waitUntil } from '#test/helpers/waitUntil';
 import type { InteractionAnswer } from '#test/discord-standin/InteractionTracker';
 import { BotUnderTest, community } from '#test/e2e/BotUnderTest';
 import { authorizationLink, KickUnderTest } from '#test/e2e/KickUnderTest';
@@ -110,10 +111,13 @@ describe('linking: the link panel, Kick sign-in, /link, /unlink and /whois in tw
 			expect(buttonIds(panel)).to.deep.equal(['linking:link', 'linking:unlink']);
 			panels.set(guild, panel);
 		}
-		const recorded = await under.sql<{ discord_server_id: string; status: string }>(
-			`SELECT discord_server_id::text, status FROM outbox_messages WHERE dedupe_key LIKE 'discord:linking:panel:%' ORDER BY 1`
-		);
-		expect(recorded).to.deep.equal([
+		const recordedPanels = () =>
+			under.sql<{ discord_server_id: string; status: string }>(
+				`SELECT discord_server_id::text, status FROM outbox_messages WHERE dedupe_key LIKE 'discord:linking:panel:%' ORDER BY 1`
+			);
+		// The outbox writes how a message ended in a batch, a moment after Discord took it.
+		await waitUntil(async () => (await recordedPanels()).every((row) => row.status !== 'sending'));
+		expect(await recordedPanels()).to.deep.equal([
 			{ discord_server_id: ALPHA, status: 'sent' },
 			{ discord_server_id: BETA, status: 'sent' }
 		]);

@@ -5,9 +5,13 @@ import { syncRoles } from '../lib/syncRoles.js';
 /** A server with changes left over (more than a sync makes) gets its next sync this soon, not at the next round. */
 const CATCH_UP_DELAY_MS = 60_000;
 
-/** Every 10 minutes, for every server: linked members' roles brought where they should be (tiers crossed, subscriptions expired). */
+/**
+ * Every 10 minutes, for every server: linked members' roles brought where they should be (tiers
+ * crossed, subscriptions expired). A few servers at once: a sync mostly waits on Discord.
+ */
 @ApplyOptions<GuildTask.Options>({
 	interval: 10 * 60_000,
+	serversAtOnce: 4,
 	customJobOptions: { removeOnComplete: true, removeOnFail: 100 }
 })
 export class SyncRolesTask extends GuildTask {

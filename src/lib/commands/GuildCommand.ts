@@ -4,7 +4,6 @@ import { Subcommand, type SubcommandMapping, type SubcommandMappingMethod } from
 import {
 	ApplicationCommandType,
 	InteractionContextType,
-	SlashCommandSubcommandGroupBuilder,
 	type ChatInputCommandInteraction,
 	type ContextMenuCommandInteraction,
 	type GuildBasedChannel,
@@ -190,22 +189,22 @@ export abstract class GuildCommand extends Subcommand {
 				.setDescription(this.description)
 				.setContexts(...(this.alsoInDirectMessages ? [InteractionContextType.Guild, InteractionContextType.BotDM] : [InteractionContextType.Guild]));
 			if (this.guildSubcommands.length === 0) return addOptions(command, this.commandOptions);
-			const groups = new Map<string, SlashCommandSubcommandGroupBuilder>();
+			const add = (subcommand: GuildSubcommand) => (builder: SlashCommandSubcommandBuilder) =>
+				addOptions(builder.setName(subcommand.name).setDescription(subcommand.description), subcommand.options ?? []);
+			const groups = new Set<string>();
 			for (const subcommand of this.guildSubcommands) {
-				const add = (builder: SlashCommandSubcommandBuilder) =>
-					addOptions(builder.setName(subcommand.name).setDescription(subcommand.description), subcommand.options ?? []);
-				if (subcommand.group === undefined) {
-					command.addSubcommand(add);
-					continue;
+				const { group } = subcommand;
+				if (group === undefined) command.addSubcommand(add(subcommand));
+				else if (!groups.has(group.name)) {
+					// A group with all its subcommands, where its first one is declared.
+					groups.add(group.name);
+					const members = this.guildSubcommands.filter((candidate) => candidate.group?.name === group.name);
+					command.addSubcommandGroup((builder) => {
+						builder.setName(group.name).setDescription(group.description);
+						for (const member of members) builder.addSubcommand(add(member));
+						return builder;
+					});
 				}
-				const { name, description } = subcommand.group;
-				let group = groups.get(name);
-				if (group === undefined) {
-					group = new SlashCommandSubcommandGroupBuilder().setName(name).setDescription(description);
-					groups.set(name, group);
-					command.addSubcommandGroup(group);
-				}
-				group.addSubcommand(add);
 			}
 			return command;
 		});

@@ -29,7 +29,8 @@ export type RoleChangeOutcome =
  * Gives or takes one role of `guild` from one of its members, through that guild only (so it
  * cannot touch another server). What Discord would refuse is found out first, from the bot's
  * cache where it can be, and told in words: a role above the bot's highest one, a role an
- * integration manages, Manage Roles missing, a role or member that is gone.
+ * integration manages, Manage Roles missing, a role or member that is gone. The member's roles
+ * are read from Discord (one request), then the change made only when needed (a second one).
  */
 export async function changeMemberRole(guild: Guild | null, change: MemberRoleChange): Promise<RoleChangeOutcome> {
 	const found = await manageableRole(guild, change.roleId);
@@ -37,7 +38,8 @@ export async function changeMemberRole(guild: Guild | null, change: MemberRoleCh
 	const { role } = found;
 	let member: GuildMember;
 	try {
-		member = await role.guild.members.fetch(change.memberId);
+		// Read from Discord, not the cache: without the GuildMembers intent no event tells the bot of roles changed since it cached the member.
+		member = await role.guild.members.fetch({ user: change.memberId, force: true });
 	} catch (error) {
 		if (error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.UnknownMember)
 			return refused('no such member', 'That member is not in this server.');
