@@ -40,16 +40,21 @@ export function desiredRoles(member: LinkedMember, config: RoleConfig): Map<stri
 	return roles;
 }
 
-/** Whether a role given for `kind` is taken back once the member no longer qualifies. */
-export function isTakenBack(kind: GrantKind, config: RoleConfig): boolean {
-	// The linked role goes with the link, the subscriber role with the subscription; tiers as the server decides.
-	return kind !== 'tier' || config.removeUnqualified;
+/**
+ * Whether a role the bot gave is taken back once the member no longer qualifies: the linked role
+ * goes with the link and the subscriber role with the subscription; tier roles, and roles the
+ * server no longer uses (a changed or unset setting), as `roles_remove_unqualified` says.
+ */
+export function isTakenBack(grant: Pick<RoleGrant, 'roleId' | 'kind'>, config: RoleConfig): boolean {
+	if (grant.kind === 'linked' && grant.roleId === config.linkedRoleId) return true;
+	if (grant.kind === 'subscriber' && grant.roleId === config.subscriberRoleId) return true;
+	return config.removeUnqualified;
 }
 
 /**
  * The changes that bring a server's roles where they should be, diffed against what the bot gave
  * (`grants`), never against what members hold otherwise: a role the bot did not give is never
- * taken, and one it gave is not given again. `members` are the linked members, in the order their
+ * taken, and one it gave is not given again (see isTakenBack for what is taken back). `members` are the linked members, in the order their
  * changes come; members with grants who are no longer linked qualify for nothing (after them).
  */
 export function planRoleChanges(input: {
@@ -68,8 +73,7 @@ export function planRoleChanges(input: {
 		const heldRoles = new Set(held.map((grant) => grant.roleId));
 		for (const [roleId, kind] of desired) if (!heldRoles.has(roleId)) changes.push({ memberId, roleId, action: 'grant', kind });
 		for (const grant of held)
-			if (!desired.has(grant.roleId) && isTakenBack(grant.kind, config))
-				changes.push({ memberId, roleId: grant.roleId, action: 'revoke', kind: grant.kind });
+			if (!desired.has(grant.roleId) && isTakenBack(grant, config)) changes.push({ memberId, roleId: grant.roleId, action: 'revoke', kind: grant.kind });
 	};
 	for (const member of members) plan(member.memberId, desiredRoles(member, config));
 	for (const memberId of unlinked) plan(memberId, new Map());

@@ -149,8 +149,12 @@ class RoleProblems {
 	 */
 	public async check(roles: ReadonlySet<string>, wholeServer: boolean): Promise<boolean> {
 		const { db } = this.context;
-		if (wholeServer) await db.roleProblems.clearAllBut([...roles]);
-		this.records = new Map((await db.roleProblems.all()).map((record) => [record.roleId, record]));
+		let records = await db.roleProblems.all();
+		if (wholeServer && records.some((record) => !roles.has(record.roleId))) {
+			await db.roleProblems.clearAllBut([...roles]);
+			records = records.filter((record) => roles.has(record.roleId));
+		}
+		this.records = new Map(records.map((record) => [record.roleId, record]));
 		for (const roleId of [...roles].sort(compareIds)) {
 			const seen = await this.context.roleProblem(roleId);
 			if (seen?.problem === 'server not here') return false;

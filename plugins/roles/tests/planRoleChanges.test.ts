@@ -72,6 +72,17 @@ describe('roles: the desired roles and the changes a sync makes', () => {
 		]);
 	});
 
+	it('keeps roles the server no longer uses (an unset or changed setting) unless removal is on', () => {
+		const input = { members: [member('1', 0, true)], grants: [grant('1', SUB, 'subscriber'), grant('1', LINKED, 'linked')] };
+		const config = { ...CONFIG, linkedRoleId: '499', subscriberRoleId: null };
+		expect(planRoleChanges({ ...input, config })).to.deep.equal([{ memberId: '1', roleId: '499', action: 'grant', kind: 'linked' }]);
+		expect(planRoleChanges({ ...input, config: { ...config, removeUnqualified: true } })).to.deep.equal([
+			{ memberId: '1', roleId: '499', action: 'grant', kind: 'linked' },
+			{ memberId: '1', roleId: SUB, action: 'revoke', kind: 'subscriber' },
+			{ memberId: '1', roleId: LINKED, action: 'revoke', kind: 'linked' }
+		]);
+	});
+
 	it('moves a tier to its new role when a moderator changes it (the old one kept unless removal is on)', () => {
 		const config = { ...CONFIG, tiers: [{ minutes: 120, roleId: '499' }] };
 		const input = { members: [member('1', 200)], grants: [grant('1', LINKED, 'linked'), grant('1', T120, 'tier')] };
