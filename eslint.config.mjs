@@ -38,13 +38,13 @@ function pluginImportRestrictions(...allowed) {
 }
 
 /** Sapphire's container holds services that reach every server; a plugin's pieces get their one server's context instead. */
-const everyServerNames = '/^(db|settings|kick|outbox|tasks|plugins)$/';
+const everyServerNames = '/^(db|settings|kick|outbox|tasks|plugins|shared)$/';
 const everyServerServices = [
 	`MemberExpression[object.type='Identifier'][object.name='container'][property.name=${everyServerNames}]`,
 	`MemberExpression[object.type='MemberExpression'][object.property.name='container'][property.name=${everyServerNames}]`
 ];
 const everyServerMessage =
-	'container.db, .settings, .kick, .outbox, .tasks and .plugins reach every server: a plugin acts for one server through the context its piece receives (context.db, context.settings, context.sayInKickChat, context.postInChannel).';
+	'container.db, .settings, .kick, .outbox, .tasks, .plugins and .shared reach every server: a plugin acts for one server through the context its piece receives (context.db, context.settings, context.shared, context.sayInKickChat, context.postInChannel).';
 
 // no-restricted-imports sees neither which plugin a file belongs to (a relative path or '#plugins/<name>/' may stay in it or leave it) nor import().
 /** @type {import('eslint').Rule.RuleModule} */

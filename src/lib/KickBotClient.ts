@@ -24,6 +24,7 @@ import { refuseDuplicatePieceNames } from '#lib/plugins/refuseDuplicatePieceName
 import { BotSettingsManager } from '#lib/settings/BotSettingsManager';
 import { coreSettings } from '#lib/settings/coreSettings';
 import '#lib/setup/container';
+import { SharedState } from '#lib/shared/SharedState';
 import { redactUrl, redisOptionsFromUrl } from '#lib/startup/redis';
 import { ScheduleKeeper } from '#lib/tasks/ScheduleKeeper';
 
@@ -69,6 +70,7 @@ export class KickBotClient extends SapphireClient {
 		container.config = config;
 		container.db = options.database;
 		container.plugins = options.plugins;
+		container.shared = new SharedState({ redisUrl: config.redisUrl, keyPrefix: config.redisKeyPrefix });
 
 		const secret = config.dashboardSecret;
 		const publisher = secret === undefined ? undefined : new DashboardPublisher({ redisUrl: config.redisUrl, secret, keyPrefix: config.redisKeyPrefix });
@@ -226,6 +228,7 @@ export class KickBotClient extends SapphireClient {
 			await this.closeTaskQueue();
 		} finally {
 			await this.dashboardPublisher?.close();
+			await container.shared.close();
 		}
 	}
 }

@@ -129,6 +129,20 @@ describe('loadConfig (environment variables)', () => {
 			expect(loadConfig({ DISCORD_TOKEN: TOKEN, DATABASE_URL: 'postgres://127.0.0.1/db' }).databaseUrl).to.equal('postgres://127.0.0.1/db');
 		});
 
+		it('SCHEDULED_TASK_INTERVALS names tasks and their interval in milliseconds; unset, no task changes', () => {
+			expect([...loadConfig({ DISCORD_TOKEN: TOKEN }).taskIntervals]).to.deep.equal([]);
+			expect([
+				...loadConfig({ DISCORD_TOKEN: TOKEN, SCHEDULED_TASK_INTERVALS: ' watchtimeTick=2000, postQuoteOfTheDay=60000 ' }).taskIntervals
+			]).to.deep.equal([
+				['watchtimeTick', 2000],
+				['postQuoteOfTheDay', 60000]
+			]);
+			for (const value of ['watchtimeTick', 'watchtimeTick=fast', 'watchtimeTick=5', '=2000'])
+				expect(problemsOf({ DISCORD_TOKEN: TOKEN, SCHEDULED_TASK_INTERVALS: value })[0], value).to.match(
+					/^Configuration error: SCHEDULED_TASK_INTERVALS .*taskName=milliseconds/
+				);
+		});
+
 		it('DISABLED_PLUGINS is only split here; whether the names exist is checked by the plugin catalog', () => {
 			expect(loadConfig({ DISCORD_TOKEN: TOKEN, DISABLED_PLUGINS: 'no-such-plugin' }).disabledPlugins).to.deep.equal(['no-such-plugin']);
 		});

@@ -1,7 +1,6 @@
-import { once } from 'node:events';
 import { expect } from 'chai';
-import { Events, type Client, type Guild } from 'discord.js';
-import { changeMemberRole } from '#lib/guild/changeMemberRole';
+import type { Client, Guild } from 'discord.js';
+import { changeMemberRole, roleProblem } from '#lib/guild/changeMemberRole';
 import { connectClient } from '#test/discord-standin/connectClient';
 import { DiscordStandIn } from '#test/discord-standin/DiscordStandIn';
 import type { GuildState } from '#test/discord-standin/GuildState';
@@ -44,23 +43,28 @@ describe('changeMemberRole (a role of one server, given or taken, with a clear o
 		await standIn?.stop();
 	});
 
-	it('gives a role once and takes it back once, through that server’s paths only', async () => {
+	it('gives a role once and takes it back once, through that server’s paths only, reading the member’s roles from Discord', async () => {
 		const change = { memberId: alpha.member('alice').userId, roleId: alpha.role('Linked').id, reason: 'test' };
 		const from = standIn.restLog.mark();
 
-		// What the member has is read from the bot's cache, which Discord's GUILD_MEMBER_UPDATE refreshes.
-		let updated = once(client, Events.GuildMemberUpdate);
 		expect(await changeMemberRole(guildOf(alpha), { ...change, action: 'grant' })).to.deep.equal({ status: 'done' });
-		await updated;
 		expect(await changeMemberRole(guildOf(alpha), { ...change, action: 'grant' })).to.deep.equal({ status: 'unchanged' });
 		expect(alpha.member('alice').roleIds).to.deep.equal([alpha.role('Linked').id]);
-		updated = once(client, Events.GuildMemberUpdate);
 		expect(await changeMemberRole(guildOf(alpha), { ...change, action: 'revoke' })).to.deep.equal({ status: 'done' });
-		await updated;
 		expect(await changeMemberRole(guildOf(alpha), { ...change, action: 'revoke' })).to.deep.equal({ status: 'unchanged' });
 
 		const path = `/guilds/${alpha.id}/members/${change.memberId}/roles/${change.roleId}`;
 		expect(roleCalls(from)).to.deep.equal([`PUT ${path} 204`, `DELETE ${path} 204`]);
+	});
+
+	it('sees a role given or taken by hand since, though no event told the bot (no GuildMembers intent)', async () => {
+		const change = { memberId: alpha.member('bob').userId, roleId: alpha.role('Linked').id, reason: 'test' };
+		expect(await changeMemberRole(guildOf(alpha), { ...change, action: 'grant' })).to.deep.equal({ status: 'done' });
+		// A moderator takes it by hand; Discord would not tell this bot.
+		alpha.member('bob').roleIds = [];
+		expect(await changeMemberRole(guildOf(alpha), { ...change, action: 'grant' })).to.deep.equal({ status: 'done' });
+		alpha.member('bob').roleIds = [];
+		expect(await changeMemberRole(guildOf(alpha), { ...change, action: 'revoke' })).to.deep.equal({ status: 'unchanged' });
 	});
 
 	it('refuses, without asking Discord, a role above the bot’s, the bot’s own managed role, a missing role, and another server’s role', async () => {
@@ -96,5 +100,31 @@ describe('changeMemberRole (a role of one server, given or taken, with a clear o
 			status: 'refused',
 			problem: 'server not here'
 		});
+	});
+
+	it('refuses @everyone, which every member has, without asking Discord', async () => {
+		const from = standIn.restLog.mark();
+		expect(
+			await changeMemberRole(guildOf(alpha), { memberId: alpha.member('bob').userId, roleId: alpha.id, action: 'grant', reason: 'test' })
+		).to.deep.equal({
+			status: 'refused',
+			problem: 'everyone role',
+			explanation: 'Every member has @everyone; the bot cannot give or take it. A moderator sets another role.'
+		});
+		expect(roleCalls(from)).to.deep.equal([]);
+	});
+
+	it('says what would stop any change of a role (roleProblem), from the cache, asking Discord nothing', async () => {
+		const from = standIn.restLog.mark();
+		expect(await roleProblem(guildOf(alpha), alpha.role('Linked').id)).to.equal(null);
+		expect(await roleProblem(guildOf(alpha), alpha.role('Head').id)).to.deep.include({ status: 'refused', problem: 'role too high' });
+		expect(await roleProblem(guildOf(alpha), alpha.id)).to.deep.include({ problem: 'everyone role' });
+		expect(await roleProblem(guildOf(alpha), beta.role('Linked').id)).to.deep.include({ problem: 'no such role' });
+		expect(await roleProblem(guildOf(beta), beta.role('Linked').id)).to.deep.include({ problem: 'no permission' });
+		expect(await roleProblem(null, alpha.role('Linked').id)).to.deep.include({ problem: 'server not here' });
+		expect(
+			standIn.restLog.filter(() => true, from),
+			'no request at all'
+		).to.deep.equal([]);
 	});
 });

@@ -5,6 +5,7 @@ import { GuildInteractionHandler, type GuildContext } from '#core';
 import { answerPrivately } from '../lib/answerPrivately.js';
 import { answerUnlink } from '../lib/linkAnswers.js';
 import { UNLINK_BUTTON } from '../lib/linkButtons.js';
+import { announceLinkChange, LinkEvents } from '../lib/linkEvents.js';
 
 /** "Unlink" on a link panel: the member's own link in this server goes, with the linked role. */
 @ApplyOptions<InteractionHandler.Options>({ interactionHandlerType: InteractionHandlerTypes.Button })
@@ -16,6 +17,9 @@ export class UnlinkButtonHandler extends GuildInteractionHandler<ButtonInteracti
 	protected override async handle(interaction: ButtonInteraction, _parsed: undefined, context: GuildContext): Promise<void> {
 		// Role and link-log work can take longer than Discord's 3 seconds.
 		await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-		await answerPrivately(interaction, await answerUnlink(context, interaction.user.id, null));
+		await answerPrivately(
+			interaction,
+			await answerUnlink(context, interaction.user.id, null, (change) => announceLinkChange(this.container.client, LinkEvents.Unlinked, change, context))
+		);
 	}
 }

@@ -2,6 +2,7 @@ import { ApplyOptions } from '@sapphire/decorators';
 import { KickSignInHandler, type GuildContext, type KickSignIn, type KickSignInPage } from '#core';
 import { completeLink, directMessage } from '../lib/completeLink.js';
 import { LINKING_PURPOSE } from '../lib/linkAnswers.js';
+import { announceLinkChange, LinkEvents } from '../lib/linkEvents.js';
 
 /** A member signed in with Kick from "Link Kick account" or /link start: their account is linked in the server they asked in. */
 @ApplyOptions<KickSignInHandler.Options>({
@@ -10,6 +11,11 @@ import { LINKING_PURPOSE } from '../lib/linkAnswers.js';
 })
 export class LinkKickAccount extends KickSignInHandler {
 	public override complete(signIn: KickSignIn, context: GuildContext): Promise<KickSignInPage> {
-		return completeLink(signIn, context, (content) => directMessage(context.guild, signIn.discordUserId, content));
+		return completeLink(
+			signIn,
+			context,
+			(content) => directMessage(context.guild, signIn.discordUserId, content),
+			(change) => announceLinkChange(this.container.client, LinkEvents.Linked, change, context)
+		);
 	}
 }

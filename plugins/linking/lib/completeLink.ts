@@ -2,6 +2,7 @@ import { InvalidInputError, type GuildContext, type KickSignIn, type KickSignInP
 import type { Guild } from 'discord.js';
 import { kickAccountLink } from './kickAccount.js';
 import { changeLinkedRole, describeLinkedRole } from './linkedRole.js';
+import { linkChange, type KickLinkChange } from './linkEvents.js';
 import { postToLinkLog } from './linkLog.js';
 import type { LinkOutcome } from './LinksRepository.js';
 
@@ -15,9 +16,14 @@ const NOT_LINKED = 'Your Kick account was not linked';
 /**
  * A member signed in with Kick from this server's link panel: links the account for this server,
  * unless another member of this server holds it (then the member is told why, on the page and
- * by DM), gives the linked role, and tells the link log. Returns the page the browser shows.
+ * by DM), gives the linked role, and tells the link log and `announce` (other plugins). Returns the page the browser shows.
  */
-export async function completeLink(signIn: KickSignIn, context: CompletionContext, tellMember: TellMember): Promise<KickSignInPage> {
+export async function completeLink(
+	signIn: KickSignIn,
+	context: CompletionContext,
+	tellMember: TellMember,
+	announce: (change: KickLinkChange) => void = () => undefined
+): Promise<KickSignInPage> {
 	const server = context.guild?.name ?? 'the Discord server';
 	const { discordUserId, kick } = signIn;
 	let outcome: LinkOutcome;
@@ -40,6 +46,7 @@ export async function completeLink(signIn: KickSignIn, context: CompletionContex
 	}
 	// Also when the link was already there: the role may have been taken by hand since.
 	const role = await changeLinkedRole(context, discordUserId, 'grant', `Linked Kick account ${kick.name}`);
+	announce(linkChange(discordUserId, outcome.link.kickName, role));
 	const onPage = describeLinkedRole(role, 'grant', { who: 'you', role: (roleId) => roleName(context.guild, roleId), moderators: false });
 	if (outcome.outcome === 'unchanged') {
 		return {

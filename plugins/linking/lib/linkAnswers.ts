@@ -2,6 +2,7 @@ import type { CommandAnswer, GuildContext } from '#core';
 import { kickAccountLink, linkedSince, parseWhoisTarget } from './kickAccount.js';
 import { changeLinkedRole, describeLinkedRole } from './linkedRole.js';
 import { signInButton } from './linkButtons.js';
+import { linkChange, type KickLinkChange } from './linkEvents.js';
 import { postToLinkLog } from './linkLog.js';
 
 /** The purpose of the linking sign-in (its KickSignInHandler, kick-sign-ins/linkKickAccount.ts). */
@@ -43,9 +44,14 @@ export async function answerStatus(context: Pick<GuildContext, 'db'>, memberId: 
 
 /**
  * Unlinks a member in this server and takes back the linked role; `by` is the moderator who did it,
- * or null when the member unlinked themselves. The link log is told either way.
+ * or null when the member unlinked themselves. The link log and `announce` (other plugins) are told either way.
  */
-export async function answerUnlink(context: LinkingContext, memberId: string, by: string | null): Promise<CommandAnswer> {
+export async function answerUnlink(
+	context: LinkingContext,
+	memberId: string,
+	by: string | null,
+	announce: (change: KickLinkChange) => void = () => undefined
+): Promise<CommandAnswer> {
 	const removed = await context.db.links.unlink(BigInt(memberId));
 	const self = by === null;
 	if (removed === null)
@@ -53,6 +59,7 @@ export async function answerUnlink(context: LinkingContext, memberId: string, by
 			content: self ? 'You have no Kick account linked in this server; nothing to unlink.' : `<@${memberId}> has no Kick account linked in this server.`
 		};
 	const role = await changeLinkedRole(context, memberId, 'revoke', self ? 'Unlinked their Kick account' : `Kick account unlinked by moderator ${by}`);
+	announce(linkChange(memberId, removed.kickName, role));
 	const roleLine = describeLinkedRole(role, 'revoke', { who: self ? 'you' : `<@${memberId}>`, role: asMention, moderators: !self });
 	await postToLinkLog(
 		context,

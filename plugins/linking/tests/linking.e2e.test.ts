@@ -111,13 +111,13 @@ describe('linking: the link panel, Kick sign-in, /link, /unlink and /whois in tw
 			expect(buttonIds(panel)).to.deep.equal(['linking:link', 'linking:unlink']);
 			panels.set(guild, panel);
 		}
-		// The row is marked sent once Discord's answer is back, a moment after the stand-in shows the message.
-		const panelRows = () =>
+		const recordedPanels = () =>
 			under.sql<{ discord_server_id: string; status: string }>(
 				`SELECT discord_server_id::text, status FROM outbox_messages WHERE dedupe_key LIKE 'discord:linking:panel:%' ORDER BY 1`
 			);
-		await waitUntil(async () => (await panelRows()).every((row) => row.status !== 'sending'));
-		expect(await panelRows()).to.deep.equal([
+		// The outbox writes how a message ended in a batch, a moment after Discord took it.
+		await waitUntil(async () => (await recordedPanels()).every((row) => row.status !== 'sending'));
+		expect(await recordedPanels()).to.deep.equal([
 			{ discord_server_id: ALPHA, status: 'sent' },
 			{ discord_server_id: BETA, status: 'sent' }
 		]);

@@ -242,6 +242,26 @@ describe('linking: linking, unlinking and looking up Kick accounts', () => {
 		});
 	});
 
+	describe('what other plugins hear', () => {
+		it('announces a link and an unlink, with whether the linked role is where it should be; a refused link or an unlink with nothing to do says nothing', async () => {
+			const heard: unknown[] = [];
+			const announce = (change: unknown) => void heard.push(change);
+
+			await completeLink({ discordUserId: ALICE, kick: ANNA }, contextOf(ALPHA), tell, announce);
+			await completeLink({ discordUserId: BOB, kick: ANNA }, contextOf(ALPHA), tell, announce);
+			roleAnswer = { status: 'failed', explanation: 'Discord is down' };
+			await answerUnlink(contextOf(ALPHA), ALICE, null, announce);
+			await answerUnlink(contextOf(ALPHA), ALICE, null, announce);
+			await completeLink({ discordUserId: BOB, kick: ANNA }, contextOf(ALPHA, {}), tell, announce);
+
+			expect(heard).to.deep.equal([
+				{ memberId: ALICE, kickName: 'viewer_anna', linkedRole: { roleId: ROLE, settled: true } },
+				{ memberId: ALICE, kickName: 'viewer_anna', linkedRole: { roleId: ROLE, settled: false } },
+				{ memberId: BOB, kickName: 'viewer_anna', linkedRole: null }
+			]);
+		});
+	});
+
 	describe('/whois', () => {
 		it('finds the Kick account of a member, and the member of a Kick account, in this server only', async () => {
 			await completeLink({ discordUserId: ALICE, kick: ANNA }, contextOf(ALPHA), tell);

@@ -1,6 +1,6 @@
 import type { Args, ChatInputCommand, MessageCommand, Result } from '@sapphire/framework';
 import { CommandOptionsRunTypeEnum } from '@sapphire/framework';
-import { Subcommand, type SubcommandMappingMethod } from '@sapphire/plugin-subcommands';
+import { Subcommand, type SubcommandMapping, type SubcommandMappingMethod } from '@sapphire/plugin-subcommands';
 import {
 	ApplicationCommandType,
 	InteractionContextType,
@@ -46,8 +46,21 @@ export interface GuildSubcommand {
 	readonly description: string;
 	readonly options?: readonly CommandOption[];
 	readonly run: string;
-	/** The prefix form's subcommand when none is typed (e.g. `!settings` as `!settings view`). */
+	/** The prefix form's subcommand when none is typed (e.g. `!settings` as `!settings view`); not in a group. */
 	readonly default?: boolean;
+	/** The group it belongs to, called before it (`/roles tiers set`); its subcommands give the same group. */
+	readonly group?: GuildSubcommandGroup;
+}
+
+/** A group of subcommands: `tiers` in `/roles tiers set`. */
+export interface GuildSubcommandGroup {
+	readonly name: string;
+	readonly description: string;
+}
+
+/** How a subcommand is called after the command's name: `set`, or `tiers set` in a group. */
+export function subcommandPath(subcommand: GuildSubcommand): string {
+	return subcommand.group === undefined ? subcommand.name : `${subcommand.group.name} ${subcommand.name}`;
 }
 
 /**
@@ -151,7 +164,7 @@ export abstract class GuildCommand extends Subcommand {
 			runIn: options.alsoInDirectMessages ? [CommandOptionsRunTypeEnum.GuildAny, CommandOptionsRunTypeEnum.Dm] : CommandOptionsRunTypeEnum.GuildAny,
 			preconditions: [...(options.preconditions ?? []), ...(options.moderatorsOnly ? ['Moderator' as const] : [])],
 			// Both forms of every subcommand: the mapping calls back into the command with the call and the context.
-			subcommands: guildSubcommands.map((subcommand): SubcommandMappingMethod => ({
+			subcommands: subcommandMappings(guildSubcommands, (subcommand) => ({
 				name: subcommand.name,
 				default: subcommand.default ?? false,
 				chatInputRun: (interaction: ChatInputCommandInteraction) => this.runChatInput(interaction, subcommand),
@@ -176,10 +189,22 @@ export abstract class GuildCommand extends Subcommand {
 				.setDescription(this.description)
 				.setContexts(...(this.alsoInDirectMessages ? [InteractionContextType.Guild, InteractionContextType.BotDM] : [InteractionContextType.Guild]));
 			if (this.guildSubcommands.length === 0) return addOptions(command, this.commandOptions);
+			const add = (subcommand: GuildSubcommand) => (builder: SlashCommandSubcommandBuilder) =>
+				addOptions(builder.setName(subcommand.name).setDescription(subcommand.description), subcommand.options ?? []);
+			const groups = new Set<string>();
 			for (const subcommand of this.guildSubcommands) {
-				command.addSubcommand((builder) =>
-					addOptions(builder.setName(subcommand.name).setDescription(subcommand.description), subcommand.options ?? [])
-				);
+				const { group } = subcommand;
+				if (group === undefined) command.addSubcommand(add(subcommand));
+				else if (!groups.has(group.name)) {
+					// A group with all its subcommands, where its first one is declared.
+					groups.add(group.name);
+					const members = this.guildSubcommands.filter((candidate) => candidate.group?.name === group.name);
+					command.addSubcommandGroup((builder) => {
+						builder.setName(group.name).setDescription(group.description);
+						for (const member of members) builder.addSubcommand(add(member));
+						return builder;
+					});
+				}
 			}
 			return command;
 		});
@@ -221,7 +246,7 @@ export abstract class GuildCommand extends Subcommand {
 	public usage(prefix: string, subcommand?: GuildSubcommand): string {
 		const options = subcommand?.options ?? this.commandOptions;
 		const words = options.map((option) => (option.required ? `<${option.name}>` : `[${option.name}]`));
-		return [`${prefix}${this.name}`, ...(subcommand === undefined ? [] : [subcommand.name]), ...words].join(' ');
+		return [`${prefix}${this.name}`, ...(subcommand === undefined ? [] : [subcommandPath(subcommand)]), ...words].join(' ');
 	}
 
 	private async runChatInput(interaction: ChatInputCommandInteraction, subcommand: GuildSubcommand | undefined): Promise<unknown> {
@@ -229,19 +254,25 @@ export abstract class GuildCommand extends Subcommand {
 		const byModerator =
 			context !== null &&
 			isModerator({ permissions: interaction.memberPermissions, member: interaction.member }, context.settings.get('moderator_role_id'));
-		const call = slashCall(interaction, `/${this.name}${subcommand === undefined ? '' : ` ${subcommand.name}`}`, byModerator);
+		const call = slashCall(interaction, `/${this.name}${subcommand === undefined ? '' : ` ${subcommandPath(subcommand)}`}`, byModerator);
 		return this.dispatch(call, context, subcommand);
 	}
 
 	private async runMessage(message: Message, args: Args, subcommand: GuildSubcommand | undefined): Promise<unknown> {
 		const context = this.contextOf(message);
 		const prefix = context?.settings.get('prefix') ?? coreSettings.prefix.defaultValue;
-		const invocation = `${prefix}${this.name}${subcommand === undefined ? '' : ` ${subcommand.name}`}`;
+		const invocation = `${prefix}${this.name}${subcommand === undefined ? '' : ` ${subcommandPath(subcommand)}`}`;
 		const parsed = await readPrefixOptions(args, subcommand?.options ?? this.commandOptions);
 		const byModerator =
 			context !== null &&
 			isModerator({ permissions: message.member?.permissions ?? null, member: message.member }, context.settings.get('moderator_role_id'));
-		const call = prefixCall(message, invocation, `/${this.name}${subcommand === undefined ? '' : ` ${subcommand.name}`}`, parsed.values, byModerator);
+		const call = prefixCall(
+			message,
+			invocation,
+			`/${this.name}${subcommand === undefined ? '' : ` ${subcommandPath(subcommand)}`}`,
+			parsed.values,
+			byModerator
+		);
 		if (!parsed.ok) {
 			const problem = parsed.problem === null ? '' : `${parsed.problem} `;
 			return call.reply({ content: `${problem}Usage: \`${this.usage(prefix, subcommand)}\`. Nothing was changed.` });
@@ -279,6 +310,27 @@ export namespace GuildCommand {
 		readonly moderatorsOnly?: boolean;
 		readonly alsoInDirectMessages?: boolean;
 	}
+}
+
+/** Sapphire's mappings: the subcommands outside groups as methods, each group with its subcommands as entries. */
+function subcommandMappings(subcommands: readonly GuildSubcommand[], method: (subcommand: GuildSubcommand) => SubcommandMappingMethod): SubcommandMapping[] {
+	const mappings: SubcommandMapping[] = [];
+	const groups = new Map<string, SubcommandMappingMethod[]>();
+	for (const subcommand of subcommands) {
+		if (subcommand.group === undefined) {
+			mappings.push(method(subcommand));
+			continue;
+		}
+		let entries = groups.get(subcommand.group.name);
+		if (entries === undefined) {
+			entries = [];
+			groups.set(subcommand.group.name, entries);
+			mappings.push({ name: subcommand.group.name, type: 'group', entries });
+		}
+		// A group's subcommand is never the default one: Sapphire would run it for any word after the group.
+		entries.push({ ...method(subcommand), default: false });
+	}
+	return mappings;
 }
 
 function addOptions<Builder extends SlashCommandBuilder | SlashCommandSubcommandBuilder>(builder: Builder, options: readonly CommandOption[]): Builder {

@@ -134,6 +134,16 @@ const variables = {
 			.optional(),
 		hint: 'A plain ws:// host:port for the chat socket instead of Pusher’s cluster; for a stand-in.'
 	},
+	SCHEDULED_TASK_INTERVALS: {
+		schema: list
+			.pipe(
+				z
+					.array(z.string().regex(/^[A-Za-z][A-Za-z0-9]*=\d{3,9}$/, 'expected taskName=milliseconds pairs, such as watchtimeTick=2000'))
+					.transform((pairs) => new Map(pairs.map((pair) => [pair.slice(0, pair.indexOf('=')), Number(pair.slice(pair.indexOf('=') + 1))] as const)))
+			)
+			.default(new Map()),
+		hint: 'For tests and stand-ins: comma-separated taskName=milliseconds pairs that replace the interval of those repeating scheduled tasks.'
+	},
 	DASHBOARD_MAX_AGE_SECONDS: {
 		schema: z.coerce.number({ error: 'expected a whole number of seconds' }).int('expected a whole number of seconds').min(5).max(3600).default(60),
 		hint: 'Dashboard messages older (or further in the future) than this are refused as stale (5 to 3600).'
@@ -162,6 +172,8 @@ export interface Config {
 	/** Signs and verifies dashboard messages; undefined switches them off. */
 	readonly dashboardSecret: string | undefined;
 	readonly dashboardMaxAgeSeconds: number;
+	/** SCHEDULED_TASK_INTERVALS: task name → interval (ms) that replaces the task's own. */
+	readonly taskIntervals: ReadonlyMap<string, number>;
 	readonly http: { readonly port: number; readonly host: string; readonly publicUrl: string | undefined };
 	/** Undefined when KICK_CLIENT_ID and KICK_CLIENT_SECRET are unset: the Kick connection is off. */
 	readonly kick: KickConfig | undefined;
@@ -206,6 +218,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
 		shutdownGraceSeconds: parsed.SHUTDOWN_GRACE_SECONDS,
 		dashboardSecret: parsed.DASHBOARD_SECRET,
 		dashboardMaxAgeSeconds: parsed.DASHBOARD_MAX_AGE_SECONDS,
+		taskIntervals: parsed.SCHEDULED_TASK_INTERVALS,
 		http: { port: parsed.HTTP_PORT, host: parsed.HTTP_HOST, publicUrl: parsed.PUBLIC_URL?.replace(/\/+$/, '') },
 		kick: kickConfig(parsed)
 	};

@@ -1,6 +1,6 @@
 import { sep } from 'node:path';
 import { container, type Piece } from '@sapphire/framework';
-import { GuildCommand, type GuildContextMenu } from '#lib/commands/GuildCommand';
+import { GuildCommand, subcommandPath, type GuildContextMenu } from '#lib/commands/GuildCommand';
 import type { KickCommandAccess } from '#lib/kick/commands/KickCommand';
 
 /** A Discord command as /help shows it. */
@@ -10,6 +10,7 @@ export interface DiscordCommandSummary {
 	readonly name: string;
 	readonly description: string;
 	readonly moderatorsOnly: boolean;
+	/** How each subcommand is called after the name: `add`, or `tiers set` in a group. */
 	readonly subcommands: readonly string[];
 	/** Each way to call it, without the slash or prefix: `quote add <text>`, with what it does. */
 	readonly usages: readonly { readonly usage: string; readonly description: string }[];
@@ -44,7 +45,7 @@ export function discordCommands(): DiscordCommandSummary[] {
 			name: command.name,
 			description: command.description,
 			moderatorsOnly: guildCommand?.moderatorsOnly ?? false,
-			subcommands: subcommands.map((subcommand) => subcommand.name),
+			subcommands: subcommands.map(subcommandPath),
 			usages:
 				guildCommand === null
 					? [{ usage: command.name, description: command.description }]

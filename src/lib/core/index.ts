@@ -13,7 +13,9 @@ export type { GuildSettings } from '#lib/settings/GuildSettings';
 
 // The server a piece acts for: every base class hands it to the method that runs.
 export type { ChannelMessage, ChannelPost, GuildContext, KickSignInStart } from '#lib/guild/GuildContext';
-export type { MemberRoleChange, RoleChangeOutcome, RoleChangeProblem } from '#lib/guild/changeMemberRole';
+export type { MemberRoleChange, RoleChangeOutcome, RoleChangeProblem, RoleProblem } from '#lib/guild/changeMemberRole';
+export type { ModeratorAlert } from '#lib/kick/alertModerators';
+export type { GuildShared, ScoredMember } from '#lib/shared/SharedState';
 export type { KickChatPost } from '#lib/kick/KickConnection';
 export type { OutboxAcceptance } from '#lib/outbox/Outbox';
 

@@ -2,11 +2,14 @@ import { container } from '@sapphire/framework';
 import type { Guild } from 'discord.js';
 import type { GuildId } from '#lib/database/GuildId';
 import type { GuildRepositories } from '#lib/database/GuildRepositories';
+import type { KickChatMessageEvent } from '#lib/kick/events/KickEvent';
 import type { KickChatPost } from '#lib/kick/KickConnection';
 import type { OutboxAcceptance } from '#lib/outbox/Outbox';
 import { FRESHNESS_MS, type OutboxKind } from '#lib/outbox/OutboxMessage';
 import type { GuildSettings } from '#lib/settings/GuildSettings';
-import { changeMemberRole, type MemberRoleChange, type RoleChangeOutcome } from '#lib/guild/changeMemberRole';
+import type { GuildShared } from '#lib/shared/SharedState';
+import { changeMemberRole, roleProblem, type MemberRoleChange, type RoleChangeOutcome, type RoleProblem } from '#lib/guild/changeMemberRole';
+import { recordModeratorAlert, type ModeratorAlert } from '#lib/kick/alertModerators';
 import { explainKickUnavailable } from '#lib/kick/describeKickStatus';
 
 /** A message for one of this server's Discord channels. */
@@ -43,6 +46,8 @@ export interface GuildContext {
 	readonly settings: GuildSettings;
 	/** This server's repositories: the core's and those of the plugins that are on. */
 	readonly db: GuildRepositories;
+	/** State this server's features share with the other bot processes, in Redis (keys under `<prefix>:guild:<id>:`). */
+	readonly shared: GuildShared;
 	/** Whether a plugin is on in this server: neither it nor a plugin it depends on is in the server's `plugins_off`; 'core' always is. */
 	pluginIsOn(plugin: string): boolean;
 	/**
@@ -68,6 +73,18 @@ export interface GuildContext {
 	 */
 	changeMemberRole(change: MemberRoleChange): Promise<RoleChangeOutcome>;
 	/**
+	 * What would stop the bot from giving or taking one of this server's roles, whoever the member
+	 * (above the bot's highest role, managed, @everyone, missing, Manage Roles missing), read from
+	 * the bot's cache without asking Discord; null when nothing would.
+	 */
+	roleProblem(roleId: string): Promise<RoleProblem | null>;
+	/**
+	 * Tells this server's moderators something that needs them, in `kick_alerts_channel_id`, else
+	 * the server's system channel, through the outbox; `key` names the occasion (told once per key).
+	 * @throws when the outbox cannot record it.
+	 */
+	alertModerators(content: string, post: { readonly key: string }): Promise<ModeratorAlert>;
+	/**
 	 * Asks a member of this server to sign in with Kick for a feature: the link to give them alone
 	 * (single-use, bound to this server, the member and the purpose, 10 minutes, PKCE; Kick's
 	 * `user:read` only). Once they signed in, the core reads which Kick account it was, revokes the
@@ -75,6 +92,8 @@ export interface GuildContext {
 	 * @throws {TypeError} when no loaded KickSignInHandler completes `purpose`.
 	 */
 	startKickSignIn(request: { readonly discordUserId: string; readonly purpose: string }): Promise<KickSignInStart>;
+	/** Whether a chat message is one the bot itself sent (whose echo reached the listeners): it never counts as a chatter's. */
+	isOwnKickMessage(event: KickChatMessageEvent): boolean;
 }
 
 /** The one implementation: plain fields, the repositories made on first read. */
@@ -90,6 +109,10 @@ class ServerContext implements GuildContext {
 	public get db(): GuildRepositories {
 		this.repositories ??= container.db.forGuild(this.guildId);
 		return this.repositories;
+	}
+
+	public get shared(): GuildShared {
+		return container.shared.forGuild(this.guildId);
 	}
 
 	public pluginIsOn(plugin: string): boolean {
@@ -131,6 +154,14 @@ class ServerContext implements GuildContext {
 		return changeMemberRole(this.guild, change);
 	}
 
+	public roleProblem(roleId: string): Promise<RoleProblem | null> {
+		return roleProblem(this.guild, roleId);
+	}
+
+	public alertModerators(content: string, post: { readonly key: string }): Promise<ModeratorAlert> {
+		return recordModeratorAlert(this.guildId, content, post.key);
+	}
+
 	public async startKickSignIn(request: { readonly discordUserId: string; readonly purpose: string }): Promise<KickSignInStart> {
 		if (container.stores.get('kick-sign-ins').handlerFor(request.purpose) === undefined)
 			throw new TypeError(`No Kick sign-in handler completes purpose "${request.purpose}" (a piece in a plugin's kick-sign-ins/ folder).`);
@@ -142,6 +173,10 @@ class ServerContext implements GuildContext {
 			purpose: request.purpose
 		});
 		return { status: 'started', url, expiresAt };
+	}
+
+	public isOwnKickMessage(event: KickChatMessageEvent): boolean {
+		return container.kick?.isOwnMessage(event) ?? false;
 	}
 }
 

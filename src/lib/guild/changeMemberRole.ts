@@ -10,7 +10,10 @@ export interface MemberRoleChange {
 }
 
 /** Why a role change could not be made; none of these goes away by trying again, so nothing retries it. */
-export type RoleChangeProblem = 'server not here' | 'no such role' | 'role too high' | 'managed role' | 'no permission' | 'no such member';
+export type RoleChangeProblem = 'server not here' | 'no such role' | 'everyone role' | 'role too high' | 'managed role' | 'no permission' | 'no such member';
+
+/** What stops the bot from giving or taking a role in a server, whoever the member: a refusal's problem and its sentence. */
+export type RoleProblem = Extract<RoleChangeOutcome, { readonly status: 'refused' }>;
 
 /**
  * What a role change did: `done` (Discord made it), `unchanged` (the member already had it, or
@@ -26,21 +29,17 @@ export type RoleChangeOutcome =
  * Gives or takes one role of `guild` from one of its members, through that guild only (so it
  * cannot touch another server). What Discord would refuse is found out first, from the bot's
  * cache where it can be, and told in words: a role above the bot's highest one, a role an
- * integration manages, Manage Roles missing, a role or member that is gone.
+ * integration manages, Manage Roles missing, a role or member that is gone. The member's roles
+ * are read from Discord (one request), then the change made only when needed (a second one).
  */
 export async function changeMemberRole(guild: Guild | null, change: MemberRoleChange): Promise<RoleChangeOutcome> {
-	if (guild === null) return refused('server not here', 'This bot process does not see the server, so its roles were not changed.');
-	const role = guild.roles.cache.get(change.roleId);
-	if (role === undefined) {
-		return refused('no such role', `The role set for this (id ${change.roleId}) does not exist in this server any more; a moderator sets another one.`);
-	}
-	const me = guild.members.me ?? (await guild.members.fetchMe().catch(() => null));
-	if (me === null) return { status: 'failed', explanation: 'The bot could not read its own roles in this server just now.' };
-	const unmanageable = whyUnmanageable(role, me);
-	if (unmanageable !== null) return unmanageable;
+	const found = await manageableRole(guild, change.roleId);
+	if ('status' in found) return found;
+	const { role } = found;
 	let member: GuildMember;
 	try {
-		member = await guild.members.fetch(change.memberId);
+		// Read from Discord, not the cache: without the GuildMembers intent no event tells the bot of roles changed since it cached the member.
+		member = await role.guild.members.fetch({ user: change.memberId, force: true });
 	} catch (error) {
 		if (error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.UnknownMember)
 			return refused('no such member', 'That member is not in this server.');
@@ -59,6 +58,29 @@ export async function changeMemberRole(guild: Guild | null, change: MemberRoleCh
 	}
 }
 
+/**
+ * What would stop the bot from giving or taking a role of `guild` from anyone, read from the
+ * bot's cache without asking Discord (only its own member, when not cached): null when nothing would.
+ */
+export async function roleProblem(guild: Guild | null, roleId: string): Promise<RoleProblem | null> {
+	const found = await manageableRole(guild, roleId);
+	return 'status' in found && found.status === 'refused' ? found : null;
+}
+
+/** The role when the bot may manage it, else why not (`failed` when the bot could not read its own roles). */
+async function manageableRole(guild: Guild | null, roleId: string): Promise<{ readonly role: Role } | RoleChangeOutcome> {
+	if (guild === null) return refused('server not here', 'This bot process does not see the server, so its roles were not changed.');
+	const role = guild.roles.cache.get(roleId);
+	if (role === undefined) {
+		return refused('no such role', `The role set for this (id ${roleId}) does not exist in this server any more; a moderator sets another one.`);
+	}
+	// Discord refuses to add or remove @everyone: every member has it.
+	if (role.id === guild.id) return refused('everyone role', 'Every member has @everyone; the bot cannot give or take it. A moderator sets another role.');
+	const me = guild.members.me ?? (await guild.members.fetchMe().catch(() => null));
+	if (me === null) return { status: 'failed', explanation: 'The bot could not read its own roles in this server just now.' };
+	return whyUnmanageable(role, me) ?? { role };
+}
+
 function whyUnmanageable(role: Role, me: GuildMember): RoleChangeOutcome | null {
 	if (!me.permissions.has(PermissionFlagsBits.ManageRoles)) {
 		return refused('no permission', 'The bot lacks the Manage Roles permission in this server; a server admin gives it to the bot’s role.');
@@ -73,7 +95,7 @@ function tooHigh(role: Role): string {
 	return `The bot cannot give or take @${role.name}: it is not below the bot’s highest role. A server admin moves the bot’s role above it (Server Settings → Roles).`;
 }
 
-function refused(problem: RoleChangeProblem, explanation: string): RoleChangeOutcome {
+function refused(problem: RoleChangeProblem, explanation: string): RoleProblem {
 	return { status: 'refused', problem, explanation };
 }
 

@@ -24,6 +24,6 @@ export const coreSettings = {
 		'How long after a chat command its answer is still worth posting in the Kick chat, in seconds; later ones (after a restart, or a long queue) are recorded as expired.'
 	),
 	kick_alerts_channel_id: setting.textChannel(
-		'A channel where the bot tells moderators about the Kick connection (e.g. authorise again); else the server’s system channel.'
+		'A channel where the bot tells moderators what needs them (the Kick connection to authorise again, a role it cannot give); else the server’s system channel.'
 	)
 } satisfies Readonly<Record<string, SettingDefinition>>;

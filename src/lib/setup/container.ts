@@ -4,6 +4,7 @@ import type { KickConnection } from '#lib/kick/KickConnection';
 import type { Outbox } from '#lib/outbox/Outbox';
 import type { PluginCatalog } from '#lib/plugins/PluginCatalog';
 import type { BotSettingsManager } from '#lib/settings/BotSettingsManager';
+import type { SharedState } from '#lib/shared/SharedState';
 
 declare module '@sapphire/pieces' {
 	interface Container {
@@ -15,5 +16,7 @@ declare module '@sapphire/pieces' {
 		outbox: Outbox;
 		/** Undefined when the Kick connection is not configured (KICK_CLIENT_ID / KICK_CLIENT_SECRET). */
 		kick: KickConnection | undefined;
+		/** The servers' shared state in Redis; features reach their server's through `context.shared`. */
+		shared: SharedState;
 	}
 }

@@ -1,10 +1,13 @@
+import { container } from '@sapphire/framework';
 import { ScheduledTask } from '@sapphire/plugin-scheduled-tasks';
 import { pluginOfPiece } from '#lib/core/commandCatalog';
 import { loadGuildContext, type GuildContext } from '#lib/guild/GuildContext';
+import { forEachAtOnce } from '#lib/tasks/forEachAtOnce';
 
 /** What a per-server job carries: the server it is for, and the task's own data. */
 export interface GuildTaskPayload<Payload> {
-	readonly guildId: string;
+	/** Absent: a run for every server (a repeating run), each handed `data`. */
+	readonly guildId?: string;
 	readonly data?: Payload;
 }
 
@@ -18,6 +21,10 @@ export interface GuildTaskPayload<Payload> {
  *   enabled timed messages): the database picks them in one query;
  * - `scheduleFor(guildId, data, delayMs)` runs it once, later, for one server.
  * BullMQ runs a job once across bot processes, so each run happens once per server.
+ * A repeating run works for one server after another, or for `serversAtOnce` servers at a time
+ * (work that mostly waits on Redis or the database). A piece that overrides `run` may hand every
+ * server of a repeating run the same data (`super.run({ data })`), such as the time it stands for. SCHEDULED_TASK_INTERVALS can shorten a
+ * task's `interval` by its name (for tests and stand-ins).
  *
  * @example
  * \@ApplyOptions<GuildTask.Options>({ interval: 60_000, serversWithRowsIn: { table: 'timed_messages', where: { enabled: true } } })
@@ -28,10 +35,16 @@ export interface GuildTaskPayload<Payload> {
 export abstract class GuildTask<Payload = undefined> extends ScheduledTask {
 	/** Set: a repeating run is for the servers with such a row only. */
 	public readonly serversWithRowsIn: GuildTask.RowsIn | undefined;
+	/** How many servers a repeating run works for at once. */
+	public readonly serversAtOnce: number;
 
 	public constructor(context: ScheduledTask.LoaderContext, options: GuildTask.Options) {
-		super(context, options);
+		const configured = options.interval === undefined || options.interval === null ? undefined : container.config?.taskIntervals.get(context.name);
+		super(context, configured === undefined ? options : { ...options, interval: configured });
 		this.serversWithRowsIn = options.serversWithRowsIn;
+		this.serversAtOnce = options.serversAtOnce ?? 1;
+		if (!Number.isSafeInteger(this.serversAtOnce) || this.serversAtOnce < 1)
+			throw new TypeError(`Scheduled task ${context.name}: serversAtOnce is a whole number from 1 (got ${options.serversAtOnce})`);
 	}
 
 	public override async run(payload: GuildTaskPayload<Payload> | undefined): Promise<void> {
@@ -44,7 +57,7 @@ export abstract class GuildTask<Payload = undefined> extends ScheduledTask {
 			this.serversWithRowsIn === undefined
 				? await system.joinedGuildIds()
 				: await system.joinedGuildIdsWithRowsIn(this.serversWithRowsIn.table, this.serversWithRowsIn.where);
-		for (const guildId of guildIds) await this.runOne(guildId, undefined);
+		await forEachAtOnce(guildIds, this.serversAtOnce, (guildId) => this.runOne(guildId, payload?.data));
 	}
 
 	/** Runs this task once for one server, after `delayMs`. */
@@ -74,5 +87,7 @@ export namespace GuildTask {
 	}
 	export interface Options extends ScheduledTask.Options {
 		readonly serversWithRowsIn?: RowsIn;
+		/** How many servers a repeating run works for at once; 1 (the default) is one after another. */
+		readonly serversAtOnce?: number;
 	}
 }
