@@ -15,6 +15,7 @@ export type { GuildSettings } from '#lib/settings/GuildSettings';
 export type { ChannelMessage, ChannelPost, GuildContext, KickSignInStart } from '#lib/guild/GuildContext';
 export type { MemberRoleChange, RoleChangeOutcome, RoleChangeProblem } from '#lib/guild/changeMemberRole';
 export type { GuildShared, ScoredMember } from '#lib/shared/SharedState';
+export { isModerator, type MemberFacts } from '#lib/guild/isModerator';
 export type { KickChatPost } from '#lib/kick/KickConnection';
 export type { OutboxAcceptance } from '#lib/outbox/Outbox';
 
