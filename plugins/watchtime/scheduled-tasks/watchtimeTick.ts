@@ -1,7 +1,7 @@
 import { ApplyOptions } from '@sapphire/decorators';
 import { GuildTask, type GuildContext, type GuildTaskPayload } from '#core';
 import { chatPresence } from '../lib/processChatPresence.js';
-import { countWatchtimeTick, tickOf, type Tick } from '../lib/countWatchtimeTick.js';
+import { countWatchtimeTick, describeTickResult, tickOf, type Tick } from '../lib/countWatchtimeTick.js';
 
 /** Tick length: a minute of watch time. */
 const TICK_MS = 60_000;
@@ -26,8 +26,7 @@ export class WatchtimeTickTask extends GuildTask<Tick> {
 	protected override async runFor(context: GuildContext, tick: Tick | undefined): Promise<void> {
 		if (tick === undefined) return;
 		const result = await countWatchtimeTick(context, tick);
-		if (result.status === 'counted')
-			this.container.logger.debug(`Watch time: server ${context.guildId}, ${result.credited} of ${result.viewers} viewers gained a minute.`);
+		this.container.logger.debug(`Watch time: server ${context.guildId}, tick ${tick.tickAt.toISOString()}: ${describeTickResult(result)}.`);
 	}
 }
 
