@@ -1,5 +1,5 @@
 import { escapeMarkdown, time, TimestampStyles, type APIEmbed } from 'discord.js';
-import type { WatchtimeHistoryEntry, WatchtimeStanding } from './WatchtimeRepository.js';
+import type { WatchtimeChange, WatchtimeStanding } from './WatchtimeRepository.js';
 
 /** Lines per page of the leaderboard and of a history. */
 export const LINES_PER_PAGE = 10;
@@ -33,17 +33,16 @@ export function leaderboardEmbed(standings: readonly WatchtimeStanding[], page: 
 	};
 }
 
-/** One page of a viewer's history: moderators' changes and the minutes watched per day, newest first. */
-export function historyEmbed(username: string, entries: readonly WatchtimeHistoryEntry[], page: { readonly number: number; readonly lines: number }): APIEmbed {
+/** One page of a viewer's history: moderators' changes, newest first. */
+export function historyEmbed(username: string, changes: readonly WatchtimeChange[], page: { readonly number: number; readonly lines: number }): APIEmbed {
 	return {
 		title: `Watch time history of ${username}`,
-		description: entries.map(describeEntry).join('\n'),
-		footer: { text: `Page ${page.number} of ${pageCount(page.lines)} · days in UTC` }
+		description: changes.map(describeChange).join('\n'),
+		footer: { text: `Page ${page.number} of ${pageCount(page.lines)} · changes by moderators; minutes from chat are not listed one by one` }
 	};
 }
 
-function describeEntry(entry: WatchtimeHistoryEntry): string {
-	if (entry.kind === 'watched') return `${entry.day}: watched ${describeMinutes(entry.minutes)}`;
+function describeChange(entry: WatchtimeChange): string {
 	const change = entry.delta > 0 ? `+${describeMinutes(entry.delta)}` : `−${describeMinutes(-entry.delta)}`;
 	return `${time(entry.at, TimestampStyles.ShortDateTime)}: **${change}** by <@${entry.byDiscordId}>, ${discordText(entry.reason)} (then ${describeMinutes(entry.minutesAfter)})`;
 }

@@ -37,6 +37,7 @@ export { DashboardAction } from '#lib/dashboard/DashboardAction';
 export { KickSignInHandler, type KickSignIn, type KickSignInPage } from '#lib/kick/signIns/KickSignInHandler';
 export type { KickIdentity } from '#lib/kick/KickAuthorizations';
 export { GuildTask, type GuildTaskPayload } from '#lib/tasks/GuildTask';
+export { forEachAtOnce } from '#lib/tasks/forEachAtOnce';
 export { KickCommand, KickCommandArgs, type KickArgResult, type KickChatCommandMessage, type KickCommandAccess } from '#lib/kick/commands/KickCommand';
 export { accessOfSender, mayUse, type ChatterAccess } from '#lib/kick/commands/dispatchKickCommand';
 
