@@ -92,63 +92,10 @@ export class WatchtimeRepository extends GuildRepository {
 		const persons = latestFirst.map((account) => account.person);
 		const kickUserIds = latestFirst.map((account) => account.kickUserId);
 		const usernames = latestFirst.map((account) => account.username.toLowerCase());
-		const day = tickAt.toISOString().slice(0, 10);
-		// The legacy last_active is a timestamp without time zone: UTC, as the old bot wrote it.
+		// One statement: the function (the plugin's migration) holds it, planned once per connection.
 		const rows = await this.client.$queryRaw<TickOutcome[]>`
-			WITH seen AS (
-				SELECT * FROM unnest(${persons}::text[], ${kickUserIds}::text[]::bigint[], ${usernames}::text[]) WITH ORDINALITY AS seen(person, kick_user_id, username, latest)
-			),
-			resolved AS (
-				SELECT COALESCE('m:' || COALESCE(by_id.discord_id, by_name.discord_id), seen.person) AS person,
-					COALESCE(lower(by_id.kick_name), lower(by_name.kick_name), lower(by_member.kick_name), seen.username) AS username,
-					seen.latest
-				FROM seen
-				-- Linked here now: by the account's user id, or by name for a legacy link made before the bot read user ids.
-				LEFT JOIN links AS by_id
-					ON by_id.discord_server_id = ${this.guildId} AND by_id.kick_user_id = seen.kick_user_id AND by_id.kick_name IS NOT NULL
-				LEFT JOIN links AS by_name
-					ON by_id.discord_id IS NULL AND by_name.discord_server_id = ${this.guildId} AND by_name.kick_user_id IS NULL AND lower(by_name.kick_name) = seen.username
-				-- Linked to a member when it chatted, not now: the member's current account, if any.
-				LEFT JOIN links AS by_member
-					ON by_id.discord_id IS NULL AND by_name.discord_id IS NULL AND seen.person LIKE 'm:%'
-					AND by_member.discord_server_id = ${this.guildId} AND by_member.discord_id = substr(seen.person, 3)::bigint AND by_member.kick_name IS NOT NULL
-			),
-			people AS (
-				SELECT DISTINCT ON (person) username FROM resolved ORDER BY person, latest
-			),
-			present AS (
-				SELECT DISTINCT username FROM people
-			),
-			claimed AS (
-				INSERT INTO watchtime_ticks (discord_server_id, tick_at, viewers)
-				SELECT ${this.guildId}::bigint, ${tickAt}::timestamptz, count(*) FROM present
-				ON CONFLICT (discord_server_id, tick_at) DO NOTHING
-				RETURNING 1
-			),
-			forgotten AS (
-				DELETE FROM watchtime_ticks
-				WHERE discord_server_id = ${this.guildId} AND tick_at < ${tickAt}::timestamptz - interval '1 day' AND EXISTS (SELECT 1 FROM claimed)
-			),
-			accrued AS (
-				INSERT INTO watchtime_days (discord_server_id, username, day, minutes)
-				SELECT ${this.guildId}::bigint, username, ${day}::date, 1 FROM present WHERE ${dailyCapMinutes}::int > 0 AND EXISTS (SELECT 1 FROM claimed)
-				ON CONFLICT (discord_server_id, username, day) DO UPDATE SET minutes = watchtime_days.minutes + 1
-				WHERE watchtime_days.minutes < ${dailyCapMinutes}::int
-				RETURNING username
-			),
-			credited AS (
-				INSERT INTO watchtime (discord_server_id, username, minutes, last_active)
-				SELECT ${this.guildId}::bigint, present.username, CASE WHEN ${dailyCapMinutes}::int = 0 OR accrued.username IS NOT NULL THEN 1 ELSE 0 END,
-					(${tickAt}::timestamptz AT TIME ZONE 'UTC')
-				FROM present LEFT JOIN accrued USING (username)
-				WHERE EXISTS (SELECT 1 FROM claimed)
-				ON CONFLICT (discord_server_id, username) DO UPDATE
-					SET minutes = COALESCE(watchtime.minutes, 0) + EXCLUDED.minutes,
-						last_active = GREATEST(watchtime.last_active, EXCLUDED.last_active)
-				RETURNING minutes
-			)
-			SELECT EXISTS (SELECT 1 FROM claimed) AS counted, (SELECT count(*) FROM present)::int AS viewers,
-				(CASE WHEN ${dailyCapMinutes}::int = 0 THEN (SELECT count(*) FROM credited) ELSE (SELECT count(*) FROM accrued) END)::int AS credited`;
+			SELECT counted, viewers, credited
+			FROM watchtime_count_tick(${this.guildId}::bigint, ${tickAt}::timestamptz, ${persons}::text[], ${kickUserIds}::text[]::bigint[], ${usernames}::text[], ${dailyCapMinutes}::int)`;
 		return rows[0]!;
 	}
 

@@ -311,7 +311,7 @@ describe('watchtime: presence and ticks (fake clock, PostgreSQL and Redis)', fun
 			let cancelled = false;
 			for (let attempt = 0; attempt < 200 && !cancelled; attempt++) {
 				const rows = await killer.query<{ cancelled: boolean }>(
-					`SELECT pg_cancel_backend(pid) AS cancelled FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%WITH seen AS%' AND pid <> pg_backend_pid()`
+					`SELECT pg_cancel_backend(pid) AS cancelled FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%watchtime_count_tick%' AND pid <> pg_backend_pid()`
 				);
 				cancelled = rows.some((row) => row.cancelled);
 				if (!cancelled) await new Promise((resolve) => setTimeout(resolve, 25));
