@@ -18,7 +18,7 @@ const pluginAliasRestrictions = {
 	},
 	generated: { regex: '^#generated/', message: "A plugin gets the database client and its types from '#core', not from the generated Prisma client." },
 	coreFiles: { regex: '^#core/', message: "Import from '#core' itself: the files behind it are not part of the plugin API." },
-	testHelpers: { regex: '^#test/', message: "Only a plugin's tests (plugins/<name>/tests/) may import the '#test/*' helpers." },
+	testHelpers: { regex: '^#test/', message: "Only a plugin's tests and benchmark (plugins/<name>/tests/, bench/) may import the '#test/*' helpers." },
 	otherAliases: {
 		regex: '^#(?!core$|core/|lib/|generated/|test/|plugins/)',
 		message: "A plugin imports only npm packages, its own folder and '#core'."
@@ -160,7 +160,7 @@ export default defineConfig(
 		}
 	},
 	{
-		files: ['plugins/**/tests/**'],
+		files: ['plugins/**/tests/**', 'plugins/**/bench/**'],
 		rules: { 'no-restricted-imports': pluginImportRestrictions('testHelpers') }
 	}
 );

@@ -10,10 +10,12 @@
  *
  * Knobs: BENCH_ROUNDS (10), BENCH_ROUND_MS (300), BENCH_WARMUP_MS (500), BENCH_ROWS (100000),
  * BENCH_CONCURRENCY (8; 1 skips the concurrent case), BENCH_EMBEDDED (1), BENCH_SECTIONS
- * (guard,scale,settings,kick: a comma-separated subset runs only those sections).
+ * (guard,scale,settings,kick and the plugins' sections: a comma-separated subset runs only those).
+ * A plugin adds a section with plugins/<name>/bench/index.ts (see test/helpers/pluginBench.ts),
+ * run on a database of its own after the core's sections.
  */
 import { readFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { connectPostgres, openEmbedded, type DatabaseConnection } from '#lib/database/connection';
 import { Database } from '#lib/database/Database';
 import { everyPluginRepositories } from '#test/helpers/databases';
@@ -31,6 +33,7 @@ import { benchAssertGuildScoped, benchGuard, guardOperations, type CheckCase, ty
 import { benchKick, type KickReport } from './kick.js';
 import { pairedDifference, settingsFromEnvironment } from './measure.js';
 import { memoized } from './memoizingAdapter.js';
+import { discoverPluginBenches, runPluginBench } from './pluginBenches.js';
 import { benchScale, explainPointsReads, type ScaleCase } from './scale.js';
 import { benchSettings, type SettingsReport } from './settings.js';
 
@@ -55,8 +58,10 @@ const settings = settingsFromEnvironment();
 const largeRows = integerEnvironment('BENCH_ROWS', 100_000);
 const concurrentCalls = integerEnvironment('BENCH_CONCURRENCY', 8);
 const withEmbedded = process.env.BENCH_EMBEDDED !== '0';
-const SECTIONS = ['guard', 'scale', 'settings', 'kick'] as const;
-type Section = (typeof SECTIONS)[number];
+const CORE_SECTIONS = ['guard', 'scale', 'settings', 'kick'] as const;
+const pluginBenches = await discoverPluginBenches();
+const SECTIONS: readonly string[] = [...CORE_SECTIONS, ...pluginBenches.map((bench) => bench.section)];
+type Section = string;
 const sections = sectionsFromEnvironment();
 
 function sectionsFromEnvironment(): ReadonlySet<Section> {
@@ -66,9 +71,9 @@ function sectionsFromEnvironment(): ReadonlySet<Section> {
 		.split(',')
 		.map((name) => name.trim())
 		.filter((name) => name !== '');
-	const unknown = names.filter((name) => !(SECTIONS as readonly string[]).includes(name));
+	const unknown = names.filter((name) => !SECTIONS.includes(name));
 	if (unknown.length > 0 || names.length === 0) throw new TypeError(`BENCH_SECTIONS takes a comma-separated subset of ${SECTIONS.join(',')}, not ${raw}`);
-	return new Set(names as Section[]);
+	return new Set(names);
 }
 
 function integerEnvironment(name: string, fallback: number): number {
@@ -103,6 +108,8 @@ interface Report {
 	plans: Array<{ operation: string; plan: string[] }>;
 	settings: SettingsReport | undefined;
 	kick: KickReport | undefined;
+	/** The plugins' sections, each as the lines it returned. */
+	plugins: string[][];
 	postgres: string;
 }
 
@@ -377,7 +384,7 @@ function kickTables(report: KickReport): string[] {
 }
 
 async function main(): Promise<void> {
-	const report: Report = { checks: [], guard: [], scale: [], plans: [], settings: undefined, kick: undefined, postgres: 'unknown' };
+	const report: Report = { checks: [], guard: [], scale: [], plans: [], settings: undefined, kick: undefined, plugins: [], postgres: 'unknown' };
 	report.postgres = await postgresVersion();
 	progress(
 		`settings: ${settings.rounds} rounds × ${settings.roundMs} ms, warm-up ${settings.warmupMs} ms; ${largeRows} rows per server; sections ${[...sections].join(', ')}`
@@ -387,7 +394,8 @@ async function main(): Promise<void> {
 		progress('assertGuildScoped alone');
 		report.checks = benchAssertGuildScoped(CHECK_ITERATIONS, CHECK_ROUNDS);
 	}
-	await benchPostgres(report);
+	if (CORE_SECTIONS.some((section) => sections.has(section))) await benchPostgres(report);
+	for (const bench of pluginBenches) if (sections.has(bench.section)) report.plugins.push(await runPluginBench(bench, { rounds: settings.rounds, progress }));
 	const embedded = withEmbedded && sections.has('guard');
 	if (embedded) await benchEmbedded(report);
 
@@ -401,7 +409,9 @@ async function main(): Promise<void> {
 		`- ${settings.rounds} rounds × ${settings.roundMs} ms per case after ${settings.warmupMs} ms warm-up; figures are medians over the rounds, ` +
 			'differences between variants the median of per-round differences (variants alternate within each round); ' +
 			'calls sequential (one in flight) unless the operation says otherwise',
-		`- sections: ${[...sections].join(', ')}; total run time ${totalSeconds.toFixed(0)} s`,
+		`- sections: ${[...sections].join(', ')}; total run time ${totalSeconds.toFixed(0)} s; load average at the end ${loadavg()
+			.map((load) => load.toFixed(1))
+			.join(' / ')} (1 / 5 / 15 min: other processes share the cores)`,
 		''
 	];
 	if (sections.has('guard')) {
@@ -431,6 +441,7 @@ async function main(): Promise<void> {
 	}
 	if (report.settings) out.push(...settingsTables(report.settings));
 	if (report.kick) out.push(...kickTables(report.kick));
+	for (const lines of report.plugins) out.push(...lines, '');
 	process.stdout.write(`${out.join('\n')}\n`);
 }
 

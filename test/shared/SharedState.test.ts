@@ -3,8 +3,9 @@ import { createConnection, createServer, type AddressInfo, type Socket } from 'n
 import { Redis } from 'ioredis';
 import { SharedState } from '#lib/shared/SharedState';
 import { rejection } from '#test/helpers/rejection';
+import { TEST_REDIS_URL } from '#test/helpers/sharedState';
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS_URL = TEST_REDIS_URL;
 const ALPHA = 100000000000000001n;
 const BETA = 100000000000000002n;
 

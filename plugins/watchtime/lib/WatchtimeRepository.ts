@@ -9,17 +9,15 @@ export interface WatchtimeStanding {
 	readonly rank: number;
 }
 
-/** One line of a viewer's history: a moderator's change, or the minutes they accrued on a day. */
-export type WatchtimeHistoryEntry =
-	| {
-			readonly kind: 'change';
-			readonly at: Date;
-			readonly delta: number;
-			readonly minutesAfter: number;
-			readonly reason: string;
-			readonly byDiscordId: bigint;
-	  }
-	| { readonly kind: 'watched'; readonly day: string; readonly minutes: number };
+/** One line of a viewer's history: a moderator's change. */
+export interface WatchtimeChange {
+	readonly at: Date;
+	/** Minutes added (negative: removed). */
+	readonly delta: number;
+	readonly minutesAfter: number;
+	readonly reason: string;
+	readonly byDiscordId: bigint;
+}
 
 /** An account that chatted lately, as presence recorded it. */
 export interface PresentAccount {
@@ -81,8 +79,10 @@ export class WatchtimeRepository extends GuildRepository {
 	 * an account linked here now counts as its member, whose minutes go to the linked account's row;
 	 * an account seen as a member (`m:<id>`, linked when it chatted) still counts as that member; any
 	 * other account as itself, under the name it chatted with last. With a daily cap (minutes, 0 =
-	 * none), a viewer who reached it that UTC day gains nothing; every present viewer's `last_active`
-	 * becomes `tickAt`. Ticks older than a day are forgotten on the way (they guard nothing any more).
+	 * none), a viewer who reached it that UTC day gains nothing (the day's minutes are counted in
+	 * `watchtime_days` only while there is a cap: one row write per viewer and tick less without);
+	 * every present viewer's `last_active` becomes `tickAt`. Ticks older than a day are forgotten on
+	 * the way (they guard nothing any more).
 	 */
 	public async countTick(tickAt: Date, present: readonly PresentAccount[], dailyCapMinutes: number): Promise<TickOutcome> {
 		if (!Number.isSafeInteger(dailyCapMinutes) || dailyCapMinutes < 0)
@@ -92,63 +92,10 @@ export class WatchtimeRepository extends GuildRepository {
 		const persons = latestFirst.map((account) => account.person);
 		const kickUserIds = latestFirst.map((account) => account.kickUserId);
 		const usernames = latestFirst.map((account) => account.username.toLowerCase());
-		const day = tickAt.toISOString().slice(0, 10);
-		// The legacy last_active is a timestamp without time zone: UTC, as the old bot wrote it.
+		// One statement: the function (the plugin's migration) holds it, planned once per connection.
 		const rows = await this.client.$queryRaw<TickOutcome[]>`
-			WITH seen AS (
-				SELECT * FROM unnest(${persons}::text[], ${kickUserIds}::text[]::bigint[], ${usernames}::text[]) WITH ORDINALITY AS seen(person, kick_user_id, username, latest)
-			),
-			resolved AS (
-				SELECT COALESCE('m:' || account.discord_id, seen.person) AS person, COALESCE(account.username, member.username, seen.username) AS username, seen.latest
-				FROM seen
-				LEFT JOIN LATERAL (
-					SELECT links.discord_id, lower(links.kick_name) AS username FROM links
-					WHERE links.discord_server_id = ${this.guildId} AND links.kick_name IS NOT NULL
-					  AND (links.kick_user_id = seen.kick_user_id OR (links.kick_user_id IS NULL AND lower(links.kick_name) = seen.username))
-					ORDER BY links.kick_user_id NULLS LAST
-					LIMIT 1
-				) AS account ON true
-				LEFT JOIN LATERAL (
-					SELECT lower(links.kick_name) AS username FROM links
-					WHERE account.discord_id IS NULL AND seen.person LIKE 'm:%'
-					  AND links.discord_server_id = ${this.guildId} AND links.discord_id = substr(seen.person, 3)::bigint AND links.kick_name IS NOT NULL
-				) AS member ON true
-			),
-			people AS (
-				SELECT DISTINCT ON (person) username FROM resolved ORDER BY person, latest
-			),
-			present AS (
-				SELECT DISTINCT username FROM people
-			),
-			claimed AS (
-				INSERT INTO watchtime_ticks (discord_server_id, tick_at, viewers)
-				SELECT ${this.guildId}::bigint, ${tickAt}::timestamptz, count(*) FROM present
-				ON CONFLICT (discord_server_id, tick_at) DO NOTHING
-				RETURNING 1
-			),
-			forgotten AS (
-				DELETE FROM watchtime_ticks
-				WHERE discord_server_id = ${this.guildId} AND tick_at < ${tickAt}::timestamptz - interval '1 day' AND EXISTS (SELECT 1 FROM claimed)
-			),
-			accrued AS (
-				INSERT INTO watchtime_days (discord_server_id, username, day, minutes)
-				SELECT ${this.guildId}::bigint, username, ${day}::date, 1 FROM present WHERE EXISTS (SELECT 1 FROM claimed)
-				ON CONFLICT (discord_server_id, username, day) DO UPDATE SET minutes = watchtime_days.minutes + 1
-				WHERE ${dailyCapMinutes}::int = 0 OR watchtime_days.minutes < ${dailyCapMinutes}::int
-				RETURNING username
-			),
-			credited AS (
-				INSERT INTO watchtime (discord_server_id, username, minutes, last_active)
-				SELECT ${this.guildId}::bigint, present.username, CASE WHEN accrued.username IS NULL THEN 0 ELSE 1 END, (${tickAt}::timestamptz AT TIME ZONE 'UTC')
-				FROM present LEFT JOIN accrued USING (username)
-				WHERE EXISTS (SELECT 1 FROM claimed)
-				ON CONFLICT (discord_server_id, username) DO UPDATE
-					SET minutes = COALESCE(watchtime.minutes, 0) + EXCLUDED.minutes,
-						last_active = GREATEST(watchtime.last_active, EXCLUDED.last_active)
-				RETURNING 1
-			)
-			SELECT EXISTS (SELECT 1 FROM claimed) AS counted, (SELECT count(*) FROM present)::int AS viewers, (SELECT count(*) FROM accrued)::int AS credited
-			FROM (SELECT count(*) FROM credited) AS written`;
+			SELECT counted, viewers, credited
+			FROM watchtime_count_tick(${this.guildId}::bigint, ${tickAt}::timestamptz, ${persons}::text[], ${kickUserIds}::text[]::bigint[], ${usernames}::text[], ${dailyCapMinutes}::int)`;
 		return rows[0]!;
 	}
 
@@ -226,48 +173,21 @@ export class WatchtimeRepository extends GuildRepository {
 		return rows[0] === undefined ? null : Number(rows[0].rank);
 	}
 
-	/**
-	 * A viewer's history, newest first, `limit` from `offset`: moderators' changes, and per UTC day
-	 * the minutes they accrued (a day's line is dated at the end of that day, so a day's changes come before it).
-	 */
-	public async history(kickUsername: string, offset: number, limit: number): Promise<WatchtimeHistoryEntry[]> {
+	/** A viewer's history, newest first, `limit` from `offset`: the changes moderators made, with who, when and why. */
+	public async history(kickUsername: string, offset: number, limit: number): Promise<WatchtimeChange[]> {
 		if (!Number.isSafeInteger(offset) || offset < 0) throw new InvalidInputError(`An offset is a whole number from 0 (got ${offset})`);
 		assertPositiveInteger(limit, 'A page size');
-		const username = kickUsername.toLowerCase();
-		const rows = await this.client.$queryRaw<HistoryRow[]>`
-			SELECT * FROM (
-				SELECT 'change' AS kind, changed_at AS at, id AS tiebreak, delta, minutes_after AS "minutesAfter", reason, changed_by_discord_id AS "byDiscordId", NULL::text AS day
-				FROM watchtime_changes WHERE discord_server_id = ${this.guildId} AND username = ${username}
-				UNION ALL
-				SELECT 'watched', (day + 1)::timestamp AT TIME ZONE 'UTC', 0, minutes, NULL, NULL, NULL, to_char(day, 'YYYY-MM-DD')
-				FROM watchtime_days WHERE discord_server_id = ${this.guildId} AND username = ${username} AND minutes > 0
-			) AS entries
-			ORDER BY at DESC, tiebreak DESC
+		return this.client.$queryRaw<WatchtimeChange[]>`
+			SELECT changed_at AS at, delta, minutes_after AS "minutesAfter", reason, changed_by_discord_id AS "byDiscordId"
+			FROM watchtime_changes WHERE discord_server_id = ${this.guildId} AND username = ${kickUsername.toLowerCase()}
+			ORDER BY id DESC
 			OFFSET ${offset} LIMIT ${limit}`;
-		return rows.map(toHistoryEntry);
 	}
 
-	/** How many lines a viewer's history has. */
+	/** How many changes a viewer's history has. */
 	public async historyLength(kickUsername: string): Promise<number> {
-		const username = kickUsername.toLowerCase();
 		const rows = await this.client.$queryRaw<{ count: bigint }[]>`
-			SELECT (SELECT count(*) FROM watchtime_changes WHERE discord_server_id = ${this.guildId} AND username = ${username})
-			     + (SELECT count(*) FROM watchtime_days WHERE discord_server_id = ${this.guildId} AND username = ${username} AND minutes > 0) AS count`;
+			SELECT count(*) AS count FROM watchtime_changes WHERE discord_server_id = ${this.guildId} AND username = ${kickUsername.toLowerCase()}`;
 		return Number(rows[0]!.count);
 	}
-}
-
-interface HistoryRow {
-	kind: 'change' | 'watched';
-	at: Date;
-	delta: number;
-	minutesAfter: number | null;
-	reason: string | null;
-	byDiscordId: bigint | null;
-	day: string | null;
-}
-
-function toHistoryEntry(row: HistoryRow): WatchtimeHistoryEntry {
-	if (row.kind === 'watched') return { kind: 'watched', day: row.day!, minutes: row.delta };
-	return { kind: 'change', at: row.at, delta: row.delta, minutesAfter: row.minutesAfter!, reason: row.reason!, byDiscordId: row.byDiscordId! };
 }

@@ -63,3 +63,17 @@ async function liveStatusOf(context: TickContext): Promise<LiveStatus> {
 	await context.shared.set(LIVE_KEY, status, { ttlMs: LIVE_STATUS_TTL_MS });
 	return status;
 }
+
+/** A tick's result in a log line. */
+export function describeTickResult(result: TickResult): string {
+	switch (result.status) {
+		case 'tracking off':
+			return 'tracking is off';
+		case 'not live':
+			return `not live (Kick: ${result.kick}, ${result.chatters} chatter(s) in 5 minutes)`;
+		case 'counted':
+			return `${result.credited} of ${result.viewers} viewer(s) gained a minute`;
+		case 'counted already':
+			return 'counted already';
+	}
+}

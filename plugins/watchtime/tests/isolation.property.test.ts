@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import * as fc from 'fast-check';
 import { repositoriesOf } from '#test/helpers/databases';
 import { describeIsolation, guild, T0, user, type IsolationWorld } from '#test/helpers/isolationHarness';
-import type { WatchtimeHistoryEntry } from '../lib/WatchtimeRepository.js';
+import type { WatchtimeChange } from '../lib/WatchtimeRepository.js';
 import manifest from '../plugin.js';
 
 // Watch time of three servers whose viewers have the same Kick names (one spelt two ways) and whose ticks fall on the same minutes.
@@ -62,20 +62,16 @@ function standings(model: WatchtimeModel): { username: string; minutes: number; 
 	return sorted.map(([username, minutes]) => ({ username, minutes, rank: 1 + sorted.filter(([, other]) => other > minutes).length }));
 }
 
+/** A viewer's changes, newest first. */
 function historyOf(model: WatchtimeModel, username: string): string[] {
-	const changes = model.changes.filter((change) => change.username === username).map((change) => `change ${change.delta} ${change.minutesAfter}`);
-	const days = [...model.days]
-		.filter(([key, minutes]) => key.startsWith(`${username} `) && minutes > 0)
-		.map(([key, minutes]) => `watched ${key.split(' ')[1]} ${minutes}`)
-		.sort();
-	return [...changes, ...days];
+	return model.changes
+		.filter((change) => change.username === username)
+		.map((change) => `${change.delta} ${change.minutesAfter}`)
+		.reverse();
 }
 
-function viewHistory(entries: readonly WatchtimeHistoryEntry[]): string[] {
-	const changes = entries.filter((entry) => entry.kind === 'change').map((entry) => `change ${entry.delta} ${entry.minutesAfter}`);
-	const days = entries.filter((entry) => entry.kind === 'watched').map((entry) => `watched ${entry.day} ${entry.minutes}`);
-	// Changes are made "now" in a run and days lie in 2030: newest first puts the days first; compare each kind in its own order.
-	return [...changes.reverse(), ...days.sort()];
+function viewHistory(changes: readonly WatchtimeChange[]): string[] {
+	return changes.map((change) => `${change.delta} ${change.minutesAfter}`);
 }
 
 async function apply(world: IsolationWorld<WatchtimeModel>, call: Call): Promise<void> {
@@ -91,7 +87,8 @@ async function apply(world: IsolationWorld<WatchtimeModel>, call: Call): Promise
 					const key = `${username} ${dayOf(call.minute)}`;
 					const today = own.days.get(key) ?? 0;
 					const gains = call.cap === 0 || today < call.cap;
-					own.days.set(key, today + (gains ? 1 : 0));
+					// Days are counted while there is a cap only.
+					if (call.cap > 0) own.days.set(key, today + (gains ? 1 : 0));
 					own.minutes.set(username, (own.minutes.get(username) ?? 0) + (gains ? 1 : 0));
 					if (gains) credited++;
 				}

@@ -16,6 +16,7 @@ export type { ChannelMessage, ChannelPost, GuildContext, KickSignInStart } from 
 export type { MemberRoleChange, RoleChangeOutcome, RoleChangeProblem, RoleProblem } from '#lib/guild/changeMemberRole';
 export type { ModeratorAlert } from '#lib/kick/alertModerators';
 export type { GuildShared, ScoredMember } from '#lib/shared/SharedState';
+export { isModerator, type MemberFacts } from '#lib/guild/isModerator';
 export type { KickChatPost } from '#lib/kick/KickConnection';
 export type { OutboxAcceptance } from '#lib/outbox/Outbox';
 
@@ -37,6 +38,7 @@ export { DashboardAction } from '#lib/dashboard/DashboardAction';
 export { KickSignInHandler, type KickSignIn, type KickSignInPage } from '#lib/kick/signIns/KickSignInHandler';
 export type { KickIdentity } from '#lib/kick/KickAuthorizations';
 export { GuildTask, type GuildTaskPayload } from '#lib/tasks/GuildTask';
+export { forEachAtOnce } from '#lib/tasks/forEachAtOnce';
 export { KickCommand, KickCommandArgs, type KickArgResult, type KickChatCommandMessage, type KickCommandAccess } from '#lib/kick/commands/KickCommand';
 export { accessOfSender, mayUse, type ChatterAccess } from '#lib/kick/commands/dispatchKickCommand';
 

@@ -1,0 +1,37 @@
+import { ApplyOptions } from '@sapphire/decorators';
+import { GuildTask, type GuildContext, type GuildTaskPayload } from '#core';
+import { chatPresence } from '../lib/processChatPresence.js';
+import { countWatchtimeTick, describeTickResult, tickOf, type Tick } from '../lib/countWatchtimeTick.js';
+
+/** Tick length: a minute of watch time. */
+const TICK_MS = 60_000;
+
+/**
+ * Every minute, for every server: each present viewer of a live server gains a minute. The
+ * minute is named by its start, and the database counts each (server, minute) once, so a retried
+ * job or a second bot process running it adds nothing. Servers run 16 at a time: each is a Redis
+ * round trip and one statement.
+ */
+@ApplyOptions<GuildTask.Options>({ interval: TICK_MS, serversAtOnce: 16, customJobOptions: { removeOnComplete: true, removeOnFail: 100 } })
+export class WatchtimeTickTask extends GuildTask<Tick> {
+	public override async run(payload: GuildTaskPayload<Tick> | undefined): Promise<void> {
+		if (payload?.guildId !== undefined) return super.run(payload);
+		// This process's chatters of the last second are in Redis before the tick reads it.
+		await chatPresence
+			.flush()
+			.catch((error: unknown) => this.container.logger.warn('Watch time: the tick goes on without the last second of chat:', error));
+		await super.run({ data: tickOf(Date.now(), this.interval ?? TICK_MS) });
+	}
+
+	protected override async runFor(context: GuildContext, tick: Tick | undefined): Promise<void> {
+		if (tick === undefined) return;
+		const result = await countWatchtimeTick(context, tick);
+		this.container.logger.debug(`Watch time: server ${context.guildId}, tick ${tick.tickAt.toISOString()}: ${describeTickResult(result)}.`);
+	}
+}
+
+declare module '@sapphire/plugin-scheduled-tasks' {
+	interface ScheduledTasks {
+		watchtimeTick: never;
+	}
+}

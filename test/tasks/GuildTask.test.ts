@@ -1,0 +1,92 @@
+import { container } from '@sapphire/framework';
+import type { ScheduledTask } from '@sapphire/plugin-scheduled-tasks';
+import { expect } from 'chai';
+import type { GuildContext } from '#lib/guild/GuildContext';
+import { GuildTask } from '#lib/tasks/GuildTask';
+
+// GuildTask without the bot: the container holds just what a run reads (the servers, their settings, the configuration).
+
+const SERVERS = [1n, 2n, 3n, 4n, 5n, 6n, 7n];
+
+/** Records the servers it ran for, the data each got, and how many ran at once; each run waits a few event-loop turns. */
+class RecordingTask extends GuildTask<string> {
+	public readonly ran: [bigint, string | undefined][] = [];
+	public running = 0;
+	public mostAtOnce = 0;
+
+	protected override async runFor(context: GuildContext, data: string | undefined): Promise<void> {
+		this.running++;
+		this.mostAtOnce = Math.max(this.mostAtOnce, this.running);
+		for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve));
+		if (context.guildId === 4n) {
+			this.running--;
+			throw new Error('server 4 fails');
+		}
+		this.ran.push([context.guildId, data]);
+		this.running--;
+	}
+}
+
+function taskNamed(name: string, options: GuildTask.Options): RecordingTask {
+	const context = {
+		name,
+		path: `/plugins/demo/scheduled-tasks/${name}.js`,
+		root: '/plugins/demo/scheduled-tasks',
+		store: undefined
+	} as unknown as ScheduledTask.LoaderContext;
+	return new RecordingTask(context, options);
+}
+
+describe('GuildTask (serversAtOnce, the data of a repeating run, SCHEDULED_TASK_INTERVALS)', () => {
+	const saved = new Map<string, unknown>();
+	const errors: unknown[][] = [];
+
+	before(() => {
+		const stubs: Record<string, unknown> = {
+			db: { system: { joinedGuildIds: async () => [...SERVERS] } },
+			client: { guilds: { cache: new Map() } },
+			settings: { forGuild: async (guildId: bigint) => ({ guildId, get: (key: string) => (key === 'plugins_off' ? [] : null) }) },
+			config: { taskIntervals: new Map([['shortened', 1500]]) },
+			logger: { error: (...values: unknown[]) => errors.push(values) }
+		};
+		for (const [key, value] of Object.entries(stubs)) {
+			saved.set(key, (container as unknown as Record<string, unknown>)[key]);
+			(container as unknown as Record<string, unknown>)[key] = value;
+		}
+	});
+	after(() => {
+		for (const [key, value] of saved) (container as unknown as Record<string, unknown>)[key] = value;
+	});
+	beforeEach(() => {
+		errors.length = 0;
+	});
+
+	it('runs one server after another by default, every server, a failing one logged and not stopping the others', async () => {
+		const task = taskNamed('sequential', { interval: 60_000 });
+		await task.run(undefined);
+		expect(task.mostAtOnce).to.equal(1);
+		expect(task.ran.map(([guildId]) => guildId)).to.deep.equal([1n, 2n, 3n, 5n, 6n, 7n]);
+		expect(errors).to.have.length(1);
+		expect(String(errors[0]![0])).to.match(/sequential failed for server 4/);
+	});
+
+	it('runs serversAtOnce servers at a time, and hands a repeating run’s data to every server', async () => {
+		const task = taskNamed('concurrent', { interval: 60_000, serversAtOnce: 3 });
+		await task.run({ data: 'minute 20:00' });
+		expect(task.mostAtOnce).to.equal(3);
+		expect(task.ran.map(([guildId]) => guildId).sort()).to.deep.equal([1n, 2n, 3n, 5n, 6n, 7n]);
+		expect(new Set(task.ran.map(([, data]) => data))).to.deep.equal(new Set(['minute 20:00']));
+	});
+
+	it('runs one server with its data when the payload names it', async () => {
+		const task = taskNamed('single', { interval: 60_000, serversAtOnce: 3 });
+		await task.run({ guildId: '5', data: 'later' });
+		expect(task.ran).to.deep.equal([[5n, 'later']]);
+	});
+
+	it('takes its interval from SCHEDULED_TASK_INTERVALS when that names it, and refuses a serversAtOnce below 1', () => {
+		expect(taskNamed('shortened', { interval: 60_000 }).interval).to.equal(1500);
+		expect(taskNamed('untouched', { interval: 60_000 }).interval).to.equal(60_000);
+		expect(() => taskNamed('bad', { interval: 60_000, serversAtOnce: 0 })).to.throw(TypeError, /serversAtOnce/);
+	});
+});
