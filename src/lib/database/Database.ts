@@ -3,7 +3,7 @@ import { createPrismaClient, guardClient, type GuardedClient } from '#lib/databa
 import type { DatabaseConnection } from '#lib/database/connection';
 import { toGuildId } from '#lib/database/GuildId';
 import { GuildRepositories, withPluginRepositories, type RepositoryClass } from '#lib/database/GuildRepositories';
-import { KickEventReceipts } from '#lib/database/KickEventReceipts';
+import { KickEventReceipts, type KickEventReceiptsOptions } from '#lib/database/KickEventReceipts';
 import { SystemRepository } from '#lib/database/SystemRepository';
 import type { TokenCipher } from '#lib/database/TokenCipher';
 import { OutboxStore } from '#lib/outbox/OutboxStore';
@@ -17,6 +17,8 @@ export interface DatabaseOptions {
 	readonly owner?: string;
 	/** How long work stays this process's without a renewal (Kick events; 30 s by default). */
 	readonly leaseMs?: number;
+	/** How Kick event claims and handled marks are batched (tests pass a fake timer). */
+	readonly receiptBatch?: KickEventReceiptsOptions['batch'];
 	/** The plugins' repositories, by the name `forGuild(id).<name>` reads them under (the enabled plugins' manifests). */
 	readonly repositories?: ReadonlyMap<string, RepositoryClass>;
 }
@@ -39,7 +41,11 @@ export class Database {
 		this.prisma = createPrismaClient(connection.adapter);
 		this.client = options.guard === false ? (this.prisma as unknown as GuardedClient) : guardClient(this.prisma);
 		this.system = new SystemRepository(this.prisma);
-		this.kickEventReceipts = new KickEventReceipts(this.prisma, { owner: options.owner ?? PROCESS_IDENTITY, leaseMs: options.leaseMs });
+		this.kickEventReceipts = new KickEventReceipts(this.prisma, {
+			owner: options.owner ?? PROCESS_IDENTITY,
+			leaseMs: options.leaseMs,
+			batch: options.receiptBatch
+		});
 		this.outbox = new OutboxStore(this.prisma);
 		this.tokenCipher = options.tokenCipher;
 		this.Repositories =

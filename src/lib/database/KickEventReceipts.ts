@@ -1,5 +1,5 @@
 import type { PrismaClient } from '#generated/prisma/client';
-import { GroupCommit } from '#lib/database/GroupCommit';
+import { GroupCommit, type GroupCommitOptions } from '#lib/database/GroupCommit';
 import type { KickEvent } from '#lib/kick/events/KickEvent';
 import { kickEventFromJson, kickEventToJson } from '#lib/kick/events/kickEventJson';
 
@@ -24,6 +24,21 @@ export interface KickEventReceiptsOptions {
 	readonly owner: string;
 	/** How long an event stays this process's without a renewal (default 30 s): the delay before another process takes over after a crash. */
 	readonly leaseMs?: number;
+	/** How long a claim or a handled mark waits for others to share its statement (default CLAIM_WINDOW_MS), and the most one statement takes. */
+	readonly batch?: Pick<GroupCommitOptions, 'windowMs' | 'maxBatch' | 'timer'>;
+}
+
+/** Claims and handled marks of this long share one statement each: a few milliseconds on the answer to Kick, against one statement per event. */
+export const CLAIM_WINDOW_MS = 4;
+/** The most keys one claim or mark statement carries. */
+export const MAX_CLAIM_BATCH = 500;
+
+/** One key a claim inserts: the event's own (with the stored event), or the delivery's, or the bot's own message (handled at once). */
+interface ClaimedKey {
+	readonly key: string;
+	readonly event: string | null;
+	readonly channel: string | null;
+	readonly handled: boolean;
 }
 
 /**
@@ -31,11 +46,14 @@ export interface KickEventReceiptsOptions {
  * processes. Kick-level: an event is claimed once, before it is routed to its servers, and kept
  * until it has been handed to them, leased to the process handing it over; one taken just
  * before a crash is taken over after the lease. An event whose handing over keeps failing is
- * parked with its error, so it never blocks or delays the others.
+ * parked with its error, so it never blocks or delays the others. Claims and handled marks are
+ * group-committed: those of a few milliseconds share one statement.
  */
 export class KickEventReceipts {
 	public readonly owner: string;
 	public readonly leaseMs: number;
+	/** Each request: its keys, the first being the one it claims; the result: whether this request inserted it. */
+	private readonly claims: GroupCommit<readonly ClaimedKey[], boolean>;
 	private readonly handled: GroupCommit<string, undefined>;
 
 	public constructor(
@@ -44,44 +62,68 @@ export class KickEventReceipts {
 	) {
 		this.owner = options.owner;
 		this.leaseMs = options.leaseMs ?? 30_000;
-		// Marked in batches: one statement for the events handed over at the same moment, not one per chat message.
+		const batch = { windowMs: CLAIM_WINDOW_MS, maxBatch: MAX_CLAIM_BATCH, ...options.batch };
+		this.claims = new GroupCommit((requests) => this.insertClaims(requests), batch);
 		this.handled = new GroupCommit(async (keys) => {
-			await this.client
-				.$executeRaw`UPDATE kick_event_receipts SET handled_at = now(), leased_until = NULL WHERE event_key = ANY(${[...keys]}::text[]) AND handled_at IS NULL`;
+			// Sorted, so two processes marking the same events lock their rows in one order.
+			await this.client.$executeRaw`
+				UPDATE kick_event_receipts SET handled_at = now(), leased_until = NULL
+				FROM unnest(${[...keys].sort()}::text[]) AS handed(key) WHERE event_key = handed.key AND handled_at IS NULL`;
 			return keys.map(() => undefined);
-		});
+		}, batch);
 	}
 
 	/**
-	 * Insert-if-absent in one statement, so two racing deliveries cannot both win. The event is
-	 * stored with its key and leased to this process; `deliveryKey` (Kick-Event-Message-Id) is
-	 * recorded in the same statement when it differs (a chat message is known by its own id
-	 * whichever delivery or reader brings it).
+	 * Insert-if-absent, so two racing deliveries cannot both win. The event is stored with its key
+	 * and leased to this process; `deliveryKey` (Kick-Event-Message-Id) is recorded in the same
+	 * statement when it differs (a chat message is known by its own id whichever delivery or
+	 * reader brings it). Claims of the same moment share one statement.
 	 * @returns whether this caller claimed the event.
 	 */
-	public async claim(eventKey: string, options: { readonly event?: KickEvent; readonly deliveryKey?: string } = {}): Promise<boolean> {
+	public claim(eventKey: string, options: { readonly event?: KickEvent; readonly deliveryKey?: string } = {}): Promise<boolean> {
 		const event = options.event === undefined ? null : kickEventToJson(options.event);
 		const channel = options.event?.broadcasterUserId ?? null;
-		const deliveryKey = options.deliveryKey !== undefined && options.deliveryKey !== eventKey ? options.deliveryKey : null;
-		const rows = await this.client.$queryRaw<{ event_key: string }[]>`
-			INSERT INTO kick_event_receipts (event_key, event, channel, handled_at, owner, leased_until, attempts)
-			SELECT key, payload::jsonb, ${channel}, NULL, CASE WHEN payload IS NULL THEN NULL ELSE ${this.owner} END,
-				CASE WHEN payload IS NULL THEN NULL ELSE now() + make_interval(secs => ${this.leaseMs / 1000}) END, CASE WHEN payload IS NULL THEN 0 ELSE 1 END
-			FROM (VALUES (${eventKey}, ${event}), (${deliveryKey}, NULL)) AS claimed(key, payload) WHERE key IS NOT NULL
-			ON CONFLICT (event_key) DO NOTHING RETURNING event_key`;
-		return rows.some((row) => row.event_key === eventKey);
+		const keys: ClaimedKey[] = [{ key: eventKey, event, channel, handled: false }];
+		if (options.deliveryKey !== undefined && options.deliveryKey !== eventKey)
+			keys.push({ key: options.deliveryKey, event: null, channel, handled: false });
+		return this.claims.submit(keys);
 	}
 
 	/** Claims a key that needs no handling (the bot's own chat message, so the readers drop its echo). */
-	public async claimHandled(eventKey: string): Promise<boolean> {
-		const rows = await this.client.$queryRaw<{ event_key: string }[]>`
-			INSERT INTO kick_event_receipts (event_key, handled_at) VALUES (${eventKey}, now()) ON CONFLICT (event_key) DO NOTHING RETURNING event_key`;
-		return rows.length === 1;
+	public claimHandled(eventKey: string): Promise<boolean> {
+		return this.claims.submit([{ key: eventKey, event: null, channel: null, handled: true }]);
 	}
 
 	/** The event has been handed to every server linked to its channel (written together with the others of the moment). */
 	public markHandled(eventKey: string): Promise<undefined> {
 		return this.handled.submit(eventKey);
+	}
+
+	/**
+	 * One statement for the claims of a batch. A key asked for twice in it goes to the first
+	 * request; the rows are inserted in key order, so two processes claiming the same events at
+	 * once wait for each other instead of deadlocking.
+	 */
+	private async insertClaims(requests: readonly (readonly ClaimedKey[])[]): Promise<boolean[]> {
+		const askedBy = new Map<string, number>();
+		const rows: ClaimedKey[] = [];
+		for (const [index, keys] of requests.entries()) {
+			for (const row of keys) {
+				if (askedBy.has(row.key)) continue;
+				askedBy.set(row.key, index);
+				rows.push(row);
+			}
+		}
+		rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+		const inserted = await this.client.$queryRaw<{ event_key: string }[]>`
+			INSERT INTO kick_event_receipts (event_key, event, channel, handled_at, owner, leased_until, attempts)
+			SELECT key, payload::jsonb, channel, CASE WHEN handled THEN now() END, CASE WHEN payload IS NULL THEN NULL ELSE ${this.owner} END,
+				CASE WHEN payload IS NULL THEN NULL ELSE now() + make_interval(secs => ${this.leaseMs / 1000}) END, CASE WHEN payload IS NULL THEN 0 ELSE 1 END
+			FROM unnest(${rows.map((row) => row.key)}::text[], ${rows.map((row) => row.event)}::text[], ${rows.map((row) => row.channel)}::text[],
+				${rows.map((row) => row.handled)}::boolean[]) AS claimed(key, payload, channel, handled)
+			ON CONFLICT (event_key) DO NOTHING RETURNING event_key`;
+		const claimed = new Set(inserted.map((row) => row.event_key));
+		return requests.map((keys, index) => claimed.has(keys[0]!.key) && askedBy.get(keys[0]!.key) === index);
 	}
 
 	/** Keeps events this process is handing over its own: run well within the lease. */
@@ -165,9 +207,9 @@ export class KickEventReceipts {
 		return this.client.$executeRaw`DELETE FROM kick_event_receipts WHERE received_at < ${before}`;
 	}
 
-	/** Resolves once every handled mark submitted so far is written. */
-	public settled(): Promise<void> {
-		return this.handled.settled();
+	/** Resolves once every claim and handled mark submitted so far is written. */
+	public async settled(): Promise<void> {
+		await Promise.all([this.claims.settled(), this.handled.settled()]);
 	}
 }
 
