@@ -130,18 +130,13 @@ export class KickConnection {
 			send: async (message) => {
 				const guildId = BigInt(message.guildId);
 				const broadcasterUserId = BigInt(message.broadcasterUserId);
-				const post = async (token: string) =>
+				const sent = await this.tokens.withToken(guildId, broadcasterUserId, (token) =>
 					this.api.sendChat(token, {
 						type: 'bot',
 						content: message.content,
 						...(message.replyToMessageId === undefined ? {} : { replyToMessageId: message.replyToMessageId })
-					});
-				const token = await this.tokens.accessToken(guildId, broadcasterUserId);
-				// Kick can end a token before its stated expiry: refresh once and try again.
-				const sent = await post(token).catch(async (error: unknown) => {
-					if (!(error instanceof KickApiError) || error.status !== 401) throw error;
-					return post(await this.tokens.accessToken(guildId, broadcasterUserId, { forceRefresh: true }));
-				});
+					})
+				);
 				// Claimed at once, before Kick echoes it back, so the readers drop the bot's own message.
 				if (sent.messageId !== null) await database.kickEventReceipts.claimHandled(`chat:${sent.messageId}`).catch(() => false);
 				return { messageId: sent.messageId };
@@ -203,6 +198,7 @@ export class KickConnection {
 			connectedBy: completed.discordUserId,
 			eventsVia: this.eventsVia
 		});
+		this.tokens.forget(completed.guildId);
 		await container.settings.setManaged(completed.guildId, {
 			kick_channel: completed.channelSlug,
 			kick_broadcaster_user_id: completed.broadcasterUserId.toString()
@@ -242,6 +238,7 @@ export class KickConnection {
 			}
 		}
 		await repositories.kickTokens.delete(broadcasterUserId);
+		this.tokens.forget(guildId);
 		await repositories.kickConnection.disconnect();
 		await container.settings.setManaged(guildId, { kick_channel: null, kick_broadcaster_user_id: null });
 		this.router.forgetLinks(broadcasterUserId);
