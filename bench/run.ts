@@ -28,6 +28,7 @@ import {
 	vacuumAnalyze
 } from './database.js';
 import { benchAssertGuildScoped, benchGuard, guardOperations, type CheckCase, type GuardCase, type GuardVariant } from './guard.js';
+import { benchIngest, type IngestPath, type IngestReport } from './ingest.js';
 import { benchKick, type KickReport } from './kick.js';
 import { pairedDifference, settingsFromEnvironment } from './measure.js';
 import { memoized } from './memoizingAdapter.js';
@@ -52,10 +53,12 @@ const KICK_CONCURRENCY = 16;
 const CLIENT_ONLY = 'Prisma client only (memoized answers)';
 
 const settings = settingsFromEnvironment();
+/** The Redis the bot under the ingest section uses (its keys under a prefix of its own, removed with its queue). */
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const largeRows = integerEnvironment('BENCH_ROWS', 100_000);
 const concurrentCalls = integerEnvironment('BENCH_CONCURRENCY', 8);
 const withEmbedded = process.env.BENCH_EMBEDDED !== '0';
-const SECTIONS = ['guard', 'scale', 'settings', 'kick'] as const;
+const SECTIONS = ['guard', 'scale', 'settings', 'kick', 'ingest'] as const;
 type Section = (typeof SECTIONS)[number];
 const sections = sectionsFromEnvironment();
 
@@ -103,6 +106,7 @@ interface Report {
 	plans: Array<{ operation: string; plan: string[] }>;
 	settings: SettingsReport | undefined;
 	kick: KickReport | undefined;
+	ingest: IngestReport | undefined;
 	postgres: string;
 }
 
@@ -162,6 +166,10 @@ async function benchPostgres(report: Report): Promise<void> {
 				settings,
 				progress
 			);
+		}
+
+		if (sections.has('ingest')) {
+			report.ingest = await benchIngest(connect, setup, { databaseUrl: benchDatabase.url, redisUrl: REDIS_URL }, settings, progress);
 		}
 	} finally {
 		// Closing the Database closes `setup` too; without one, close `setup` itself.
@@ -376,8 +384,56 @@ function kickTables(report: KickReport): string[] {
 	];
 }
 
+function ingestTables(report: IngestReport): string[] {
+	const statements = (value: number): string => (value < 0.01 ? value.toFixed(5) : value.toFixed(4));
+	const limitOf = (prefix: string): number => report.limits.find((entry) => entry.operation.startsWith(prefix))?.result.callsPerSecond ?? Number.NaN;
+	const rsa = limitOf('RSA');
+	const parseWebhook = limitOf('JSON.parse of the webhook');
+	const parseSocket = limitOf('JSON.parse of the socket');
+	const path = (name: IngestPath['path']): IngestPath | undefined => report.paths.find((entry) => entry.path === name);
+	const ratio = (value: number | undefined, of: number): string => (value === undefined ? 'n/a' : `${((value / of) * 100).toFixed(1)} %`);
+	return [
+		`## Ingest: chat messages on ${report.channels.toLocaleString('en-US')} linked servers (bot CPU per event; PostgreSQL and Redis real)`,
+		'',
+		`Plugins loaded: ${report.plugins.join(', ')}. Kick chat listeners run for every message: ${report.chatListeners.join(', ')}. ` +
+			`Webhook body ${report.webhookBodyBytes} bytes, socket frame data ${report.socketDataBytes} bytes; ${report.seededReceipts.toLocaleString('en-US')} receipts seeded.`,
+		'',
+		table(
+			['path', 'events', 'bot CPU µs/event', 'events/s per core of bot CPU', 'round spread %', 'wall events/s', 'statements/event', 'events per claim statement', 'by kind'],
+			report.paths.map((entry) => [
+				entry.path,
+				entry.events.toLocaleString('en-US'),
+				entry.cpuUsPerEvent.toFixed(1),
+				rate(entry.eventsPerCoreSecond),
+				(entry.spread * 100).toFixed(0),
+				rate(entry.wallEventsPerSecond),
+				statements(entry.statementsPerEvent),
+				entry.claimsPerStatement.toFixed(0),
+				entry.statements.map(([kind, value]) => `${kind} ${statements(value)}`).join('; ')
+			])
+		),
+		'',
+		'### The machine’s limits, same run (pure CPU, median of 7 rounds)',
+		'',
+		table(
+			['operation', 'per second', 'µs each', 'round spread %'],
+			report.limits.map(({ operation, result }) => [operation, rate(result.callsPerSecond), us(result.nsPerCall / 1000), (result.spread * 100).toFixed(0)])
+		),
+		'',
+		table(
+			['ratio', 'value'],
+			[
+				['webhook path ÷ RSA verify', ratio(path('webhook')?.eventsPerCoreSecond, rsa)],
+				['webhook path ÷ JSON.parse of its body', ratio(path('webhook')?.eventsPerCoreSecond, parseWebhook)],
+				['socket path ÷ JSON.parse of its frame data', ratio(path('socket')?.eventsPerCoreSecond, parseSocket)]
+			]
+		),
+		''
+	];
+}
+
 async function main(): Promise<void> {
-	const report: Report = { checks: [], guard: [], scale: [], plans: [], settings: undefined, kick: undefined, postgres: 'unknown' };
+	const report: Report = { checks: [], guard: [], scale: [], plans: [], settings: undefined, kick: undefined, ingest: undefined, postgres: 'unknown' };
 	report.postgres = await postgresVersion();
 	progress(
 		`settings: ${settings.rounds} rounds × ${settings.roundMs} ms, warm-up ${settings.warmupMs} ms; ${largeRows} rows per server; sections ${[...sections].join(', ')}`
@@ -431,6 +487,7 @@ async function main(): Promise<void> {
 	}
 	if (report.settings) out.push(...settingsTables(report.settings));
 	if (report.kick) out.push(...kickTables(report.kick));
+	if (report.ingest) out.push(...ingestTables(report.ingest));
 	process.stdout.write(`${out.join('\n')}\n`);
 }
 

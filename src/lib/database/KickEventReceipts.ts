@@ -1,7 +1,7 @@
 import type { PrismaClient } from '#generated/prisma/client';
 import { GroupCommit, type GroupCommitOptions } from '#lib/database/GroupCommit';
 import type { KickEvent } from '#lib/kick/events/KickEvent';
-import { kickEventFromJson, kickEventToJson } from '#lib/kick/events/kickEventJson';
+import { kickEventFromJson } from '#lib/kick/events/kickEventJson';
 
 /** An event taken but not yet handed to its servers (its process stopped, or handing it over failed). */
 export interface UnhandledKickEvent {
@@ -36,7 +36,7 @@ export const MAX_CLAIM_BATCH = 500;
 /** One key a claim inserts: the event's own (with the stored event), or the delivery's, or the bot's own message (handled at once). */
 interface ClaimedKey {
 	readonly key: string;
-	readonly event: string | null;
+	readonly event: KickEvent | null;
 	readonly channel: string | null;
 	readonly handled: boolean;
 }
@@ -81,8 +81,8 @@ export class KickEventReceipts {
 	 * @returns whether this caller claimed the event.
 	 */
 	public claim(eventKey: string, options: { readonly event?: KickEvent; readonly deliveryKey?: string } = {}): Promise<boolean> {
-		const event = options.event === undefined ? null : kickEventToJson(options.event);
-		const channel = options.event?.broadcasterUserId ?? null;
+		const event = options.event ?? null;
+		const channel = event?.broadcasterUserId ?? null;
 		const keys: ClaimedKey[] = [{ key: eventKey, event, channel, handled: false }];
 		if (options.deliveryKey !== undefined && options.deliveryKey !== eventKey)
 			keys.push({ key: options.deliveryKey, event: null, channel, handled: false });
@@ -100,9 +100,10 @@ export class KickEventReceipts {
 	}
 
 	/**
-	 * One statement for the claims of a batch. A key asked for twice in it goes to the first
-	 * request; the rows are inserted in key order, so two processes claiming the same events at
-	 * once wait for each other instead of deadlocking.
+	 * One statement for the claims of a batch, its rows as one JSON document (each event stored as
+	 * kickEventToJson writes it). A key asked for twice in it goes to the first request; the rows
+	 * are inserted in key order, so two processes claiming the same events at once wait for each
+	 * other instead of deadlocking.
 	 */
 	private async insertClaims(requests: readonly (readonly ClaimedKey[])[]): Promise<boolean[]> {
 		const askedBy = new Map<string, number>();
@@ -117,10 +118,9 @@ export class KickEventReceipts {
 		rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 		const inserted = await this.client.$queryRaw<{ event_key: string }[]>`
 			INSERT INTO kick_event_receipts (event_key, event, channel, handled_at, owner, leased_until, attempts)
-			SELECT key, payload::jsonb, channel, CASE WHEN handled THEN now() END, CASE WHEN payload IS NULL THEN NULL ELSE ${this.owner} END,
-				CASE WHEN payload IS NULL THEN NULL ELSE now() + make_interval(secs => ${this.leaseMs / 1000}) END, CASE WHEN payload IS NULL THEN 0 ELSE 1 END
-			FROM unnest(${rows.map((row) => row.key)}::text[], ${rows.map((row) => row.event)}::text[], ${rows.map((row) => row.channel)}::text[],
-				${rows.map((row) => row.handled)}::boolean[]) AS claimed(key, payload, channel, handled)
+			SELECT key, event, channel, CASE WHEN handled THEN now() END, CASE WHEN event IS NULL THEN NULL ELSE ${this.owner} END,
+				CASE WHEN event IS NULL THEN NULL ELSE now() + make_interval(secs => ${this.leaseMs / 1000}) END, CASE WHEN event IS NULL THEN 0 ELSE 1 END
+			FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS claimed(key text, event jsonb, channel text, handled boolean)
 			ON CONFLICT (event_key) DO NOTHING RETURNING event_key`;
 		const claimed = new Set(inserted.map((row) => row.event_key));
 		return requests.map((keys, index) => claimed.has(keys[0]!.key) && askedBy.get(keys[0]!.key) === index);

@@ -252,6 +252,11 @@ export class KickConnection {
 		await this.router.route(event, options);
 	}
 
+	/** Resolves once every event this process started handing over (from either reader) is done. */
+	public idle(): Promise<void> {
+		return this.router.idle();
+	}
+
 	/** Whether a chat message is the bot's own (it never answers itself). */
 	public isOwnMessage(event: KickChatMessageEvent): boolean {
 		const key = `${event.broadcasterUserId}\n${event.content}`;
