@@ -272,6 +272,7 @@ async function startProfiler(): Promise<{ stop(path: string): Promise<void> } | 
 	const session = new Session();
 	session.connect();
 	await session.post('Profiler.enable');
+	await session.post('Profiler.setSamplingInterval', { interval: 100 });
 	await session.post('Profiler.start');
 	return {
 		async stop(path) {

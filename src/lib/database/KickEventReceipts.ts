@@ -33,12 +33,36 @@ export const CLAIM_WINDOW_MS = 4;
 /** The most keys one claim or mark statement carries. */
 export const MAX_CLAIM_BATCH = 500;
 
+/**
+ * Runs one statement with text parameters (a text or a list of texts each) on a driver adapter of
+ * its own, the layer under the Prisma client: for the batched statements, whose hundreds of keys
+ * the client would serialise parameter by parameter. @returns the rows, as arrays of column values.
+ */
+export interface BatchStatements {
+	query(sql: string, args: readonly (string | readonly string[])[]): Promise<unknown[][]>;
+}
+
+/** Inserts the keys of a batch ($3, a JSON array of ClaimedKey), leased to $1 for $2 seconds; returns the claimed keys already taken. */
+const CLAIM_SQL = `
+	WITH claimed AS (
+		SELECT * FROM jsonb_to_recordset($3::jsonb) AS claimed(key text, event jsonb, channel text, handled boolean, claim boolean)
+	), inserted AS (
+		INSERT INTO kick_event_receipts (event_key, event, channel, handled_at, owner, leased_until, attempts)
+		SELECT key, event, channel, CASE WHEN handled THEN now() END, CASE WHEN event IS NULL THEN NULL ELSE $1 END,
+			CASE WHEN event IS NULL THEN NULL ELSE now() + make_interval(secs => $2::double precision) END, CASE WHEN event IS NULL THEN 0 ELSE 1 END
+		FROM claimed ORDER BY key
+		ON CONFLICT (event_key) DO NOTHING RETURNING event_key
+	)
+	SELECT key FROM claimed WHERE claim AND key NOT IN (SELECT event_key FROM inserted)`;
+
 /** One key a claim inserts: the event's own (with the stored event), or the delivery's, or the bot's own message (handled at once). */
 interface ClaimedKey {
 	readonly key: string;
 	readonly event: KickEvent | null;
 	readonly channel: string | null;
 	readonly handled: boolean;
+	/** The key the request claims (its first), whose outcome it waits for. */
+	readonly claim: boolean;
 }
 
 /**
@@ -58,6 +82,7 @@ export class KickEventReceipts {
 
 	public constructor(
 		private readonly client: PrismaClient,
+		private readonly batches: BatchStatements,
 		options: KickEventReceiptsOptions
 	) {
 		this.owner = options.owner;
@@ -66,9 +91,10 @@ export class KickEventReceipts {
 		this.claims = new GroupCommit((requests) => this.insertClaims(requests), batch);
 		this.handled = new GroupCommit(async (keys) => {
 			// Sorted, so two processes marking the same events lock their rows in one order.
-			await this.client.$executeRaw`
-				UPDATE kick_event_receipts SET handled_at = now(), leased_until = NULL
-				FROM unnest(${[...keys].sort()}::text[]) AS handed(key) WHERE event_key = handed.key AND handled_at IS NULL`;
+			await this.batches.query(
+				'UPDATE kick_event_receipts SET handled_at = now(), leased_until = NULL FROM unnest($1::text[]) AS handed(key) WHERE event_key = handed.key AND handled_at IS NULL',
+				[[...keys].sort()]
+			);
 			return keys.map(() => undefined);
 		}, batch);
 	}
@@ -83,15 +109,15 @@ export class KickEventReceipts {
 	public claim(eventKey: string, options: { readonly event?: KickEvent; readonly deliveryKey?: string } = {}): Promise<boolean> {
 		const event = options.event ?? null;
 		const channel = event?.broadcasterUserId ?? null;
-		const keys: ClaimedKey[] = [{ key: eventKey, event, channel, handled: false }];
+		const keys: ClaimedKey[] = [{ key: eventKey, event, channel, handled: false, claim: true }];
 		if (options.deliveryKey !== undefined && options.deliveryKey !== eventKey)
-			keys.push({ key: options.deliveryKey, event: null, channel, handled: false });
+			keys.push({ key: options.deliveryKey, event: null, channel, handled: false, claim: false });
 		return this.claims.submit(keys);
 	}
 
 	/** Claims a key that needs no handling (the bot's own chat message, so the readers drop its echo). */
 	public claimHandled(eventKey: string): Promise<boolean> {
-		return this.claims.submit([{ key: eventKey, event: null, channel: null, handled: true }]);
+		return this.claims.submit([{ key: eventKey, event: null, channel: null, handled: true, claim: true }]);
 	}
 
 	/** The event has been handed to every server linked to its channel (written together with the others of the moment). */
@@ -101,9 +127,9 @@ export class KickEventReceipts {
 
 	/**
 	 * One statement for the claims of a batch, its rows as one JSON document (each event stored as
-	 * kickEventToJson writes it). A key asked for twice in it goes to the first request; the rows
-	 * are inserted in key order, so two processes claiming the same events at once wait for each
-	 * other instead of deadlocking.
+	 * kickEventToJson writes it), answering with the claimed keys it did not insert (usually none).
+	 * A key asked for twice in it goes to the first request; the rows are inserted in key order, so
+	 * two processes claiming the same events at once wait for each other instead of deadlocking.
 	 */
 	private async insertClaims(requests: readonly (readonly ClaimedKey[])[]): Promise<boolean[]> {
 		const askedBy = new Map<string, number>();
@@ -115,15 +141,9 @@ export class KickEventReceipts {
 				rows.push(row);
 			}
 		}
-		rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-		const inserted = await this.client.$queryRaw<{ event_key: string }[]>`
-			INSERT INTO kick_event_receipts (event_key, event, channel, handled_at, owner, leased_until, attempts)
-			SELECT key, event, channel, CASE WHEN handled THEN now() END, CASE WHEN event IS NULL THEN NULL ELSE ${this.owner} END,
-				CASE WHEN event IS NULL THEN NULL ELSE now() + make_interval(secs => ${this.leaseMs / 1000}) END, CASE WHEN event IS NULL THEN 0 ELSE 1 END
-			FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS claimed(key text, event jsonb, channel text, handled boolean)
-			ON CONFLICT (event_key) DO NOTHING RETURNING event_key`;
-		const claimed = new Set(inserted.map((row) => row.event_key));
-		return requests.map((keys, index) => claimed.has(keys[0]!.key) && askedBy.get(keys[0]!.key) === index);
+		const taken = await this.batches.query(CLAIM_SQL, [this.owner, String(this.leaseMs / 1000), JSON.stringify(rows)]);
+		const lost = new Set(taken.map(([key]) => key));
+		return requests.map((keys, index) => askedBy.get(keys[0]!.key) === index && !lost.has(keys[0]!.key));
 	}
 
 	/** Keeps events this process is handing over its own: run well within the lease. */

@@ -10,7 +10,7 @@ import { KickApiError } from '#lib/kick/api/KickApiError';
 import { KickOAuthClient } from '#lib/kick/api/KickOAuthClient';
 import { KickChatSender } from '#lib/kick/chat/KickChatSender';
 import { SUBSCRIBED_EVENT_TYPES, type KickChatMessageEvent, type KickEvent } from '#lib/kick/events/KickEvent';
-import { KickEventRouter, MAX_EVENT_ATTEMPTS } from '#lib/kick/events/KickEventRouter';
+import { KickEventRouter, MAX_EVENT_ATTEMPTS, type RouteOutcome } from '#lib/kick/events/KickEventRouter';
 import { KickAuthorizations, type CompletedAuthorization } from '#lib/kick/KickAuthorizations';
 import { KickTokenKeeper } from '#lib/kick/KickTokenKeeper';
 import { KickChatSocket } from '#lib/kick/socket/KickChatSocket';
@@ -248,8 +248,8 @@ export class KickConnection {
 	}
 
 	/** An event from either reader: claimed once, then routed to the linked servers. */
-	public async accept(event: KickEvent, options: { readonly claimed?: boolean } = {}): Promise<void> {
-		await this.router.route(event, options);
+	public accept(event: KickEvent, options: { readonly claimed?: boolean } = {}): Promise<RouteOutcome> {
+		return this.router.route(event, options);
 	}
 
 	/** Resolves once every event this process started handing over (from either reader) is done. */

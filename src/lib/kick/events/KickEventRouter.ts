@@ -1,4 +1,5 @@
 import type { Database } from '#lib/database/Database';
+import { GroupCommit } from '#lib/database/GroupCommit';
 import type { GuildContext } from '#lib/guild/GuildContext';
 import type { KickEvent } from '#lib/kick/events/KickEvent';
 import { LISTENER_EVENT_OF } from '#lib/kick/events/KickListenerEvents';
@@ -27,8 +28,14 @@ export interface KickEventRouterOptions {
 	readonly now?: () => number;
 }
 
-/** Which servers follow a channel is read again after this long (a link made by another bot process shows up within it). */
+/**
+ * Which servers follow a channel is read again after this long (a link made by another bot process
+ * shows up within it). The channels read more than half of it ago are read again with it, in the
+ * same statement, so a thousand channels cost a statement every few seconds, not one each.
+ */
 const LINKS_TTL_MS = 10_000;
+/** The largest channel id a link can hold (BIGINT): an event naming a larger one belongs to no server. */
+const MAX_CHANNEL_ID = 2n ** 63n - 1n;
 /** `last_event_at` is written at most this often per server: it is for /kick status, not a write per chat message. */
 const LAST_EVENT_WRITE_INTERVAL_MS = 30_000;
 /** Attempts at handing an event over before it is parked. */
@@ -46,7 +53,11 @@ export const EVENT_MAX_AGE_MS = 15 * 60_000;
  * before); until then it stays leased to this process, and a crash leaves it for another.
  */
 export class KickEventRouter {
-	private readonly serversOfChannel = new Map<bigint, { readonly guildIds: Promise<bigint[]>; readonly expiresAt: number }>();
+	private readonly serversOfChannel = new Map<bigint, { readonly guildIds: bigint[]; readonly readAt: number }>();
+	/** Channels to read, gathered over a turn of the event loop into one statement. */
+	private readonly linkReads: GroupCommit<bigint, bigint[]>;
+	/** Counts forgetLinks calls: a read that started before one does not fill the cache with what it read. */
+	private linksForgotten = 0;
 	private readonly lastEventWritten = new Map<bigint, number>();
 	/** Events being handed over by this process: their leases are renewed. */
 	private readonly inFlight = new Set<string>();
@@ -55,10 +66,12 @@ export class KickEventRouter {
 
 	public constructor(private readonly options: KickEventRouterOptions) {
 		this.now = options.now ?? Date.now;
+		this.linkReads = new GroupCommit((channels) => this.readLinks(channels));
 	}
 
 	/** A server was linked to or unlinked from a channel in this process: read the links again. */
 	public forgetLinks(broadcasterUserId?: bigint): void {
+		this.linksForgotten += 1;
 		if (broadcasterUserId === undefined) this.serversOfChannel.clear();
 		else this.serversOfChannel.delete(broadcasterUserId);
 	}
@@ -91,7 +104,7 @@ export class KickEventRouter {
 		this.inFlight.add(event.eventKey);
 		const reached: bigint[] = [];
 		try {
-			const outcome = await this.handOver(event, new Set(handedTo), reached);
+			const outcome = await this.handOver(event, handedTo, reached);
 			await receipts.markHandled(event.eventKey);
 			return outcome;
 		} catch (error) {
@@ -141,16 +154,18 @@ export class KickEventRouter {
 	 * others. Servers that got it are added to `reached`; when any failed, it throws after the
 	 * last one, so the event is tried again for those only.
 	 */
-	private async handOver(event: KickEvent, skip: ReadonlySet<bigint>, reached: bigint[]): Promise<RouteOutcome> {
-		const guildIds = await this.linkedGuilds(BigInt(event.broadcasterUserId));
+	private async handOver(event: KickEvent, skip: readonly bigint[], reached: bigint[]): Promise<RouteOutcome> {
+		const cached = this.linkedGuilds(BigInt(event.broadcasterUserId));
+		const guildIds = Array.isArray(cached) ? cached : await cached;
 		if (guildIds.length === 0) return { outcome: 'unlinked' };
 		const name = LISTENER_EVENT_OF[event.type];
 		const errors: unknown[] = [];
 		for (const guildId of guildIds) {
-			if (skip.has(guildId)) continue;
+			if (skip.length > 0 && skip.includes(guildId)) continue;
 			try {
 				const context = await this.options.loadContext(guildId);
-				await this.recordEvent(context, event);
+				const recording = this.recordEvent(context, event);
+				if (recording !== undefined) await recording;
 				// A status older than the one stored arrived late: it is not news, so listeners do not hear it.
 				const news =
 					event.type !== 'livestream.status.updated' ||
@@ -167,20 +182,30 @@ export class KickEventRouter {
 		return { outcome: 'routed', guildIds };
 	}
 
-	private linkedGuilds(broadcasterUserId: bigint): Promise<bigint[]> {
+	/** The servers following a channel: at once when read lately, else read with the other channels due. */
+	private linkedGuilds(broadcasterUserId: bigint): bigint[] | Promise<bigint[]> {
 		const cached = this.serversOfChannel.get(broadcasterUserId);
-		if (cached !== undefined && cached.expiresAt > this.now()) return cached.guildIds;
-		const guildIds = this.options.database.system.guildIdsLinkedToKickChannel(broadcasterUserId);
-		this.serversOfChannel.set(broadcasterUserId, { guildIds, expiresAt: this.now() + LINKS_TTL_MS });
-		guildIds.catch(() => this.serversOfChannel.delete(broadcasterUserId));
-		return guildIds;
+		if (cached !== undefined && this.now() - cached.readAt < LINKS_TTL_MS) return cached.guildIds;
+		if (broadcasterUserId < 0n || broadcasterUserId > MAX_CHANNEL_ID) return [];
+		return this.linkReads.submit(broadcasterUserId);
 	}
 
-	private async recordEvent(context: GuildContext, event: KickEvent): Promise<void> {
+	private async readLinks(channels: readonly bigint[]): Promise<bigint[][]> {
+		const now = this.now();
+		const forgotten = this.linksForgotten;
+		const due = new Set(channels);
+		for (const [channel, { readAt }] of this.serversOfChannel) if (now - readAt >= LINKS_TTL_MS / 2) due.add(channel);
+		const linked = await this.options.database.system.guildIdsLinkedToKickChannels([...due]);
+		if (forgotten === this.linksForgotten) for (const [channel, guildIds] of linked) this.serversOfChannel.set(channel, { guildIds, readAt: now });
+		return channels.map((channel) => linked.get(channel) ?? []);
+	}
+
+	/** Writes the server's `last_event_at`, unless a chat message did lately (undefined then: nothing to wait for). */
+	private recordEvent(context: GuildContext, event: KickEvent): Promise<void> | undefined {
 		const guildId = context.guildId;
 		const last = this.lastEventWritten.get(guildId);
-		if (last !== undefined && this.now() - last < LAST_EVENT_WRITE_INTERVAL_MS && event.type === 'chat.message.sent') return;
+		if (last !== undefined && this.now() - last < LAST_EVENT_WRITE_INTERVAL_MS && event.type === 'chat.message.sent') return undefined;
 		this.lastEventWritten.set(guildId, this.now());
-		await context.db.kickConnection.recordEvent(event.type, event.at);
+		return context.db.kickConnection.recordEvent(event.type, event.at);
 	}
 }

@@ -12,9 +12,8 @@ import type { KickEvent } from '#lib/kick/events/KickEvent';
  * @throws {AggregateError} holding the errors of the listeners that failed.
  */
 export async function runKickListeners(store: ListenerStore, name: string, event: KickEvent, context: GuildContext): Promise<void> {
-	const listeners = [...store.values()].filter(
-		(listener: Listener) => listener.event === name && listener.enabled && context.pluginIsOn(pluginOfPiece(listener))
-	);
+	const listeners: Listener[] = [];
+	for (const listener of store.values()) if (listener.event === name && listener.enabled && context.pluginIsOn(pluginOf(listener))) listeners.push(listener);
 	const results = await Promise.allSettled(
 		listeners.map((listener) => (listener.run as (event: KickEvent, context: GuildContext) => unknown)(event, context))
 	);
@@ -27,4 +26,16 @@ export async function runKickListeners(store: ListenerStore, name: string, event
 			`${failures.map((failure) => failure.listener).join(', ')} failed on ${name} for server ${context.guildId}`
 		);
 	}
+}
+
+// Where a loaded listener's file lies does not change: its plugin is found once, not for every event.
+const plugins = new WeakMap<Listener, string>();
+
+function pluginOf(listener: Listener): string {
+	let plugin = plugins.get(listener);
+	if (plugin === undefined) {
+		plugin = pluginOfPiece(listener);
+		plugins.set(listener, plugin);
+	}
+	return plugin;
 }

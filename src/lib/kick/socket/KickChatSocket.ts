@@ -45,6 +45,11 @@ interface Watch extends KickChatroomWatch {
 
 const DIGITS = /^\d+$/;
 
+/** The by-name callback of chat messages: they are read by the global one. */
+function ignore(): void {
+	// Nothing: see watch().
+}
+
 /**
  * The fallback reader: Kick's unofficial Pusher chat socket, through pusher-js (which connects at
  * once, reconnects with its own backoff and subscribes its channels again after each reconnection).
@@ -107,6 +112,8 @@ export class KickChatSocket {
 			const channel = this.pusher.subscribe(name);
 			const handler = (eventName: string, data: unknown) => this.receive(entry, name, eventName, data);
 			channel.bind_global(handler);
+			// Bound by name too: for an event nothing is bound to by name, pusher-js builds a "no callbacks" debug line, every chat message.
+			channel.bind(CHAT_MESSAGE_EVENT, ignore);
 			entry.subscriptions.push({ channel, handler });
 		}
 		this.watches.set(watch.chatroomId, entry);
@@ -119,6 +126,7 @@ export class KickChatSocket {
 		this.watches.delete(chatroomId);
 		for (const { channel, handler } of entry.subscriptions) {
 			channel.unbind_global(handler);
+			channel.unbind(CHAT_MESSAGE_EVENT, ignore);
 			this.pusher.unsubscribe(channel.name);
 		}
 		return true;
@@ -149,13 +157,12 @@ export class KickChatSocket {
 	private receive(entry: Watch, channelName: string, eventName: string, data: unknown): void {
 		if (eventName.startsWith('pusher:') || eventName.startsWith('pusher_internal:')) return;
 		const reading = readSocketEvent({ eventName, data, broadcasterUserId: entry.broadcasterUserId, receivedAt: new Date() });
-		const where = `${shorten(eventName)} on ${channelName}`;
 		if (reading.kind === 'ignored') {
-			this.options.logger.debug?.(`Kick chat socket: ignored ${where}: ${reading.why}`);
+			this.options.logger.debug?.(`Kick chat socket: ignored ${shorten(eventName)} on ${channelName}: ${reading.why}`);
 			return;
 		}
 		if (reading.kind === 'dropped') {
-			this.options.logger.warn(`Kick chat socket: dropped ${where}: ${reading.why}`);
+			this.options.logger.warn(`Kick chat socket: dropped ${shorten(eventName)} on ${channelName}: ${reading.why}`);
 			return;
 		}
 		try {

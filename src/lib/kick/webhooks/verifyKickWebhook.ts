@@ -117,13 +117,25 @@ const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))
 export function parseRfc3339(text: string): Date | null {
 	const match = RFC3339.exec(text);
 	if (match === null) return null;
-	const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [number, number, number, number, number, number];
-	const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-	if (month < 1 || month > 12 || day < 1 || day > daysInMonth || hour > 23 || minute > 59 || second > 59) return null;
-	const offsetHours = Number(match[10] ?? 0);
-	const offsetMinutes = Number(match[11] ?? 0);
+	const year = Number(match[1]);
+	const month = Number(match[2]);
+	const day = Number(match[3]);
+	const hour = Number(match[4]);
+	const minute = Number(match[5]);
+	const second = Number(match[6]);
+	if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) return null;
+	const offsetHours = match[10] === undefined ? 0 : Number(match[10]);
+	const offsetMinutes = match[11] === undefined ? 0 : Number(match[11]);
 	if (offsetHours > 23 || offsetMinutes > 59) return null;
 	const offset = (match[9] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMinutes);
-	const milliseconds = Number((match[7] ?? '').padEnd(3, '0').slice(0, 3));
+	const fraction = match[7];
+	const milliseconds = fraction === undefined ? 0 : Number(fraction.length >= 3 ? fraction.slice(0, 3) : fraction.padEnd(3, '0'));
 	return new Date(Date.UTC(year, month - 1, day, hour, minute, second, milliseconds) - offset * 60_000);
+}
+
+/** The days of a month, for the year Date.UTC takes the digits for (0 to 99 are 1900 to 1999 there). */
+function daysInMonth(year: number, month: number): number {
+	if (month !== 2) return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+	const utcYear = year <= 99 ? 1900 + year : year;
+	return (utcYear % 4 === 0 && utcYear % 100 !== 0) || utcYear % 400 === 0 ? 29 : 28;
 }

@@ -1,0 +1,46 @@
+import { expect } from 'chai';
+import * as fc from 'fast-check';
+import { parseRfc3339 } from '#lib/kick/webhooks/verifyKickWebhook';
+
+/** How the bot read RFC 3339 before the arithmetic month lengths: Date.UTC's own calendar says which days exist. */
+function byDateUtc(text: string): Date | null {
+	const match = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/.exec(text);
+	if (match === null) return null;
+	const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+	const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+	if (month < 1 || month > 12 || day < 1 || day > daysInMonth || hour > 23 || minute > 59 || second > 59) return null;
+	const offsetHours = Number(match[10] ?? 0);
+	const offsetMinutes = Number(match[11] ?? 0);
+	if (offsetHours > 23 || offsetMinutes > 59) return null;
+	const offset = (match[9] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMinutes);
+	const milliseconds = Number((match[7] ?? '').padEnd(3, '0').slice(0, 3));
+	return new Date(Date.UTC(year, month - 1, day, hour, minute, second, milliseconds) - offset * 60_000);
+}
+
+const digits = (count: number, max: number) => fc.integer({ min: 0, max }).map((value) => String(value).padStart(count, '0'));
+
+/** Date-times near and past every limit: leap days, month ends, 24:00, 60 s, offsets up to 24:60, fractions of any length. */
+const dateTime = fc
+	.tuple(
+		fc.oneof(digits(4, 9999), fc.constantFrom('0000', '0004', '0096', '1900', '2000', '2024', '2100')),
+		digits(2, 13),
+		digits(2, 32),
+		fc.constantFrom('T', 't', ' '),
+		digits(2, 24),
+		digits(2, 60),
+		digits(2, 60),
+		fc.option(fc.stringMatching(/^\d{1,9}$/), { nil: undefined }),
+		fc.oneof(fc.constantFrom('Z', 'z'), fc.tuple(fc.constantFrom('+', '-'), digits(2, 24), digits(2, 60)).map(([sign, h, m]) => `${sign}${h}:${m}`))
+	)
+	.map(([y, mo, d, t, h, mi, s, fraction, zone]) => `${y}-${mo}-${d}${t}${h}:${mi}:${s}${fraction === undefined ? '' : `.${fraction}`}${zone}`);
+
+describe('parseRfc3339 (fast-check)', () => {
+	it('reads every date-time as Date.UTC’s calendar does, and refuses the same ones', () => {
+		fc.assert(
+			fc.property(fc.oneof(dateTime, fc.string()), (text) => {
+				expect(parseRfc3339(text)?.getTime()).to.equal(byDateUtc(text)?.getTime());
+			}),
+			{ numRuns: 5000 }
+		);
+	});
+});
