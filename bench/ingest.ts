@@ -24,7 +24,7 @@ import { CHAT_MESSAGE_EVENT, chatroomChannel, PusherServer } from '#test/kick-st
 import { ulid } from '#test/kick-standin/ulid';
 import { createSigningKeyPair, kickWebhookHeaders, type SigningKeyPair } from '#test/kick-standin/webhookSigning';
 import { execScript, querySession } from './database.js';
-import { median, measureSync, type BenchSettings, type SyncResult } from './measure.js';
+import { median, type BenchSettings } from './measure.js';
 
 /**
  * `ingest`: Kick chat messages through the bot as it runs, on 1,000 linked servers (one Kick
@@ -50,16 +50,25 @@ const CHATTERS = 500;
 const DELIVERIES = 4096;
 /** Webhook deliveries in flight at once, as Kick's concurrent requests would be. */
 const WEBHOOKS_IN_FLIGHT = 256;
-/** Socket frames per round, and per burst: what 50,000 frames a second bring in one claim window. */
+/** Socket frames per round, and per read of the socket (a turn of the event loop). */
 const FRAMES = 8192;
-const FRAME_BURST = 200;
+const FRAMES_PER_READ = 16;
 const MAX_AGE_SECONDS = 600;
 /** Receipts in the table before the cases claim theirs (as the kick section seeds: three days of a busy process). */
 const SEEDED_RECEIPTS = 1_000_000;
-/** Calls per round of the machine's limits. */
+/** JSON.parse calls after each round (RSA verifications: a tenth of it). */
 const LIMIT_ITERATIONS = 20_000;
 
 const CONTENTS = ['that was close KEKW', 'LETS GOOO', 'gg', 'what game is this?', 'hi chat', 'no way [emote:37226:KEKW]', 'W stream'];
+
+/** A limit of the machine: one operation on the same payload, run on its own. */
+export interface IngestLimit {
+	readonly operation: string;
+	/** Operations per second of CPU (median of the rounds it ran in, right after each round of each path). */
+	readonly perCoreSecond: number;
+	/** (max − min) / median over those rounds. */
+	readonly spread: number;
+}
 
 export interface IngestPath {
 	readonly path: 'webhook' | 'socket';
@@ -77,11 +86,8 @@ export interface IngestPath {
 	readonly statements: ReadonlyArray<readonly [kind: string, perEvent: number]>;
 	/** Events claimed per claim statement (mean). */
 	readonly claimsPerStatement: number;
-}
-
-export interface IngestLimit {
-	readonly operation: string;
-	readonly result: SyncResult;
+	/** The path's events per core-second over each limit's operations per core-second, round by round (median): load on the machine weighs on both alike. */
+	readonly ratios: ReadonlyArray<readonly [operation: string, ratio: number]>;
 }
 
 export interface IngestReport {
@@ -146,7 +152,11 @@ function signDeliveries(keys: SigningKeyPair, count: number): Delivery[] {
 			timestamp: now,
 			rawBody
 		});
-		return { headers: { ...headers, 'content-type': 'application/json', 'content-length': String(rawBody.length) }, rawBody, eventKey: `chat:${messageId}` };
+		return {
+			headers: { ...headers, 'content-type': 'application/json', 'content-length': String(rawBody.length) },
+			rawBody,
+			eventKey: `chat:${messageId}`
+		};
 	});
 }
 
@@ -243,7 +253,8 @@ class BenchLogger implements ILogger {
 	}
 
 	private keep(level: string, values: readonly unknown[]): void {
-		if (this.problems.length < 20) this.problems.push(`${level}: ${values.map((value) => (value instanceof Error ? value.message : String(value))).join(' ')}`);
+		if (this.problems.length < 20)
+			this.problems.push(`${level}: ${values.map((value) => (value instanceof Error ? value.message : String(value))).join(' ')}`);
 	}
 }
 
@@ -283,14 +294,32 @@ async function startProfiler(): Promise<{ stop(path: string): Promise<void> } | 
 	};
 }
 
+/** An operation of the machine's limits, run `iterations` times after each round. */
+interface LimitProbe {
+	readonly operation: string;
+	readonly iterations: number;
+	readonly run: () => void;
+}
+
+/** CPU time of `iterations` calls, µs per call. */
+function cpuUsPerCall(probe: LimitProbe): number {
+	const cpu = process.cpuUsage();
+	for (let n = 0; n < probe.iterations; n++) probe.run();
+	const spent = process.cpuUsage(cpu);
+	return (spent.user + spent.system) / probe.iterations;
+}
+
 /**
  * Runs the rounds of one path: an unmeasured warm-up round, then `settings.rounds` measured ones,
- * each taking its CPU time and statements; `prepare` runs unmeasured before each.
+ * each taking its CPU time and statements, and each followed by the limits' probes, so that a
+ * round and its yardsticks ran under the same load; `prepare` runs unmeasured before each.
  */
 async function measurePath(
 	path: IngestPath['path'],
 	prepare: () => Promise<void>,
 	round: () => Promise<number>,
+	probes: readonly LimitProbe[],
+	limitRates: Map<string, number[]>,
 	statements: string[],
 	settings: BenchSettings,
 	progress: (message: string) => void
@@ -300,6 +329,7 @@ async function measurePath(
 	const profiler = await startProfiler();
 	const cpuPerEvent: number[] = [];
 	const wall: number[] = [];
+	const ratios = new Map<string, number[]>(probes.map((probe) => [probe.operation, []]));
 	const kinds = new Map<string, number>();
 	let events = 0;
 	let sent = 0;
@@ -315,8 +345,14 @@ async function measurePath(
 		for (const sql of roundStatements) kinds.set(statementKind(sql), (kinds.get(statementKind(sql)) ?? 0) + 1);
 		sent += roundStatements.length;
 		events += handled;
-		cpuPerEvent.push((spent.user + spent.system) / handled);
+		const usPerEvent = (spent.user + spent.system) / handled;
+		cpuPerEvent.push(usPerEvent);
 		wall.push(handled / seconds);
+		for (const probe of probes) {
+			const usPerCall = cpuUsPerCall(probe);
+			limitRates.get(probe.operation)?.push(1e6 / usPerCall);
+			ratios.get(probe.operation)?.push(usPerCall / usPerEvent);
+		}
 	}
 	await profiler?.stop(path);
 	const cpuUsPerEvent = median(cpuPerEvent);
@@ -331,10 +367,12 @@ async function measurePath(
 		spread: (Math.max(...rates) - Math.min(...rates)) / (1e6 / cpuUsPerEvent),
 		statementsPerEvent: sent / events,
 		statements: [...kinds].sort((a, b) => b[1] - a[1]).map(([kind, count]) => [kind, count / events] as const),
-		claimsPerStatement: events / (kinds.get('receipt claims (batched)') ?? Number.NaN)
+		claimsPerStatement: events / (kinds.get('receipt claims (batched)') ?? Number.NaN),
+		ratios: [...ratios].map(([operation, values]) => [operation, median(values)] as const)
 	};
 	progress(
-		`ingest / ${path}: ${Math.round(result.eventsPerCoreSecond).toLocaleString('en-US')} events/s per core (${cpuUsPerEvent.toFixed(1)} µs), ${result.statementsPerEvent.toFixed(4)} statements/event`
+		`ingest / ${path}: ${Math.round(result.eventsPerCoreSecond).toLocaleString('en-US')} events/s per core (${cpuUsPerEvent.toFixed(1)} µs), ` +
+			`${result.statementsPerEvent.toFixed(4)} statements/event; ${result.ratios.map(([operation, ratio]) => `${(ratio * 100).toFixed(1)} % of ${operation.split(' (')[0]}`).join(', ')}`
 	);
 	return result;
 }
@@ -390,7 +428,7 @@ export async function benchIngest(
 		for (const table of ['servers', 'kick_connections', 'bot_settings', 'kick_event_receipts']) await execScript(setup, `VACUUM ANALYZE ${table}`);
 		progress(`ingest: seeded ${CHANNELS} linked servers and ${SEEDED_RECEIPTS.toLocaleString('en-US')} receipts`);
 
-		// -- The machine's limits on the same payloads.
+		// -- The machine's limits on the same payloads, probed after every round of both paths.
 		const sample = signDeliveries(keys, 1)[0]!;
 		const signed = Buffer.concat([
 			Buffer.from(`${sample.headers['kick-event-message-id']}.${sample.headers['kick-event-message-timestamp']}.`, 'utf8'),
@@ -399,16 +437,27 @@ export async function benchIngest(
 		const signature = Buffer.from(sample.headers['kick-event-signature']!, 'base64');
 		const webhookText = sample.rawBody.toString('utf8');
 		const socketText = socketData(0, randomUUID(), new Date().toISOString());
-		const limits: IngestLimit[] = [];
-		const limit = (operation: string, run: () => void): void => {
-			progress(`ingest / limit: ${operation}`);
-			limits.push({ operation, result: measureSync(run, LIMIT_ITERATIONS, 7) });
+		const rsa: LimitProbe = {
+			operation: 'RSA-SHA256 verify of the signed delivery (crypto.verify, RSA-2048 key object)',
+			iterations: LIMIT_ITERATIONS / 10,
+			run: () => {
+				if (!verify('sha256', signed, { key: publicKey, padding: constants.RSA_PKCS1_PADDING }, signature))
+					throw new Error('ingest: the signature does not verify');
+			}
 		};
-		limit('RSA-SHA256 verify of the signed delivery (crypto.verify, RSA-2048 key object)', () => {
-			if (!verify('sha256', signed, { key: publicKey, padding: constants.RSA_PKCS1_PADDING }, signature)) throw new Error('ingest: the signature does not verify');
-		});
-		limit(`JSON.parse of the webhook body (${sample.rawBody.length} bytes)`, () => void JSON.parse(webhookText));
-		limit(`JSON.parse of the socket frame's data (${Buffer.byteLength(socketText)} bytes)`, () => void JSON.parse(socketText));
+		const parseWebhook: LimitProbe = {
+			operation: `JSON.parse of the webhook body (${sample.rawBody.length} bytes)`,
+			iterations: LIMIT_ITERATIONS,
+			run: () => void JSON.parse(webhookText)
+		};
+		const parseSocket: LimitProbe = {
+			operation: `JSON.parse of the socket frame's data (${Buffer.byteLength(socketText)} bytes)`,
+			iterations: LIMIT_ITERATIONS,
+			run: () => void JSON.parse(socketText)
+		};
+		const probes = [rsa, parseWebhook, parseSocket];
+		const limitRates = new Map<string, number[]>(probes.map((probe) => [probe.operation, []]));
+		for (const probe of probes) cpuUsPerCall(probe);
 
 		// -- (a) Webhooks: the bot reading signed deliveries.
 		const logger = new BenchLogger();
@@ -417,7 +466,9 @@ export async function benchIngest(
 		const chatListeners = [...listeners.values()].filter((listener) => listener.event === KickListenerEvents.ChatMessage).map((listener) => listener.name);
 		const route = container.stores.get('routes').get('kickWebhook');
 		if (route === undefined) throw new Error('ingest: the webhook route is not loaded');
-		progress(`ingest: bot built (plugins: ${plugins.enabled.map((plugin) => plugin.manifest.name).join(', ')}); chat listeners: ${chatListeners.join(', ')}`);
+		progress(
+			`ingest: bot built (plugins: ${plugins.enabled.map((plugin) => plugin.manifest.name).join(', ')}); chat listeners: ${chatListeners.join(', ')}`
+		);
 		progress(`ingest: signing ${DELIVERIES} deliveries`);
 		const deliveries = signDeliveries(keys, DELIVERIES);
 		const webhookRound = async (): Promise<number> => {
@@ -457,6 +508,8 @@ export async function benchIngest(
 				claimedKeys = deliveryKeys;
 			},
 			webhookRound,
+			[rsa, parseWebhook],
+			limitRates,
 			counter.statements,
 			settings,
 			progress
@@ -466,7 +519,10 @@ export async function benchIngest(
 		client = undefined;
 
 		// -- (b) The chat socket: the same servers read over Kick's socket (the stand-in, idle: frames are handed to pusher-js' channels).
-		await execScript(setup, `UPDATE kick_connections SET events_via = 'socket', subscription_state = 'not needed' WHERE discord_server_id >= ${FIRST_GUILD}`);
+		await execScript(
+			setup,
+			`UPDATE kick_connections SET events_via = 'socket', subscription_state = 'not needed' WHERE discord_server_id >= ${FIRST_GUILD}`
+		);
 		const Pusher = PusherModule as unknown as typeof PusherModule.default;
 		const known = new Set(Pusher.instances);
 		client = await startBot({
@@ -484,11 +540,13 @@ export async function benchIngest(
 		let frameKeys: string[] = [];
 		let frames: string[] = [];
 		const socketRound = async (): Promise<number> => {
-			// Bursts as the socket brings them; the next burst once the last one is handed over.
-			for (let start = 0; start < frames.length; start += FRAME_BURST) {
-				for (let n = start; n < Math.min(start + FRAME_BURST, frames.length); n++) channels[n % CHANNELS]!.handleEvent({ event: CHAT_MESSAGE_EVENT, data: frames[n] });
-				await kickOf().idle();
+			// As the socket reads them: a few frames per turn of the event loop, the next ones while those are handed over.
+			for (let start = 0; start < frames.length; start += FRAMES_PER_READ) {
+				for (let n = start; n < Math.min(start + FRAMES_PER_READ, frames.length); n++)
+					channels[n % CHANNELS]!.handleEvent({ event: CHAT_MESSAGE_EVENT, data: frames[n] });
+				await new Promise((resolve) => setImmediate(resolve));
 			}
+			await kickOf().idle();
 			return frames.length;
 		};
 		progress('ingest / socket frames through the chat socket');
@@ -502,6 +560,8 @@ export async function benchIngest(
 				frameKeys = ids.map((id) => `chat:${id}`);
 			},
 			socketRound,
+			[parseSocket, rsa],
+			limitRates,
 			counter.statements,
 			settings,
 			progress
@@ -516,7 +576,11 @@ export async function benchIngest(
 			chatListeners,
 			plugins: plugins.enabled.map((plugin) => plugin.manifest.name),
 			paths: [webhook, socket],
-			limits,
+			limits: [...limitRates].map(([operation, rates]) => ({
+				operation,
+				perCoreSecond: median(rates),
+				spread: (Math.max(...rates) - Math.min(...rates)) / median(rates)
+			})),
 			seededReceipts: SEEDED_RECEIPTS
 		};
 	} finally {

@@ -28,7 +28,7 @@ import {
 	vacuumAnalyze
 } from './database.js';
 import { benchAssertGuildScoped, benchGuard, guardOperations, type CheckCase, type GuardCase, type GuardVariant } from './guard.js';
-import { benchIngest, type IngestPath, type IngestReport } from './ingest.js';
+import { benchIngest, type IngestReport } from './ingest.js';
 import { benchKick, type KickReport } from './kick.js';
 import { pairedDifference, settingsFromEnvironment } from './measure.js';
 import { memoized } from './memoizingAdapter.js';
@@ -386,12 +386,6 @@ function kickTables(report: KickReport): string[] {
 
 function ingestTables(report: IngestReport): string[] {
 	const statements = (value: number): string => (value < 0.01 ? value.toFixed(5) : value.toFixed(4));
-	const limitOf = (prefix: string): number => report.limits.find((entry) => entry.operation.startsWith(prefix))?.result.callsPerSecond ?? Number.NaN;
-	const rsa = limitOf('RSA');
-	const parseWebhook = limitOf('JSON.parse of the webhook');
-	const parseSocket = limitOf('JSON.parse of the socket');
-	const path = (name: IngestPath['path']): IngestPath | undefined => report.paths.find((entry) => entry.path === name);
-	const ratio = (value: number | undefined, of: number): string => (value === undefined ? 'n/a' : `${((value / of) * 100).toFixed(1)} %`);
 	return [
 		`## Ingest: chat messages on ${report.channels.toLocaleString('en-US')} linked servers (bot CPU per event; PostgreSQL and Redis real)`,
 		'',
@@ -399,7 +393,17 @@ function ingestTables(report: IngestReport): string[] {
 			`Webhook body ${report.webhookBodyBytes} bytes, socket frame data ${report.socketDataBytes} bytes; ${report.seededReceipts.toLocaleString('en-US')} receipts seeded.`,
 		'',
 		table(
-			['path', 'events', 'bot CPU µs/event', 'events/s per core of bot CPU', 'round spread %', 'wall events/s', 'statements/event', 'events per claim statement', 'by kind'],
+			[
+				'path',
+				'events',
+				'bot CPU µs/event',
+				'events/s per core of bot CPU',
+				'round spread %',
+				'wall events/s',
+				'statements/event',
+				'events per claim statement',
+				'by kind'
+			],
 			report.paths.map((entry) => [
 				entry.path,
 				entry.events.toLocaleString('en-US'),
@@ -413,20 +417,18 @@ function ingestTables(report: IngestReport): string[] {
 			])
 		),
 		'',
-		'### The machine’s limits, same run (pure CPU, median of 7 rounds)',
+		'### The machine’s limits, probed right after every round of both paths (CPU time, median over the rounds)',
 		'',
 		table(
-			['operation', 'per second', 'µs each', 'round spread %'],
-			report.limits.map(({ operation, result }) => [operation, rate(result.callsPerSecond), us(result.nsPerCall / 1000), (result.spread * 100).toFixed(0)])
+			['operation', 'per second of CPU', 'µs each', 'round spread %'],
+			report.limits.map(({ operation, perCoreSecond, spread }) => [operation, rate(perCoreSecond), us(1e6 / perCoreSecond), (spread * 100).toFixed(0)])
 		),
 		'',
+		'### Ratios (path ÷ limit, each round against the probes run right after it; median)',
+		'',
 		table(
-			['ratio', 'value'],
-			[
-				['webhook path ÷ RSA verify', ratio(path('webhook')?.eventsPerCoreSecond, rsa)],
-				['webhook path ÷ JSON.parse of its body', ratio(path('webhook')?.eventsPerCoreSecond, parseWebhook)],
-				['socket path ÷ JSON.parse of its frame data', ratio(path('socket')?.eventsPerCoreSecond, parseSocket)]
-			]
+			['path', 'limit', 'ratio'],
+			report.paths.flatMap((entry) => entry.ratios.map(([operation, ratio]) => [entry.path, operation, `${(ratio * 100).toFixed(1)} %`]))
 		),
 		''
 	];

@@ -30,7 +30,10 @@ const dateTime = fc
 		digits(2, 60),
 		digits(2, 60),
 		fc.option(fc.stringMatching(/^\d{1,9}$/), { nil: undefined }),
-		fc.oneof(fc.constantFrom('Z', 'z'), fc.tuple(fc.constantFrom('+', '-'), digits(2, 24), digits(2, 60)).map(([sign, h, m]) => `${sign}${h}:${m}`))
+		fc.oneof(
+			fc.constantFrom('Z', 'z'),
+			fc.tuple(fc.constantFrom('+', '-'), digits(2, 24), digits(2, 60)).map(([sign, h, m]) => `${sign}${h}:${m}`)
+		)
 	)
 	.map(([y, mo, d, t, h, mi, s, fraction, zone]) => `${y}-${mo}-${d}${t}${h}:${mi}:${s}${fraction === undefined ? '' : `.${fraction}`}${zone}`);
 

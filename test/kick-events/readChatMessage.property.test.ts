@@ -26,7 +26,13 @@ const SOCKET_CHAT_MESSAGE = {
 		id: 987654321,
 		username: 'viewer_anna',
 		slug: 'viewer-anna',
-		identity: { color: '#75FD46', badges: [{ type: 'subscriber', text: 'Subscriber', count: 3 }, { type: 'og', text: 'OG' }] }
+		identity: {
+			color: '#75FD46',
+			badges: [
+				{ type: 'subscriber', text: 'Subscriber', count: 3 },
+				{ type: 'og', text: 'OG' }
+			]
+		}
 	},
 	metadata: {
 		original_sender: { id: '12345', username: 'parent_sender' },
@@ -104,7 +110,13 @@ function mutated(payload: unknown): fc.Arbitrary<unknown> {
 }
 
 describe('The fast paths for chat messages read exactly what the schemas read (fast-check)', () => {
-	const webhook = (body: unknown) => ({ eventType: 'chat.message.sent', eventVersion: '1', messageId: '01JHFBQ9R6XKZ3N8W2V4T7Y5M1', body, receivedAt: RECEIVED_AT });
+	const webhook = (body: unknown) => ({
+		eventType: 'chat.message.sent',
+		eventVersion: '1',
+		messageId: '01JHFBQ9R6XKZ3N8W2V4T7Y5M1',
+		body,
+		receivedAt: RECEIVED_AT
+	});
 	const frame = (data: unknown) => ({ eventName: 'App\\Events\\ChatMessageEvent', data, broadcasterUserId: BROADCASTER, receivedAt: RECEIVED_AT });
 
 	it('reads the documented payloads on the fast path', () => {

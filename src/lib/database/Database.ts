@@ -105,6 +105,9 @@ function readableDriverError(error: unknown): unknown {
 	if (!(error instanceof Error) || error.name !== 'DriverAdapterError') return error;
 	const cause = (error as Error & { cause?: { kind?: string; host?: string; port?: number; originalMessage?: string; message?: string } }).cause ?? {};
 	const where = cause.host === undefined ? '' : ` at ${cause.host}${cause.port === undefined ? '' : `:${cause.port}`}`;
-	const what = cause.kind === 'DatabaseNotReachable' ? `Can't reach database server${where}` : (cause.originalMessage ?? cause.message ?? 'the database refused the statement');
+	const what =
+		cause.kind === 'DatabaseNotReachable'
+			? `Can't reach database server${where}`
+			: (cause.originalMessage ?? cause.message ?? 'the database refused the statement');
 	return new Error(`${what} (${cause.kind ?? 'driver error'})`, { cause: error });
 }

@@ -105,7 +105,7 @@ export class KickConnection {
 					});
 		this.router = new KickEventRouter({
 			database,
-			loadContext: (guildId) => loadGuildContext(guildId.toString(), container.client?.guilds.cache.get(guildId.toString()) ?? null),
+			loadContext: (guildId) => loadGuildContext(guildId, container.client?.guilds.cache.get(String(guildId)) ?? null),
 			emit: options.emit,
 			onServerFailure: (guildId, event, error) => logger.error(`Kick: could not hand ${event.type} to server ${guildId}:`, error),
 			onEventFailure: (event, error, parked) =>

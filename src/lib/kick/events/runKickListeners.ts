@@ -14,12 +14,20 @@ import type { KickEvent } from '#lib/kick/events/KickEvent';
 export async function runKickListeners(store: ListenerStore, name: string, event: KickEvent, context: GuildContext): Promise<void> {
 	const listeners: Listener[] = [];
 	for (const listener of store.values()) if (listener.event === name && listener.enabled && context.pluginIsOn(pluginOf(listener))) listeners.push(listener);
-	const results = await Promise.allSettled(
-		listeners.map((listener) => (listener.run as (event: KickEvent, context: GuildContext) => unknown)(event, context))
-	);
-	const failures = results.flatMap((result, index) =>
-		result.status === 'rejected' ? [{ listener: listeners[index]!.name, error: result.reason as unknown }] : []
-	);
+	const failures: { readonly listener: string; readonly error: unknown }[] = [];
+	const run = (listener: Listener) => (listener.run as (event: KickEvent, context: GuildContext) => unknown)(event, context);
+	if (listeners.length === 1) {
+		// One listener (the usual case): awaited as is, without settling an array of one.
+		try {
+			await run(listeners[0]!);
+		} catch (error) {
+			failures.push({ listener: listeners[0]!.name, error });
+		}
+	} else {
+		const results = await Promise.allSettled(listeners.map(run));
+		for (const [index, result] of results.entries())
+			if (result.status === 'rejected') failures.push({ listener: listeners[index]!.name, error: result.reason });
+	}
 	if (failures.length > 0) {
 		throw new AggregateError(
 			failures.map((failure) => failure.error),
