@@ -46,7 +46,7 @@ const FIRST_GUILD = 1_400_000_000_000_000_000n;
 const FIRST_BROADCASTER = 81_000_000;
 const FIRST_CHATROOM = 91_000_000;
 const CHATTERS = 500;
-/** Signed deliveries prepared once (signing costs an RSA private-key operation each) and replayed every round, their receipts deleted in between. */
+/** Signed deliveries made once (signing costs an RSA private-key operation each) and replayed every round, their receipts deleted in between. */
 const DELIVERIES = 4096;
 /** Webhook deliveries in flight at once, as Kick's concurrent requests would be. */
 const WEBHOOKS_IN_FLIGHT = 256;
@@ -276,7 +276,11 @@ function kickOf(): KickConnection {
 	return container.kick;
 }
 
-/** With BENCH_PROFILE=<folder>, the measured rounds of each path are profiled (V8's CPU profiler) into <folder>/ingest-<path>.cpuprofile. */
+/**
+ * With BENCH_PROFILE=<folder>, the measured rounds of each path are profiled (V8's CPU profiler,
+ * and its sampling heap profiler for what they allocate) into <folder>/ingest-<path>.cpuprofile
+ * and .heapprofile; the limits are not probed then, so the profiles show the path alone.
+ */
 async function startProfiler(): Promise<{ stop(path: string): Promise<void> } | undefined> {
 	const folder = process.env.BENCH_PROFILE;
 	if (folder === undefined || folder === '') return undefined;
@@ -284,11 +288,19 @@ async function startProfiler(): Promise<{ stop(path: string): Promise<void> } | 
 	session.connect();
 	await session.post('Profiler.enable');
 	await session.post('Profiler.setSamplingInterval', { interval: 100 });
+	await session.post('HeapProfiler.enable');
+	await session.post('HeapProfiler.startSampling', {
+		samplingInterval: 16_384,
+		includeObjectsCollectedByMajorGC: true,
+		includeObjectsCollectedByMinorGC: true
+	});
 	await session.post('Profiler.start');
 	return {
 		async stop(path) {
 			const { profile } = await session.post('Profiler.stop');
+			const { profile: heap } = await session.post('HeapProfiler.stopSampling');
 			writeFileSync(join(folder, `ingest-${path}.cpuprofile`), JSON.stringify(profile));
+			writeFileSync(join(folder, `ingest-${path}.heapprofile`), JSON.stringify(heap));
 			session.disconnect();
 		}
 	};
@@ -348,7 +360,8 @@ async function measurePath(
 		const usPerEvent = (spent.user + spent.system) / handled;
 		cpuPerEvent.push(usPerEvent);
 		wall.push(handled / seconds);
-		for (const probe of probes) {
+		// A profile shows the path alone.
+		for (const probe of profiler === undefined ? probes : []) {
 			const usPerCall = cpuUsPerCall(probe);
 			limitRates.get(probe.operation)?.push(1e6 / usPerCall);
 			ratios.get(probe.operation)?.push(usPerCall / usPerEvent);
@@ -537,8 +550,12 @@ export async function benchIngest(
 		const channels = Array.from({ length: CHANNELS }, (_, n) => socketClient.channel(chatroomChannel(FIRST_CHATROOM + n)));
 		if (channels.some((channel) => channel === undefined)) throw new Error('ingest: the chat socket does not watch every chatroom');
 		await pusher.waitForSubscription(chatroomChannel(FIRST_CHATROOM + CHANNELS - 1));
-		let frameKeys: string[] = [];
-		let frames: string[] = [];
+		// Made once and replayed every round, their receipts deleted in between (as the deliveries are).
+		const createdAt = new Date().toISOString();
+		const frameIds = Array.from({ length: FRAMES }, () => randomUUID());
+		const frames = frameIds.map((id, n) => socketData(n, id, createdAt));
+		const frameKeys = frameIds.map((id) => `chat:${id}`);
+		let replayed: string[] = [];
 		const socketRound = async (): Promise<number> => {
 			// As the socket reads them: a few frames per turn of the event loop, the next ones while those are handed over.
 			for (let start = 0; start < frames.length; start += FRAMES_PER_READ) {
@@ -553,11 +570,8 @@ export async function benchIngest(
 		const socket = await measurePath(
 			'socket',
 			async () => {
-				await forgetReceipts(frameKeys);
-				const createdAt = new Date().toISOString();
-				const ids = Array.from({ length: FRAMES }, () => randomUUID());
-				frames = ids.map((id, n) => socketData(n, id, createdAt));
-				frameKeys = ids.map((id) => `chat:${id}`);
+				await forgetReceipts(replayed);
+				replayed = frameKeys;
 			},
 			socketRound,
 			[parseSocket, rsa],
@@ -566,7 +580,7 @@ export async function benchIngest(
 			settings,
 			progress
 		);
-		await forgetReceipts(frameKeys);
+		await forgetReceipts(replayed);
 		if (logger.problems.length > 0) throw new Error(`ingest: the bot reported problems: ${logger.problems.join(' | ')}`);
 
 		return {

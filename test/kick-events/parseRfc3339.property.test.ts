@@ -37,10 +37,20 @@ const dateTime = fc
 	)
 	.map(([y, mo, d, t, h, mi, s, fraction, zone]) => `${y}-${mo}-${d}${t}${h}:${mi}:${s}${fraction === undefined ? '' : `.${fraction}`}${zone}`);
 
+/** A date-time with one character inserted, removed or replaced: the near misses a reader must refuse as the pattern does. */
+const nearMiss = fc
+	.tuple(dateTime, fc.nat(), fc.constantFrom('insert', 'remove', 'replace'), fc.constantFrom(...'0123456789-:.+ TtZz\u0660x'))
+	.map(([text, at, edit, character]) => {
+		const index = at % (text.length + 1);
+		if (edit === 'insert') return text.slice(0, index) + character + text.slice(index);
+		if (edit === 'remove') return text.slice(0, index) + text.slice(index + 1);
+		return text.slice(0, index) + character + text.slice(index + 1);
+	});
+
 describe('parseRfc3339 (fast-check)', () => {
-	it('reads every date-time as Date.UTC’s calendar does, and refuses the same ones', () => {
+	it('reads every date-time as the pattern and Date.UTC’s calendar do, and refuses the same ones', () => {
 		fc.assert(
-			fc.property(fc.oneof(dateTime, fc.string()), (text) => {
+			fc.property(fc.oneof(dateTime, nearMiss, fc.string()), (text) => {
 				expect(parseRfc3339(text)?.getTime()).to.equal(byDateUtc(text)?.getTime());
 			}),
 			{ numRuns: 5000 }

@@ -92,8 +92,8 @@ export class KickEventReceipts {
 		this.handled = new GroupCommit(async (keys) => {
 			// Sorted, so two processes marking the same events lock their rows in one order.
 			await this.batches.query(
-				'UPDATE kick_event_receipts SET handled_at = now(), leased_until = NULL FROM unnest($1::text[]) AS handed(key) WHERE event_key = handed.key AND handled_at IS NULL',
-				[[...keys].sort()]
+				'UPDATE kick_event_receipts SET handled_at = now(), leased_until = NULL FROM json_array_elements_text($1::json) AS handed(key) WHERE event_key = handed.key AND handled_at IS NULL',
+				[JSON.stringify([...keys].sort())]
 			);
 			return keys.map(() => undefined);
 		}, batch);

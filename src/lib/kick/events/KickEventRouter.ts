@@ -44,6 +44,9 @@ export const MAX_EVENT_ATTEMPTS = 3;
 const RETRY_FAILED_EVENT_MS = 30_000;
 /** Events not handed over within this long are given up (a chat command answered much later helps nobody). */
 export const EVENT_MAX_AGE_MS = 15 * 60_000;
+/** No servers to skip, and the outcome of an event already claimed: shared, not made for every event. */
+const NONE: readonly bigint[] = [];
+const DUPLICATE: RouteOutcome = { outcome: 'duplicate' };
 
 /**
  * Takes one Kick event from either reader and hands it to every server linked to its channel,
@@ -61,7 +64,9 @@ export class KickEventRouter {
 	private readonly lastEventWritten = new Map<bigint, number>();
 	/** Events being handed over by this process: their leases are renewed. */
 	private readonly inFlight = new Set<string>();
-	private readonly running = new Set<Promise<RouteOutcome>>();
+	/** Events being routed now (claims included), and who waits for there to be none. */
+	private routing = 0;
+	private readonly idleWaiters: (() => void)[] = [];
 	private readonly now: () => number;
 
 	public constructor(private readonly options: KickEventRouterOptions) {
@@ -80,41 +85,40 @@ export class KickEventRouter {
 	 * Hands one event over; never throws: a failure is recorded with the event (tried again later
 	 * for the servers it did not reach, parked after MAX_EVENT_ATTEMPTS) and reported through `onEventFailure`.
 	 */
-	public route(event: KickEvent, options: RouteOptions = {}): Promise<RouteOutcome> {
-		const routing = this.routeOnce(event, options);
-		this.running.add(routing);
-		void routing.finally(() => this.running.delete(routing));
-		return routing;
-	}
-
-	/** Resolves once every event this process started handing over is done. */
-	public async idle(): Promise<void> {
-		await Promise.allSettled([...this.running]);
-	}
-
-	private async routeOnce(event: KickEvent, { claimed = false, handedTo = [] }: RouteOptions): Promise<RouteOutcome> {
+	public async route(event: KickEvent, options?: RouteOptions): Promise<RouteOutcome> {
+		this.routing += 1;
 		const receipts = this.options.database.kickEventReceipts;
 		try {
-			if (!claimed && !(await receipts.claim(event.eventKey, { event }))) return { outcome: 'duplicate' };
-		} catch (error) {
-			// Not claimed, so not taken: the reader's next delivery (or Kick's retry) brings it again.
-			this.options.onEventFailure(event, error, false);
-			return { outcome: 'failed', parked: false, error };
-		}
-		this.inFlight.add(event.eventKey);
-		const reached: bigint[] = [];
-		try {
-			const outcome = await this.handOver(event, handedTo, reached);
-			await receipts.markHandled(event.eventKey);
-			return outcome;
-		} catch (error) {
-			const policy = { maxAttempts: MAX_EVENT_ATTEMPTS, retryAfterMs: RETRY_FAILED_EVENT_MS };
-			const parked = await receipts.recordFailure(event.eventKey, error, policy, reached).catch(() => false);
-			this.options.onEventFailure(event, error, parked);
-			return { outcome: 'failed', parked, error };
+			try {
+				if (options?.claimed !== true && !(await receipts.claim(event.eventKey, { event }))) return DUPLICATE;
+			} catch (error) {
+				// Not claimed, so not taken: the reader's next delivery (or Kick's retry) brings it again.
+				this.options.onEventFailure(event, error, false);
+				return { outcome: 'failed', parked: false, error };
+			}
+			this.inFlight.add(event.eventKey);
+			const reached: bigint[] = [];
+			try {
+				const outcome = await this.handOver(event, options?.handedTo ?? NONE, reached);
+				await receipts.markHandled(event.eventKey);
+				return outcome;
+			} catch (error) {
+				const policy = { maxAttempts: MAX_EVENT_ATTEMPTS, retryAfterMs: RETRY_FAILED_EVENT_MS };
+				const parked = await receipts.recordFailure(event.eventKey, error, policy, reached).catch(() => false);
+				this.options.onEventFailure(event, error, parked);
+				return { outcome: 'failed', parked, error };
+			} finally {
+				this.inFlight.delete(event.eventKey);
+			}
 		} finally {
-			this.inFlight.delete(event.eventKey);
+			this.routing -= 1;
+			if (this.routing === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
 		}
+	}
+
+	/** Resolves once every event this process is handing over (those started meanwhile included) is done. */
+	public async idle(): Promise<void> {
+		if (this.routing > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
 	}
 
 	/**

@@ -12,8 +12,9 @@ import type { KickEvent } from '#lib/kick/events/KickEvent';
  * @throws {AggregateError} holding the errors of the listeners that failed.
  */
 export async function runKickListeners(store: ListenerStore, name: string, event: KickEvent, context: GuildContext): Promise<void> {
-	const listeners: Listener[] = [];
-	for (const listener of store.values()) if (listener.event === name && listener.enabled && context.pluginIsOn(pluginOf(listener))) listeners.push(listener);
+	const named = listenersOf(store, name);
+	// Usually every one runs: the list is then used as it is, not copied for every event.
+	const listeners = named.every((listener) => runsFor(listener, context)) ? named : named.filter((listener) => runsFor(listener, context));
 	const failures: { readonly listener: string; readonly error: unknown }[] = [];
 	const run = (listener: Listener) => (listener.run as (event: KickEvent, context: GuildContext) => unknown)(event, context);
 	if (listeners.length === 1) {
@@ -24,7 +25,8 @@ export async function runKickListeners(store: ListenerStore, name: string, event
 			failures.push({ listener: listeners[0]!.name, error });
 		}
 	} else {
-		const results = await Promise.allSettled(listeners.map(run));
+		// Each in its own async call: one throwing before its first await still lets the others run.
+		const results = await Promise.allSettled(listeners.map(async (listener) => run(listener)));
 		for (const [index, result] of results.entries())
 			if (result.status === 'rejected') failures.push({ listener: listeners[index]!.name, error: result.reason });
 	}
@@ -34,6 +36,28 @@ export async function runKickListeners(store: ListenerStore, name: string, event
 			`${failures.map((failure) => failure.listener).join(', ')} failed on ${name} for server ${context.guildId}`
 		);
 	}
+}
+
+function runsFor(listener: Listener, context: GuildContext): boolean {
+	return listener.enabled && context.pluginIsOn(pluginOf(listener));
+}
+
+// The listeners of each event name, found again when the store changed (a piece loaded, unloaded or reloaded).
+const byEvent = new WeakMap<ListenerStore, Map<string, { readonly size: number; readonly listeners: readonly Listener[] }>>();
+
+function listenersOf(store: ListenerStore, name: string): readonly Listener[] {
+	let cache = byEvent.get(store);
+	if (cache === undefined) {
+		cache = new Map();
+		byEvent.set(store, cache);
+	}
+	const cached = cache.get(name);
+	if (cached !== undefined && cached.size === store.size && cached.listeners.every((listener) => store.get(listener.name) === listener))
+		return cached.listeners;
+	const listeners: Listener[] = [];
+	for (const listener of store.values()) if (listener.event === name) listeners.push(listener);
+	cache.set(name, { size: store.size, listeners });
+	return listeners;
 }
 
 // Where a loaded listener's file lies does not change: its plugin is found once, not for every event.

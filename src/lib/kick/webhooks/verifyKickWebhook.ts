@@ -20,6 +20,7 @@ export const KICK_WEBHOOK_HEADERS = {
 const PRINTABLE_ASCII = /^[\x21-\x7E]+$/;
 
 type KickWebhookHeader = keyof typeof KICK_WEBHOOK_HEADERS;
+const HEADER_ENTRIES = Object.entries(KICK_WEBHOOK_HEADERS) as [KickWebhookHeader, (typeof KICK_WEBHOOK_HEADERS)[KickWebhookHeader]][];
 
 export interface VerifyKickWebhookOptions {
 	/** Request headers with lower-case names, as Node gives them. */
@@ -60,7 +61,7 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 export function verifyKickWebhook(options: VerifyKickWebhookOptions): KickWebhookVerification {
 	const values = {} as Record<KickWebhookHeader, string>;
 	const missing: string[] = [];
-	for (const [field, header] of Object.entries(KICK_WEBHOOK_HEADERS) as [KickWebhookHeader, (typeof KICK_WEBHOOK_HEADERS)[KickWebhookHeader]][]) {
+	for (const [field, header] of HEADER_ENTRIES) {
 		const value = options.headers[header.name];
 		if (Array.isArray(value)) return { ok: false, status: 400, reason: `header ${header.display} given more than once` };
 		const text = value?.trim() ?? '';
@@ -111,26 +112,86 @@ export function loadKickPublicKey(pemOrPath?: string): KeyObject {
 	return key;
 }
 
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
-
-/** An RFC 3339 date-time (any fraction precision, as Go's RFC3339Nano writes), or null when it is not one or names no real date. */
+/**
+ * An RFC 3339 date-time (any fraction precision, as Go's RFC3339Nano writes), or null when it is
+ * not one or names no real date. Read character by character: it runs for every chat message
+ * (the delivery's timestamp and the message's own), and a regular expression's match allocates.
+ * The format: `YYYY-MM-DD` `T`, `t` or a space `hh:mm:ss`, an optional `.` and digits, then `Z`, `z` or `±hh:mm`.
+ */
 export function parseRfc3339(text: string): Date | null {
-	const match = RFC3339.exec(text);
-	if (match === null) return null;
-	const year = Number(match[1]);
-	const month = Number(match[2]);
-	const day = Number(match[3]);
-	const hour = Number(match[4]);
-	const minute = Number(match[5]);
-	const second = Number(match[6]);
+	const year = digitsAt(text, 0, 4);
+	const month = digitsAt(text, 5, 2);
+	const day = digitsAt(text, 8, 2);
+	const hour = digitsAt(text, 11, 2);
+	const minute = digitsAt(text, 14, 2);
+	const second = digitsAt(text, 17, 2);
+	const separator = text.charCodeAt(10);
+	if (
+		year < 0 ||
+		month < 0 ||
+		day < 0 ||
+		hour < 0 ||
+		minute < 0 ||
+		second < 0 ||
+		text.charCodeAt(4) !== DASH ||
+		text.charCodeAt(7) !== DASH ||
+		(separator !== UPPER_T && separator !== LOWER_T && separator !== SPACE) ||
+		text.charCodeAt(13) !== COLON ||
+		text.charCodeAt(16) !== COLON
+	)
+		return null;
+	let index = 19;
+	let milliseconds = 0;
+	if (text.charCodeAt(index) === DOT) {
+		const first = ++index;
+		for (let digit = digitAt(text, index); digit >= 0; digit = digitAt(text, ++index))
+			if (index - first < 3) milliseconds += digit * 10 ** (2 - (index - first));
+		if (index === first) return null;
+	}
+	const zone = text.charCodeAt(index);
+	let offset = 0;
+	if (zone === UPPER_Z || zone === LOWER_Z) {
+		if (index + 1 !== text.length) return null;
+	} else if (zone === PLUS || zone === MINUS) {
+		const offsetHours = digitsAt(text, index + 1, 2);
+		const offsetMinutes = digitsAt(text, index + 4, 2);
+		if (index + 6 !== text.length || text.charCodeAt(index + 3) !== COLON || offsetHours < 0 || offsetMinutes < 0) return null;
+		if (offsetHours > 23 || offsetMinutes > 59) return null;
+		offset = (zone === MINUS ? -1 : 1) * (offsetHours * 60 + offsetMinutes);
+	} else return null;
 	if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) return null;
-	const offsetHours = match[10] === undefined ? 0 : Number(match[10]);
-	const offsetMinutes = match[11] === undefined ? 0 : Number(match[11]);
-	if (offsetHours > 23 || offsetMinutes > 59) return null;
-	const offset = (match[9] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMinutes);
-	const fraction = match[7];
-	const milliseconds = fraction === undefined ? 0 : Number(fraction.length >= 3 ? fraction.slice(0, 3) : fraction.padEnd(3, '0'));
 	return new Date(Date.UTC(year, month - 1, day, hour, minute, second, milliseconds) - offset * 60_000);
+}
+
+const [DASH, COLON, DOT, SPACE, PLUS, MINUS, UPPER_T, LOWER_T, UPPER_Z, LOWER_Z, ZERO] = [...'-:. +-TtZz0'].map((character) => character.charCodeAt(0)) as [
+	number,
+	number,
+	number,
+	number,
+	number,
+	number,
+	number,
+	number,
+	number,
+	number,
+	number
+];
+
+/** The ASCII digit at `index` (0 to 9), or -1. */
+function digitAt(text: string, index: number): number {
+	const digit = text.charCodeAt(index) - ZERO;
+	return digit >= 0 && digit <= 9 ? digit : -1;
+}
+
+/** The number written by `count` ASCII digits at `start`, or -1 when one is no digit. */
+function digitsAt(text: string, start: number, count: number): number {
+	let value = 0;
+	for (let index = start; index < start + count; index++) {
+		const digit = digitAt(text, index);
+		if (digit < 0) return -1;
+		value = value * 10 + digit;
+	}
+	return value;
 }
 
 /** The days of a month, for the year Date.UTC takes the digits for (0 to 99 are 1900 to 1999 there). */
