@@ -2,7 +2,7 @@ import { constants, randomBytes, randomUUID, verify } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
+import { Readable } from 'node:stream';
 import { container, type ILogger, LogLevel } from '@sapphire/framework';
 import type { Route } from '@sapphire/plugin-api';
 import PusherModule from 'pusher-js';
@@ -197,10 +197,11 @@ class RecordedResponse {
 	}
 }
 
-/** A request as Node's HTTP server hands it to the route: its headers, and its body streaming in. */
-function webhookRequest(delivery: Delivery): PassThrough & { headers: Record<string, string> } {
-	const request = Object.assign(new PassThrough(), { headers: delivery.headers });
-	request.end(delivery.rawBody);
+/** A request as Node's HTTP server hands it to the route (an IncomingMessage is a Readable): its headers, and its body streaming in. */
+function webhookRequest(delivery: Delivery): Readable & { headers: Record<string, string> } {
+	const request = Object.assign(new Readable({ read: () => undefined }), { headers: delivery.headers });
+	request.push(delivery.rawBody);
+	request.push(null);
 	return request;
 }
 

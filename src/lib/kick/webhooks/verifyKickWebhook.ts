@@ -51,7 +51,6 @@ export interface RejectedKickWebhook {
 
 export type KickWebhookVerification = VerifiedKickWebhook | RejectedKickWebhook;
 
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /**
  * Checks a webhook delivery as Kick specifies (events/webhook-security.md): an RSA PKCS#1 v1.5
@@ -75,7 +74,7 @@ export function verifyKickWebhook(options: VerifyKickWebhookOptions): KickWebhoo
 	const timestamp = parseRfc3339(values.timestamp);
 	if (timestamp === null) return { ok: false, status: 400, reason: `${KICK_WEBHOOK_HEADERS.timestamp.display} is not an RFC 3339 date-time` };
 
-	if (!BASE64.test(values.signature)) return { ok: false, status: 401, reason: `${KICK_WEBHOOK_HEADERS.signature.display} is not base64` };
+	if (!isBase64(values.signature)) return { ok: false, status: 401, reason: `${KICK_WEBHOOK_HEADERS.signature.display} is not base64` };
 	// Checked before the signature so a replayed old delivery costs no RSA verification.
 	if (Math.abs(options.now.getTime() - timestamp.getTime()) > options.maxAgeSeconds * 1000) {
 		return { ok: false, status: 401, reason: `stale: ${KICK_WEBHOOK_HEADERS.timestamp.display} is more than ${options.maxAgeSeconds} s from now` };
@@ -99,6 +98,22 @@ export function verifyKickWebhook(options: VerifyKickWebhookOptions): KickWebhoo
 		eventVersion: values.eventVersion,
 		timestamp
 	};
+}
+
+/**
+ * Whether the text is padded base64 (`A-Z a-z 0-9 + /` in groups of four, the last one maybe
+ * ending in `=` or `==`), as /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
+ * says; checked in one pass, which that pattern takes several times as long for a signature.
+ */
+export function isBase64(text: string): boolean {
+	if (text.length % 4 !== 0) return false;
+	const end = text.endsWith('==') ? text.length - 2 : text.endsWith('=') ? text.length - 1 : text.length;
+	for (let index = 0; index < end; index++) {
+		const code = text.charCodeAt(index);
+		const letterOrDigit = (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || (code >= 48 && code <= 57);
+		if (!letterOrDigit && code !== 43 && code !== 47) return false;
+	}
+	return true;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import * as fc from 'fast-check';
-import { parseRfc3339 } from '#lib/kick/webhooks/verifyKickWebhook';
+import { isBase64, parseRfc3339 } from '#lib/kick/webhooks/verifyKickWebhook';
 
 /** How the bot read RFC 3339 before the arithmetic month lengths: Date.UTC's own calendar says which days exist. */
 function byDateUtc(text: string): Date | null {
@@ -47,11 +47,27 @@ const nearMiss = fc
 		return text.slice(0, index) + character + text.slice(index + 1);
 	});
 
-describe('parseRfc3339 (fast-check)', () => {
+describe('Reading webhook header fields in one pass (fast-check)', () => {
 	it('reads every date-time as the pattern and Date.UTC’s calendar do, and refuses the same ones', () => {
 		fc.assert(
 			fc.property(fc.oneof(dateTime, nearMiss, fc.string()), (text) => {
 				expect(parseRfc3339(text)?.getTime()).to.equal(byDateUtc(text)?.getTime());
+			}),
+			{ numRuns: 5000 }
+		);
+	});
+
+	it('isBase64 takes exactly what the padded-base64 pattern takes', () => {
+		const pattern = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+		const alphabet = [...'ABCXYZabcxyz0189+/=-_ .\u00e9'];
+		const text = fc.oneof(
+			fc.uint8Array({ maxLength: 40 }).map((bytes) => Buffer.from(bytes).toString('base64')),
+			fc.array(fc.constantFrom(...alphabet), { maxLength: 16 }).map((characters) => characters.join('')),
+			fc.string()
+		);
+		fc.assert(
+			fc.property(text, (candidate) => {
+				expect(isBase64(candidate), JSON.stringify(candidate)).to.equal(pattern.test(candidate));
 			}),
 			{ numRuns: 5000 }
 		);
