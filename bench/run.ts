@@ -30,6 +30,7 @@ import {
 	vacuumAnalyze
 } from './database.js';
 import { benchAssertGuildScoped, benchGuard, guardOperations, type CheckCase, type GuardCase, type GuardVariant } from './guard.js';
+import { benchIngest, type IngestReport } from './ingest.js';
 import { benchKick, type KickReport } from './kick.js';
 import { pairedDifference, settingsFromEnvironment } from './measure.js';
 import { memoized } from './memoizingAdapter.js';
@@ -55,10 +56,12 @@ const KICK_CONCURRENCY = 16;
 const CLIENT_ONLY = 'Prisma client only (memoized answers)';
 
 const settings = settingsFromEnvironment();
+/** The Redis the bot under the ingest section uses (its keys under a prefix of its own, removed with its queue). */
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const largeRows = integerEnvironment('BENCH_ROWS', 100_000);
 const concurrentCalls = integerEnvironment('BENCH_CONCURRENCY', 8);
 const withEmbedded = process.env.BENCH_EMBEDDED !== '0';
-const CORE_SECTIONS = ['guard', 'scale', 'settings', 'kick'] as const;
+const CORE_SECTIONS = ['guard', 'scale', 'settings', 'kick', 'ingest'] as const;
 const pluginBenches = await discoverPluginBenches();
 const SECTIONS: readonly string[] = [...CORE_SECTIONS, ...pluginBenches.map((bench) => bench.section)];
 type Section = string;
@@ -110,6 +113,7 @@ interface Report {
 	kick: KickReport | undefined;
 	/** The plugins' sections, each as the lines it returned. */
 	plugins: string[][];
+	ingest: IngestReport | undefined;
 	postgres: string;
 }
 
@@ -169,6 +173,10 @@ async function benchPostgres(report: Report): Promise<void> {
 				settings,
 				progress
 			);
+		}
+
+		if (sections.has('ingest')) {
+			report.ingest = await benchIngest(connect, setup, { databaseUrl: benchDatabase.url, redisUrl: REDIS_URL }, settings, progress);
 		}
 	} finally {
 		// Closing the Database closes `setup` too; without one, close `setup` itself.
@@ -383,8 +391,68 @@ function kickTables(report: KickReport): string[] {
 	];
 }
 
+function ingestTables(report: IngestReport): string[] {
+	const statements = (value: number): string => (value < 0.01 ? value.toFixed(5) : value.toFixed(4));
+	return [
+		`## Ingest: chat messages on ${report.channels.toLocaleString('en-US')} linked servers (bot CPU per event; PostgreSQL and Redis real)`,
+		'',
+		`Plugins loaded: ${report.plugins.join(', ')}. Kick chat listeners run for every message: ${report.chatListeners.join(', ')}. ` +
+			`Webhook body ${report.webhookBodyBytes} bytes, socket frame data ${report.socketDataBytes} bytes; ${report.seededReceipts.toLocaleString('en-US')} receipts seeded.`,
+		'',
+		table(
+			[
+				'path',
+				'events',
+				'bot CPU µs/event',
+				'events/s per core of bot CPU',
+				'round spread %',
+				'wall events/s',
+				'statements/event',
+				'events per claim statement',
+				'by kind'
+			],
+			report.paths.map((entry) => [
+				entry.path,
+				entry.events.toLocaleString('en-US'),
+				entry.cpuUsPerEvent.toFixed(1),
+				rate(entry.eventsPerCoreSecond),
+				(entry.spread * 100).toFixed(0),
+				rate(entry.wallEventsPerSecond),
+				statements(entry.statementsPerEvent),
+				entry.claimsPerStatement.toFixed(0),
+				entry.statements.map(([kind, value]) => `${kind} ${statements(value)}`).join('; ')
+			])
+		),
+		'',
+		'### The machine’s limits, probed right after every round of both paths (CPU time, median over the rounds)',
+		'',
+		table(
+			['operation', 'per second of CPU', 'µs each', 'round spread %'],
+			report.limits.map(({ operation, perCoreSecond, spread }) => [operation, rate(perCoreSecond), us(1e6 / perCoreSecond), (spread * 100).toFixed(0)])
+		),
+		'',
+		'### Ratios (path ÷ limit, each round against the probes run right after it; median)',
+		'',
+		table(
+			['path', 'limit', 'ratio'],
+			report.paths.flatMap((entry) => entry.ratios.map(([operation, ratio]) => [entry.path, operation, `${(ratio * 100).toFixed(1)} %`]))
+		),
+		''
+	];
+}
+
 async function main(): Promise<void> {
-	const report: Report = { checks: [], guard: [], scale: [], plans: [], settings: undefined, kick: undefined, plugins: [], postgres: 'unknown' };
+	const report: Report = {
+		checks: [],
+		guard: [],
+		scale: [],
+		plans: [],
+		settings: undefined,
+		kick: undefined,
+		ingest: undefined,
+		plugins: [],
+		postgres: 'unknown'
+	};
 	report.postgres = await postgresVersion();
 	progress(
 		`settings: ${settings.rounds} rounds × ${settings.roundMs} ms, warm-up ${settings.warmupMs} ms; ${largeRows} rows per server; sections ${[...sections].join(', ')}`
@@ -441,6 +509,7 @@ async function main(): Promise<void> {
 	}
 	if (report.settings) out.push(...settingsTables(report.settings));
 	if (report.kick) out.push(...kickTables(report.kick));
+	if (report.ingest) out.push(...ingestTables(report.ingest));
 	for (const lines of report.plugins) out.push(...lines, '');
 	process.stdout.write(`${out.join('\n')}\n`);
 }

@@ -1,11 +1,14 @@
 import { expect } from 'chai';
 import { testGuildContext } from '#test/helpers/guildContext';
-import type { Database } from '#lib/database/Database';
+import { Database as DatabaseClass, type Database } from '#lib/database/Database';
+import type { GroupCommitTimer } from '#lib/database/GroupCommit';
 import type { KickChatMessageEvent, KickEvent, KickLiveStatusEvent } from '#lib/kick/events/KickEvent';
-import { KickEventRouter, type RouteOutcome } from '#lib/kick/events/KickEventRouter';
+import { KickEventRouter, type KickEventRouterOptions, type RouteOutcome } from '#lib/kick/events/KickEventRouter';
 import { KickListenerEvents } from '#lib/kick/events/KickListenerEvents';
 import type { GuildSettings } from '#lib/settings/GuildSettings';
+import { countingConnection } from '#test/helpers/countingConnection';
 import { openMigratedDatabase, postgresEngine, type MigratedDatabase } from '#test/helpers/databases';
+import { ManualTimer } from '#test/helpers/manualTimer';
 import { addServers, emptyDatabase, execute, GUILD_A, GUILD_B, GUILD_C, selectRows } from '#test/kick/kickTestDatabase';
 
 const STREAMER_ID = '4242';
@@ -258,6 +261,43 @@ describe('Kick event router on PostgreSQL', () => {
 		expect(receivers(reread.eventKey)).to.deep.equal([GUILD_A, GUILD_C]);
 	});
 
+	it('reads which servers follow many channels in one statement, and reads the channels due again together', async () => {
+		const counter = countingConnection(database.connection);
+		const counted = new DatabaseClass({ ...counter.connection, close: async () => undefined }, { repositories: new Map() });
+		const linkReads = () => counter.statements.filter((sql) => /from\s+kick_connections\s+k\s+join\s+servers/i.test(sql)).length;
+		try {
+			const reading = new KickEventRouter({
+				database: counted,
+				loadContext: async (guildId) => testGuildContext({ guildId, settings: {} as GuildSettings, db: counted.forGuild(guildId) }),
+				emit: async (name, event, context) => {
+					emitted.push({ name, guildId: context.guildId, eventKey: event.eventKey, contextGuildId: context.db.guildId });
+				},
+				onServerFailure: (guildId, event, error) => failures.push({ guildId, eventKey: event.eventKey, error }),
+				onEventFailure: (event, error, parked) => eventFailures.push({ eventKey: event.eventKey, parked, error }),
+				now: () => clock
+			});
+			const events = [chatMessage(), chatMessage(OTHER_STREAMER_ID), chatMessage('999999')];
+
+			expect((await Promise.all(events.map((event) => reading.route(event)))).map((outcome) => outcome.outcome)).to.deep.equal([
+				'routed',
+				'routed',
+				'unlinked'
+			]);
+			expect(linkReads(), 'three channels, one read').to.equal(1);
+			await reading.route(chatMessage(OTHER_STREAMER_ID));
+			expect(linkReads(), 'cached').to.equal(1);
+
+			// Past the cache's life for the first channel, the others (read as long ago) come along in the same statement.
+			await link(GUILD_C);
+			clock += 10_000;
+			expect(await reading.route(chatMessage())).to.deep.equal({ outcome: 'routed', guildIds: [GUILD_A, GUILD_B, GUILD_C] });
+			expect(await reading.route(chatMessage(OTHER_STREAMER_ID))).to.deep.equal({ outcome: 'unlinked' });
+			expect(linkReads(), 'one read for the three channels due').to.equal(2);
+		} finally {
+			await counted.close();
+		}
+	});
+
 	describe('events taken before a bot process stopped, and events that fail', () => {
 		/** As if a process claimed the event `ageMs` ago and stopped before handing it over: its lease ran out. */
 		const takenAndStopped = async (event: KickEvent, ageMs: number) => {
@@ -445,6 +485,162 @@ describe('Kick event router on PostgreSQL', () => {
 			const [mine, theirs] = await Promise.all([router.recoverUnhandled(), other.recoverUnhandled()]);
 			expect(mine.recovered + theirs.recovered).to.equal(3);
 			for (const event of events) expect(receivers(event.eventKey), event.eventKey).to.deep.equal([GUILD_A, GUILD_B]);
+		});
+
+		describe('in batches, across bot processes', () => {
+			let handovers: string[];
+			let handoverWaiters: { readonly count: number; readonly resolve: () => void }[];
+			let opened: Database[];
+			/** Another bot process on the same database: its own owner, its statements counted, its batch windows closed by hand when `timer` is given. */
+			const otherProcess = (owner: string, timer?: GroupCommitTimer) => {
+				const counter = countingConnection(database.connection);
+				const other = new DatabaseClass(
+					{ ...counter.connection, close: async () => undefined },
+					{ owner, repositories: new Map(), ...(timer === undefined ? {} : { receiptBatch: { timer } }) }
+				);
+				opened.push(other);
+				return { database: other, statements: counter.statements };
+			};
+			const routerOn = (on: Database, emit: KickEventRouterOptions['emit']) =>
+				new KickEventRouter({
+					database: on,
+					loadContext: async (guildId) => testGuildContext({ guildId, settings: {} as GuildSettings, db: on.forGuild(guildId) }),
+					emit,
+					onServerFailure: (guildId, event, error) => failures.push({ guildId, eventKey: event.eventKey, error }),
+					onEventFailure: (event, error, parked) => eventFailures.push({ eventKey: event.eventKey, parked, error })
+				});
+			const handedOver = (by: string) => {
+				handovers.push(by);
+				for (const waiter of handoverWaiters.filter((entry) => entry.count <= handovers.length)) waiter.resolve();
+			};
+			/** Resolves once `count` handovers (one per server per event) have happened. */
+			const handoversReach = (count: number) =>
+				new Promise<void>((resolve) => (count <= handovers.length ? resolve() : handoverWaiters.push({ count, resolve })));
+			const record =
+				(by: string): KickEventRouterOptions['emit'] =>
+				async (name, event, context) => {
+					emitted.push({ name, guildId: context.guildId, eventKey: event.eventKey, contextGuildId: context.db.guildId });
+					handedOver(by);
+				};
+
+			beforeEach(() => {
+				handovers = [];
+				handoverWaiters = [];
+				opened = [];
+			});
+
+			afterEach(async () => {
+				for (const other of opened) await other.close();
+			});
+
+			it('claims a batch in one statement: the events another process claimed first stay its own, the rest are this one’s, handed over once', async () => {
+				const events = [chatMessage(), chatMessage(), chatMessage(), chatMessage()];
+				for (const event of events.slice(0, 2)) expect(await database.kickEventReceipts.claim(event.eventKey, { event })).to.equal(true);
+				const windows = new ManualTimer();
+				const b = otherProcess('process-b', windows.timer);
+				const router = routerOn(b.database, record('b'));
+
+				const routing = Promise.all(events.map((event) => router.route(event)));
+				windows.fire();
+				await handoversReach(4);
+				await new Promise((resolve) => setImmediate(resolve));
+				windows.fire();
+				const outcomes = await routing;
+
+				expect(outcomes.map((outcome) => outcome.outcome)).to.deep.equal(['duplicate', 'duplicate', 'routed', 'routed']);
+				for (const event of events.slice(2)) expect(receivers(event.eventKey), event.eventKey).to.deep.equal([GUILD_A, GUILD_B]);
+				for (const event of events.slice(0, 2)) expect(receivers(event.eventKey), 'the other process’s').to.deep.equal([]);
+				const claims = b.statements.filter((sql) => /insert\s+into\s+kick_event_receipts/i.test(sql));
+				const marks = b.statements.filter((sql) => /update\s+kick_event_receipts\s+set\s+handled_at/i.test(sql));
+				expect([claims.length, marks.length], 'one claim statement and one mark statement for the four').to.deep.equal([1, 1]);
+				const rows = await selectRows<{ event_key: string; owner: string; handled: boolean }>(
+					database,
+					'SELECT event_key, owner, handled_at IS NOT NULL AS handled FROM kick_event_receipts ORDER BY event_key'
+				);
+				expect(rows).to.deep.equal(
+					events
+						.map((event, index) => ({
+							event_key: event.eventKey,
+							owner: index < 2 ? database.kickEventReceipts.owner : 'process-b',
+							handled: index >= 2
+						}))
+						.sort((x, y) => (x.event_key < y.event_key ? -1 : 1))
+				);
+			});
+
+			it('two processes claiming the same burst at once never take the same event, never deadlock, and hand every event over once', async () => {
+				const events = Array.from({ length: 60 }, () => chatMessage());
+				const routerB = routerOn(otherProcess('process-b').database, record('b'));
+				const routerC = routerOn(otherProcess('process-c').database, record('c'));
+
+				// Both read the same chat (two processes on one socket channel): every event reaches both, in opposite orders.
+				const outcomes = await Promise.all([
+					...events.map((event) => routerB.route(event)),
+					...[...events].reverse().map((event) => routerC.route(event))
+				]);
+
+				expect(outcomes.filter((outcome) => outcome.outcome === 'failed')).to.deep.equal([]);
+				expect(outcomes.filter((outcome) => outcome.outcome === 'routed')).to.have.length(events.length);
+				for (const event of events) expect(receivers(event.eventKey), event.eventKey).to.deep.equal([GUILD_A, GUILD_B]);
+			});
+
+			it('after a crash between the claim and the handled mark, another process hands the event over, and its effect counts once', async () => {
+				const windows = new ManualTimer();
+				const a = otherProcess('process-a', windows.timer);
+				const event = chatMessage();
+				/** What listeners do: a reply recorded in the outbox, keyed by the message, as every effect of a listener is. */
+				const reply =
+					(on: Database, by: string): KickEventRouterOptions['emit'] =>
+					async (_name, handed, context) => {
+						await on.outbox.insert(
+							[
+								{
+									guildId: context.guildId,
+									destination: 'kick_chat',
+									targetId: BigInt(STREAMER_ID),
+									kind: 'reply',
+									dedupeKey: `kick:reply:${(handed as KickChatMessageEvent).messageId}:0`,
+									content: 'Points: 42',
+									expiresAt: new Date(Date.now() + 60_000),
+									status: 'pending'
+								}
+							],
+							by,
+							30_000
+						);
+						handedOver(by);
+					};
+
+				// Process A claims the event and its listeners run; it dies before its handled mark is written.
+				const routing = routerOn(a.database, reply(a.database, 'a')).route(event);
+				const markWindow = windows.nextWindow();
+				windows.fire();
+				await markWindow;
+				expect(handovers).to.deep.equal(['a', 'a']);
+				expect(await receipt(event.eventKey), 'claimed, never marked').to.deep.include({ handled_at: null, owner: 'process-a', attempts: 1 });
+
+				// Its lease runs out; this process takes the event over.
+				await execute(database, `UPDATE kick_event_receipts SET leased_until = now() - interval '1 second' WHERE event_key = $1`, [event.eventKey]);
+				const b = routerOn(database, reply(database, 'b'));
+				expect(await b.recoverUnhandled()).to.deep.equal({ recovered: 1, failed: 0, parked: 0, abandoned: 0 });
+				await database.kickEventReceipts.settled();
+
+				expect(handovers, 'handed over again by the process that took it over').to.deep.equal(['a', 'a', 'b', 'b']);
+				expect(await receipt(event.eventKey)).to.deep.include({ owner: database.kickEventReceipts.owner, attempts: 2 });
+				expect(await handledAt(event.eventKey)).to.be.an.instanceOf(Date);
+				const replies = await selectRows<{ guild: string }>(
+					database,
+					'SELECT discord_server_id::text AS guild FROM outbox_messages WHERE dedupe_key = $1 ORDER BY 1',
+					[`kick:reply:${event.messageId}:0`]
+				);
+				expect(replies, 'one reply per server, though the listeners ran twice').to.deep.equal([{ guild: String(GUILD_A) }, { guild: String(GUILD_B) }]);
+				expect(await b.recoverUnhandled(), 'and never again').to.deep.equal({ recovered: 0, failed: 0, parked: 0, abandoned: 0 });
+
+				// A mark of the dead process written after all changes nothing.
+				windows.fire();
+				expect(await routing).to.deep.include({ outcome: 'routed' });
+				expect(handovers).to.have.length(4);
+			});
 		});
 	});
 });

@@ -6,8 +6,9 @@ import { KickApiError } from '#lib/kick/api/KickApiError';
 import { KickOAuthClient } from '#lib/kick/api/KickOAuthClient';
 import { createOAuthState, createPkcePair } from '#lib/kick/api/pkce';
 import { BROADCASTER_SCOPES } from '#lib/kick/KickAuthorizations';
-import { KickReauthorizationNeededError, KickTokenKeeper, REFRESH_MARGIN_MS } from '#lib/kick/KickTokenKeeper';
-import { openMigratedDatabase, postgresEngine, type MigratedDatabase } from '#test/helpers/databases';
+import { KickReauthorizationNeededError, KickTokenKeeper, REFRESH_MARGIN_MS, TOKEN_REREAD_MS } from '#lib/kick/KickTokenKeeper';
+import { countingConnection } from '#test/helpers/countingConnection';
+import { openMigratedDatabase, postgresEngine, TEST_TOKEN_KEY, type MigratedDatabase } from '#test/helpers/databases';
 import { rejection } from '#test/helpers/rejection';
 import { addServers, emptyDatabase, GUILD_A, GUILD_B, GUILD_C, selectRows, storedTokenRows } from '#test/kick/kickTestDatabase';
 import type { KickRequest } from '#test/kick-standin/RequestLog';
@@ -328,5 +329,102 @@ describe('Kick token keeper on PostgreSQL with the Kick stand-in', () => {
 		expect(error).to.be.an.instanceOf(KickReauthorizationNeededError);
 		expect((error as Error).message).to.contain('no tokens are stored');
 		expect(await reauthorizationMarks()).to.deep.equal([]);
+	});
+
+	describe('holding the decrypted tokens in memory', () => {
+		let counted: { readonly database: Database; readonly statements: string[] };
+		const reads = (table: string) => counted.statements.filter((sql) => /^\s*select/i.test(sql) && sql.includes(`"${table}"`)).length;
+		const countedKeeper = () =>
+			new KickTokenKeeper({ database: counted.database, oauth, onReauthorizationNeeded: async () => undefined, now: () => clock, raceWaitMs: 0 });
+		const sendChat = (keeper: KickTokenKeeper, content: string) =>
+			keeper.withToken(GUILD_A, STREAMER_ID, (token) => api.sendChat(token, { type: 'bot', content }));
+
+		beforeEach(() => {
+			const counter = countingConnection(database.connection);
+			// Closing it disconnects its client only: the connection is the suite's.
+			counted = {
+				database: new DatabaseClass({ ...counter.connection, close: async () => undefined }, { tokenCipher: new TokenCipher(TEST_TOKEN_KEY) }),
+				statements: counter.statements
+			};
+		});
+
+		afterEach(() => counted.database.close());
+
+		it('reads and decrypts a server’s tokens once for many sends, and again once a minute, so another process’s refresh is seen', async () => {
+			const linked = await link(GUILD_A);
+			const keeper = countedKeeper();
+
+			for (let n = 0; n < 20; n++) await sendChat(keeper, `message ${n}`);
+
+			expect(standIn.chat.list('GamblerJoe').slice(-20)).to.have.length(20);
+			expect(reads('kick_oauth_tokens'), 'token row reads for 20 sends').to.equal(1);
+			expect(reads('kick_connections'), 'connection row reads for 20 sends').to.equal(1);
+
+			// Another bot process refreshes: this one keeps the token it holds until a minute has passed, then takes the new one.
+			const refreshedElsewhere = await newKeeper().accessToken(GUILD_A, STREAMER_ID, { forceRefresh: true });
+			expect(await keeper.accessToken(GUILD_A, STREAMER_ID)).to.equal(linked.accessToken);
+			clock += TOKEN_REREAD_MS;
+			const from = standIn.requestLog.mark();
+			expect(await keeper.accessToken(GUILD_A, STREAMER_ID)).to.equal(refreshedElsewhere);
+			expect(reads('kick_oauth_tokens')).to.equal(2);
+			expect(refreshRequests(from), 'the other process’s tokens are taken, not refreshed again').to.have.length(0);
+		});
+
+		it('on a 401, reads the tokens again and retries once with the token another process refreshed, without refreshing', async () => {
+			const linked = await link(GUILD_A);
+			const keeper = countedKeeper();
+			await sendChat(keeper, 'before');
+			// Another process refreshed, and Kick ended the token this process holds.
+			const refreshedElsewhere = await newKeeper().accessToken(GUILD_A, STREAMER_ID, { forceRefresh: true });
+			standIn.expireAccessToken(linked.accessToken);
+			const from = standIn.requestLog.mark();
+
+			await sendChat(keeper, 'after the 401');
+
+			const chats = standIn.requestLog.filter((request) => request.path === '/public/v1/chat', from);
+			expect(chats.map((request) => request.status)).to.deep.equal([401, 200]);
+			expect(refreshRequests(from)).to.have.length(0);
+			expect(reads('kick_oauth_tokens'), 'read again once after the 401').to.equal(2);
+			expect(await keeper.accessToken(GUILD_A, STREAMER_ID)).to.equal(refreshedElsewhere);
+		});
+
+		it('on a 401 with no newer token stored, refreshes once and retries once; a second 401 is the caller’s error', async () => {
+			const linked = await link(GUILD_A);
+			const keeper = countedKeeper();
+			await sendChat(keeper, 'before');
+			standIn.expireAccessToken(linked.accessToken);
+			const from = standIn.requestLog.mark();
+
+			await sendChat(keeper, 'after the 401');
+
+			expect(standIn.requestLog.filter((request) => request.path === '/public/v1/chat', from).map((request) => request.status)).to.deep.equal([401, 200]);
+			expect(refreshRequests(from)).to.have.length(1);
+
+			const calls: string[] = [];
+			const refused = await rejection(
+				keeper.withToken(GUILD_A, STREAMER_ID, async (token) => {
+					calls.push(token);
+					throw new KickApiError({ endpoint: 'POST /chat', status: 401, message: 'Unauthorized', retryable: false });
+				})
+			);
+			expect(refused).to.be.an.instanceOf(KickApiError).with.property('status', 401);
+			expect(calls, 'tried twice, not more').to.have.length(2);
+		});
+
+		it('uses no held token once the server is unlinked in this process', async () => {
+			await link(GUILD_A);
+			const keeper = countedKeeper();
+			await sendChat(keeper, 'while linked');
+			await counted.database.forGuild(GUILD_A).kickTokens.delete(STREAMER_ID);
+			await counted.database.forGuild(GUILD_A).kickConnection.disconnect();
+			keeper.forget(GUILD_A);
+			const from = standIn.requestLog.mark();
+
+			const error = await rejection(sendChat(keeper, 'after the unlink'));
+
+			expect(error).to.be.an.instanceOf(KickReauthorizationNeededError);
+			expect((error as Error).message).to.contain('no tokens are stored');
+			expect(standIn.requestLog.filter((request) => request.path === '/public/v1/chat', from)).to.deep.equal([]);
+		});
 	});
 });

@@ -1,7 +1,7 @@
 import type { PrismaClient } from '#generated/prisma/client';
-import { GroupCommit } from '#lib/database/GroupCommit';
+import { GroupCommit, type GroupCommitOptions } from '#lib/database/GroupCommit';
 import type { KickEvent } from '#lib/kick/events/KickEvent';
-import { kickEventFromJson, kickEventToJson } from '#lib/kick/events/kickEventJson';
+import { kickEventFromJson } from '#lib/kick/events/kickEventJson';
 
 /** An event taken but not yet handed to its servers (its process stopped, or handing it over failed). */
 export interface UnhandledKickEvent {
@@ -24,6 +24,45 @@ export interface KickEventReceiptsOptions {
 	readonly owner: string;
 	/** How long an event stays this process's without a renewal (default 30 s): the delay before another process takes over after a crash. */
 	readonly leaseMs?: number;
+	/** How long a claim or a handled mark waits for others to share its statement (default CLAIM_WINDOW_MS), and the most one statement takes. */
+	readonly batch?: Pick<GroupCommitOptions, 'windowMs' | 'maxBatch' | 'timer'>;
+}
+
+/** Claims and handled marks of this long share one statement each: a few milliseconds on the answer to Kick, against one statement per event. */
+export const CLAIM_WINDOW_MS = 4;
+/** The most keys one claim or mark statement carries. */
+export const MAX_CLAIM_BATCH = 500;
+
+/**
+ * Runs one statement with text parameters (a text or a list of texts each) on a driver adapter of
+ * its own, the layer under the Prisma client: for the batched statements, whose hundreds of keys
+ * the client would serialise parameter by parameter. @returns the rows, as arrays of column values.
+ */
+export interface BatchStatements {
+	query(sql: string, args: readonly (string | readonly string[])[]): Promise<unknown[][]>;
+}
+
+/** Inserts the keys of a batch ($3, a JSON array of ClaimedKey), leased to $1 for $2 seconds; returns the claimed keys already taken. */
+const CLAIM_SQL = `
+	WITH claimed AS (
+		SELECT * FROM jsonb_to_recordset($3::jsonb) AS claimed(key text, event jsonb, channel text, handled boolean, claim boolean)
+	), inserted AS (
+		INSERT INTO kick_event_receipts (event_key, event, channel, handled_at, owner, leased_until, attempts)
+		SELECT key, event, channel, CASE WHEN handled THEN now() END, CASE WHEN event IS NULL THEN NULL ELSE $1 END,
+			CASE WHEN event IS NULL THEN NULL ELSE now() + make_interval(secs => $2::double precision) END, CASE WHEN event IS NULL THEN 0 ELSE 1 END
+		FROM claimed ORDER BY key
+		ON CONFLICT (event_key) DO NOTHING RETURNING event_key
+	)
+	SELECT key FROM claimed WHERE claim AND key NOT IN (SELECT event_key FROM inserted)`;
+
+/** One key a claim inserts: the event's own (with the stored event), or the delivery's, or the bot's own message (handled at once). */
+interface ClaimedKey {
+	readonly key: string;
+	readonly event: KickEvent | null;
+	readonly channel: string | null;
+	readonly handled: boolean;
+	/** The key the request claims (its first), whose outcome it waits for. */
+	readonly claim: boolean;
 }
 
 /**
@@ -31,57 +70,80 @@ export interface KickEventReceiptsOptions {
  * processes. Kick-level: an event is claimed once, before it is routed to its servers, and kept
  * until it has been handed to them, leased to the process handing it over; one taken just
  * before a crash is taken over after the lease. An event whose handing over keeps failing is
- * parked with its error, so it never blocks or delays the others.
+ * parked with its error, so it never blocks or delays the others. Claims and handled marks are
+ * group-committed: those of a few milliseconds share one statement.
  */
 export class KickEventReceipts {
 	public readonly owner: string;
 	public readonly leaseMs: number;
+	/** Each request: its keys, the first being the one it claims; the result: whether this request inserted it. */
+	private readonly claims: GroupCommit<readonly ClaimedKey[], boolean>;
 	private readonly handled: GroupCommit<string, undefined>;
 
 	public constructor(
 		private readonly client: PrismaClient,
+		private readonly batches: BatchStatements,
 		options: KickEventReceiptsOptions
 	) {
 		this.owner = options.owner;
 		this.leaseMs = options.leaseMs ?? 30_000;
-		// Marked in batches: one statement for the events handed over at the same moment, not one per chat message.
+		const batch = { windowMs: CLAIM_WINDOW_MS, maxBatch: MAX_CLAIM_BATCH, ...options.batch };
+		this.claims = new GroupCommit((requests) => this.insertClaims(requests), batch);
 		this.handled = new GroupCommit(async (keys) => {
-			await this.client
-				.$executeRaw`UPDATE kick_event_receipts SET handled_at = now(), leased_until = NULL WHERE event_key = ANY(${[...keys]}::text[]) AND handled_at IS NULL`;
+			// Sorted, so two processes marking the same events lock their rows in one order.
+			await this.batches.query(
+				'UPDATE kick_event_receipts SET handled_at = now(), leased_until = NULL FROM json_array_elements_text($1::json) AS handed(key) WHERE event_key = handed.key AND handled_at IS NULL',
+				[JSON.stringify([...keys].sort())]
+			);
 			return keys.map(() => undefined);
-		});
+		}, batch);
 	}
 
 	/**
-	 * Insert-if-absent in one statement, so two racing deliveries cannot both win. The event is
-	 * stored with its key and leased to this process; `deliveryKey` (Kick-Event-Message-Id) is
-	 * recorded in the same statement when it differs (a chat message is known by its own id
-	 * whichever delivery or reader brings it).
+	 * Insert-if-absent, so two racing deliveries cannot both win. The event is stored with its key
+	 * and leased to this process; `deliveryKey` (Kick-Event-Message-Id) is recorded in the same
+	 * statement when it differs (a chat message is known by its own id whichever delivery or
+	 * reader brings it). Claims of the same moment share one statement.
 	 * @returns whether this caller claimed the event.
 	 */
-	public async claim(eventKey: string, options: { readonly event?: KickEvent; readonly deliveryKey?: string } = {}): Promise<boolean> {
-		const event = options.event === undefined ? null : kickEventToJson(options.event);
-		const channel = options.event?.broadcasterUserId ?? null;
-		const deliveryKey = options.deliveryKey !== undefined && options.deliveryKey !== eventKey ? options.deliveryKey : null;
-		const rows = await this.client.$queryRaw<{ event_key: string }[]>`
-			INSERT INTO kick_event_receipts (event_key, event, channel, handled_at, owner, leased_until, attempts)
-			SELECT key, payload::jsonb, ${channel}, NULL, CASE WHEN payload IS NULL THEN NULL ELSE ${this.owner} END,
-				CASE WHEN payload IS NULL THEN NULL ELSE now() + make_interval(secs => ${this.leaseMs / 1000}) END, CASE WHEN payload IS NULL THEN 0 ELSE 1 END
-			FROM (VALUES (${eventKey}, ${event}), (${deliveryKey}, NULL)) AS claimed(key, payload) WHERE key IS NOT NULL
-			ON CONFLICT (event_key) DO NOTHING RETURNING event_key`;
-		return rows.some((row) => row.event_key === eventKey);
+	public claim(eventKey: string, options: { readonly event?: KickEvent; readonly deliveryKey?: string } = {}): Promise<boolean> {
+		const event = options.event ?? null;
+		const channel = event?.broadcasterUserId ?? null;
+		const keys: ClaimedKey[] = [{ key: eventKey, event, channel, handled: false, claim: true }];
+		if (options.deliveryKey !== undefined && options.deliveryKey !== eventKey)
+			keys.push({ key: options.deliveryKey, event: null, channel, handled: false, claim: false });
+		return this.claims.submit(keys);
 	}
 
 	/** Claims a key that needs no handling (the bot's own chat message, so the readers drop its echo). */
-	public async claimHandled(eventKey: string): Promise<boolean> {
-		const rows = await this.client.$queryRaw<{ event_key: string }[]>`
-			INSERT INTO kick_event_receipts (event_key, handled_at) VALUES (${eventKey}, now()) ON CONFLICT (event_key) DO NOTHING RETURNING event_key`;
-		return rows.length === 1;
+	public claimHandled(eventKey: string): Promise<boolean> {
+		return this.claims.submit([{ key: eventKey, event: null, channel: null, handled: true, claim: true }]);
 	}
 
 	/** The event has been handed to every server linked to its channel (written together with the others of the moment). */
 	public markHandled(eventKey: string): Promise<undefined> {
 		return this.handled.submit(eventKey);
+	}
+
+	/**
+	 * One statement for the claims of a batch, its rows as one JSON document (each event stored as
+	 * kickEventToJson writes it), answering with the claimed keys it did not insert (usually none).
+	 * A key asked for twice in it goes to the first request; the rows are inserted in key order, so
+	 * two processes claiming the same events at once wait for each other instead of deadlocking.
+	 */
+	private async insertClaims(requests: readonly (readonly ClaimedKey[])[]): Promise<boolean[]> {
+		const askedBy = new Map<string, number>();
+		const rows: ClaimedKey[] = [];
+		for (const [index, keys] of requests.entries()) {
+			for (const row of keys) {
+				if (askedBy.has(row.key)) continue;
+				askedBy.set(row.key, index);
+				rows.push(row);
+			}
+		}
+		const taken = await this.batches.query(CLAIM_SQL, [this.owner, String(this.leaseMs / 1000), JSON.stringify(rows)]);
+		const lost = new Set(taken.map(([key]) => key));
+		return requests.map((keys, index) => askedBy.get(keys[0]!.key) === index && !lost.has(keys[0]!.key));
 	}
 
 	/** Keeps events this process is handing over its own: run well within the lease. */
@@ -165,9 +227,9 @@ export class KickEventReceipts {
 		return this.client.$executeRaw`DELETE FROM kick_event_receipts WHERE received_at < ${before}`;
 	}
 
-	/** Resolves once every handled mark submitted so far is written. */
-	public settled(): Promise<void> {
-		return this.handled.settled();
+	/** Resolves once every claim and handled mark submitted so far is written. */
+	public async settled(): Promise<void> {
+		await Promise.all([this.claims.settled(), this.handled.settled()]);
 	}
 }
 

@@ -83,6 +83,17 @@ export class SystemRepository {
 		return rows.map((row) => row.guildId);
 	}
 
+	/** The servers (still joined) linked to each of several Kick channels, in one statement; a channel nobody follows maps to none. */
+	public async guildIdsLinkedToKickChannels(broadcasterUserIds: readonly bigint[]): Promise<Map<bigint, bigint[]>> {
+		const linked = new Map<bigint, bigint[]>(broadcasterUserIds.map((id) => [id, []]));
+		const rows = await this.client.$queryRaw<{ broadcasterUserId: bigint; guildId: bigint }[]>`
+			SELECT k.broadcaster_user_id AS "broadcasterUserId", k.discord_server_id AS "guildId"
+			FROM kick_connections k JOIN servers s ON s.discord_server_id = k.discord_server_id
+			WHERE k.broadcaster_user_id = ANY(${broadcasterUserIds.map(String)}::bigint[]) AND s.left_at IS NULL ORDER BY k.discord_server_id`;
+		for (const row of rows) linked.get(row.broadcasterUserId)?.push(row.guildId);
+		return linked;
+	}
+
 	/** The servers the bot is in (not left), in the order they were recorded. */
 	public async joinedGuildIds(): Promise<bigint[]> {
 		const rows = await this.client.$queryRaw<{ guildId: bigint }[]>`

@@ -35,8 +35,8 @@ export type KickSignInStart =
 
 /**
  * What every piece that acts for a server receives, as an argument: that server, its settings,
- * its repositories, and the ways to act for it and for no other server. Built once per event,
- * cheaply: the repositories are made the first time `db` reads them.
+ * its repositories, and the ways to act for it and for no other server. Built once per settings
+ * snapshot of the server and shared by its events: the repositories are made the first time `db` reads them.
  */
 export interface GuildContext {
 	readonly guildId: GuildId;
@@ -180,10 +180,17 @@ class ServerContext implements GuildContext {
 	}
 }
 
+// One context per settings snapshot: events of a server share it until its settings are loaded again.
+const contexts = new WeakMap<GuildSettings, ServerContext>();
+
 /** Loads the context of one server (settings from the cache; repositories on first use). */
 export async function loadGuildContext(guildId: bigint | string, guild: Guild | null): Promise<GuildContext> {
 	const settings = await container.settings.forGuild(guildId);
-	return new ServerContext(settings.guildId, guild, settings);
+	const cached = contexts.get(settings);
+	if (cached !== undefined && cached.guild === guild) return cached;
+	const context = new ServerContext(settings.guildId, guild, settings);
+	contexts.set(settings, context);
+	return context;
 }
 
 // Keyed by the interaction or message, so a context lives exactly as long as the event it was loaded for.

@@ -10,7 +10,7 @@ import { KickApiError } from '#lib/kick/api/KickApiError';
 import { KickOAuthClient } from '#lib/kick/api/KickOAuthClient';
 import { KickChatSender } from '#lib/kick/chat/KickChatSender';
 import { SUBSCRIBED_EVENT_TYPES, type KickChatMessageEvent, type KickEvent } from '#lib/kick/events/KickEvent';
-import { KickEventRouter, MAX_EVENT_ATTEMPTS } from '#lib/kick/events/KickEventRouter';
+import { KickEventRouter, MAX_EVENT_ATTEMPTS, type RouteOutcome } from '#lib/kick/events/KickEventRouter';
 import { KickAuthorizations, type CompletedAuthorization } from '#lib/kick/KickAuthorizations';
 import { KickTokenKeeper } from '#lib/kick/KickTokenKeeper';
 import { KickChatSocket } from '#lib/kick/socket/KickChatSocket';
@@ -105,7 +105,7 @@ export class KickConnection {
 					});
 		this.router = new KickEventRouter({
 			database,
-			loadContext: (guildId) => loadGuildContext(guildId.toString(), container.client?.guilds.cache.get(guildId.toString()) ?? null),
+			loadContext: (guildId) => loadGuildContext(guildId, container.client?.guilds.cache.get(String(guildId)) ?? null),
 			emit: options.emit,
 			onServerFailure: (guildId, event, error) => logger.error(`Kick: could not hand ${event.type} to server ${guildId}:`, error),
 			onEventFailure: (event, error, parked) =>
@@ -130,18 +130,13 @@ export class KickConnection {
 			send: async (message) => {
 				const guildId = BigInt(message.guildId);
 				const broadcasterUserId = BigInt(message.broadcasterUserId);
-				const post = async (token: string) =>
+				const sent = await this.tokens.withToken(guildId, broadcasterUserId, (token) =>
 					this.api.sendChat(token, {
 						type: 'bot',
 						content: message.content,
 						...(message.replyToMessageId === undefined ? {} : { replyToMessageId: message.replyToMessageId })
-					});
-				const token = await this.tokens.accessToken(guildId, broadcasterUserId);
-				// Kick can end a token before its stated expiry: refresh once and try again.
-				const sent = await post(token).catch(async (error: unknown) => {
-					if (!(error instanceof KickApiError) || error.status !== 401) throw error;
-					return post(await this.tokens.accessToken(guildId, broadcasterUserId, { forceRefresh: true }));
-				});
+					})
+				);
 				// Claimed at once, before Kick echoes it back, so the readers drop the bot's own message.
 				if (sent.messageId !== null) await database.kickEventReceipts.claimHandled(`chat:${sent.messageId}`).catch(() => false);
 				return { messageId: sent.messageId };
@@ -203,6 +198,7 @@ export class KickConnection {
 			connectedBy: completed.discordUserId,
 			eventsVia: this.eventsVia
 		});
+		this.tokens.forget(completed.guildId);
 		await container.settings.setManaged(completed.guildId, {
 			kick_channel: completed.channelSlug,
 			kick_broadcaster_user_id: completed.broadcasterUserId.toString()
@@ -242,6 +238,7 @@ export class KickConnection {
 			}
 		}
 		await repositories.kickTokens.delete(broadcasterUserId);
+		this.tokens.forget(guildId);
 		await repositories.kickConnection.disconnect();
 		await container.settings.setManaged(guildId, { kick_channel: null, kick_broadcaster_user_id: null });
 		this.router.forgetLinks(broadcasterUserId);
@@ -251,8 +248,13 @@ export class KickConnection {
 	}
 
 	/** An event from either reader: claimed once, then routed to the linked servers. */
-	public async accept(event: KickEvent, options: { readonly claimed?: boolean } = {}): Promise<void> {
-		await this.router.route(event, options);
+	public accept(event: KickEvent, options: { readonly claimed?: boolean } = {}): Promise<RouteOutcome> {
+		return this.router.route(event, options);
+	}
+
+	/** Resolves once every event this process started handing over (from either reader) is done. */
+	public idle(): Promise<void> {
+		return this.router.idle();
 	}
 
 	/** Whether a chat message is the bot's own (it never answers itself). */

@@ -12,14 +12,16 @@ export class RunKickChatCommandsListener extends Listener<typeof KickListenerEve
 
 	public override async run(event: KickChatMessageEvent, context: GuildContext): Promise<void> {
 		const kick = this.container.kick;
-		if (kick === undefined || kick.isOwnMessage(event)) return;
+		const prefix = context.settings.get('prefix');
+		// Most chat calls no command: nothing to dispatch.
+		if (kick === undefined || !event.content.startsWith(prefix) || kick.isOwnMessage(event)) return;
 		let replies = 0;
 		let unrecorded: unknown;
 		const outcome = await dispatchKickCommand({
 			store: this.container.stores.get('kick-commands'),
 			context,
 			event,
-			prefix: context.settings.get('prefix'),
+			prefix,
 			reply: async (content) => {
 				// Keyed by the message and the answer's place, so running the command again for a recovered event adds no second answer.
 				const key = `reply:${event.messageId}:${replies++}`;

@@ -1,4 +1,5 @@
 import type { Database } from '#lib/database/Database';
+import { GroupCommit } from '#lib/database/GroupCommit';
 import type { GuildContext } from '#lib/guild/GuildContext';
 import type { KickEvent } from '#lib/kick/events/KickEvent';
 import { LISTENER_EVENT_OF } from '#lib/kick/events/KickListenerEvents';
@@ -27,8 +28,14 @@ export interface KickEventRouterOptions {
 	readonly now?: () => number;
 }
 
-/** Which servers follow a channel is read again after this long (a link made by another bot process shows up within it). */
+/**
+ * Which servers follow a channel is read again after this long (a link made by another bot process
+ * shows up within it). The channels read more than half of it ago are read again with it, in the
+ * same statement, so a thousand channels cost a statement every few seconds, not one each.
+ */
 const LINKS_TTL_MS = 10_000;
+/** The largest channel id a link can hold (BIGINT): an event naming a larger one belongs to no server. */
+const MAX_CHANNEL_ID = 2n ** 63n - 1n;
 /** `last_event_at` is written at most this often per server: it is for /kick status, not a write per chat message. */
 const LAST_EVENT_WRITE_INTERVAL_MS = 30_000;
 /** Attempts at handing an event over before it is parked. */
@@ -37,6 +44,9 @@ export const MAX_EVENT_ATTEMPTS = 3;
 const RETRY_FAILED_EVENT_MS = 30_000;
 /** Events not handed over within this long are given up (a chat command answered much later helps nobody). */
 export const EVENT_MAX_AGE_MS = 15 * 60_000;
+/** No servers to skip, and the outcome of an event already claimed: shared, not made for every event. */
+const NONE: readonly bigint[] = [];
+const DUPLICATE: RouteOutcome = { outcome: 'duplicate' };
 
 /**
  * Takes one Kick event from either reader and hands it to every server linked to its channel,
@@ -46,19 +56,27 @@ export const EVENT_MAX_AGE_MS = 15 * 60_000;
  * before); until then it stays leased to this process, and a crash leaves it for another.
  */
 export class KickEventRouter {
-	private readonly serversOfChannel = new Map<bigint, { readonly guildIds: Promise<bigint[]>; readonly expiresAt: number }>();
+	private readonly serversOfChannel = new Map<bigint, { readonly guildIds: bigint[]; readonly readAt: number }>();
+	/** Channels to read, gathered over a turn of the event loop into one statement. */
+	private readonly linkReads: GroupCommit<bigint, bigint[]>;
+	/** Counts forgetLinks calls: a read that started before one does not fill the cache with what it read. */
+	private linksForgotten = 0;
 	private readonly lastEventWritten = new Map<bigint, number>();
 	/** Events being handed over by this process: their leases are renewed. */
 	private readonly inFlight = new Set<string>();
-	private readonly running = new Set<Promise<RouteOutcome>>();
+	/** Events being routed now (claims included), and who waits for there to be none. */
+	private routing = 0;
+	private readonly idleWaiters: (() => void)[] = [];
 	private readonly now: () => number;
 
 	public constructor(private readonly options: KickEventRouterOptions) {
 		this.now = options.now ?? Date.now;
+		this.linkReads = new GroupCommit((channels) => this.readLinks(channels));
 	}
 
 	/** A server was linked to or unlinked from a channel in this process: read the links again. */
 	public forgetLinks(broadcasterUserId?: bigint): void {
+		this.linksForgotten += 1;
 		if (broadcasterUserId === undefined) this.serversOfChannel.clear();
 		else this.serversOfChannel.delete(broadcasterUserId);
 	}
@@ -67,41 +85,40 @@ export class KickEventRouter {
 	 * Hands one event over; never throws: a failure is recorded with the event (tried again later
 	 * for the servers it did not reach, parked after MAX_EVENT_ATTEMPTS) and reported through `onEventFailure`.
 	 */
-	public route(event: KickEvent, options: RouteOptions = {}): Promise<RouteOutcome> {
-		const routing = this.routeOnce(event, options);
-		this.running.add(routing);
-		void routing.finally(() => this.running.delete(routing));
-		return routing;
-	}
-
-	/** Resolves once every event this process started handing over is done. */
-	public async idle(): Promise<void> {
-		await Promise.allSettled([...this.running]);
-	}
-
-	private async routeOnce(event: KickEvent, { claimed = false, handedTo = [] }: RouteOptions): Promise<RouteOutcome> {
+	public async route(event: KickEvent, options?: RouteOptions): Promise<RouteOutcome> {
+		this.routing += 1;
 		const receipts = this.options.database.kickEventReceipts;
 		try {
-			if (!claimed && !(await receipts.claim(event.eventKey, { event }))) return { outcome: 'duplicate' };
-		} catch (error) {
-			// Not claimed, so not taken: the reader's next delivery (or Kick's retry) brings it again.
-			this.options.onEventFailure(event, error, false);
-			return { outcome: 'failed', parked: false, error };
-		}
-		this.inFlight.add(event.eventKey);
-		const reached: bigint[] = [];
-		try {
-			const outcome = await this.handOver(event, new Set(handedTo), reached);
-			await receipts.markHandled(event.eventKey);
-			return outcome;
-		} catch (error) {
-			const policy = { maxAttempts: MAX_EVENT_ATTEMPTS, retryAfterMs: RETRY_FAILED_EVENT_MS };
-			const parked = await receipts.recordFailure(event.eventKey, error, policy, reached).catch(() => false);
-			this.options.onEventFailure(event, error, parked);
-			return { outcome: 'failed', parked, error };
+			try {
+				if (options?.claimed !== true && !(await receipts.claim(event.eventKey, { event }))) return DUPLICATE;
+			} catch (error) {
+				// Not claimed, so not taken: the reader's next delivery (or Kick's retry) brings it again.
+				this.options.onEventFailure(event, error, false);
+				return { outcome: 'failed', parked: false, error };
+			}
+			this.inFlight.add(event.eventKey);
+			const reached: bigint[] = [];
+			try {
+				const outcome = await this.handOver(event, options?.handedTo ?? NONE, reached);
+				await receipts.markHandled(event.eventKey);
+				return outcome;
+			} catch (error) {
+				const policy = { maxAttempts: MAX_EVENT_ATTEMPTS, retryAfterMs: RETRY_FAILED_EVENT_MS };
+				const parked = await receipts.recordFailure(event.eventKey, error, policy, reached).catch(() => false);
+				this.options.onEventFailure(event, error, parked);
+				return { outcome: 'failed', parked, error };
+			} finally {
+				this.inFlight.delete(event.eventKey);
+			}
 		} finally {
-			this.inFlight.delete(event.eventKey);
+			this.routing -= 1;
+			if (this.routing === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
 		}
+	}
+
+	/** Resolves once every event this process is handing over (those started meanwhile included) is done. */
+	public async idle(): Promise<void> {
+		if (this.routing > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
 	}
 
 	/**
@@ -141,16 +158,18 @@ export class KickEventRouter {
 	 * others. Servers that got it are added to `reached`; when any failed, it throws after the
 	 * last one, so the event is tried again for those only.
 	 */
-	private async handOver(event: KickEvent, skip: ReadonlySet<bigint>, reached: bigint[]): Promise<RouteOutcome> {
-		const guildIds = await this.linkedGuilds(BigInt(event.broadcasterUserId));
+	private async handOver(event: KickEvent, skip: readonly bigint[], reached: bigint[]): Promise<RouteOutcome> {
+		const cached = this.linkedGuilds(BigInt(event.broadcasterUserId));
+		const guildIds = Array.isArray(cached) ? cached : await cached;
 		if (guildIds.length === 0) return { outcome: 'unlinked' };
 		const name = LISTENER_EVENT_OF[event.type];
 		const errors: unknown[] = [];
 		for (const guildId of guildIds) {
-			if (skip.has(guildId)) continue;
+			if (skip.length > 0 && skip.includes(guildId)) continue;
 			try {
 				const context = await this.options.loadContext(guildId);
-				await this.recordEvent(context, event);
+				const recording = this.recordEvent(context, event);
+				if (recording !== undefined) await recording;
 				// A status older than the one stored arrived late: it is not news, so listeners do not hear it.
 				const news =
 					event.type !== 'livestream.status.updated' ||
@@ -167,20 +186,30 @@ export class KickEventRouter {
 		return { outcome: 'routed', guildIds };
 	}
 
-	private linkedGuilds(broadcasterUserId: bigint): Promise<bigint[]> {
+	/** The servers following a channel: at once when read lately, else read with the other channels due. */
+	private linkedGuilds(broadcasterUserId: bigint): bigint[] | Promise<bigint[]> {
 		const cached = this.serversOfChannel.get(broadcasterUserId);
-		if (cached !== undefined && cached.expiresAt > this.now()) return cached.guildIds;
-		const guildIds = this.options.database.system.guildIdsLinkedToKickChannel(broadcasterUserId);
-		this.serversOfChannel.set(broadcasterUserId, { guildIds, expiresAt: this.now() + LINKS_TTL_MS });
-		guildIds.catch(() => this.serversOfChannel.delete(broadcasterUserId));
-		return guildIds;
+		if (cached !== undefined && this.now() - cached.readAt < LINKS_TTL_MS) return cached.guildIds;
+		if (broadcasterUserId < 0n || broadcasterUserId > MAX_CHANNEL_ID) return [];
+		return this.linkReads.submit(broadcasterUserId);
 	}
 
-	private async recordEvent(context: GuildContext, event: KickEvent): Promise<void> {
+	private async readLinks(channels: readonly bigint[]): Promise<bigint[][]> {
+		const now = this.now();
+		const forgotten = this.linksForgotten;
+		const due = new Set(channels);
+		for (const [channel, { readAt }] of this.serversOfChannel) if (now - readAt >= LINKS_TTL_MS / 2) due.add(channel);
+		const linked = await this.options.database.system.guildIdsLinkedToKickChannels([...due]);
+		if (forgotten === this.linksForgotten) for (const [channel, guildIds] of linked) this.serversOfChannel.set(channel, { guildIds, readAt: now });
+		return channels.map((channel) => linked.get(channel) ?? []);
+	}
+
+	/** Writes the server's `last_event_at`, unless a chat message did lately (undefined then: nothing to wait for). */
+	private recordEvent(context: GuildContext, event: KickEvent): Promise<void> | undefined {
 		const guildId = context.guildId;
 		const last = this.lastEventWritten.get(guildId);
-		if (last !== undefined && this.now() - last < LAST_EVENT_WRITE_INTERVAL_MS && event.type === 'chat.message.sent') return;
+		if (last !== undefined && this.now() - last < LAST_EVENT_WRITE_INTERVAL_MS && event.type === 'chat.message.sent') return undefined;
 		this.lastEventWritten.set(guildId, this.now());
-		await context.db.kickConnection.recordEvent(event.type, event.at);
+		return context.db.kickConnection.recordEvent(event.type, event.at);
 	}
 }

@@ -12,19 +12,62 @@ import type { KickEvent } from '#lib/kick/events/KickEvent';
  * @throws {AggregateError} holding the errors of the listeners that failed.
  */
 export async function runKickListeners(store: ListenerStore, name: string, event: KickEvent, context: GuildContext): Promise<void> {
-	const listeners = [...store.values()].filter(
-		(listener: Listener) => listener.event === name && listener.enabled && context.pluginIsOn(pluginOfPiece(listener))
-	);
-	const results = await Promise.allSettled(
-		listeners.map((listener) => (listener.run as (event: KickEvent, context: GuildContext) => unknown)(event, context))
-	);
-	const failures = results.flatMap((result, index) =>
-		result.status === 'rejected' ? [{ listener: listeners[index]!.name, error: result.reason as unknown }] : []
-	);
+	const named = listenersOf(store, name);
+	// Usually every one runs: the list is then used as it is, not copied for every event.
+	const listeners = named.every((listener) => runsFor(listener, context)) ? named : named.filter((listener) => runsFor(listener, context));
+	const failures: { readonly listener: string; readonly error: unknown }[] = [];
+	const run = (listener: Listener) => (listener.run as (event: KickEvent, context: GuildContext) => unknown)(event, context);
+	if (listeners.length === 1) {
+		// One listener (the usual case): awaited as is, without settling an array of one.
+		try {
+			await run(listeners[0]!);
+		} catch (error) {
+			failures.push({ listener: listeners[0]!.name, error });
+		}
+	} else {
+		// Each in its own async call: one throwing before its first await still lets the others run.
+		const results = await Promise.allSettled(listeners.map(async (listener) => run(listener)));
+		for (const [index, result] of results.entries())
+			if (result.status === 'rejected') failures.push({ listener: listeners[index]!.name, error: result.reason });
+	}
 	if (failures.length > 0) {
 		throw new AggregateError(
 			failures.map((failure) => failure.error),
 			`${failures.map((failure) => failure.listener).join(', ')} failed on ${name} for server ${context.guildId}`
 		);
 	}
+}
+
+function runsFor(listener: Listener, context: GuildContext): boolean {
+	return listener.enabled && context.pluginIsOn(pluginOf(listener));
+}
+
+// The listeners of each event name, found again when the store changed (a piece loaded, unloaded or reloaded).
+const byEvent = new WeakMap<ListenerStore, Map<string, { readonly size: number; readonly listeners: readonly Listener[] }>>();
+
+function listenersOf(store: ListenerStore, name: string): readonly Listener[] {
+	let cache = byEvent.get(store);
+	if (cache === undefined) {
+		cache = new Map();
+		byEvent.set(store, cache);
+	}
+	const cached = cache.get(name);
+	if (cached !== undefined && cached.size === store.size && cached.listeners.every((listener) => store.get(listener.name) === listener))
+		return cached.listeners;
+	const listeners: Listener[] = [];
+	for (const listener of store.values()) if (listener.event === name) listeners.push(listener);
+	cache.set(name, { size: store.size, listeners });
+	return listeners;
+}
+
+// Where a loaded listener's file lies does not change: its plugin is found once, not for every event.
+const plugins = new WeakMap<Listener, string>();
+
+function pluginOf(listener: Listener): string {
+	let plugin = plugins.get(listener);
+	if (plugin === undefined) {
+		plugin = pluginOfPiece(listener);
+		plugins.set(listener, plugin);
+	}
+	return plugin;
 }

@@ -1,6 +1,7 @@
 import PusherModule, { type Channel } from 'pusher-js';
 import { z } from 'zod';
 import type { KickEvent, KickUser } from '#lib/kick/events/KickEvent';
+import { readSocketChatMessage } from '#lib/kick/events/readChatMessage';
 import { describeIssue, kickBadgeSchema, kickEventIdSchema, kickIdSchema, kickTextSchema } from '#lib/kick/webhooks/parseWebhookEvent';
 import { parseRfc3339 } from '#lib/kick/webhooks/verifyKickWebhook';
 
@@ -43,6 +44,11 @@ interface Watch extends KickChatroomWatch {
 }
 
 const DIGITS = /^\d+$/;
+
+/** The by-name callback of chat messages: they are read by the global one. */
+function ignore(): void {
+	// Nothing: see watch().
+}
 
 /**
  * The fallback reader: Kick's unofficial Pusher chat socket, through pusher-js (which connects at
@@ -106,6 +112,8 @@ export class KickChatSocket {
 			const channel = this.pusher.subscribe(name);
 			const handler = (eventName: string, data: unknown) => this.receive(entry, name, eventName, data);
 			channel.bind_global(handler);
+			// Bound by name too: for an event nothing is bound to by name, pusher-js builds a "no callbacks" debug line, every chat message.
+			channel.bind(CHAT_MESSAGE_EVENT, ignore);
 			entry.subscriptions.push({ channel, handler });
 		}
 		this.watches.set(watch.chatroomId, entry);
@@ -118,6 +126,7 @@ export class KickChatSocket {
 		this.watches.delete(chatroomId);
 		for (const { channel, handler } of entry.subscriptions) {
 			channel.unbind_global(handler);
+			channel.unbind(CHAT_MESSAGE_EVENT, ignore);
 			this.pusher.unsubscribe(channel.name);
 		}
 		return true;
@@ -148,13 +157,12 @@ export class KickChatSocket {
 	private receive(entry: Watch, channelName: string, eventName: string, data: unknown): void {
 		if (eventName.startsWith('pusher:') || eventName.startsWith('pusher_internal:')) return;
 		const reading = readSocketEvent({ eventName, data, broadcasterUserId: entry.broadcasterUserId, receivedAt: new Date() });
-		const where = `${shorten(eventName)} on ${channelName}`;
 		if (reading.kind === 'ignored') {
-			this.options.logger.debug?.(`Kick chat socket: ignored ${where}: ${reading.why}`);
+			this.options.logger.debug?.(`Kick chat socket: ignored ${shorten(eventName)} on ${channelName}: ${reading.why}`);
 			return;
 		}
 		if (reading.kind === 'dropped') {
-			this.options.logger.warn(`Kick chat socket: dropped ${where}: ${reading.why}`);
+			this.options.logger.warn(`Kick chat socket: dropped ${shorten(eventName)} on ${channelName}: ${reading.why}`);
 			return;
 		}
 		try {
@@ -211,13 +219,19 @@ export type SocketEventReading =
  * typed event the webhooks give, with the same field checks; it never throws. `data` is what
  * pusher-js hands over: the parsed data, or its text when pusher-js could not parse it.
  */
-export function readSocketEvent(frame: {
-	readonly eventName: string;
-	readonly data: unknown;
-	readonly broadcasterUserId: string;
-	readonly receivedAt: Date;
-}): SocketEventReading {
-	const name = frame.eventName.replace(/^App\\Events\\/, '');
+export function readSocketEvent(frame: SocketFrame): SocketEventReading {
+	// Most frames are chat messages: one that plainly fits is read without the schema, which would read it alike.
+	if (frame.eventName === CHAT_MESSAGE_EVENT) {
+		const payload = dataOf(frame);
+		const event = payload === undefined ? null : readSocketChatMessage(payload, frame.broadcasterUserId, frame.receivedAt);
+		if (event !== null) return { kind: 'event', event };
+	}
+	return readSocketEventBySchema(frame);
+}
+
+/** What the schemas alone make of a frame: every frame but a plainly fitting chat message is read so. */
+export function readSocketEventBySchema(frame: SocketFrame): SocketEventReading {
+	const name = frame.eventName.startsWith(EVENT_NAME_PREFIX) ? frame.eventName.slice(EVENT_NAME_PREFIX.length) : frame.eventName;
 	const reader = SOCKET_READERS.get(name);
 	if (reader === undefined) {
 		return {
@@ -225,19 +239,30 @@ export function readSocketEvent(frame: {
 			why: USERNAME_ONLY_EVENTS.has(name) ? 'it names users by username only, and events need user ids' : 'not an event the bot reads'
 		};
 	}
-	let payload = frame.data;
-	// pusher-js parses the data text when it can; a string left over is unreadable (or encoded twice).
-	if (typeof payload === 'string') {
-		try {
-			payload = JSON.parse(payload);
-		} catch {
-			return { kind: 'dropped', why: 'its data is not JSON' };
-		}
-	}
+	const payload = dataOf(frame);
+	if (payload === undefined) return { kind: 'dropped', why: 'its data is not JSON' };
 	const parsed = reader.safeParse(payload);
 	if (!parsed.success) return { kind: 'dropped', why: describeIssue(parsed.error) };
 	const { at, eventKey, fields } = parsed.data;
 	return { kind: 'event', event: { ...fields, broadcasterUserId: frame.broadcasterUserId, eventKey, receivedVia: 'socket', at: at ?? frame.receivedAt } };
+}
+
+/** One event of a Pusher frame, as pusher-js hands it over, and the channel it is attributed to. */
+export interface SocketFrame {
+	readonly eventName: string;
+	readonly data: unknown;
+	readonly broadcasterUserId: string;
+	readonly receivedAt: Date;
+}
+
+/** The frame's data: pusher-js parses the data text when it can; a string left over is parsed here (undefined: it is not JSON, or is encoded twice). */
+function dataOf(frame: SocketFrame): unknown {
+	if (typeof frame.data !== 'string') return frame.data;
+	try {
+		return JSON.parse(frame.data) as unknown;
+	} catch {
+		return undefined;
+	}
 }
 
 /** An event name as logged: Pusher frames come from the network, so a name is cut short rather than logged whole. */
@@ -282,6 +307,10 @@ const replySchema = z.object({
 
 /** Socket events that name their users by username only: KickUser needs the user id, so the webhooks carry these. */
 const USERNAME_ONLY_EVENTS = new Set(['GiftedSubscriptionsEvent', 'SubscriptionEvent']);
+
+/** The prefix Kick puts on most event names, and the full name of a chat message. */
+const EVENT_NAME_PREFIX = 'App\\Events\\';
+const CHAT_MESSAGE_EVENT = `${EVENT_NAME_PREFIX}ChatMessageEvent`;
 
 /** Readers by event name, without the `App\\Events\\` prefix Kick puts on most. */
 const SOCKET_READERS = new Map<string, z.ZodType<SocketReading, unknown>>(

@@ -57,13 +57,13 @@ export function refuseTooLargeKickWebhook(logger: KickWebhookDependencies['logge
  */
 export async function handleKickWebhook(delivery: KickWebhookDelivery, dependencies: KickWebhookDependencies): Promise<KickWebhookAnswer> {
 	const { logger } = dependencies;
-	const now = dependencies.now ?? (() => new Date());
+	const receivedAt = dependencies.now?.() ?? new Date();
 	if (delivery.rawBody.length > KICK_WEBHOOK_MAX_BODY_BYTES) return refuseTooLargeKickWebhook(logger);
 	const verified = verifyKickWebhook({
 		headers: delivery.headers,
 		rawBody: delivery.rawBody,
 		publicKey: dependencies.publicKey,
-		now: now(),
+		now: receivedAt,
 		maxAgeSeconds: dependencies.maxAgeSeconds
 	});
 	if (!verified.ok) {
@@ -85,7 +85,7 @@ export async function handleKickWebhook(delivery: KickWebhookDelivery, dependenc
 		eventVersion: verified.eventVersion,
 		messageId: verified.messageId,
 		body,
-		receivedAt: now()
+		receivedAt
 	});
 	if (!parsed.ok) {
 		if (parsed.reason !== 'unsupported') return refuse(parsed.reason);

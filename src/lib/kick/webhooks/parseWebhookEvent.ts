@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { SUBSCRIBED_EVENT_TYPES, type KickBadge, type KickEvent, type KickUser } from '#lib/kick/events/KickEvent';
+import { isStorableText, KICK_EVENT_ID, kickIdOf } from '#lib/kick/events/kickFieldRules';
+import { readWebhookChatMessage } from '#lib/kick/events/readChatMessage';
 import { parseRfc3339 } from '#lib/kick/webhooks/verifyKickWebhook';
 
 export interface ParseWebhookEventOptions {
@@ -15,8 +17,6 @@ export interface ParseWebhookEventOptions {
 /** `reason` is exactly 'unsupported' for an event type or version the bot does not read, else it names the field that does not fit. */
 export type ParsedWebhookEvent = { readonly ok: true; readonly event: KickEvent } | { readonly ok: false; readonly reason: string };
 
-/** The largest Kick id: ids are stored in PostgreSQL BIGINT columns. */
-const MAX_KICK_ID = 2n ** 63n - 1n;
 const KICK_ID_ERROR = 'expected an id (a whole number from 0 to 2^63 - 1, or a string of its digits)';
 
 /**
@@ -24,23 +24,19 @@ const KICK_ID_ERROR = 'expected an id (a whole number from 0 to 2^63 - 1, or a s
  * digits; kept as canonical digits (no leading zeros), so two spellings of one id compare equal.
  */
 export const kickIdSchema = z.union([z.number(), z.string()], { error: KICK_ID_ERROR }).transform((value, context) => {
-	const digits = typeof value === 'number' ? (Number.isSafeInteger(value) && value >= 0 ? String(value) : null) : /^\d{1,19}$/.test(value) ? value : null;
-	const id = digits === null ? null : BigInt(digits);
-	if (id === null || id > MAX_KICK_ID) {
+	const id = kickIdOf(value);
+	if (id === null) {
 		context.addIssue({ code: 'custom', message: KICK_ID_ERROR });
 		return z.NEVER;
 	}
-	return id.toString();
+	return id;
 });
 
-/** What PostgreSQL refuses in text: NUL anywhere, and lone surrogates in jsonb (with `u`, a well-formed pair is one code point and does not match). */
-const UNSTORABLE = /[\u0000\uD800-\uDFFF]/u;
-
 /** Text the database can store: no NUL character and no lone surrogate (a delivery carrying one is refused rather than altered). */
-export const kickTextSchema = z.string().refine((text) => !UNSTORABLE.test(text), { error: 'contains a NUL character or a lone surrogate' });
+export const kickTextSchema = z.string().refine(isStorableText, { error: 'contains a NUL character or a lone surrogate' });
 
 /** The id of a chat message (or another event Kick names): 1 to 128 printable ASCII characters, so it fits a database key whatever Kick sends. */
-export const kickEventIdSchema = z.string().regex(/^[\x21-\x7E]{1,128}$/, { error: 'expected an event id (1 to 128 printable ASCII characters)' });
+export const kickEventIdSchema = z.string().regex(KICK_EVENT_ID, { error: 'expected an event id (1 to 128 printable ASCII characters)' });
 
 /** A count Kick sends (months, kicks): a whole number that fits a PostgreSQL INTEGER. */
 const kickCountSchema = z.number().int().min(0).max(2_147_483_647);
@@ -219,6 +215,16 @@ function isSubscribed(eventType: string): eventType is SubscribedEventType {
 
 /** Turns a verified webhook delivery into the bot's typed event (events/event-types.md, all version 1). */
 export function parseWebhookEvent(options: ParseWebhookEventOptions): ParsedWebhookEvent {
+	// Most events are chat messages: one that plainly fits is read without the schema, which would read it alike.
+	if (options.eventType === 'chat.message.sent' && options.eventVersion === '1') {
+		const event = readWebhookChatMessage(options.body, options.receivedAt);
+		if (event !== null) return { ok: true, event };
+	}
+	return parseWebhookEventBySchema(options);
+}
+
+/** What the schemas alone make of a delivery: every event but a plainly fitting chat message is read so. */
+export function parseWebhookEventBySchema(options: ParseWebhookEventOptions): ParsedWebhookEvent {
 	if (!isSubscribed(options.eventType) || options.eventVersion !== '1') return { ok: false, reason: 'unsupported' };
 	const parsed = bodySchemas[options.eventType].safeParse(options.body);
 	if (!parsed.success) return { ok: false, reason: describeIssue(parsed.error) };

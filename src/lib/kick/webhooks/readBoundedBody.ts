@@ -29,7 +29,8 @@ export function readBoundedBody(request: IncomingMessage, maxBytes: number): Pro
 				finish({ kind: 'too-large' });
 			} else chunks.push(chunk);
 		};
-		const onEnd = (): void => finish({ kind: 'body', body: Buffer.concat(chunks, size) });
+		// A body that came in one chunk (a Kick event, usually) is that chunk: no copy.
+		const onEnd = (): void => finish({ kind: 'body', body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size) });
 		const onAborted = (): void => finish({ kind: 'aborted' });
 		request.on('data', onData).on('end', onEnd).on('error', onAborted).on('close', onAborted);
 	});
