@@ -51,7 +51,6 @@ export interface RejectedKickWebhook {
 
 export type KickWebhookVerification = VerifiedKickWebhook | RejectedKickWebhook;
 
-
 /**
  * Checks a webhook delivery as Kick specifies (events/webhook-security.md): an RSA PKCS#1 v1.5
  * SHA-256 signature, base64 in Kick-Event-Signature, over `${messageId}.${timestamp}.${rawBody}`.
