@@ -68,7 +68,7 @@ for (const engine of engines) {
 				await a.kickConnection.markNeedsReauthorization('Kick refused the tokens');
 				await a.kickConnection.recordLiveStatus({ isLive: true, title: 'Bonus hunt', startedAt: minutes(0), at: minutes(10) });
 				await a.kickConnection.recordSubscription('failed', 'no scope');
-				await a.kickConnection.recordEvent('chat.message.sent', minutes(10));
+				await database.system.recordKickEvents([{ guildId: GUILD_A, type: 'chat.message.sent', at: minutes(10) }]);
 
 				const again = await a.kickConnection.connect({
 					broadcasterUserId: 5151n,

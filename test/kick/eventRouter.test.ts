@@ -298,6 +298,57 @@ describe('Kick event router on PostgreSQL', () => {
 		}
 	});
 
+	it('writes last_event_at at most every 30 s per server for chat, and writes the servers due together in one statement', async () => {
+		const counter = countingConnection(database.connection);
+		const counted = new DatabaseClass({ ...counter.connection, close: async () => undefined }, { repositories: new Map() });
+		const writes = () => counter.statements.filter((sql) => /update\s+kick_connections\s+k\s+set\s+last_event_at/i.test(sql)).length;
+		const lastEvents = async () =>
+			Object.fromEntries(
+				(
+					await selectRows<{ guild: string; at: Date | null }>(
+						database,
+						'SELECT discord_server_id::text AS guild, last_event_at AS at FROM kick_connections WHERE last_event_at IS NOT NULL ORDER BY 1'
+					)
+				).map((row) => [row.guild, row.at?.toISOString()])
+			);
+		const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
+		try {
+			const writing = new KickEventRouter({
+				database: counted,
+				loadContext: async (guildId) => testGuildContext({ guildId, settings: {} as GuildSettings, db: counted.forGuild(guildId) }),
+				emit: async () => undefined,
+				onServerFailure: (guildId, event, error) => failures.push({ guildId, eventKey: event.eventKey, error }),
+				onEventFailure: (event, error, parked) => eventFailures.push({ eventKey: event.eventKey, parked, error }),
+				now: () => clock
+			});
+			const chat = async (channel: string, seconds: number) => writing.route({ ...chatMessage(channel), at: at(seconds) });
+
+			await chat(STREAMER_ID, 0);
+			await chat(OTHER_STREAMER_ID, 0);
+			expect(writes(), 'each server’s first event').to.equal(3);
+			clock += 20_000;
+			await chat(STREAMER_ID, 20);
+			await chat(OTHER_STREAMER_ID, 20);
+			expect(writes(), 'within 30 s: kept for later').to.equal(3);
+			expect(await lastEvents()).to.deep.equal({
+				[String(GUILD_A)]: at(0).toISOString(),
+				[String(GUILD_B)]: at(0).toISOString(),
+				[String(GUILD_C)]: at(0).toISOString()
+			});
+
+			clock += 10_000;
+			await chat(STREAMER_ID, 30);
+			expect(writes(), 'one statement for the three servers due').to.equal(4);
+			expect(await lastEvents()).to.deep.equal({
+				[String(GUILD_A)]: at(30).toISOString(),
+				[String(GUILD_B)]: at(20).toISOString(),
+				[String(GUILD_C)]: at(20).toISOString()
+			});
+		} finally {
+			await counted.close();
+		}
+	});
+
 	describe('events taken before a bot process stopped, and events that fail', () => {
 		/** As if a process claimed the event `ageMs` ago and stopped before handing it over: its lease ran out. */
 		const takenAndStopped = async (event: KickEvent, ageMs: number) => {

@@ -94,6 +94,14 @@ export class SystemRepository {
 		return linked;
 	}
 
+	/** Records each server's latest Kick event (for /kick status), several servers in one statement. */
+	public async recordKickEvents(events: readonly { readonly guildId: bigint; readonly type: string; readonly at: Date }[]): Promise<void> {
+		const rows = JSON.stringify(events.map((event) => ({ guild: String(event.guildId), type: event.type, at: event.at.toISOString() })));
+		await this.client.$executeRaw`
+			UPDATE kick_connections k SET last_event_at = r.at, last_event_type = r.type
+			FROM json_to_recordset(${rows}::json) AS r(guild bigint, type text, at timestamptz) WHERE k.discord_server_id = r.guild`;
+	}
+
 	/** The servers the bot is in (not left), in the order they were recorded. */
 	public async joinedGuildIds(): Promise<bigint[]> {
 		const rows = await this.client.$queryRaw<{ guildId: bigint }[]>`

@@ -185,7 +185,11 @@ const contexts = new WeakMap<GuildSettings, ServerContext>();
 
 /** Loads the context of one server (settings from the cache; repositories on first use). */
 export async function loadGuildContext(guildId: bigint | string, guild: Guild | null): Promise<GuildContext> {
-	const settings = await container.settings.forGuild(guildId);
+	return guildContextOf(await container.settings.forGuild(guildId), guild);
+}
+
+/** The context of a server whose settings are at hand (one per settings snapshot and guild). */
+export function guildContextOf(settings: GuildSettings, guild: Guild | null): GuildContext {
 	const cached = contexts.get(settings);
 	if (cached !== undefined && cached.guild === guild) return cached;
 	const context = new ServerContext(settings.guildId, guild, settings);

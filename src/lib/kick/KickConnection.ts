@@ -4,7 +4,7 @@ import type { ILogger } from '@sapphire/framework';
 import type { KickConfig } from '#lib/config/environment';
 import type { Database } from '#lib/database/Database';
 import type { KickLink } from '#lib/database/SystemRepository';
-import { loadGuildContext, type GuildContext } from '#lib/guild/GuildContext';
+import { guildContextOf, loadGuildContext, type GuildContext } from '#lib/guild/GuildContext';
 import { KickApiClient } from '#lib/kick/api/KickApiClient';
 import { KickApiError } from '#lib/kick/api/KickApiError';
 import { KickOAuthClient } from '#lib/kick/api/KickOAuthClient';
@@ -105,7 +105,12 @@ export class KickConnection {
 					});
 		this.router = new KickEventRouter({
 			database,
-			loadContext: (guildId) => loadGuildContext(guildId, container.client?.guilds.cache.get(String(guildId)) ?? null),
+			loadContext: (guildId) => {
+				const guild = container.client?.guilds.cache.get(String(guildId)) ?? null;
+				// Settings in the cache (the usual case): the context at once, nothing to wait for.
+				const settings = container.settings.cached(guildId);
+				return settings === undefined ? loadGuildContext(guildId, guild) : guildContextOf(settings, guild);
+			},
 			emit: options.emit,
 			onServerFailure: (guildId, event, error) => logger.error(`Kick: could not hand ${event.type} to server ${guildId}:`, error),
 			onEventFailure: (event, error, parked) =>

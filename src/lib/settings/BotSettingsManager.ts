@@ -65,10 +65,16 @@ export class BotSettingsManager {
 	}
 
 	public forGuild(guildId: bigint | string): Promise<GuildSettings> {
+		const cached = this.cached(guildId);
+		if (cached !== undefined) return Promise.resolve(cached);
 		const id = toGuildId(guildId);
-		const entry = this.cache.get(id);
-		if (entry !== undefined && entry.expiresAt > this.now()) return Promise.resolve(entry.settings);
 		return this.loading.get(id) ?? this.load(id);
+	}
+
+	/** A server's settings when the cache holds them fresh, without waiting (for hot paths that would otherwise await a resolved promise); else undefined. */
+	public cached(guildId: bigint | string): GuildSettings | undefined {
+		const entry = this.cache.get(toGuildId(guildId));
+		return entry !== undefined && entry.expiresAt > this.now() ? entry.settings : undefined;
 	}
 
 	/** Drops a server's cached settings; the next read loads them again. */

@@ -95,10 +95,6 @@ export class KickConnectionRepository extends GuildRepository {
 		return count > 0;
 	}
 
-	public async recordEvent(type: string, at: Date): Promise<void> {
-		await this.client.kickConnection.updateMany({ where: { discordServerId: this.guildId }, data: { lastEventAt: at, lastEventType: type } });
-	}
-
 	/** @returns whether the status was newer than the stored one and applied. */
 	public async recordLiveStatus(status: LiveStatus): Promise<boolean> {
 		const { count } = await this.client.kickConnection.updateMany({

@@ -51,7 +51,6 @@ export interface RejectedKickWebhook {
 
 export type KickWebhookVerification = VerifiedKickWebhook | RejectedKickWebhook;
 
-
 /**
  * Checks a webhook delivery as Kick specifies (events/webhook-security.md): an RSA PKCS#1 v1.5
  * SHA-256 signature, base64 in Kick-Event-Signature, over `${messageId}.${timestamp}.${rawBody}`.
@@ -100,20 +99,15 @@ export function verifyKickWebhook(options: VerifyKickWebhookOptions): KickWebhoo
 	};
 }
 
+const BASE64_CHARACTERS = /^[A-Za-z0-9+/]*={0,2}$/;
+
 /**
  * Whether the text is padded base64 (`A-Z a-z 0-9 + /` in groups of four, the last one maybe
  * ending in `=` or `==`), as /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
- * says; checked in one pass, which that pattern takes several times as long for a signature.
+ * says: a length that is a multiple of four says as much as the groups, for half the time.
  */
 export function isBase64(text: string): boolean {
-	if (text.length % 4 !== 0) return false;
-	const end = text.endsWith('==') ? text.length - 2 : text.endsWith('=') ? text.length - 1 : text.length;
-	for (let index = 0; index < end; index++) {
-		const code = text.charCodeAt(index);
-		const letterOrDigit = (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || (code >= 48 && code <= 57);
-		if (!letterOrDigit && code !== 43 && code !== 47) return false;
-	}
-	return true;
+	return text.length % 4 === 0 && BASE64_CHARACTERS.test(text);
 }
 
 /**
