@@ -135,6 +135,8 @@ export class KickConnection {
 			send: async (message) => {
 				const guildId = BigInt(message.guildId);
 				const broadcasterUserId = BigInt(message.broadcasterUserId);
+				// Its text remembered for a minute before it goes: Kick's echo can arrive before the send's answer or the claim below.
+				this.ownMessages.set(`${message.broadcasterUserId}\n${message.content}`, Date.now());
 				const sent = await this.tokens.withToken(guildId, broadcasterUserId, (token) =>
 					this.api.sendChat(token, {
 						type: 'bot',
@@ -146,8 +148,6 @@ export class KickConnection {
 				if (sent.messageId !== null) await database.kickEventReceipts.claimHandled(`chat:${sent.messageId}`).catch(() => false);
 				return { messageId: sent.messageId };
 			},
-			// And its text remembered for a minute, in case the echo arrives before the claim is in.
-			onSent: (message) => this.ownMessages.set(`${message.broadcasterUserId}\n${message.content}`, Date.now()),
 			// The server's own setting, from the settings cache; its default while the database cannot be read.
 			minIntervalMs: async (message) =>
 				(await container.settings.forGuild(message.guildId).catch(() => null))?.get('kick_chat_min_interval_ms') ??
