@@ -44,7 +44,7 @@ export async function answerShow(context: WatchtimeContext, who: string | null, 
 	const account = await accountOf(context, target, who === null);
 	if (!('username' in account)) return account;
 	const [minutes, rank] = await Promise.all([context.db.watchtime.minutesOf(account.username), context.db.watchtime.rankOf(account.username)]);
-	const has = account.label === 'You' ? 'have' : 'has';
+	const has = who === null ? 'have' : 'has';
 	if (minutes === 0) return { content: `${account.label} ${has} no watch time in this server yet.` };
 	return { content: `${account.label} ${has} watched ${describeMinutes(minutes)} in this server (#${rank} on \`/watchtime top\`).` };
 }
