@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { container, type ILogger, LogLevel } from '@sapphire/framework';
 import type { Route } from '@sapphire/plugin-api';
+import { Redis } from 'ioredis';
 import PusherModule from 'pusher-js';
 import { loadConfig } from '#lib/config/environment';
 import type { DatabaseConnection } from '#lib/database/connection';
@@ -602,5 +603,17 @@ export async function benchIngest(
 		await client?.destroy();
 		await pusher.stop();
 		await database.close();
+		await forgetRedisKeys(options.redisUrl, redisKeyPrefix);
+	}
+}
+
+/** Removes what the bench's bot left in Redis (its task queue's keys). */
+async function forgetRedisKeys(redisUrl: string, prefix: string): Promise<void> {
+	const redis = new Redis(redisUrl);
+	try {
+		const keys = await redis.keys(`bull:${prefix}-*`);
+		if (keys.length > 0) await redis.del(...keys);
+	} finally {
+		redis.disconnect();
 	}
 }
