@@ -1,7 +1,7 @@
 import type { PrismaClient } from '#generated/prisma/client';
 import { GroupCommit, type GroupCommitOptions } from '#lib/database/GroupCommit';
 import type { KickEvent } from '#lib/kick/events/KickEvent';
-import { kickEventFromJson } from '#lib/kick/events/kickEventJson';
+import { kickEventFromJson, withDatesAsText } from '#lib/kick/events/kickEventJson';
 
 /** An event taken but not yet handed to its servers (its process stopped, or handing it over failed). */
 export interface UnhandledKickEvent {
@@ -62,7 +62,8 @@ const CLAIM_SQL = `
 /** One key a claim inserts: the event's own (with the stored event), or the delivery's, or the bot's own message (handled at once). */
 interface ClaimedKey {
 	readonly key: string;
-	readonly event: KickEvent | null;
+	/** The event as kickEventToJson stores it (its fields, dates as text). */
+	readonly event: Readonly<Record<string, unknown>> | null;
 	readonly channel: string | null;
 	readonly handled: boolean;
 	/** The key the request claims (its first), whose outcome it waits for. */
@@ -111,8 +112,8 @@ export class KickEventReceipts {
 	 * @returns whether this caller claimed the event.
 	 */
 	public claim(eventKey: string, options: { readonly event?: KickEvent; readonly deliveryKey?: string } = {}): Promise<boolean> {
-		const event = options.event ?? null;
-		const channel = event?.broadcasterUserId ?? null;
+		const event = options.event === undefined ? null : withDatesAsText(options.event);
+		const channel = options.event?.broadcasterUserId ?? null;
 		const keys: ClaimedKey[] = [{ key: eventKey, event, channel, handled: false, claim: true }];
 		if (options.deliveryKey !== undefined && options.deliveryKey !== eventKey)
 			keys.push({ key: options.deliveryKey, event: null, channel, handled: false, claim: false });

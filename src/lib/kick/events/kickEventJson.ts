@@ -5,7 +5,21 @@ const DATE_FIELDS = new Set(['at', 'startedAt', 'endedAt', 'expiresAt']);
 
 /** A KickEvent as stored with its receipt, so an event taken before a crash can be handled after it. */
 export function kickEventToJson(event: KickEvent): string {
-	return JSON.stringify(event);
+	return JSON.stringify(withDatesAsText(event));
+}
+
+/**
+ * The event with its Date fields as the text JSON.stringify writes for them, to be stringified
+ * as part of a larger document: the same JSON, made about twice as fast (a Date takes
+ * JSON.stringify off its fast path for the whole object).
+ */
+export function withDatesAsText(event: KickEvent): Readonly<Record<string, unknown>> {
+	const copy: Record<string, unknown> = { ...event };
+	for (const field of DATE_FIELDS) {
+		const value = copy[field];
+		if (value instanceof Date) copy[field] = value.toJSON();
+	}
+	return copy;
 }
 
 /** @throws {TypeError} when the JSON is not an event this version stored (so it can be set aside, not crash the reader). */
