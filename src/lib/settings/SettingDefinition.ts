@@ -90,7 +90,8 @@ export const setting = {
 			defaultValue,
 			parse: refusingControlCharacters((text) => {
 				if (!/^-?\d+$/.test(text.trim())) return undefined;
-				const value = Number(text.trim());
+				// `+ 0` turns "-0" into 0, which is what its stored form reads back as.
+				const value = Number(text.trim()) + 0;
 				return value >= range.min && value <= range.max ? value : undefined;
 			}),
 			serialize: String
