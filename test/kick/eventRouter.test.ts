@@ -374,15 +374,20 @@ describe('Kick event router on PostgreSQL', () => {
 		/** A router whose listeners do not finish until `release` is called. */
 		const routerWithHeldListeners = () => {
 			let release!: () => void;
+			let begin!: () => void;
 			const held = new Promise<void>((resolve) => (release = resolve));
+			const listening = new Promise<void>((resolve) => (begin = resolve));
 			const slow = new KickEventRouter({
 				database,
 				loadContext: async (guildId) => testGuildContext({ guildId, settings: {} as GuildSettings, db: database.forGuild(guildId) }),
-				emit: () => held,
+				emit: () => {
+					begin();
+					return held;
+				},
 				onServerFailure: () => undefined,
 				onEventFailure: () => undefined
 			});
-			return { slow, release };
+			return { slow, release, listening };
 		};
 		/** The wait a failed event has before it is tried again, skipped. */
 		const retryNow = (eventKey: string) =>
@@ -403,11 +408,11 @@ describe('Kick event router on PostgreSQL', () => {
 		});
 
 		it('marks an event handled only after every server’s listeners are done', async () => {
-			const { slow, release } = routerWithHeldListeners();
+			const { slow, release, listening } = routerWithHeldListeners();
 			const event = chatMessage();
 
 			const routing = slow.route(event);
-			await new Promise((resolve) => setTimeout(resolve, 100));
+			await listening;
 			await database.kickEventReceipts.settled();
 			expect(await handledAt(event.eventKey), 'listeners still running').to.equal(null);
 			release();
