@@ -1,7 +1,8 @@
 import { constants, randomBytes, randomUUID, verify } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { container, type ILogger, LogLevel } from '@sapphire/framework';
 import type { Route } from '@sapphire/plugin-api';
@@ -81,6 +82,8 @@ export interface IngestPath {
 	readonly eventsPerCoreSecond: number;
 	/** Events per second of wall time (median round), with PostgreSQL on the other core. */
 	readonly wallEventsPerSecond: number;
+	/** Garbage-collection pauses of the main thread per event (median round), µs: part of cpuUsPerEvent, besides the collector's helper threads. */
+	readonly gcPauseUsPerEvent: number;
 	/** (max − min) / median of events per core-second over the rounds. */
 	readonly spread: number;
 	readonly statementsPerEvent: number;
@@ -301,6 +304,7 @@ async function startProfiler(): Promise<{ stop(path: string): Promise<void> } | 
 		async stop(path) {
 			const { profile } = await session.post('Profiler.stop');
 			const { profile: heap } = await session.post('HeapProfiler.stopSampling');
+			mkdirSync(folder, { recursive: true });
 			writeFileSync(join(folder, `ingest-${path}.cpuprofile`), JSON.stringify(profile));
 			writeFileSync(join(folder, `ingest-${path}.heapprofile`), JSON.stringify(heap));
 			session.disconnect();
@@ -343,6 +347,12 @@ async function measurePath(
 	const profiler = await startProfiler();
 	const cpuPerEvent: number[] = [];
 	const wall: number[] = [];
+	const gcPerEvent: number[] = [];
+	let gcPauseMs = 0;
+	const gcObserver = new PerformanceObserver((entries) => {
+		for (const entry of entries.getEntries()) gcPauseMs += entry.duration;
+	});
+	gcObserver.observe({ entryTypes: ['gc'] });
 	const ratios = new Map<string, number[]>(probes.map((probe) => [probe.operation, []]));
 	const kinds = new Map<string, number>();
 	let events = 0;
@@ -352,8 +362,12 @@ async function measurePath(
 		const from = statements.length;
 		const started = process.hrtime.bigint();
 		const cpu = process.cpuUsage();
+		gcPauseMs = 0;
 		const handled = await round();
 		const spent = process.cpuUsage(cpu);
+		// Entries are delivered on a later turn of the event loop: this round's are all in after one.
+		await new Promise((resolve) => setImmediate(resolve));
+		gcPerEvent.push((gcPauseMs * 1000) / handled);
 		const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 		const roundStatements = statements.slice(from);
 		for (const sql of roundStatements) kinds.set(statementKind(sql), (kinds.get(statementKind(sql)) ?? 0) + 1);
@@ -369,6 +383,7 @@ async function measurePath(
 			ratios.get(probe.operation)?.push(usPerCall / usPerEvent);
 		}
 	}
+	gcObserver.disconnect();
 	await profiler?.stop(path);
 	const cpuUsPerEvent = median(cpuPerEvent);
 	const rates = cpuPerEvent.map((us) => 1e6 / us);
@@ -379,6 +394,7 @@ async function measurePath(
 		cpuUsPerEvent,
 		eventsPerCoreSecond: 1e6 / cpuUsPerEvent,
 		wallEventsPerSecond: median(wall),
+		gcPauseUsPerEvent: median(gcPerEvent),
 		spread: (Math.max(...rates) - Math.min(...rates)) / (1e6 / cpuUsPerEvent),
 		statementsPerEvent: sent / events,
 		statements: [...kinds].sort((a, b) => b[1] - a[1]).map(([kind, count]) => [kind, count / events] as const),
@@ -386,7 +402,7 @@ async function measurePath(
 		ratios: [...ratios].map(([operation, values]) => [operation, median(values)] as const)
 	};
 	progress(
-		`ingest / ${path}: ${Math.round(result.eventsPerCoreSecond).toLocaleString('en-US')} events/s per core (${cpuUsPerEvent.toFixed(1)} µs), ` +
+		`ingest / ${path}: ${Math.round(result.eventsPerCoreSecond).toLocaleString('en-US')} events/s per core (${cpuUsPerEvent.toFixed(1)} µs, GC pauses ${result.gcPauseUsPerEvent.toFixed(1)} µs), ` +
 			`${result.statementsPerEvent.toFixed(4)} statements/event; ${result.ratios.map(([operation, ratio]) => `${(ratio * 100).toFixed(1)} % of ${operation.split(' (')[0]}`).join(', ')}`
 	);
 	return result;

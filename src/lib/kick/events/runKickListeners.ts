@@ -12,23 +12,22 @@ import type { KickEvent } from '#lib/kick/events/KickEvent';
  * @throws {AggregateError} holding the errors of the listeners that failed.
  */
 export async function runKickListeners(store: ListenerStore, name: string, event: KickEvent, context: GuildContext): Promise<void> {
-	const named = listenersOf(store, name);
-	// Usually every one runs: the list is then used as it is, not copied for every event.
-	const listeners = named.every((listener) => runsFor(listener, context)) ? named : named.filter((listener) => runsFor(listener, context));
 	const failures: { readonly listener: string; readonly error: unknown }[] = [];
-	const run = (listener: Listener) => (listener.run as (event: KickEvent, context: GuildContext) => unknown)(event, context);
-	if (listeners.length === 1) {
-		// One listener (the usual case): awaited as is, without settling an array of one.
+	// Each started before any is awaited (one throwing at once still lets the others run); only the ones that returned a promise are waited for.
+	let pending: { readonly listener: Listener; readonly running: PromiseLike<unknown> }[] | undefined;
+	for (const listener of listenersOf(store, name)) {
+		if (!runsFor(listener, context)) continue;
 		try {
-			await run(listeners[0]!);
+			const result = (listener.run as (event: KickEvent, context: GuildContext) => unknown)(event, context);
+			if (isPromiseLike(result)) (pending ??= []).push({ listener, running: result });
 		} catch (error) {
-			failures.push({ listener: listeners[0]!.name, error });
+			failures.push({ listener: listener.name, error });
 		}
-	} else {
-		// Each in its own async call: one throwing before its first await still lets the others run.
-		const results = await Promise.allSettled(listeners.map(async (listener) => run(listener)));
+	}
+	if (pending !== undefined) {
+		const results = await Promise.allSettled(pending.map((entry) => entry.running));
 		for (const [index, result] of results.entries())
-			if (result.status === 'rejected') failures.push({ listener: listeners[index]!.name, error: result.reason });
+			if (result.status === 'rejected') failures.push({ listener: pending[index]!.listener.name, error: result.reason });
 	}
 	if (failures.length > 0) {
 		throw new AggregateError(
@@ -36,6 +35,10 @@ export async function runKickListeners(store: ListenerStore, name: string, event
 			`${failures.map((failure) => failure.listener).join(', ')} failed on ${name} for server ${context.guildId}`
 		);
 	}
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+	return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
 function runsFor(listener: Listener, context: GuildContext): boolean {
