@@ -78,13 +78,13 @@ class BatchDriver implements BatchStatements {
 
 	public constructor(private readonly connection: DatabaseConnection) {}
 
-	public async query(sql: string, args: readonly (string | readonly string[])[]): Promise<unknown[][]> {
+	public async query(sql: string, args: readonly string[]): Promise<unknown[][]> {
 		if (this.driver === undefined) {
 			const connecting = this.connection.adapter.connect();
 			this.driver = connecting;
 			connecting.catch(() => (this.driver = undefined));
 		}
-		const argTypes = args.map((arg) => ({ scalarType: 'string', arity: typeof arg === 'string' ? 'scalar' : 'list' }) as const);
+		const argTypes = args.map(() => ({ scalarType: 'string', arity: 'scalar' }) as const);
 		try {
 			const result = await (await this.driver).queryRaw({ sql, args: [...args], argTypes: [...argTypes] });
 			return result.rows;

@@ -38,12 +38,12 @@ export const CLAIM_WINDOW_MS = 10;
 export const MAX_CLAIM_BATCH = 500;
 
 /**
- * Runs one statement with text parameters (a text or a list of texts each) on a driver adapter of
- * its own, the layer under the Prisma client: for the batched statements, whose hundreds of keys
- * the client would serialise parameter by parameter. @returns the rows, as arrays of column values.
+ * Runs one statement with text parameters on a driver adapter of its own, the layer under the
+ * Prisma client: for the batched statements, each batch one JSON text, which the client would
+ * serialise parameter by parameter. @returns the rows, as arrays of column values.
  */
 export interface BatchStatements {
-	query(sql: string, args: readonly (string | readonly string[])[]): Promise<unknown[][]>;
+	query(sql: string, args: readonly string[]): Promise<unknown[][]>;
 }
 
 /** Inserts the keys of a batch ($3, a JSON array of ClaimedKey), leased to $1 for $2 seconds; returns the claimed keys already taken. */
