@@ -1,0 +1,177 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { ExcludedEntry, TicketEntry } from './types.js';
+
+/** The procedure every record names; docs/provably-fair.md describes it step by step. */
+export const RAFFLE_DRAW_ALGORITHM = 'raffle-draw-v1: sha256 commitment, sha256 ticket table, hmac-sha256 stream, rejection sampling, repacked ranges';
+
+const SEED_PATTERN = /^[0-9a-f]{64}$/;
+/** Control characters and anything from U+D800 up: keys without them are safe and UTF-16 order is their code point order. */
+const CONTROL_OR_HIGH = /[\u0000-\u001f\u007f\ud800-\uffff]/;
+/** Control characters (they would break the table's lines) and lone surrogates (no UTF-8 form). */
+const UNSAFE_TEXT = /[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+export function sha256Hex(text: string): string {
+	return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** A new secret seed for a period and the commitment to show when it opens. */
+export function commitSeed(): { serverSeed: string; commitment: string } {
+	const serverSeed = randomBytes(32).toString('hex');
+	return { serverSeed, commitment: seedCommitment(serverSeed) };
+}
+
+/** sha256 of the seed's 64-character lowercase hex text (UTF-8), as hex: checkable with any sha256 tool. */
+export function seedCommitment(serverSeed: string): string {
+	assertSeed(serverSeed);
+	return sha256Hex(serverSeed);
+}
+
+export function assertSeed(serverSeed: string): void {
+	if (typeof serverSeed !== 'string' || !SEED_PATTERN.test(serverSeed)) throw new TypeError('The server seed must be 64 lowercase hex characters.');
+}
+
+/** Whether text can stand in one line of the published table or inputs. */
+export function isSafeText(text: unknown): text is string {
+	return typeof text === 'string' && !UNSAFE_TEXT.test(text);
+}
+
+/** Orders keys by Unicode code point (the order of their UTF-8 bytes, PostgreSQL's `COLLATE "C"`), not by UTF-16 unit. */
+export function compareKeys(a: string, b: string): number {
+	const length = Math.min(a.length, b.length);
+	for (let index = 0; index < length; index++) {
+		let x = a.charCodeAt(index);
+		let y = b.charCodeAt(index);
+		if (x === y) continue;
+		// Surrogates (D800–DFFF) encode code points above FFFF, so they sort after E000–FFFF.
+		if (x >= 0xd800 && y >= 0xd800) {
+			x = x >= 0xe000 ? x - 0x800 : x + 0x2000;
+			y = y >= 0xe000 ? y - 0x800 : y + 0x2000;
+		}
+		return x < y ? -1 : 1;
+	}
+	return a.length - b.length;
+}
+
+/**
+ * Throws a clear error unless the entry can follow `previousKey` in the table; returns whether
+ * its key is simple (no control character, nothing from U+D800 up), for the next call.
+ */
+export function assertEntry(entry: TicketEntry, previousKey: string | null, previousSimple: boolean, line: number): boolean {
+	const key: unknown = entry?.key;
+	const tickets: unknown = entry?.tickets;
+	// A simple key is checked with one regex test, and two simple keys compare with `<`.
+	const simple = typeof key === 'string' && key !== '' && !CONTROL_OR_HIGH.test(key);
+	if (!simple && (typeof key !== 'string' || key === '' || !isSafeText(key)))
+		throw new TypeError(`Ticket table line ${line}: the key must be non-empty text without control characters, got ${JSON.stringify(key)}.`);
+	if (typeof tickets !== 'number' || !Number.isSafeInteger(tickets) || tickets < 1)
+		throw new TypeError(`Ticket table line ${line} (${key}): tickets must be a positive whole number, got ${JSON.stringify(tickets)} (${typeof tickets}).`);
+	if (previousKey !== null && (simple && previousSimple ? previousKey >= key : compareKeys(previousKey, key) >= 0)) {
+		throw new RangeError(
+			previousKey === key
+				? `Ticket table line ${line}: the key ${key} appears twice.`
+				: `Ticket table line ${line}: ${key} comes after ${previousKey}; the table must be sorted by key in code point order (COLLATE "C").`
+		);
+	}
+	return simple;
+}
+
+/** One line of the canonical table text. */
+export function tableLine(entry: TicketEntry): string {
+	return `${entry.key}\t${entry.tickets}\n`;
+}
+
+/** Characters buffered before they are hashed: few calls into the hash, short strings. */
+const CHUNK_CHARS = 1 << 16;
+
+/**
+ * The ticket table's fingerprint: sha256 over the lines `key TAB tickets LF` (UTF-8), fed in
+ * table order; rejects a key out of order, a duplicate, or a count that is not a positive
+ * whole number.
+ */
+export class TicketTableFingerprint {
+	private readonly hash = createHash('sha256');
+	private pending = '';
+	/** Characters of the table text before `pending`. */
+	private flushedChars = 0;
+	private lastKey: string | null = null;
+	private lastSimple = false;
+	private finished: string | null = null;
+	private count = 0;
+	private total = 0;
+
+	/** @param keepText called with each hashed piece of the table text (whole lines), for a caller that keeps it */
+	public constructor(private readonly keepText?: (text: string) => void) {}
+
+	public get participants(): number {
+		return this.count;
+	}
+
+	public get totalTickets(): number {
+		return this.total;
+	}
+
+	/** The last key added, or null. */
+	public get previousKey(): string | null {
+		return this.lastKey;
+	}
+
+	/** Adds the next entry; returns where its line starts in the table text (in characters). */
+	public add(entry: TicketEntry): number {
+		if (this.finished !== null) throw new Error('The ticket table fingerprint is already complete.');
+		const simple = assertEntry(entry, this.lastKey, this.lastSimple, this.count + 1);
+		const total = this.total + entry.tickets;
+		if (!Number.isSafeInteger(total)) throw new RangeError(`The ticket table holds more than ${Number.MAX_SAFE_INTEGER} tickets.`);
+		const at = this.flushedChars + this.pending.length;
+		this.pending += tableLine(entry);
+		this.lastKey = entry.key;
+		this.lastSimple = simple;
+		this.total = total;
+		this.count++;
+		if (this.pending.length >= CHUNK_CHARS) this.flush();
+		return at;
+	}
+
+	/** The fingerprint (hex); the table is complete after this. */
+	public digest(): string {
+		if (this.finished === null) {
+			this.flush();
+			this.finished = this.hash.digest('hex');
+		}
+		return this.finished;
+	}
+
+	private flush(): void {
+		if (this.pending === '') return;
+		this.hash.update(this.pending, 'utf8');
+		this.keepText?.(this.pending);
+		this.flushedChars += this.pending.length;
+		this.pending = '';
+	}
+}
+
+/** What the client seed is the hash of: every input of the draw but the server seed, one item per line. */
+export function clientSeedText(inputs: {
+	readonly commitment: string;
+	readonly fingerprint: string;
+	readonly label: string;
+	readonly requestedWinners: number;
+	readonly firstNonce: number;
+	readonly excluded: readonly ExcludedEntry[];
+	readonly previousWinners: readonly string[];
+}): string {
+	const lines = [
+		'raffle-draw-v1',
+		`commitment ${inputs.commitment}`,
+		`fingerprint ${inputs.fingerprint}`,
+		`label ${inputs.label}`,
+		`winners ${inputs.requestedWinners}`,
+		`first-nonce ${inputs.firstNonce}`,
+		...inputs.excluded.map((entry) => `excluded ${entry.key}\t${entry.tickets}\t${entry.reason}`),
+		...inputs.previousWinners.map((key) => `previous-winner ${key}`)
+	];
+	return `${lines.join('\n')}\n`;
+}
+
+export function clientSeedOf(inputs: Parameters<typeof clientSeedText>[0]): string {
+	return sha256Hex(clientSeedText(inputs));
+}
