@@ -614,8 +614,8 @@ export class RaffleRepository extends GuildRepository {
 					WHEN t.participant_key = ANY(${excludedKeys}::text[]) THEN 'excluded'
 					WHEN ${rules.linkedOnly} AND NOT EXISTS (
 						SELECT 1 FROM links AS l WHERE l.discord_server_id = ${this.guildId}
-							AND ((t.participant_key LIKE 'discord:%' AND l.discord_id = substr(t.participant_key, 9)::bigint)
-								OR (t.participant_key LIKE 'kick:%' AND lower(l.kick_name) = substr(t.participant_key, 6)))
+							AND ((t.discord_id IS NOT NULL AND l.discord_id = t.discord_id)
+								OR (t.discord_id IS NULL AND lower(l.kick_name) = substr(t.participant_key, 6)))
 					) THEN 'no linked Kick account'
 					WHEN ${rules.minWatchMinutes} > 0 AND COALESCE(m.minutes, 0) < ${rules.minWatchMinutes} THEN 'under the minimum watch time'
 				END AS reason
