@@ -55,7 +55,7 @@ export interface TicketChange {
 	readonly delta: number;
 	readonly reason: string;
 	readonly actorDiscordId?: bigint | null;
-	/** Gifted subs: the Kick event, counted once in this server. */
+	/** The event that makes it, counted once in this server: a Kick event (gifted subs), a dashboard request (`dashboard:<id>`). */
 	readonly kickEventId?: string;
 }
 
@@ -268,11 +268,8 @@ export class RaffleRepository extends GuildRepository {
 		return this.scope.transaction(async (client) => {
 			await this.lockActivePeriod(client, periodId);
 			const key = participantKeyOf(change.participant);
-			if (change.kickEventId !== undefined) {
-				const seen = await client.$queryRaw<{ found: number }[]>`
-					SELECT 1 AS found FROM raffle_ticket_log WHERE discord_server_id = ${this.guildId} AND kick_event_id = ${change.kickEventId}`;
-				if (seen.length > 0) return { applied: 0, ticket: await this.ticketIn(client, periodId, key) };
-			}
+			if (change.kickEventId !== undefined && (await this.eventCounted(client, change.kickEventId)))
+				return { applied: 0, ticket: await this.ticketIn(client, periodId, key) };
 			const before = await this.ticketIn(client, periodId, key, true);
 			const held = before === null ? 0 : sourceCount(before, change.source);
 			const applied = Math.max(change.delta, -held);
@@ -293,7 +290,7 @@ export class RaffleRepository extends GuildRepository {
 	 */
 	public async enterWager(
 		periodId: number,
-		wager: { participant: Participant; cents: bigint; ticketsPer1000: number; reason: string; actorDiscordId?: bigint | null }
+		wager: { participant: Participant; cents: bigint; ticketsPer1000: number; reason: string; actorDiscordId?: bigint | null; eventId?: string }
 	): Promise<TicketChangeOutcome> {
 		if (wager.cents === 0n || wager.cents > 100_000_000_000n || wager.cents < -100_000_000_000n)
 			throw new InvalidInputError('A wager is $0.01 to $1,000,000,000');
@@ -302,15 +299,17 @@ export class RaffleRepository extends GuildRepository {
 		return this.scope.transaction(async (client) => {
 			await this.lockActivePeriod(client, periodId);
 			const key = participantKeyOf(wager.participant);
+			if (wager.eventId !== undefined && (await this.eventCounted(client, wager.eventId)))
+				return { applied: 0, ticket: await this.ticketIn(client, periodId, key) };
 			const before = await this.ticketIn(client, periodId, key, true);
 			const { tickets, carry } = wagerTickets(before?.wagerCarry ?? 0n, wager.cents, BigInt(wager.ticketsPer1000));
 			const applied = Math.max(Number(tickets), -(before?.wagerTickets ?? 0));
 			const newCarry = applied === Number(tickets) ? carry : 0n;
 			const cents = before !== null && before.wagerCents + wager.cents < 0n ? -before.wagerCents : wager.cents;
 			await client.$executeRaw`
-				INSERT INTO raffle_ticket_log (discord_server_id, period_id, participant_key, discord_id, kick_name, source, delta, reason, actor_discord_id, wager_cents)
+				INSERT INTO raffle_ticket_log (discord_server_id, period_id, participant_key, discord_id, kick_name, source, delta, reason, actor_discord_id, wager_cents, kick_event_id)
 				VALUES (${this.guildId}, ${periodId}, ${key}, ${wager.participant.discordId}, ${wager.participant.kickName}, 'wager', ${applied}, ${reason},
-					${wager.actorDiscordId ?? null}, ${wager.cents})`;
+					${wager.actorDiscordId ?? null}, ${wager.cents}, ${wager.eventId ?? null})`;
 			const ticket = await this.addToTotals(client, periodId, wager.participant, 'wager', applied, { cents, carry: newCarry });
 			return { applied, ticket };
 		});
@@ -685,6 +684,13 @@ export class RaffleRepository extends GuildRepository {
 			SELECT status FROM raffle_periods WHERE discord_server_id = ${this.guildId} AND id = ${periodId} FOR NO KEY UPDATE`;
 		if (rows[0] === undefined) throw new NotFoundError(`Raffle period #${periodId}`);
 		if (rows[0].status !== 'active') throw new ConflictError(`Raffle period #${periodId} is ${rows[0].status ?? 'closed'}: its tickets no longer change`);
+	}
+
+	/** Whether the event that makes a change (a Kick event, a dashboard request) was counted here already. */
+	private async eventCounted(client: QueryClient, eventId: string): Promise<boolean> {
+		const seen = await client.$queryRaw<{ found: number }[]>`
+			SELECT 1 AS found FROM raffle_ticket_log WHERE discord_server_id = ${this.guildId} AND kick_event_id = ${eventId}`;
+		return seen.length > 0;
 	}
 
 	private async periodOrThrow(client: QueryClient, periodId: number): Promise<void> {

@@ -59,7 +59,7 @@ CREATE TABLE IF NOT EXISTS raffle_ticket_log (
     reason TEXT NOT NULL,
     -- The moderator who made the change; null for the bot's own sources and the dashboard.
     actor_discord_id BIGINT,
-    -- Gifted subs: the Kick event, counted once per server.
+    -- The event that made it, counted once per server: a Kick event (gifted subs) or a dashboard request (dashboard:<id>).
     kick_event_id TEXT,
     -- Watch time: the hour of the period this row pays (1 = the first whole hour).
     watch_hour INTEGER,
