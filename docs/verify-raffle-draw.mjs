@@ -183,7 +183,8 @@ function verify(record, tableBytes, expectedCommitment) {
 	// 5. Every winner: one nonce each; the winner's tickets leave, the others' ranges close up in table order.
 	const expected = [];
 	let remaining = eligibleTickets;
-	for (let slot = 1; slot <= Math.min(record.requestedWinners, eligible.length); slot++) {
+	const count = Math.min(record.requestedWinners, eligible.length);
+	for (let slot = 1; slot <= count; slot++) {
 		const nonce = record.firstNonce + slot - 1;
 		const { ticket, rejections } = uniformBelow(remaining, record.serverSeed, clientSeed, nonce);
 		let rangeStart = 0;
