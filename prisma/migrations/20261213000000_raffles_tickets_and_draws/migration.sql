@@ -67,7 +67,7 @@ CREATE TABLE IF NOT EXISTS raffle_ticket_log (
     wager_cents BIGINT,
     created_at TIMESTAMPTZ(6) NOT NULL DEFAULT now(),
     CONSTRAINT raffle_ticket_log_pkey PRIMARY KEY (discord_server_id, id),
-    CONSTRAINT raffle_ticket_log_period_fkey FOREIGN KEY (period_id, discord_server_id) REFERENCES raffle_periods (id, discord_server_id) ON DELETE CASCADE,
+    CONSTRAINT raffle_ticket_log_period_fkey FOREIGN KEY (period_id) REFERENCES raffle_periods (id) ON DELETE CASCADE,
     CONSTRAINT raffle_ticket_log_source CHECK (source IN ('watchtime', 'gifted_sub', 'wager', 'bonus')),
     CONSTRAINT raffle_ticket_log_delta CHECK (delta <> 0 OR (source = 'wager' AND wager_cents IS NOT NULL)),
     CONSTRAINT raffle_ticket_log_reason_length CHECK (char_length(reason) BETWEEN 1 AND 200)
@@ -104,7 +104,7 @@ CREATE TABLE IF NOT EXISTS raffle_watch_minutes (
     participant_key TEXT NOT NULL,
     minutes INTEGER NOT NULL,
     CONSTRAINT raffle_watch_minutes_pkey PRIMARY KEY (discord_server_id, period_id, participant_key),
-    CONSTRAINT raffle_watch_minutes_period_fkey FOREIGN KEY (period_id, discord_server_id) REFERENCES raffle_periods (id, discord_server_id) ON DELETE CASCADE
+    CONSTRAINT raffle_watch_minutes_period_fkey FOREIGN KEY (period_id) REFERENCES raffle_periods (id) ON DELETE CASCADE
 );
 CREATE TABLE IF NOT EXISTS raffle_watch_ticks (
     discord_server_id BIGINT NOT NULL,
@@ -125,9 +125,27 @@ CREATE TABLE IF NOT EXISTS raffle_draw_records (
     drawn_by_discord_id BIGINT,
     drawn_at TIMESTAMPTZ(6) NOT NULL DEFAULT now(),
     CONSTRAINT raffle_draw_records_pkey PRIMARY KEY (discord_server_id, period_id, draw_number),
-    CONSTRAINT raffle_draw_records_period_fkey FOREIGN KEY (period_id, discord_server_id) REFERENCES raffle_periods (id, discord_server_id),
+    CONSTRAINT raffle_draw_records_period_fkey FOREIGN KEY (period_id) REFERENCES raffle_periods (id),
     CONSTRAINT raffle_draw_records_kind CHECK (kind IN ('draw', 'reroll'))
 );
+
+-- The plugin's rows carry their period's server. The foreign keys above name the period alone (the legacy
+-- rollback drops the (id, server) key of raffle_periods, which they must not depend on); this trigger
+-- refuses a row whose server is not its period's.
+CREATE OR REPLACE FUNCTION raffle_rows_match_period_server() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM raffle_periods WHERE id = NEW.period_id AND discord_server_id = NEW.discord_server_id) THEN
+        RAISE EXCEPTION 'raffle period % is not a period of server %', NEW.period_id, NEW.discord_server_id USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    RETURN NEW;
+END
+$$;
+DROP TRIGGER IF EXISTS raffle_ticket_log_period_server ON raffle_ticket_log;
+CREATE TRIGGER raffle_ticket_log_period_server BEFORE INSERT ON raffle_ticket_log FOR EACH ROW EXECUTE FUNCTION raffle_rows_match_period_server();
+DROP TRIGGER IF EXISTS raffle_watch_minutes_period_server ON raffle_watch_minutes;
+CREATE TRIGGER raffle_watch_minutes_period_server BEFORE INSERT OR UPDATE OF period_id, discord_server_id ON raffle_watch_minutes FOR EACH ROW EXECUTE FUNCTION raffle_rows_match_period_server();
+DROP TRIGGER IF EXISTS raffle_draw_records_period_server ON raffle_draw_records;
+CREATE TRIGGER raffle_draw_records_period_server BEFORE INSERT OR UPDATE OF period_id, discord_server_id ON raffle_draw_records FOR EACH ROW EXECUTE FUNCTION raffle_rows_match_period_server();
 
 -- Legacy draw rows stay the dashboard's view: one per winner, now tied to its draw and slot (unique).
 ALTER TABLE raffle_draws ALTER COLUMN winner_discord_id DROP NOT NULL;
