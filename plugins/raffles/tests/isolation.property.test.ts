@@ -5,7 +5,7 @@ import { repositoriesOf } from '#test/helpers/databases';
 import { amount, describeIsolation, guild, rowReference, T0, user, type IsolationWorld } from '#test/helpers/isolationHarness';
 import { rejection } from '#test/helpers/rejection';
 import { ConflictError as Conflict } from '#core';
-import type { NewDraw, RafflePeriodStatus, TicketRecord, TicketSource } from '../lib/RaffleRepository.js';
+import { wagerTickets, type NewDraw, type RafflePeriodStatus, type TicketRecord, type TicketSource } from '../lib/RaffleRepository.js';
 import manifest from '../plugin.js';
 
 // Raffle periods, tickets and draws of three servers that share Discord ids and Kick names; period ids are picked from every server's periods.
@@ -32,6 +32,8 @@ const DRAW: NewDraw = {
 interface Ticket {
 	kickName: string;
 	bySource: Record<TicketSource, number>;
+	wagerCents: bigint;
+	wagerCarry: bigint;
 }
 
 interface Period {
@@ -42,6 +44,8 @@ interface Period {
 	tickets: Map<bigint, Ticket>;
 	/** The numbers of its draws, in the order recorded. */
 	draws: number[];
+	/** Draw numbers whose announcement is owed. */
+	owed: number[];
 	logRows: number;
 }
 
@@ -50,7 +54,9 @@ type Call =
 	| { kind: 'setPeriodStatus'; g: number; ref: number; status: RafflePeriodStatus }
 	| { kind: 'addTickets'; g: number; ref: number; discordId: bigint; kickName: string; source: 'gifted_sub' | 'bonus'; amount: number }
 	| { kind: 'ticketsOf'; g: number; ref: number; discordId: bigint }
-	| { kind: 'recordDraw' | 'draws'; g: number; ref: number };
+	| { kind: 'enterWager'; g: number; ref: number; discordId: bigint; kickName: string; amount: number }
+	| { kind: 'recordDraw' | 'draws' | 'prepareDraw'; g: number; ref: number }
+	| { kind: 'announce'; g: number };
 
 type RafflesModel = Map<number, Period>;
 
@@ -73,7 +79,12 @@ describeIsolation<RafflesModel, Call>({
 			arbitrary: fc.record({ kind: fc.constant('addTickets' as const), g: guild, ref: rowReference, discordId, kickName: user, source, amount })
 		},
 		{ weight: 2, arbitrary: fc.record({ kind: fc.constant('ticketsOf' as const), g: guild, ref: rowReference, discordId }) },
-		{ weight: 2, arbitrary: fc.record({ kind: fc.constantFrom('recordDraw' as const, 'draws' as const), g: guild, ref: rowReference }) }
+		{ weight: 3, arbitrary: fc.record({ kind: fc.constant('enterWager' as const), g: guild, ref: rowReference, discordId, kickName: user, amount }) },
+		{
+			weight: 2,
+			arbitrary: fc.record({ kind: fc.constantFrom('recordDraw' as const, 'draws' as const, 'prepareDraw' as const), g: guild, ref: rowReference })
+		},
+		{ weight: 1, arbitrary: fc.record({ kind: fc.constant('announce' as const), g: guild }) }
 	),
 	apply,
 	expectMatchesModel,
@@ -105,9 +116,13 @@ function ticketView(periodId: number, discordId: bigint, ticket: Ticket): Ticket
 		wagerTickets: ticket.bySource.wager,
 		bonusTickets: ticket.bySource.bonus,
 		totalTickets: ticketTotal(ticket),
-		wagerCents: 0n,
-		wagerCarry: 0n
+		wagerCents: ticket.wagerCents,
+		wagerCarry: ticket.wagerCarry
 	};
+}
+
+function emptyTicket(kickName: string): Ticket {
+	return { kickName, bySource: { watchtime: 0, gifted_sub: 0, wager: 0, bonus: 0 }, wagerCents: 0n, wagerCarry: 0n };
 }
 
 /** After a call that named another server's period, that period is as its own server's model says. */
@@ -133,7 +148,7 @@ async function apply(world: IsolationWorld<RafflesModel>, call: Call): Promise<v
 			}
 			const record = await raffles.createPeriod(period);
 			world.created('period', record.id);
-			own.set(record.id, { id: record.id, start, status: 'active', total: 0, tickets: new Map(), draws: [], logRows: 0 });
+			own.set(record.id, { id: record.id, start, status: 'active', total: 0, tickets: new Map(), draws: [], owed: [], logRows: 0 });
 			expect({ status: record.status, total: record.totalTickets }).to.deep.equal({ status: 'active', total: 0 });
 			return;
 		}
@@ -166,7 +181,7 @@ async function apply(world: IsolationWorld<RafflesModel>, call: Call): Promise<v
 				expect(await rejection(raffles.changeTickets(id, change))).to.be.an.instanceOf(Conflict);
 				return;
 			}
-			const ticket = period.tickets.get(call.discordId) ?? { kickName: call.kickName, bySource: { watchtime: 0, gifted_sub: 0, wager: 0, bonus: 0 } };
+			const ticket = period.tickets.get(call.discordId) ?? emptyTicket(call.kickName);
 			ticket.kickName = call.kickName;
 			ticket.bySource[call.source] += call.amount;
 			period.tickets.set(call.discordId, ticket);
@@ -198,8 +213,68 @@ async function apply(world: IsolationWorld<RafflesModel>, call: Call): Promise<v
 			const { stored, draw } = await raffles.storeDraw(id, number, DRAW);
 			expect(stored).to.equal(true);
 			period.draws.push(number);
+			period.owed.push(number);
 			period.status = 'drawn';
 			expect(draw).to.deep.include({ periodId: id, drawNumber: number, kind: 'draw', slots: [1] });
+			return;
+		}
+		case 'enterWager': {
+			const id = world.pick('period', call.ref);
+			const period = own.get(id);
+			// $amount × 100: a few wagers cross $1000 and make tickets, the rest is carried.
+			const wager = {
+				participant: { discordId: call.discordId, kickName: call.kickName },
+				cents: BigInt(call.amount) * 10_000n,
+				ticketsPer1000: 20,
+				reason: 'wager'
+			};
+			if (period === undefined) {
+				expect(await rejection(raffles.enterWager(id, wager))).to.be.an.instanceOf(NotFoundError);
+				await expectOwnerUnchanged(world, id, call.g);
+				return;
+			}
+			if (period.status !== 'active') {
+				expect(await rejection(raffles.enterWager(id, wager))).to.be.an.instanceOf(Conflict);
+				return;
+			}
+			const ticket = period.tickets.get(call.discordId) ?? emptyTicket(call.kickName);
+			const { tickets, carry } = wagerTickets(ticket.wagerCarry, wager.cents, 20n);
+			ticket.kickName = call.kickName;
+			ticket.bySource.wager += Number(tickets);
+			ticket.wagerCents += wager.cents;
+			ticket.wagerCarry = carry;
+			period.tickets.set(call.discordId, ticket);
+			period.total += Number(tickets);
+			period.logRows += 1;
+			expect((await raffles.enterWager(id, wager)).ticket).to.deep.equal(ticketView(id, call.discordId, ticket));
+			return;
+		}
+		case 'prepareDraw': {
+			const id = world.pick('period', call.ref);
+			const period = own.get(id);
+			if (period === undefined) {
+				expect(await rejection(raffles.prepareDraw(id))).to.be.an.instanceOf(NotFoundError);
+				await expectOwnerUnchanged(world, id, call.g);
+				return;
+			}
+			if (period.status === 'active') period.status = 'ended';
+			const prepared = await raffles.prepareDraw(id);
+			expect({ status: prepared.period.status, seed: prepared.serverSeed, draws: prepared.draws.map((draw) => draw.drawNumber) }).to.deep.equal({
+				status: period.status,
+				seed: SEED.serverSeed,
+				draws: period.draws
+			});
+			return;
+		}
+		case 'announce': {
+			const owed = [...own.values()].flatMap((period) => period.owed.map((drawNumber) => ({ periodId: period.id, drawNumber })));
+			expect((await raffles.owedAnnouncements()).toSorted((x, y) => x.periodId - y.periodId || x.drawNumber - y.drawNumber)).to.deep.equal(
+				owed.toSorted((x, y) => x.periodId - y.periodId || x.drawNumber - y.drawNumber)
+			);
+			for (const { periodId, drawNumber } of owed) await raffles.markAnnounced(periodId, drawNumber);
+			for (const period of own.values()) period.owed = [];
+			// Marking another server's announcement changes nothing there (checked with every server's model).
+			for (const id of world.idsOf('period')) if (!own.has(id)) await raffles.markAnnounced(id, 1);
 			return;
 		}
 		case 'draws': {
@@ -225,6 +300,11 @@ async function expectMatchesModel(world: IsolationWorld<RafflesModel>, index: nu
 		(await raffles.periods()).map((row) => ({ id: row.id, status: row.status, total: row.totalTickets })),
 		`${where} raffle periods`
 	).to.deep.equal(periods.map((period) => ({ id: period.id, status: period.status, total: period.total })));
+	const owed = [...own.values()].flatMap((period) => period.owed.map((drawNumber) => ({ periodId: period.id, drawNumber })));
+	expect(
+		(await raffles.owedAnnouncements()).toSorted((x, y) => x.periodId - y.periodId || x.drawNumber - y.drawNumber),
+		`${where} announcements owed`
+	).to.deep.equal(owed.toSorted((x, y) => x.periodId - y.periodId || x.drawNumber - y.drawNumber));
 	expect((await raffles.activePeriod())?.id ?? null, `${where} active period`).to.equal(periods.find((period) => period.status === 'active')?.id ?? null);
 	for (const id of world.idsOf('period')) {
 		const period = own.get(id);
