@@ -1,6 +1,9 @@
 import { ConflictError, type GuildContext, type KickGiftedSubscriptionsEvent } from '#core';
 import { participantOfKickName } from './tickets.js';
 
+/** How far before a period's start a gift may be dated and still count in it. */
+const OPENING_GRACE_MS = 60_000;
+
 /**
  * Gifted subs: `gifted_sub_tickets` per gifted sub to the gifter, in the active period, once per
  * Kick event in this server (the event id is a unique key of the ticket log). An anonymous gift,
@@ -10,7 +13,8 @@ export async function countGiftedSubs(context: Pick<GuildContext, 'db' | 'settin
 	const perSub = context.settings.get('gifted_sub_tickets');
 	if (event.gifter === null || event.giftees.length === 0 || perSub === 0) return 0;
 	const period = await context.db.raffles.activePeriod();
-	if (period === null || event.at < period.startDate || event.at >= period.endDate) return 0;
+	// Kick's times have whole seconds: a gift made as the period opened still counts in it.
+	if (period === null || event.at.getTime() < period.startDate.getTime() - OPENING_GRACE_MS || event.at >= period.endDate) return 0;
 	const participant = await participantOfKickName(context.db, event.gifter.username);
 	const subs = event.giftees.length;
 	try {
