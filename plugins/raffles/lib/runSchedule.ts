@@ -25,7 +25,7 @@ export interface ScheduleRun {
  * lost job, or a bot that was down at the end, still draws once it is up). Every step is
  * idempotent and decided by the database: a legacy period without a commitment gets one; a
  * period whose end passed is ended, and drawn when `raffle_auto_draw` is on (exactly once:
- * see drawPeriod); with `raffle_auto_renew` the next period opens (one active period per server);
+ * see drawPeriod); with `raffle_auto_renew` the next period opens with the same rules (one active period per server);
  * owed announcements are delivered; the leaderboard message is brought up to date.
  */
 export async function runSchedule(context: ScheduleContext, now: Date, log: (line: string) => void = () => undefined): Promise<ScheduleRun> {
@@ -52,7 +52,8 @@ export async function runSchedule(context: ScheduleContext, now: Date, log: (lin
 		const next = periodAfter(latest.endDate);
 		const range = next.endDate <= now ? defaultPeriod(now) : next;
 		try {
-			opened = (await openPeriod(raffles, { ...range, prize: context.settings.get('raffle_prize'), openedByDiscordId: null })).id;
+			// The next period keeps the rules of the one it follows.
+			opened = (await openPeriod(raffles, { ...range, rules: latest.rules, prize: context.settings.get('raffle_prize'), openedByDiscordId: null })).id;
 		} catch (error) {
 			if (!(error instanceof ConflictError)) throw error;
 		}

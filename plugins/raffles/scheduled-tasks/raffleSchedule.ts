@@ -20,10 +20,10 @@ const SWEEP_MS = 5 * 60_000;
 export class RaffleScheduleTask extends GuildTask {
 	protected override async runFor(context: GuildContext): Promise<void> {
 		const run = await runSchedule(context, new Date(), (line) => this.container.logger.warn(line));
-		if (run.drawn.length + run.ended.length + run.announced > 0 || run.opened !== null)
-			this.container.logger.info(
-				`Raffles: server ${context.guildId}: ended ${run.ended.join(', ') || 'none'}, drew ${run.drawn.join(', ') || 'none'}, opened ${run.opened ?? 'none'}, ${run.announced} announcement(s).`
-			);
+		const summary = `ended ${run.ended.join(', ') || 'none'}, drew ${run.drawn.join(', ') || 'none'}, opened ${run.opened ?? 'none'}, ${run.announced} announcement(s)`;
+		const busy = run.drawn.length + run.ended.length + run.announced > 0 || run.opened !== null;
+		if (busy) this.container.logger.info(`Raffles: server ${context.guildId}: ${summary}.`);
+		else this.container.logger.debug(`Raffles: server ${context.guildId}: schedule ran: ${summary}.`);
 		if (run.nextEnd !== null) await this.wakeAt(context.guildId, run.nextEnd);
 	}
 
