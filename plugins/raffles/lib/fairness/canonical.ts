@@ -7,6 +7,8 @@ export const RAFFLE_DRAW_ALGORITHM = 'raffle-draw-v1: sha256 commitment, sha256 
 const SEED_PATTERN = /^[0-9a-f]{64}$/;
 /** Control characters and anything from U+D800 up: keys without them are safe and UTF-16 order is their code point order. */
 const CONTROL_OR_HIGH = /[\u0000-\u001f\u007f\ud800-\uffff]/;
+/** The same, but for whole lines of table text: TAB and LF are its structure. */
+const CONTROL_OR_HIGH_IN_LINES = /[\u0000-\u0008\u000b-\u001f\u007f\ud800-\uffff]/;
 /** Control characters (they would break the table's lines) and lone surrogates (no UTF-8 form). */
 const UNSAFE_TEXT = /[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
@@ -65,14 +67,16 @@ export function assertEntry(entry: TicketEntry, previousKey: string | null, prev
 		throw new TypeError(`Ticket table line ${line}: the key must be non-empty text without control characters, got ${JSON.stringify(key)}.`);
 	if (typeof tickets !== 'number' || !Number.isSafeInteger(tickets) || tickets < 1)
 		throw new TypeError(`Ticket table line ${line} (${key}): tickets must be a positive whole number, got ${JSON.stringify(tickets)} (${typeof tickets}).`);
-	if (previousKey !== null && (simple && previousSimple ? previousKey >= key : compareKeys(previousKey, key) >= 0)) {
-		throw new RangeError(
-			previousKey === key
-				? `Ticket table line ${line}: the key ${key} appears twice.`
-				: `Ticket table line ${line}: ${key} comes after ${previousKey}; the table must be sorted by key in code point order (COLLATE "C").`
-		);
-	}
+	if (previousKey !== null && (simple && previousSimple ? previousKey >= key : compareKeys(previousKey, key) >= 0)) throw orderError(previousKey, key, line);
 	return simple;
+}
+
+function orderError(previousKey: string, key: string, line: number): RangeError {
+	return new RangeError(
+		previousKey === key
+			? `Ticket table line ${line}: the key ${key} appears twice.`
+			: `Ticket table line ${line}: ${key} comes after ${previousKey}; the table must be sorted by key in code point order (COLLATE "C").`
+	);
 }
 
 /** One line of the canonical table text. */
@@ -129,6 +133,57 @@ export class TicketTableFingerprint {
 		this.count++;
 		if (this.pending.length >= CHUNK_CHARS) this.flush();
 		return at;
+	}
+
+	/**
+	 * Adds whole lines of canonical table text (`key TAB tickets LF`…, as PostgreSQL builds them
+	 * with `string_agg`), checked as `add` checks entries; calls `onLine` for each with where its
+	 * line starts in the table text. Cheaper than entries: no object per participant, one hash call.
+	 */
+	public addLines(text: string, onLine?: (key: string, tickets: number, lineStart: number) => void): void {
+		if (this.finished !== null) throw new Error('The ticket table fingerprint is already complete.');
+		if (typeof text !== 'string') throw new TypeError('Ticket table text must be a string.');
+		if (text === '') return;
+		if (text.charCodeAt(text.length - 1) !== 10) throw new SyntaxError(`Ticket table text after line ${this.count} must end with a line feed.`);
+		this.flush();
+		// One test for the whole text: then every key is simple and keys compare with `<`.
+		const simpleText = !CONTROL_OR_HIGH_IN_LINES.test(text);
+		const base = this.flushedChars;
+		let { lastKey, lastSimple, count, total } = this;
+		for (let at = 0; at < text.length;) {
+			const line = count + 1;
+			const end = text.indexOf('\n', at);
+			const tab = text.indexOf('\t', at);
+			if (tab < 0 || tab > end) throw new SyntaxError(`Ticket table line ${line}: not "key TAB tickets".`);
+			const key = text.slice(at, tab);
+			const digits = end - tab - 1;
+			let tickets = digits < 1 || digits > 16 || text.charCodeAt(tab + 1) === 48 ? Number.NaN : 0;
+			for (let index = tab + 1; index < end && !Number.isNaN(tickets); index++) {
+				const digit = text.charCodeAt(index) - 48;
+				tickets = digit >= 0 && digit <= 9 ? tickets * 10 + digit : Number.NaN;
+			}
+			if (!Number.isSafeInteger(tickets))
+				throw new TypeError(
+					`Ticket table line ${line} (${key}): tickets must be a positive whole number without leading zeros, got ${JSON.stringify(text.slice(tab + 1, end))}.`
+				);
+			if (simpleText && key !== '') {
+				if (lastKey !== null && (lastSimple ? lastKey >= key : compareKeys(lastKey, key) >= 0)) throw orderError(lastKey, key, line);
+				lastSimple = true;
+			} else lastSimple = assertEntry({ key, tickets }, lastKey, lastSimple, line);
+			lastKey = key;
+			total += tickets;
+			count++;
+			onLine?.(key, tickets, base + at);
+			at = end + 1;
+		}
+		if (!Number.isSafeInteger(total)) throw new RangeError(`The ticket table holds more than ${Number.MAX_SAFE_INTEGER} tickets.`);
+		this.lastKey = lastKey;
+		this.lastSimple = lastSimple;
+		this.count = count;
+		this.total = total;
+		this.hash.update(text, 'utf8');
+		this.keepText?.(text);
+		this.flushedChars += text.length;
 	}
 
 	/** The fingerprint (hex); the table is complete after this. */

@@ -100,21 +100,22 @@ export async function readTable(entries: TicketEntries, excluded: ReadonlyMap<st
 	const fingerprint = new TicketTableFingerprint((text) => eligible.keepText(text));
 	const found: ExcludedEntry[] = [];
 	const checkKeys = excluded.size > 0 || previousWinners.size > 0;
-	const take = (entry: TicketEntry): void => {
-		const at = fingerprint.add(entry);
+	const take = (key: string, tickets: number, at: number): void => {
 		if (checkKeys) {
-			const reason = excluded.get(entry.key);
+			const reason = excluded.get(key);
 			if (reason !== undefined) {
-				found.push({ key: entry.key, tickets: entry.tickets, reason });
+				found.push({ key, tickets, reason });
 				return;
 			}
-			if (previousWinners.has(entry.key)) return;
+			if (previousWinners.has(key)) return;
 		}
-		eligible.add(entry.tickets, at);
+		eligible.add(tickets, at);
 	};
+	const takeEntry = (entry: TicketEntry): void => take(entry.key, entry.tickets, fingerprint.add(entry));
 	for await (const item of entries()) {
-		if (Array.isArray(item)) for (const entry of item as readonly TicketEntry[]) take(entry);
-		else take(item as TicketEntry);
+		if (typeof item === 'string') fingerprint.addLines(item, take);
+		else if (Array.isArray(item)) for (const entry of item as readonly TicketEntry[]) takeEntry(entry);
+		else takeEntry(item as TicketEntry);
 	}
 	return { fingerprint: fingerprint.digest(), participants: fingerprint.participants, totalTickets: fingerprint.totalTickets, excluded: found, eligible };
 }
