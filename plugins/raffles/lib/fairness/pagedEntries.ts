@@ -28,9 +28,10 @@ export async function* pagedEntries(
  * The ticket table read in keyset pages of canonical text: `fetchPage(afterKey, limit)` returns
  * the lines (`key TAB tickets LF` each) of up to `limit` entries whose key sorts after `afterKey`
  * (from the start when null), e.g.
- * `SELECT coalesce(string_agg(key || E'\t' || tickets, E'\n' ORDER BY key) || E'\n', '') FROM
- * (SELECT key, tickets FROM … WHERE key > coalesce($1, '') ORDER BY key LIMIT $2) AS page`
- * with keys in `COLLATE "C"`. One string per page instead of an object per row: the fastest read.
+ * `SELECT coalesce(string_agg(key || E'\t' || tickets, E'\n') || E'\n', '') FROM
+ * (SELECT key, tickets FROM … WHERE key > coalesce($1, '') ORDER BY key COLLATE "C" LIMIT $2) AS page`
+ * (the aggregate takes the subquery's order; the engine refuses a table out of order). One string
+ * per page instead of an object per row: the fastest read (docs/benchmarks.md, section 7).
  */
 export async function* pagedTableText(
 	fetchPage: (afterKey: string | null, limit: number) => Promise<string>,
