@@ -204,8 +204,8 @@ export class TicketTableFingerprint {
 	}
 }
 
-/** What the client seed is the hash of: every input of the draw but the server seed, one item per line. */
-export function clientSeedText(inputs: {
+/** The inputs of a draw the client seed binds: every one but the server seed. */
+export interface ClientSeedInputs {
 	readonly commitment: string;
 	readonly fingerprint: string;
 	readonly label: string;
@@ -213,20 +213,22 @@ export function clientSeedText(inputs: {
 	readonly firstNonce: number;
 	readonly excluded: readonly ExcludedEntry[];
 	readonly previousWinners: readonly string[];
-}): string {
-	const lines = [
-		'raffle-draw-v1',
-		`commitment ${inputs.commitment}`,
-		`fingerprint ${inputs.fingerprint}`,
-		`label ${inputs.label}`,
-		`winners ${inputs.requestedWinners}`,
-		`first-nonce ${inputs.firstNonce}`,
-		...inputs.excluded.map((entry) => `excluded ${entry.key}\t${entry.tickets}\t${entry.reason}`),
-		...inputs.previousWinners.map((key) => `previous-winner ${key}`)
-	];
-	return `${lines.join('\n')}\n`;
 }
 
-export function clientSeedOf(inputs: Parameters<typeof clientSeedText>[0]): string {
-	return sha256Hex(clientSeedText(inputs));
+/** sha256 of the inputs, one item per line (docs/provably-fair.md, "Client seed"), fed in pieces: exclusions can be many. */
+export function clientSeedOf(inputs: ClientSeedInputs): string {
+	const hash = createHash('sha256');
+	let text =
+		`raffle-draw-v1\ncommitment ${inputs.commitment}\nfingerprint ${inputs.fingerprint}\nlabel ${inputs.label}\n` +
+		`winners ${inputs.requestedWinners}\nfirst-nonce ${inputs.firstNonce}\n`;
+	const line = (next: string): void => {
+		text += next;
+		if (text.length >= CHUNK_CHARS) {
+			hash.update(text, 'utf8');
+			text = '';
+		}
+	};
+	for (const entry of inputs.excluded) line(`excluded ${entry.key}\t${entry.tickets}\t${entry.reason}\n`);
+	for (const key of inputs.previousWinners) line(`previous-winner ${key}\n`);
+	return hash.update(text, 'utf8').digest('hex');
 }

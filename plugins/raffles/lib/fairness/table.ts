@@ -1,4 +1,4 @@
-import { TicketTableFingerprint } from './canonical.js';
+import { TicketTableFingerprint, compareKeys } from './canonical.js';
 import type { ExcludedEntry, TicketEntries, TicketEntry } from './types.js';
 
 /** A Float64Array that grows by doubling. */
@@ -99,15 +99,15 @@ export async function readTable(entries: TicketEntries, excluded: ReadonlyMap<st
 	const eligible = new EligibleEntries();
 	const fingerprint = new TicketTableFingerprint((text) => eligible.keepText(text));
 	const found: ExcludedEntry[] = [];
-	const checkKeys = excluded.size > 0 || previousWinners.size > 0;
+	// The keys to leave out, sorted as the table is: one comparison per entry walks both (no hashing of a million keys).
+	const skipped = [...new Set([...excluded.keys(), ...previousWinners])].sort(compareKeys);
+	let next = 0;
 	const take = (key: string, tickets: number, at: number): void => {
-		if (checkKeys) {
+		while (next < skipped.length && compareKeys(skipped[next]!, key) < 0) next++;
+		if (next < skipped.length && skipped[next] === key) {
 			const reason = excluded.get(key);
-			if (reason !== undefined) {
-				found.push({ key, tickets, reason });
-				return;
-			}
-			if (previousWinners.has(key)) return;
+			if (reason !== undefined) found.push({ key, tickets, reason });
+			return;
 		}
 		eligible.add(tickets, at);
 	};
