@@ -11,6 +11,7 @@ import {
 	serializeDrawExport,
 	uniformBelow,
 	verifyDraw,
+	TicketTableError,
 	TicketTableFingerprint,
 	type DrawRecord,
 	type TicketEntry
@@ -120,6 +121,33 @@ describe('raffle draw engine', () => {
 				[[{ key: 'a\ud800', tickets: 1 }], /without control characters/]
 			];
 			for (const [entries, message] of cases) expect(String(await rejection(draw(entries)))).to.match(message);
+		});
+
+		it('reports a broken table as a verification problem, but lets a failure to read it through', async () => {
+			const record = await draw(table(2, 3));
+			expect(
+				await rejection(
+					draw([
+						{ key: 'b', tickets: 1 },
+						{ key: 'a', tickets: 1 }
+					])
+				)
+			).to.be.an.instanceOf(TicketTableError);
+			const broken = await verifyDraw(record, () => [
+				{ key: 'kick:p001', tickets: 3 },
+				{ key: 'kick:p000', tickets: 2 }
+			]);
+			expect(broken).to.deep.equal({
+				ok: false,
+				problems: [
+					'the ticket table is invalid: Ticket table line 2: kick:p000 comes after kick:p001; the table must be sorted by key in code point order (COLLATE "C").'
+				]
+			});
+			async function* failing(): AsyncGenerator<TicketEntry> {
+				yield { key: 'kick:p000', tickets: 2 };
+				throw new Error('connection terminated');
+			}
+			expect(String(await rejection(verifyDraw(record, failing)))).to.equal('Error: connection terminated');
 		});
 
 		it('orders keys by code point (UTF-8 bytes, COLLATE "C"), not by UTF-16 unit', async () => {

@@ -37,6 +37,11 @@ export function isSafeText(text: unknown): text is string {
 	return typeof text === 'string' && !UNSAFE_TEXT.test(text);
 }
 
+/** A ticket table that breaks the rules (order, repeats, counts, text form): the table's fault, not the reader's. */
+export class TicketTableError extends Error {
+	public override readonly name = 'TicketTableError';
+}
+
 /** Orders keys by Unicode code point (the order of their UTF-8 bytes, PostgreSQL's `COLLATE "C"`), not by UTF-16 unit. */
 export function compareKeys(a: string, b: string): number {
 	const length = Math.min(a.length, b.length);
@@ -64,15 +69,17 @@ export function assertEntry(entry: TicketEntry, previousKey: string | null, prev
 	// A simple key is checked with one regex test, and two simple keys compare with `<`.
 	const simple = typeof key === 'string' && key !== '' && !CONTROL_OR_HIGH.test(key);
 	if (!simple && (typeof key !== 'string' || key === '' || !isSafeText(key)))
-		throw new TypeError(`Ticket table line ${line}: the key must be non-empty text without control characters, got ${JSON.stringify(key)}.`);
+		throw new TicketTableError(`Ticket table line ${line}: the key must be non-empty text without control characters, got ${JSON.stringify(key)}.`);
 	if (typeof tickets !== 'number' || !Number.isSafeInteger(tickets) || tickets < 1)
-		throw new TypeError(`Ticket table line ${line} (${key}): tickets must be a positive whole number, got ${JSON.stringify(tickets)} (${typeof tickets}).`);
+		throw new TicketTableError(
+			`Ticket table line ${line} (${key}): tickets must be a positive whole number, got ${JSON.stringify(tickets)} (${typeof tickets}).`
+		);
 	if (previousKey !== null && (simple && previousSimple ? previousKey >= key : compareKeys(previousKey, key) >= 0)) throw orderError(previousKey, key, line);
 	return simple;
 }
 
-function orderError(previousKey: string, key: string, line: number): RangeError {
-	return new RangeError(
+function orderError(previousKey: string, key: string, line: number): TicketTableError {
+	return new TicketTableError(
 		previousKey === key
 			? `Ticket table line ${line}: the key ${key} appears twice.`
 			: `Ticket table line ${line}: ${key} comes after ${previousKey}; the table must be sorted by key in code point order (COLLATE "C").`
@@ -124,7 +131,7 @@ export class TicketTableFingerprint {
 		if (this.finished !== null) throw new Error('The ticket table fingerprint is already complete.');
 		const simple = assertEntry(entry, this.lastKey, this.lastSimple, this.count + 1);
 		const total = this.total + entry.tickets;
-		if (!Number.isSafeInteger(total)) throw new RangeError(`The ticket table holds more than ${Number.MAX_SAFE_INTEGER} tickets.`);
+		if (!Number.isSafeInteger(total)) throw new TicketTableError(`The ticket table holds more than ${Number.MAX_SAFE_INTEGER} tickets.`);
 		const at = this.flushedChars + this.pending.length;
 		this.pending += tableLine(entry);
 		this.lastKey = entry.key;
@@ -142,9 +149,9 @@ export class TicketTableFingerprint {
 	 */
 	public addLines(text: string, onLine?: (key: string, tickets: number, lineStart: number) => void): void {
 		if (this.finished !== null) throw new Error('The ticket table fingerprint is already complete.');
-		if (typeof text !== 'string') throw new TypeError('Ticket table text must be a string.');
+		if (typeof text !== 'string') throw new TicketTableError('Ticket table text must be a string.');
 		if (text === '') return;
-		if (text.charCodeAt(text.length - 1) !== 10) throw new SyntaxError(`Ticket table text after line ${this.count} must end with a line feed.`);
+		if (text.charCodeAt(text.length - 1) !== 10) throw new TicketTableError(`Ticket table text after line ${this.count} must end with a line feed.`);
 		this.flush();
 		// One test for the whole text: then every key is simple and keys compare with `<`.
 		const simpleText = !CONTROL_OR_HIGH_IN_LINES.test(text);
@@ -154,7 +161,7 @@ export class TicketTableFingerprint {
 			const line = count + 1;
 			const end = text.indexOf('\n', at);
 			const tab = text.indexOf('\t', at);
-			if (tab < 0 || tab > end) throw new SyntaxError(`Ticket table line ${line}: not "key TAB tickets".`);
+			if (tab < 0 || tab > end) throw new TicketTableError(`Ticket table line ${line}: not "key TAB tickets".`);
 			const key = text.slice(at, tab);
 			const digits = end - tab - 1;
 			let tickets = digits < 1 || digits > 16 || text.charCodeAt(tab + 1) === 48 ? Number.NaN : 0;
@@ -163,7 +170,7 @@ export class TicketTableFingerprint {
 				tickets = digit >= 0 && digit <= 9 ? tickets * 10 + digit : Number.NaN;
 			}
 			if (!Number.isSafeInteger(tickets))
-				throw new TypeError(
+				throw new TicketTableError(
 					`Ticket table line ${line} (${key}): tickets must be a positive whole number without leading zeros, got ${JSON.stringify(text.slice(tab + 1, end))}.`
 				);
 			if (simpleText && key !== '') {
@@ -176,7 +183,7 @@ export class TicketTableFingerprint {
 			onLine?.(key, tickets, base + at);
 			at = end + 1;
 		}
-		if (!Number.isSafeInteger(total)) throw new RangeError(`The ticket table holds more than ${Number.MAX_SAFE_INTEGER} tickets.`);
+		if (!Number.isSafeInteger(total)) throw new TicketTableError(`The ticket table holds more than ${Number.MAX_SAFE_INTEGER} tickets.`);
 		this.lastKey = lastKey;
 		this.lastSimple = lastSimple;
 		this.count = count;
