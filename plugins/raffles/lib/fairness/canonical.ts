@@ -42,6 +42,11 @@ export class TicketTableError extends Error {
 	public override readonly name = 'TicketTableError';
 }
 
+/** Whether a key has no control character and nothing from U+D800 up: such keys compare by code point with `<`. */
+export function isSimpleKey(key: string): boolean {
+	return !CONTROL_OR_HIGH.test(key);
+}
+
 /** Orders keys by Unicode code point (the order of their UTF-8 bytes, PostgreSQL's `COLLATE "C"`), not by UTF-16 unit. */
 export function compareKeys(a: string, b: string): number {
 	const length = Math.min(a.length, b.length);
@@ -145,9 +150,9 @@ export class TicketTableFingerprint {
 	/**
 	 * Adds whole lines of canonical table text (`key TAB tickets LF`…, as PostgreSQL builds them
 	 * with `string_agg`), checked as `add` checks entries; calls `onLine` for each with where its
-	 * line starts in the table text. Cheaper than entries: no object per participant, one hash call.
+	 * line starts in the table text and whether its key is simple (see `isSimpleKey`). Cheaper than entries: no object per participant, one hash call.
 	 */
-	public addLines(text: string, onLine?: (key: string, tickets: number, lineStart: number) => void): void {
+	public addLines(text: string, onLine?: (key: string, tickets: number, lineStart: number, simple: boolean) => void): void {
 		if (this.finished !== null) throw new Error('The ticket table fingerprint is already complete.');
 		if (typeof text !== 'string') throw new TicketTableError('Ticket table text must be a string.');
 		if (text === '') return;
@@ -180,7 +185,7 @@ export class TicketTableFingerprint {
 			lastKey = key;
 			total += tickets;
 			count++;
-			onLine?.(key, tickets, base + at);
+			onLine?.(key, tickets, base + at, lastSimple);
 			at = end + 1;
 		}
 		if (!Number.isSafeInteger(total)) throw new TicketTableError(`The ticket table holds more than ${Number.MAX_SAFE_INTEGER} tickets.`);

@@ -1,4 +1,4 @@
-import { TicketTableFingerprint, compareKeys } from './canonical.js';
+import { TicketTableFingerprint, compareKeys, isSimpleKey } from './canonical.js';
 import type { ExcludedEntry, TicketEntries, TicketEntry } from './types.js';
 
 /** A Float64Array that grows by doubling. */
@@ -100,10 +100,16 @@ export async function readTable(entries: TicketEntries, excluded: ReadonlyMap<st
 	const fingerprint = new TicketTableFingerprint((text) => eligible.keepText(text));
 	const found: ExcludedEntry[] = [];
 	// The keys to leave out, sorted as the table is: one comparison per entry walks both (no hashing of a million keys).
-	const skipped = [...new Set([...excluded.keys(), ...previousWinners])].sort(compareKeys);
+	const keys = [...excluded.keys(), ...previousWinners];
+	const skippedSimple = keys.every(isSimpleKey);
+	// The built-in sort orders by UTF-16 unit, which is code point order for simple keys.
+	const sorted = skippedSimple ? keys.sort() : keys.sort(compareKeys);
+	const skipped = sorted.filter((key, index) => index === 0 || key !== sorted[index - 1]);
 	let next = 0;
-	const take = (key: string, tickets: number, at: number): void => {
-		while (next < skipped.length && compareKeys(skipped[next]!, key) < 0) next++;
+	const take = (key: string, tickets: number, at: number, simple = false): void => {
+		// Simple keys compare by code point with `<`, about three times faster than compareKeys.
+		if (simple && skippedSimple) while (next < skipped.length && skipped[next]! < key) next++;
+		else while (next < skipped.length && compareKeys(skipped[next]!, key) < 0) next++;
 		if (next < skipped.length && skipped[next] === key) {
 			const reason = excluded.get(key);
 			if (reason !== undefined) found.push({ key, tickets, reason });
