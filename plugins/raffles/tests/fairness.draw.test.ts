@@ -5,11 +5,13 @@ import {
 	commitSeed,
 	drawWinners,
 	pagedEntries,
+	pagedTableText,
 	parseDrawExport,
 	seedCommitment,
 	serializeDrawExport,
 	uniformBelow,
 	verifyDraw,
+	TicketTableError,
 	TicketTableFingerprint,
 	type DrawRecord,
 	type TicketEntry
@@ -121,6 +123,33 @@ describe('raffle draw engine', () => {
 			for (const [entries, message] of cases) expect(String(await rejection(draw(entries)))).to.match(message);
 		});
 
+		it('reports a broken table as a verification problem, but lets a failure to read it through', async () => {
+			const record = await draw(table(2, 3));
+			expect(
+				await rejection(
+					draw([
+						{ key: 'b', tickets: 1 },
+						{ key: 'a', tickets: 1 }
+					])
+				)
+			).to.be.an.instanceOf(TicketTableError);
+			const broken = await verifyDraw(record, () => [
+				{ key: 'kick:p001', tickets: 3 },
+				{ key: 'kick:p000', tickets: 2 }
+			]);
+			expect(broken).to.deep.equal({
+				ok: false,
+				problems: [
+					'the ticket table is invalid: Ticket table line 2: kick:p000 comes after kick:p001; the table must be sorted by key in code point order (COLLATE "C").'
+				]
+			});
+			async function* failing(): AsyncGenerator<TicketEntry> {
+				yield { key: 'kick:p000', tickets: 2 };
+				throw new Error('connection terminated');
+			}
+			expect(String(await rejection(verifyDraw(record, failing)))).to.equal('Error: connection terminated');
+		});
+
 		it('orders keys by code point (UTF-8 bytes, COLLATE "C"), not by UTF-16 unit', async () => {
 			// U+FFFF sorts before U+10000 in code point order, though its UTF-16 unit is larger.
 			const ordered = [
@@ -220,6 +249,46 @@ describe('raffle draw engine', () => {
 			}
 			expect(pages).to.deep.equal(one);
 			expect(await drawWinners({ ...input, entries: slowly })).to.deep.equal(one);
+			const text = entries.map((entry) => `${entry.key}\t${entry.tickets}\n`).join('');
+			const textPages = await drawWinners({
+				...input,
+				entries: () => pagedTableText(async (after, limit) => linesOf(pageAfter(entries, after, limit)), 64)
+			});
+			expect(textPages).to.deep.equal(one);
+			// Text and entries mixed, a page boundary anywhere between lines.
+			const cut = text.indexOf('\n', 1000) + 1;
+			expect(
+				await drawWinners({ ...input, entries: () => [text.slice(0, cut), ...entries.slice(text.slice(0, cut).split('\n').length - 1)] })
+			).to.deep.equal(one);
+		});
+
+		it('checks table text as it checks entries: canonical lines, in order, across pages', async () => {
+			const cases: [string[], RegExp][] = [
+				[['a\t1\nb\t2'], /must end with a line feed/],
+				[['a\t01\n'], /line 1 \(a\): tickets must be a positive whole number without leading zeros, got "01"/],
+				[['a\t0\n'], /positive whole number/],
+				[['a\t1.5\n'], /positive whole number/],
+				[['a\t99999999999999999\n'], /positive whole number/],
+				[['a 1\n'], /line 1: not "key TAB tickets"/],
+				[['a\tb\t1\n'], /positive whole number/],
+				[['\t1\n'], /non-empty text/],
+				[['b\t1\n', 'a\t1\n'], /line 2: a comes after b/],
+				[['a\t1\na\t1\n'], /line 2: the key a appears twice/],
+				[['a\u0001\t1\n'], /without control characters/],
+				[['kick:a\u{10000}\t1\nkick:a\uffff\t1\n'], /line 2: .* comes after/],
+				[['a\t5000000000000000\nb\t5000000000000000\n'], /more than 9007199254740991 tickets/]
+			];
+			for (const [pages, message] of cases)
+				expect(String(await rejection(drawWinners({ serverSeed: SEED, commitment: COMMITMENT, entries: () => pages, winnerCount: 1 })))).to.match(
+					message
+				);
+			const unicode = await drawWinners({
+				serverSeed: SEED,
+				commitment: COMMITMENT,
+				entries: () => ['kick:a\uffff\t1\n', 'kick:a\u{10000}\t2\nkick:zoë\t3\n'],
+				winnerCount: 3
+			});
+			expect(unicode.winners.map((winner) => winner.key).sort()).to.deep.equal(['kick:a\u{10000}', 'kick:a\uffff', 'kick:zoë']);
 		});
 	});
 
@@ -240,6 +309,20 @@ describe('raffle draw engine', () => {
 			expect(await read(3)).to.deep.equal(entries);
 			expect(asked).to.deep.equal([null, 'kick:p002', 'kick:p005', 'kick:p008']);
 			expect(await read(5)).to.deep.equal(entries);
+			expect(asked).to.deep.equal([null, 'kick:p004', 'kick:p009']);
+		});
+
+		it('reads table text in pages after the last line’s key', async () => {
+			const entries = table(...Array.from({ length: 10 }, (_, index) => index + 1));
+			const asked: (string | null)[] = [];
+			const pages: string[] = [];
+			for await (const page of pagedTableText(async (after, limit) => {
+				asked.push(after);
+				return linesOf(pageAfter(entries, after, limit));
+			}, 5))
+				pages.push(page);
+			expect(pages.join('')).to.equal(linesOf(entries));
+			expect(pages).to.have.length(2);
 			expect(asked).to.deep.equal([null, 'kick:p004', 'kick:p009']);
 		});
 	});
@@ -275,6 +358,8 @@ describe('raffle draw engine', () => {
 		});
 	});
 });
+
+const linesOf = (entries: readonly TicketEntry[]): string => entries.map((entry) => `${entry.key}\t${entry.tickets}\n`).join('');
 
 /** A keyset page of an in-memory sorted table. */
 function pageAfter(entries: readonly TicketEntry[], after: string | null, limit: number): TicketEntry[] {

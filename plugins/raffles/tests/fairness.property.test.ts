@@ -76,6 +76,11 @@ describe('raffle draw records (property tests)', function () {
 				const record = await drawOf(input);
 				expect(await verifyDraw(record, () => input.entries)).to.deep.equal({ ok: true, problems: [] });
 				expect(await drawOf(input)).to.deep.equal(record);
+				// The same table as pages of canonical text, cut between any lines, draws and verifies the same.
+				const lines = input.entries.map((entry) => `${entry.key}\t${entry.tickets}\n`);
+				const pages = [lines.slice(0, input.firstNonce % 4).join(''), lines.slice(input.firstNonce % 4).join('')];
+				expect(await drawWinners({ ...input, commitment: seedCommitment(input.serverSeed), entries: () => pages })).to.deep.equal(record);
+				expect((await verifyDraw(record, () => pages)).ok).to.equal(true);
 				expect(JSON.parse(JSON.stringify(record))).to.deep.equal(record);
 				const eligible = input.entries.filter((entry) => !input.excluded.has(entry.key) && !input.previousWinners.includes(entry.key));
 				expect(record.winners.length).to.equal(Math.min(input.winnerCount, eligible.length));

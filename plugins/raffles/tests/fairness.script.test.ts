@@ -5,7 +5,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { drawWinners, seedCommitment, serializeDrawExport, type DrawRecord, type TicketEntry } from '../lib/fairness/index.js';
+import { drawWinners, seedCommitment, serializeDrawExport, verifyDraw, type DrawRecord, type TicketEntry } from '../lib/fairness/index.js';
 
 /** The repository root: this file runs as dist/plugins/raffles/tests/. */
 const projectRoot = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -64,6 +64,18 @@ describe('the standalone verification script (docs/verify-raffle-draw.mjs)', fun
 		const block = /<!-- verify-raffle-draw\.mjs -->\n```js\n([\s\S]*?)```\n/.exec(doc);
 		expect(block, 'the doc has the script in a ```js block after <!-- verify-raffle-draw.mjs -->').to.not.equal(null);
 		expect(block![1]).to.equal(script);
+	});
+
+	it('has a worked example in docs/provably-fair.md that verifies, with the engine and with the script', async () => {
+		const doc = await readFile(join(projectRoot, 'docs', 'provably-fair.md'), 'utf8');
+		const lines = /<!-- example table -->\n```\n([\s\S]*?)```\n/.exec(doc)![1]!;
+		const example = JSON.parse(/<!-- example record -->\n```json\n([\s\S]*?)```\n/.exec(doc)![1]!) as DrawRecord;
+		expect(await verifyDraw(example, () => [lines])).to.deep.equal({ ok: true, problems: [] });
+		expect(example.winners.map((winner) => winner.rejections)).to.deep.equal([0, 1]);
+		const file = join(directory, 'example.txt');
+		await writeFile(file, `${JSON.stringify({ format: 'raffle-draw-export', version: 1, record: example })}\n${lines}`);
+		const result = await runScript(file, '--commitment', example.commitment);
+		expect(result.code, result.output).to.equal(0);
 	});
 
 	it('verifies an export made by the engine, plain or gzipped, and with the commitment shown at the start', async () => {

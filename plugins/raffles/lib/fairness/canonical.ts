@@ -7,6 +7,8 @@ export const RAFFLE_DRAW_ALGORITHM = 'raffle-draw-v1: sha256 commitment, sha256 
 const SEED_PATTERN = /^[0-9a-f]{64}$/;
 /** Control characters and anything from U+D800 up: keys without them are safe and UTF-16 order is their code point order. */
 const CONTROL_OR_HIGH = /[\u0000-\u001f\u007f\ud800-\uffff]/;
+/** The same, but for whole lines of table text: TAB and LF are its structure. */
+const CONTROL_OR_HIGH_IN_LINES = /[\u0000-\u0008\u000b-\u001f\u007f\ud800-\uffff]/;
 /** Control characters (they would break the table's lines) and lone surrogates (no UTF-8 form). */
 const UNSAFE_TEXT = /[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
@@ -33,6 +35,16 @@ export function assertSeed(serverSeed: string): void {
 /** Whether text can stand in one line of the published table or inputs. */
 export function isSafeText(text: unknown): text is string {
 	return typeof text === 'string' && !UNSAFE_TEXT.test(text);
+}
+
+/** A ticket table that breaks the rules (order, repeats, counts, text form): the table's fault, not the reader's. */
+export class TicketTableError extends Error {
+	public override readonly name = 'TicketTableError';
+}
+
+/** Whether a key has no control character and nothing from U+D800 up: such keys compare by code point with `<`. */
+export function isSimpleKey(key: string): boolean {
+	return !CONTROL_OR_HIGH.test(key);
 }
 
 /** Orders keys by Unicode code point (the order of their UTF-8 bytes, PostgreSQL's `COLLATE "C"`), not by UTF-16 unit. */
@@ -62,17 +74,21 @@ export function assertEntry(entry: TicketEntry, previousKey: string | null, prev
 	// A simple key is checked with one regex test, and two simple keys compare with `<`.
 	const simple = typeof key === 'string' && key !== '' && !CONTROL_OR_HIGH.test(key);
 	if (!simple && (typeof key !== 'string' || key === '' || !isSafeText(key)))
-		throw new TypeError(`Ticket table line ${line}: the key must be non-empty text without control characters, got ${JSON.stringify(key)}.`);
+		throw new TicketTableError(`Ticket table line ${line}: the key must be non-empty text without control characters, got ${JSON.stringify(key)}.`);
 	if (typeof tickets !== 'number' || !Number.isSafeInteger(tickets) || tickets < 1)
-		throw new TypeError(`Ticket table line ${line} (${key}): tickets must be a positive whole number, got ${JSON.stringify(tickets)} (${typeof tickets}).`);
-	if (previousKey !== null && (simple && previousSimple ? previousKey >= key : compareKeys(previousKey, key) >= 0)) {
-		throw new RangeError(
-			previousKey === key
-				? `Ticket table line ${line}: the key ${key} appears twice.`
-				: `Ticket table line ${line}: ${key} comes after ${previousKey}; the table must be sorted by key in code point order (COLLATE "C").`
+		throw new TicketTableError(
+			`Ticket table line ${line} (${key}): tickets must be a positive whole number, got ${JSON.stringify(tickets)} (${typeof tickets}).`
 		);
-	}
+	if (previousKey !== null && (simple && previousSimple ? previousKey >= key : compareKeys(previousKey, key) >= 0)) throw orderError(previousKey, key, line);
 	return simple;
+}
+
+function orderError(previousKey: string, key: string, line: number): TicketTableError {
+	return new TicketTableError(
+		previousKey === key
+			? `Ticket table line ${line}: the key ${key} appears twice.`
+			: `Ticket table line ${line}: ${key} comes after ${previousKey}; the table must be sorted by key in code point order (COLLATE "C").`
+	);
 }
 
 /** One line of the canonical table text. */
@@ -120,7 +136,7 @@ export class TicketTableFingerprint {
 		if (this.finished !== null) throw new Error('The ticket table fingerprint is already complete.');
 		const simple = assertEntry(entry, this.lastKey, this.lastSimple, this.count + 1);
 		const total = this.total + entry.tickets;
-		if (!Number.isSafeInteger(total)) throw new RangeError(`The ticket table holds more than ${Number.MAX_SAFE_INTEGER} tickets.`);
+		if (!Number.isSafeInteger(total)) throw new TicketTableError(`The ticket table holds more than ${Number.MAX_SAFE_INTEGER} tickets.`);
 		const at = this.flushedChars + this.pending.length;
 		this.pending += tableLine(entry);
 		this.lastKey = entry.key;
@@ -129,6 +145,57 @@ export class TicketTableFingerprint {
 		this.count++;
 		if (this.pending.length >= CHUNK_CHARS) this.flush();
 		return at;
+	}
+
+	/**
+	 * Adds whole lines of canonical table text (`key TAB tickets LF`…, as PostgreSQL builds them
+	 * with `string_agg`), checked as `add` checks entries; calls `onLine` for each with where its
+	 * line starts in the table text and whether its key is simple (see `isSimpleKey`). Cheaper than entries: no object per participant, one hash call.
+	 */
+	public addLines(text: string, onLine?: (key: string, tickets: number, lineStart: number, simple: boolean) => void): void {
+		if (this.finished !== null) throw new Error('The ticket table fingerprint is already complete.');
+		if (typeof text !== 'string') throw new TicketTableError('Ticket table text must be a string.');
+		if (text === '') return;
+		if (text.charCodeAt(text.length - 1) !== 10) throw new TicketTableError(`Ticket table text after line ${this.count} must end with a line feed.`);
+		this.flush();
+		// One test for the whole text: then every key is simple and keys compare with `<`.
+		const simpleText = !CONTROL_OR_HIGH_IN_LINES.test(text);
+		const base = this.flushedChars;
+		let { lastKey, lastSimple, count, total } = this;
+		for (let at = 0; at < text.length;) {
+			const line = count + 1;
+			const end = text.indexOf('\n', at);
+			const tab = text.indexOf('\t', at);
+			if (tab < 0 || tab > end) throw new TicketTableError(`Ticket table line ${line}: not "key TAB tickets".`);
+			const key = text.slice(at, tab);
+			const digits = end - tab - 1;
+			let tickets = digits < 1 || digits > 16 || text.charCodeAt(tab + 1) === 48 ? Number.NaN : 0;
+			for (let index = tab + 1; index < end && !Number.isNaN(tickets); index++) {
+				const digit = text.charCodeAt(index) - 48;
+				tickets = digit >= 0 && digit <= 9 ? tickets * 10 + digit : Number.NaN;
+			}
+			if (!Number.isSafeInteger(tickets))
+				throw new TicketTableError(
+					`Ticket table line ${line} (${key}): tickets must be a positive whole number without leading zeros, got ${JSON.stringify(text.slice(tab + 1, end))}.`
+				);
+			if (simpleText && key !== '') {
+				if (lastKey !== null && (lastSimple ? lastKey >= key : compareKeys(lastKey, key) >= 0)) throw orderError(lastKey, key, line);
+				lastSimple = true;
+			} else lastSimple = assertEntry({ key, tickets }, lastKey, lastSimple, line);
+			lastKey = key;
+			total += tickets;
+			count++;
+			onLine?.(key, tickets, base + at, lastSimple);
+			at = end + 1;
+		}
+		if (!Number.isSafeInteger(total)) throw new TicketTableError(`The ticket table holds more than ${Number.MAX_SAFE_INTEGER} tickets.`);
+		this.lastKey = lastKey;
+		this.lastSimple = lastSimple;
+		this.count = count;
+		this.total = total;
+		this.hash.update(text, 'utf8');
+		this.keepText?.(text);
+		this.flushedChars += text.length;
 	}
 
 	/** The fingerprint (hex); the table is complete after this. */
@@ -149,8 +216,8 @@ export class TicketTableFingerprint {
 	}
 }
 
-/** What the client seed is the hash of: every input of the draw but the server seed, one item per line. */
-export function clientSeedText(inputs: {
+/** The inputs of a draw the client seed binds: every one but the server seed. */
+export interface ClientSeedInputs {
 	readonly commitment: string;
 	readonly fingerprint: string;
 	readonly label: string;
@@ -158,20 +225,22 @@ export function clientSeedText(inputs: {
 	readonly firstNonce: number;
 	readonly excluded: readonly ExcludedEntry[];
 	readonly previousWinners: readonly string[];
-}): string {
-	const lines = [
-		'raffle-draw-v1',
-		`commitment ${inputs.commitment}`,
-		`fingerprint ${inputs.fingerprint}`,
-		`label ${inputs.label}`,
-		`winners ${inputs.requestedWinners}`,
-		`first-nonce ${inputs.firstNonce}`,
-		...inputs.excluded.map((entry) => `excluded ${entry.key}\t${entry.tickets}\t${entry.reason}`),
-		...inputs.previousWinners.map((key) => `previous-winner ${key}`)
-	];
-	return `${lines.join('\n')}\n`;
 }
 
-export function clientSeedOf(inputs: Parameters<typeof clientSeedText>[0]): string {
-	return sha256Hex(clientSeedText(inputs));
+/** sha256 of the inputs, one item per line (docs/provably-fair.md, "Client seed"), fed in pieces: exclusions can be many. */
+export function clientSeedOf(inputs: ClientSeedInputs): string {
+	const hash = createHash('sha256');
+	let text =
+		`raffle-draw-v1\ncommitment ${inputs.commitment}\nfingerprint ${inputs.fingerprint}\nlabel ${inputs.label}\n` +
+		`winners ${inputs.requestedWinners}\nfirst-nonce ${inputs.firstNonce}\n`;
+	const line = (next: string): void => {
+		text += next;
+		if (text.length >= CHUNK_CHARS) {
+			hash.update(text, 'utf8');
+			text = '';
+		}
+	};
+	for (const entry of inputs.excluded) line(`excluded ${entry.key}\t${entry.tickets}\t${entry.reason}\n`);
+	for (const key of inputs.previousWinners) line(`previous-winner ${key}\n`);
+	return hash.update(text, 'utf8').digest('hex');
 }

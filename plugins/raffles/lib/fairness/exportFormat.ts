@@ -23,7 +23,8 @@ export async function serializeDrawExport(record: DrawRecord, entries: TicketEnt
 	const parts: string[] = [`${JSON.stringify({ format: DRAW_EXPORT_FORMAT, version: 1, record })}\n`];
 	const fingerprint = new TicketTableFingerprint((text) => parts.push(text));
 	for await (const item of entries()) {
-		if (Array.isArray(item)) for (const entry of item as readonly TicketEntry[]) fingerprint.add(entry);
+		if (typeof item === 'string') fingerprint.addLines(item);
+		else if (Array.isArray(item)) for (const entry of item as readonly TicketEntry[]) fingerprint.add(entry);
 		else fingerprint.add(item as TicketEntry);
 	}
 	if (fingerprint.digest() !== record.fingerprint)

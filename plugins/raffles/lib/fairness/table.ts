@@ -1,4 +1,4 @@
-import { TicketTableFingerprint } from './canonical.js';
+import { TicketTableFingerprint, compareKeys, isSimpleKey } from './canonical.js';
 import type { ExcludedEntry, TicketEntries, TicketEntry } from './types.js';
 
 /** A Float64Array that grows by doubling. */
@@ -99,22 +99,29 @@ export async function readTable(entries: TicketEntries, excluded: ReadonlyMap<st
 	const eligible = new EligibleEntries();
 	const fingerprint = new TicketTableFingerprint((text) => eligible.keepText(text));
 	const found: ExcludedEntry[] = [];
-	const checkKeys = excluded.size > 0 || previousWinners.size > 0;
-	const take = (entry: TicketEntry): void => {
-		const at = fingerprint.add(entry);
-		if (checkKeys) {
-			const reason = excluded.get(entry.key);
-			if (reason !== undefined) {
-				found.push({ key: entry.key, tickets: entry.tickets, reason });
-				return;
-			}
-			if (previousWinners.has(entry.key)) return;
+	// The keys to leave out, sorted as the table is: one comparison per entry walks both (no hashing of a million keys).
+	const keys = [...excluded.keys(), ...previousWinners];
+	const skippedSimple = keys.every(isSimpleKey);
+	// The built-in sort orders by UTF-16 unit, which is code point order for simple keys.
+	const sorted = skippedSimple ? keys.sort() : keys.sort(compareKeys);
+	const skipped = sorted.filter((key, index) => index === 0 || key !== sorted[index - 1]);
+	let next = 0;
+	const take = (key: string, tickets: number, at: number, simple = false): void => {
+		// Simple keys compare by code point with `<`, about three times faster than compareKeys.
+		if (simple && skippedSimple) while (next < skipped.length && skipped[next]! < key) next++;
+		else while (next < skipped.length && compareKeys(skipped[next]!, key) < 0) next++;
+		if (next < skipped.length && skipped[next] === key) {
+			const reason = excluded.get(key);
+			if (reason !== undefined) found.push({ key, tickets, reason });
+			return;
 		}
-		eligible.add(entry.tickets, at);
+		eligible.add(tickets, at);
 	};
+	const takeEntry = (entry: TicketEntry): void => take(entry.key, entry.tickets, fingerprint.add(entry));
 	for await (const item of entries()) {
-		if (Array.isArray(item)) for (const entry of item as readonly TicketEntry[]) take(entry);
-		else take(item as TicketEntry);
+		if (typeof item === 'string') fingerprint.addLines(item, take);
+		else if (Array.isArray(item)) for (const entry of item as readonly TicketEntry[]) takeEntry(entry);
+		else takeEntry(item as TicketEntry);
 	}
 	return { fingerprint: fingerprint.digest(), participants: fingerprint.participants, totalTickets: fingerprint.totalTickets, excluded: found, eligible };
 }

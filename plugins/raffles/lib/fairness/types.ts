@@ -7,10 +7,17 @@ export interface TicketEntry {
 }
 
 /**
- * The ticket table, read once per call (a draw reads it once, a verification once, an export once).
- * It may yield entries one by one or in pages (arrays of entries), in table order.
+ * Whole lines of the canonical table text, `key TAB tickets LF` each (the last one ends with LF
+ * too), e.g. a page PostgreSQL built with `string_agg`: the cheapest form to read a big table in.
  */
-export type TicketEntries = () => AsyncIterable<TicketEntry | readonly TicketEntry[]> | Iterable<TicketEntry | readonly TicketEntry[]>;
+export type TicketTableText = string;
+
+/**
+ * The ticket table, read once per call (a draw reads it once, a verification once, an export once).
+ * It may yield, in table order, entries one by one, pages (arrays of entries) or pages of table text.
+ */
+export type TicketEntries = () =>
+	AsyncIterable<TicketEntry | readonly TicketEntry[] | TicketTableText> | Iterable<TicketEntry | readonly TicketEntry[] | TicketTableText>;
 
 /** An eligible participant left out of the draw, with the published reason. */
 export interface ExcludedEntry {

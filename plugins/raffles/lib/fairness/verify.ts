@@ -1,4 +1,4 @@
-import { RAFFLE_DRAW_ALGORITHM, clientSeedOf, compareKeys, isSafeText, sha256Hex } from './canonical.js';
+import { RAFFLE_DRAW_ALGORITHM, TicketTableError, clientSeedOf, compareKeys, isSafeText, sha256Hex } from './canonical.js';
 import { pickWinners } from './draw.js';
 import { readTable, type ReadTable } from './table.js';
 import type { DrawRecord, DrawWinner, ExcludedEntry, TicketEntries, VerifyResult } from './types.js';
@@ -90,7 +90,9 @@ export async function verifyDraw(record: DrawRecord, entries: TicketEntries): Pr
 	try {
 		table = await readTable(entries, excluded, new Set(r.previousWinners as string[]));
 	} catch (error) {
-		problems.push(`the ticket table is invalid: ${error instanceof Error ? error.message : String(error)}`);
+		// A table that breaks the rules is a finding; a failure to read it (the database) is not.
+		if (!(error instanceof TicketTableError)) throw error;
+		problems.push(`the ticket table is invalid: ${error.message}`);
 		return done();
 	}
 	if (table.fingerprint !== r.fingerprint) problems.push('the ticket table does not match the fingerprint');
