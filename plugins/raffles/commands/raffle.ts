@@ -1,4 +1,5 @@
 import { ApplyOptions } from '@sapphire/decorators';
+import { MessageFlags } from 'discord.js';
 import { GuildCommand, type CommandCall, type GuildContext } from '#core';
 import { MAX_WINNERS } from '../lib/drawRaffle.js';
 import {
@@ -116,19 +117,23 @@ export class RaffleCommand extends GuildCommand {
 
 	public async draw(call: CommandCall, context: GuildContext): Promise<void> {
 		if (!call.byModerator) return void (await call.reply(onlyModerators('draw the raffle', context)));
+		await defer(call, 'channel');
 		await call.reply(await answerDraw(context, call.options.integer('winners') ?? 1, BigInt(call.user.id), (line) => this.container.logger.warn(line)));
 	}
 
 	public async reroll(call: CommandCall, context: GuildContext): Promise<void> {
 		if (!call.byModerator) return void (await call.reply(onlyModerators('reroll the raffle', context)));
+		await defer(call, 'channel');
 		await call.reply(await answerReroll(context, call.options.integer('winner') ?? 1, BigInt(call.user.id), (line) => this.container.logger.warn(line)));
 	}
 
 	public async verify(call: CommandCall, context: GuildContext): Promise<void> {
+		await defer(call, 'caller');
 		await call.reply(await answerVerify(context, call.options.integer('period')));
 	}
 
 	public async export(call: CommandCall, context: GuildContext): Promise<void> {
+		await defer(call, 'caller');
 		await call.reply(await answerExport(context, call.options.integer('period'), call.options.integer('draw')));
 	}
 
@@ -148,4 +153,12 @@ export class RaffleCommand extends GuildCommand {
 		};
 		await call.reply(await answerAdjust(context, request));
 	}
+}
+
+/**
+ * A draw, a verification or an export reads the whole ticket table, which can take longer than the
+ * 3 seconds Discord gives a command: the slash form says it is working first, seen by whom the answer will be.
+ */
+async function defer(call: CommandCall, seenBy: 'channel' | 'caller'): Promise<void> {
+	if (call.form === 'slash' && 'deferReply' in call.source) await call.source.deferReply(seenBy === 'channel' ? {} : { flags: MessageFlags.Ephemeral });
 }

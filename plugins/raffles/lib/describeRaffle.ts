@@ -36,11 +36,12 @@ export function periodEmbed(period: RafflePeriodRecord, participants: number): o
 /** A member's tickets by source. */
 export function ticketLines(ticket: TicketRecord | null): string {
 	if (ticket === null || ticket.totalTickets === 0) return 'No tickets yet.';
-	const carried = Number(ticket.wagerCarry) / 100;
+	// The carry is in cents × tickets per $1000: 100,000 of it make a ticket.
+	const carried = Number(ticket.wagerCarry) / 1000;
 	return [
 		`Watch time: ${count(ticket.watchtimeTickets)}`,
 		`Gifted subs: ${count(ticket.giftedSubTickets)}`,
-		`Wagers: ${count(ticket.wagerTickets)} (wagered $${(Number(ticket.wagerCents) / 100).toFixed(2)}${carried > 0 ? `, ${carried.toFixed(2)} ticket-cents carried over` : ''})`,
+		`Wagers: ${count(ticket.wagerTickets)} (wagered $${(Number(ticket.wagerCents) / 100).toFixed(2)}${carried > 0 ? `, ${carried.toFixed(1)}% of a ticket carried over` : ''})`,
 		`Bonus: ${count(ticket.bonusTickets)}`,
 		`**Total: ${count(ticket.totalTickets)}**`
 	].join('\n');

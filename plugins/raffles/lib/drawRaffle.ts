@@ -34,6 +34,8 @@ export async function drawPeriod(
 	const first = draws.find((draw) => draw.drawNumber === 1);
 	if (first !== undefined) return { status: 'drawn already', draw: first, record: first.record as DrawRecord };
 	if (period.status === 'cancelled') return { status: 'not drawable', reason: `Raffle period #${period.id} was cancelled.` };
+	// Drawn without a record of this bot: the old single-server bot drew it.
+	if (period.status === 'drawn') return { status: 'not drawable', reason: `Raffle period #${period.id} was drawn before this bot kept draw records.` };
 	if (serverSeed === null || period.seedCommitment === null)
 		return {
 			status: 'not drawable',

@@ -193,12 +193,15 @@ export async function answerEnd(context: RaffleContext): Promise<CommandAnswer> 
 	return { content: `Ended raffle period #${period.id}: its tickets no longer change. Draw it with \`/raffle draw\`.`, visibility: 'channel' };
 }
 
-/** The period a draw is for: the active one, else the latest ended and not drawn, else the latest drawn (which says it was). */
+/**
+ * The period a draw is for: the latest ended and not drawn (with auto-renew the next one is active
+ * by then), else the active one, else the latest drawn (which says it was).
+ */
 async function periodToDraw(context: RaffleContext): Promise<RafflePeriodRecord | null> {
 	const periods = await context.db.raffles.periods(5);
 	return (
-		periods.find((period) => period.status === 'active') ??
 		periods.find((period) => period.status === 'ended') ??
+		periods.find((period) => period.status === 'active') ??
 		periods.find((period) => period.status === 'drawn') ??
 		null
 	);
