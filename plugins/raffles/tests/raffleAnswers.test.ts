@@ -81,7 +81,7 @@ describe('raffles: what /raffle answers (amounts, refusals that change nothing, 
 		await db.raffles.endPeriod(ended.id);
 		const next = await openPeriod(db.raffles, { startDate: new Date(), endDate: new Date(Date.now() + 86_400_000), prize: null, openedByDiscordId: null });
 		const drawn = await answerDraw(context, 1, 1n);
-		expect(drawn.content).to.match(new RegExp(`^Draw of period #${ended.id}: #1 <@100000000000000009> \\(ticket 0 of 5\\)`));
+		expect(drawn.content).to.match(new RegExp(`^Draw of period #${ended.id}: #1 <@100000000000000009> \\(ticket \\d of 5\\)`));
 		expect((await db.raffles.period(next.id))?.status).to.equal('active');
 		expect((await answerDraw(context, 1, 1n)).content).to.match(new RegExp(`^Draw of period #${next.id}: nobody was eligible`));
 	});
