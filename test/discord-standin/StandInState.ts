@@ -193,7 +193,10 @@ export class StandInState {
 			body.content === undefined ? undefined : resolveMentions(body.content ?? '', body.allowed_mentions, (userId) => this.users.get(userId));
 		const keptIds = body.attachments?.map((attachment) => String(attachment.id));
 		const kept = keptIds === undefined ? current.attachments : current.attachments.filter((attachment) => keptIds.includes(attachment.id));
-		const added = this.keepAttachments(buildAttachments(current.channel_id, files, body, () => this.snowflakes.next()), files);
+		const added = this.keepAttachments(
+			buildAttachments(current.channel_id, files, body, () => this.snowflakes.next()),
+			files
+		);
 		const edited = applyEdit(current, body, mentions, keptIds === undefined && files.length === 0 ? undefined : [...kept, ...added]);
 		requireNotEmpty(edited);
 		this.messages.replace(edited);
