@@ -288,10 +288,14 @@ for (const engine of engines) {
 		it('refuses a nested connect that would take another server’s raffle ticket, leaving it where it was', async () => {
 			const a = database.forGuild(GUILD_A);
 			const b = database.forGuild(GUILD_B);
-			const may = { startDate: new Date('2026-05-01T00:00:00Z'), endDate: new Date('2026-06-01T00:00:00Z') };
+			const may = {
+				startDate: new Date('2026-05-01T00:00:00Z'),
+				endDate: new Date('2026-06-01T00:00:00Z'),
+				seed: { serverSeed: 'a'.repeat(64), commitment: 'b'.repeat(64) }
+			};
 			const periodOfA = await a.raffles.createPeriod(may);
 			const periodOfB = await b.raffles.createPeriod(may);
-			await b.raffles.addTickets(periodOfB.id, { discordId: 5n, kickName: 'bob', source: 'bonus', amount: 3 });
+			await b.raffles.changeTickets(periodOfB.id, { participant: { discordId: 5n, kickName: 'bob' }, source: 'bonus', delta: 3, reason: 'test' });
 			const ticket = await guarded.raffleTicket.findFirstOrThrow({ where: { discordServerId: GUILD_B } });
 			const before = await snapshot(database);
 

@@ -40,7 +40,8 @@ export class RestApi {
 			query,
 			headers,
 			body: parsed.body,
-			files: parsed.files,
+			// The log names the files; their bytes stay with the messages (StandInState.attachmentData).
+			files: parsed.files.map(({ data: _data, ...described }) => described),
 			status: answer.status,
 			response: answer.body ?? null,
 			at: Date.now()
@@ -102,7 +103,13 @@ async function parseBody(request: IncomingMessage): Promise<{ body: unknown; fil
 			if (typeof value === 'string') {
 				if (field === 'payload_json') body = JSON.parse(value);
 			} else {
-				files.push({ field, filename: value.name, size: value.size, contentType: value.type || 'application/octet-stream' });
+				files.push({
+					field,
+					filename: value.name,
+					size: value.size,
+					contentType: value.type || 'application/octet-stream',
+					data: Buffer.from(await value.arrayBuffer())
+				});
 			}
 		}
 		return { body, files };

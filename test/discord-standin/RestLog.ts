@@ -13,7 +13,7 @@ export interface RestCall {
 	readonly headers: Readonly<Record<string, string>>;
 	/** The parsed JSON body (for multipart requests, the parsed `payload_json`), or null. */
 	readonly body: unknown;
-	readonly files: readonly UploadedFile[];
+	readonly files: readonly Omit<UploadedFile, 'data'>[];
 	readonly status: number;
 	readonly response: unknown;
 	readonly at: number;

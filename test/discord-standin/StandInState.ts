@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ChannelType, GatewayDispatchEvents, MessageFlags, type APIMessage, type APIUser } from 'discord-api-types/v10';
+import { ChannelType, GatewayDispatchEvents, MessageFlags, type APIAttachment, type APIMessage, type APIUser } from 'discord-api-types/v10';
 import { ApplicationCommandRegistry } from './ApplicationCommandRegistry.js';
 import { GuildState, type ChannelState } from './GuildState.js';
 import { dmChannelPayload } from './interactionPayloads.js';
@@ -153,6 +153,14 @@ export class StandInState {
 		this.dispatch(GatewayDispatchEvents.GuildRoleDelete, { guild_id: guild.id, role_id: roleId });
 	}
 
+	/** The bytes of the files the bot attached, by attachment id. */
+	public readonly attachmentData = new Map<string, Buffer>();
+
+	private keepAttachments(attachments: APIAttachment[], files: readonly UploadedFile[]): APIAttachment[] {
+		attachments.forEach((attachment, index) => this.attachmentData.set(attachment.id, files[index]!.data));
+		return attachments;
+	}
+
 	/** Stores a message and announces it (MESSAGE_CREATE), unless it is ephemeral. */
 	public createMessage(options: NewMessage): APIMessage {
 		const id = this.snowflakes.next();
@@ -162,7 +170,10 @@ export class StandInState {
 			author: options.author,
 			body: options.body,
 			mentions: resolveMentions(options.body.content ?? '', options.body.allowed_mentions, (userId) => this.users.get(userId)),
-			attachments: buildAttachments(options.channelId, options.files ?? [], options.body, () => this.snowflakes.next()),
+			attachments: this.keepAttachments(
+				buildAttachments(options.channelId, options.files ?? [], options.body, () => this.snowflakes.next()),
+				options.files ?? []
+			),
 			...(options.webhookId === undefined ? {} : { webhookId: options.webhookId, applicationId: this.applicationId }),
 			...(options.extra === undefined ? {} : { extra: options.extra })
 		});
@@ -182,7 +193,10 @@ export class StandInState {
 			body.content === undefined ? undefined : resolveMentions(body.content ?? '', body.allowed_mentions, (userId) => this.users.get(userId));
 		const keptIds = body.attachments?.map((attachment) => String(attachment.id));
 		const kept = keptIds === undefined ? current.attachments : current.attachments.filter((attachment) => keptIds.includes(attachment.id));
-		const added = buildAttachments(current.channel_id, files, body, () => this.snowflakes.next());
+		const added = this.keepAttachments(
+			buildAttachments(current.channel_id, files, body, () => this.snowflakes.next()),
+			files
+		);
 		const edited = applyEdit(current, body, mentions, keptIds === undefined && files.length === 0 ? undefined : [...kept, ...added]);
 		requireNotEmpty(edited);
 		this.messages.replace(edited);

@@ -19,6 +19,8 @@ export interface UploadedFile {
 	readonly filename: string;
 	readonly size: number;
 	readonly contentType: string;
+	/** The file's bytes, kept so tests can read what the bot attached. */
+	readonly data: Buffer;
 }
 
 export interface Mentions {

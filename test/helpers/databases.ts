@@ -82,6 +82,15 @@ export async function openMigratedDatabase(engine: Engine, label: string, reposi
 }
 
 /**
+ * The database at `url` (already migrated, e.g. a bot's under test) with the repositories on top:
+ * for a test that acts on it as another bot process would.
+ */
+export function openDatabaseAt(url: string, repositories: ReadonlyMap<string, RepositoryClass>): { database: Database; close(): Promise<void> } {
+	const database = new Database(connectPostgres(url, { poolSize: 2 }), { tokenCipher: new TokenCipher(TEST_TOKEN_KEY), repositories });
+	return { database, close: () => database.close() };
+}
+
+/**
  * Deletes every row of `tables`, in this order (a table whose rows reference another's comes
  * first); ids go on from where they were. For tests that own those tables, such as a plugin's.
  */

@@ -1,6 +1,8 @@
 import { container } from '@sapphire/framework';
-import type { ScheduledTask } from '@sapphire/plugin-scheduled-tasks';
+import { randomBytes } from 'node:crypto';
+import { ScheduledTaskHandler, type ScheduledTask } from '@sapphire/plugin-scheduled-tasks';
 import { expect } from 'chai';
+import { TEST_REDIS_URL } from '#test/helpers/sharedState';
 import type { GuildContext } from '#lib/guild/GuildContext';
 import { GuildTask } from '#lib/tasks/GuildTask';
 
@@ -88,5 +90,43 @@ describe('GuildTask (serversAtOnce, the data of a repeating run, SCHEDULED_TASK_
 		expect(taskNamed('shortened', { interval: 60_000 }).interval).to.equal(1500);
 		expect(taskNamed('untouched', { interval: 60_000 }).interval).to.equal(60_000);
 		expect(() => taskNamed('bad', { interval: 60_000, serversAtOnce: 0 })).to.throw(TypeError, /serversAtOnce/);
+	});
+});
+
+describe('GuildTask.scheduleFor (one server later, a job id keeping one job), on a real BullMQ queue', () => {
+	let handler: ScheduledTaskHandler;
+	let saved: unknown;
+
+	before(() => {
+		const url = new URL(TEST_REDIS_URL);
+		// A queue of its own on the shared Redis, removed at the end.
+		handler = new ScheduledTaskHandler({
+			queue: `test-guild-task-${randomBytes(4).toString('hex')}`,
+			bull: { connection: { host: url.hostname, port: Number(url.port || 6379) } }
+		});
+		saved = (container as unknown as Record<string, unknown>).tasks;
+		(container as unknown as Record<string, unknown>).tasks = handler;
+	});
+	after(async () => {
+		(container as unknown as Record<string, unknown>).tasks = saved;
+		await handler.client.obliterate({ force: true });
+		await handler.close();
+	});
+
+	it('adds one delayed job per job id, however often it is scheduled, and refuses an id BullMQ could misread', async () => {
+		const task = taskNamed('wakeLater', { interval: 60_000 });
+		await Promise.all([task.scheduleFor(5n, 'end', 60_000, { jobId: '5-1000' }), task.scheduleFor(5n, 'end', 60_000, { jobId: '5-1000' })]);
+		await task.scheduleFor(5n, 'end', 60_000, { jobId: '5-1000' });
+		await task.scheduleFor(6n, 'end', 60_000, { jobId: '6-1000' });
+		await task.scheduleFor(5n, 'again', 60_000);
+		const jobs = await handler.client.getDelayed();
+		expect(jobs.map((job) => [job.id?.startsWith('wakeLater-') ? job.id : 'generated', job.data]).sort()).to.deep.equal([
+			['generated', { guildId: '5', data: 'again' }],
+			['wakeLater-5-1000', { guildId: '5', data: 'end' }],
+			['wakeLater-6-1000', { guildId: '6', data: 'end' }]
+		]);
+		let refused: unknown;
+		await task.scheduleFor(5n, 'end', 0, { jobId: 'a:b' }).catch((error: unknown) => (refused = error));
+		expect(refused).to.be.an.instanceOf(TypeError);
 	});
 });

@@ -1,11 +1,37 @@
 import { expect } from 'chai';
-import { InvalidInputError, NotFoundError, type GuildRepositories } from '#core';
+import { ConflictError, InvalidInputError, NotFoundError, type GuildRepositories } from '#core';
 import { deleteRows, engines, openMigratedDatabase, repositoriesOf, type MigratedDatabase } from '#test/helpers/databases';
 import { rejection } from '#test/helpers/rejection';
+import { wagerTickets, type NewDraw } from '../lib/RaffleRepository.js';
 import manifest from '../plugin.js';
 
 const GUILD_A = 100000000000000001n;
 const GUILD_B = 100000000000000002n;
+const SEED = { serverSeed: 'a'.repeat(64), commitment: 'b'.repeat(64) };
+const TABLES = [
+	'raffle_announcements',
+	'raffle_draws',
+	'raffle_draw_records',
+	'raffle_ticket_log',
+	'raffle_watch_minutes',
+	'raffle_watch_ticks',
+	'raffle_tickets',
+	'raffle_periods',
+	'watchtime',
+	'links'
+];
+
+const bob = { discordId: 1n, kickName: 'bob' };
+const alice = { discordId: 2n, kickName: 'alice' };
+
+async function exec(database: MigratedDatabase['database'], sql: string): Promise<void> {
+	const session = await database.connection.openSession();
+	try {
+		await session.exec(sql);
+	} finally {
+		await session.release();
+	}
+}
 
 for (const engine of engines) {
 	describe(`RaffleRepository (${engine.name})`, () => {
@@ -21,67 +47,137 @@ for (const engine of engines) {
 		});
 		after(() => migrated.close());
 		beforeEach(async () => {
-			await deleteRows(database, ['raffle_draws', 'raffle_tickets', 'raffle_periods']);
+			await deleteRows(database, TABLES);
 			a = database.forGuild(GUILD_A);
 			b = database.forGuild(GUILD_B);
 		});
 
-		const may = { startDate: new Date('2026-05-01T00:00:00Z'), endDate: new Date('2026-06-01T00:00:00Z') };
+		const may = { startDate: new Date('2026-05-01T00:00:00Z'), endDate: new Date('2026-06-01T00:00:00Z'), seed: SEED };
 
-		it('allows one active period per server, also when two open at once', async () => {
+		it('allows one active period per server, also when several open at once, and keeps the seed out of what it shows', async () => {
 			const results = await Promise.allSettled([a.raffles.createPeriod(may), a.raffles.createPeriod(may), a.raffles.createPeriod(may)]);
 			expect(results.filter((result) => result.status === 'fulfilled')).to.have.length(1);
-			expect((await a.raffles.periods()).length).to.equal(1);
+			expect(results.filter((result) => result.status === 'rejected').map((result) => (result as PromiseRejectedResult).reason)).to.satisfy(
+				(reasons: unknown[]) => reasons.every((reason) => reason instanceof ConflictError)
+			);
+			const period = (await a.raffles.activePeriod())!;
+			expect(period.seedCommitment).to.equal(SEED.commitment);
+			expect(JSON.stringify(period, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value))).not.to.include(SEED.serverSeed);
+			expect(period.startDate.toISOString()).to.equal('2026-05-01T00:00:00.000Z');
 			await b.raffles.createPeriod(may);
-			expect(await rejection(a.raffles.createPeriod({ startDate: may.endDate, endDate: may.startDate }))).to.be.an.instanceOf(InvalidInputError);
+			expect(await rejection(a.raffles.createPeriod({ ...may, startDate: may.endDate, endDate: may.startDate }))).to.be.an.instanceOf(InvalidInputError);
 		});
 
-		it('adds tickets by source and to the period total, and refuses a period of another server', async () => {
+		it('logs every change, keeps the totals equal to the log, stops removals at zero and refuses another server’s period', async () => {
 			const period = await a.raffles.createPeriod(may);
-			await a.raffles.addTickets(period.id, { discordId: 1n, kickName: 'bob', source: 'watchtime', amount: 10 });
-			await a.raffles.addTickets(period.id, { discordId: 1n, kickName: 'bob', source: 'giftedSub', amount: 15 });
-			await a.raffles.addTickets(period.id, { discordId: 2n, kickName: 'alice', source: 'bonus', amount: 40 });
-
-			const bob = await a.raffles.ticketsOf(period.id, 1n);
-			expect({ watch: bob?.watchtimeTickets, gifted: bob?.giftedSubTickets, total: bob?.totalTickets }).to.deep.equal({
-				watch: 10,
-				gifted: 15,
-				total: 25
-			});
-			expect((await a.raffles.period(period.id))?.totalTickets).to.equal(65);
+			await a.raffles.changeTickets(period.id, { participant: bob, source: 'bonus', delta: 10, reason: 'giveaway', actorDiscordId: 9n });
+			await a.raffles.changeTickets(period.id, { participant: bob, source: 'gifted_sub', delta: 15, reason: '1 gifted sub', kickEventId: 'ev1' });
+			await a.raffles.changeTickets(period.id, { participant: alice, source: 'bonus', delta: 40, reason: 'shop' });
+			const removed = await a.raffles.changeTickets(period.id, { participant: bob, source: 'bonus', delta: -25, reason: 'mistake', actorDiscordId: 9n });
+			expect(removed.applied).to.equal(-10);
+			expect(removed.ticket).to.deep.include({ bonusTickets: 0, giftedSubTickets: 15, totalTickets: 15 });
+			expect((await a.raffles.period(period.id))?.totalTickets).to.equal(55);
+			expect(await a.raffles.totalsDifferingFromLog(period.id)).to.deep.equal([]);
+			expect((await a.raffles.ticketLog(period.id, 'discord:1')).map((row) => [row.source, row.delta, row.reason])).to.deep.equal([
+				['bonus', -10, 'mistake'],
+				['gifted_sub', 15, '1 gifted sub'],
+				['bonus', 10, 'giveaway']
+			]);
 			expect((await a.raffles.ticketLeaderboard(period.id, 5)).map((ticket) => ticket.kickName)).to.deep.equal(['alice', 'bob']);
-			expect((await a.raffles.participants(period.id)).map((ticket) => ticket.discordId)).to.deep.equal([1n, 2n]);
+			expect(await a.raffles.standingOf(period.id, 'discord:1')).to.deep.equal({ tickets: 15, rank: 2, total: 55, participants: 2 });
 
-			expect(await rejection(b.raffles.addTickets(period.id, { discordId: 3n, kickName: 'mallory', source: 'bonus', amount: 99 }))).to.be.an.instanceOf(
-				NotFoundError
-			);
+			const grant = { participant: { discordId: 3n, kickName: 'mallory' }, source: 'bonus' as const, delta: 99, reason: 'x' };
+			expect(await rejection(b.raffles.changeTickets(period.id, grant))).to.be.an.instanceOf(NotFoundError);
 			expect(await rejection(b.raffles.participants(period.id))).to.be.an.instanceOf(NotFoundError);
 			expect(await rejection(b.raffles.setPeriodStatus(period.id, 'cancelled'))).to.be.an.instanceOf(NotFoundError);
 			expect(await b.raffles.period(period.id)).to.equal(null);
 			expect((await a.raffles.participants(period.id)).length).to.equal(2);
-			expect((await a.raffles.period(period.id))?.status).to.equal('active');
+
+			await a.raffles.endPeriod(period.id);
+			expect(await rejection(a.raffles.changeTickets(period.id, { ...grant, participant: bob }))).to.be.an.instanceOf(ConflictError);
 		});
 
-		it('records draws under their period, readable in that server only', async () => {
+		it('counts a gifted-sub Kick event once, however often it is replayed, also at once', async () => {
 			const period = await a.raffles.createPeriod(may);
-			const draw = {
+			const gift = { participant: bob, source: 'gifted_sub' as const, delta: 30, reason: '2 gifted subs', kickEventId: 'kick-event-1' };
+			const outcomes = await Promise.allSettled([a.raffles.changeTickets(period.id, gift), a.raffles.changeTickets(period.id, gift)]);
+			await a.raffles.changeTickets(period.id, gift);
+			expect(outcomes.some((outcome) => outcome.status === 'fulfilled')).to.equal(true);
+			expect((await a.raffles.ticketsOf(period.id, 'discord:1'))?.giftedSubTickets).to.equal(30);
+			expect(await a.raffles.totalsDifferingFromLog(period.id)).to.deep.equal([]);
+			// Another server counts the same Kick event for itself.
+			const other = await b.raffles.createPeriod(may);
+			await b.raffles.changeTickets(other.id, gift);
+			expect((await b.raffles.ticketsOf(other.id, 'discord:1'))?.giftedSubTickets).to.equal(30);
+		});
+
+		it('turns wagers into tickets per $1000 and carries the fractions over, never losing them', async () => {
+			expect(wagerTickets(0n, 4_999n * 100n, 20n)).to.deep.equal({ tickets: 99n, carry: 98_000n }); // $4,999: 99.98 tickets
+			const period = await a.raffles.createPeriod(may);
+			const wager = (cents: bigint) => a.raffles.enterWager(period.id, { participant: bob, cents, ticketsPer1000: 20, reason: 'Shuffle wager' });
+			expect((await wager(4_000n)).applied).to.equal(0); // $40: 0.8 of a ticket
+			expect((await wager(1_000n)).applied).to.equal(1); // $50 in all: one ticket
+			expect((await wager(123_456n)).applied).to.equal(24); // $1,284.56 in all: 25.6912 tickets
+			const ticket = (await a.raffles.ticketsOf(period.id, 'discord:1'))!;
+			expect({ tickets: ticket.wagerTickets, cents: ticket.wagerCents, carry: ticket.wagerCarry }).to.deep.equal({
+				tickets: 25,
+				cents: 128_456n,
+				carry: 69_120n
+			});
+			expect((await wager(-100_000n)).applied).to.equal(-20); // $1000 taken back
+			expect((await a.raffles.ticketsOf(period.id, 'discord:1'))?.wagerTickets).to.equal(5);
+			expect(await a.raffles.totalsDifferingFromLog(period.id)).to.deep.equal([]);
+		});
+
+		it('pays watch-time tickets per whole hour a linked member watched inside the period, each minute once', async () => {
+			const period = await a.raffles.createPeriod(may);
+			await exec(database, `INSERT INTO links (discord_id, kick_name, discord_server_id) VALUES (1, 'Bob', ${GUILD_A}), (1, 'bob', ${GUILD_B})`);
+			let minute = Date.parse('2026-05-02T00:00:00Z');
+			for (let index = 0; index < 125; index++, minute += 60_000) {
+				const tickAt = new Date(minute);
+				await exec(
+					database,
+					`INSERT INTO watchtime (discord_server_id, username, minutes, last_active) VALUES (${GUILD_A}, 'bob', 1, '${tickAt.toISOString().replace('T', ' ').replace('Z', '')}'), (${GUILD_A}, 'carol', 1, '${tickAt.toISOString().replace('T', ' ').replace('Z', '')}')
+					ON CONFLICT (discord_server_id, username) DO UPDATE SET last_active = EXCLUDED.last_active`
+				);
+				const counted = await a.raffles.countWatchMinute(tickAt, 10);
+				expect(counted.counted).to.equal(true);
+				if (index === 0) expect((await a.raffles.countWatchMinute(tickAt, 10)).counted).to.equal(false);
+			}
+			expect(await a.raffles.watchMinutesOf(period.id, 'discord:1')).to.equal(125);
+			expect((await a.raffles.ticketsOf(period.id, 'discord:1'))?.watchtimeTickets).to.equal(20);
+			// carol never linked: no tickets; the other server counted nothing.
+			expect((await a.raffles.participants(period.id)).map((ticket) => ticket.participantKey)).to.deep.equal(['discord:1']);
+			expect(await a.raffles.totalsDifferingFromLog(period.id)).to.deep.equal([]);
+			// A minute outside the period counts nothing.
+			expect((await a.raffles.countWatchMinute(new Date('2026-06-02T00:00:00Z'), 10)).counted).to.equal(false);
+		});
+
+		it('stores a draw number once, whoever stores it at once, with one owed announcement, readable in that server only', async () => {
+			const period = await a.raffles.createPeriod(may);
+			const draw: NewDraw = {
+				kind: 'draw',
+				slots: [1],
+				record: { winners: [{ slot: 1 }] },
+				winners: [{ slot: 1, participantKey: 'discord:1', discordId: 1n, kickName: 'bob', winningTicket: 7, nonce: 1 }],
 				totalTickets: 10,
 				totalParticipants: 1,
-				winnerDiscordId: 1n,
-				winnerKickName: 'bob',
-				winningTicket: 7,
-				prizeDescription: '$100',
 				drawnByDiscordId: null,
-				serverSeed: 'seed',
-				clientSeed: 'client',
-				nonce: '0',
-				proofHash: 'hash'
+				prize: '$100',
+				serverSeed: SEED.serverSeed,
+				clientSeed: 'c',
+				commitment: SEED.commitment
 			};
-			await a.raffles.recordDraw(period.id, draw);
-			expect((await a.raffles.draws(period.id)).map((recorded) => recorded.winnerKickName)).to.deep.equal(['bob']);
-			expect(await rejection(b.raffles.recordDraw(period.id, draw))).to.be.an.instanceOf(NotFoundError);
+			const results = await Promise.all([a.raffles.storeDraw(period.id, 1, draw), a.raffles.storeDraw(period.id, 1, draw)]);
+			expect(results.map((result) => result.stored).sort()).to.deep.equal([false, true]);
+			expect((await a.raffles.draws(period.id)).map((stored) => stored.drawNumber)).to.deep.equal([1]);
+			expect(await a.raffles.owedAnnouncements()).to.deep.equal([{ periodId: period.id, drawNumber: 1 }]);
+			expect((await a.raffles.period(period.id))?.status).to.equal('drawn');
+			expect(await rejection(b.raffles.storeDraw(period.id, 2, draw))).to.be.an.instanceOf(NotFoundError);
 			expect(await rejection(b.raffles.draws(period.id))).to.be.an.instanceOf(NotFoundError);
-			expect(await a.raffles.draws(period.id)).to.have.length(1);
+			expect(await b.raffles.owedAnnouncements()).to.deep.equal([]);
+			await a.raffles.markAnnounced(period.id, 1);
+			expect(await a.raffles.owedAnnouncements()).to.deep.equal([]);
 		});
 	});
 }

@@ -2,6 +2,7 @@ import { ApplyOptions } from '@sapphire/decorators';
 import { GuildTask, type GuildContext, type GuildTaskPayload } from '#core';
 import { chatPresence } from '../lib/processChatPresence.js';
 import { countWatchtimeTick, describeTickResult, tickOf, type Tick } from '../lib/countWatchtimeTick.js';
+import { WatchtimeEvents } from '../lib/watchtimeEvents.js';
 
 /** Tick length: a minute of watch time. */
 const TICK_MS = 60_000;
@@ -26,6 +27,7 @@ export class WatchtimeTickTask extends GuildTask<Tick> {
 	protected override async runFor(context: GuildContext, tick: Tick | undefined): Promise<void> {
 		if (tick === undefined) return;
 		const result = await countWatchtimeTick(context, tick);
+		if (result.status === 'counted') this.container.client.emit(WatchtimeEvents.MinuteCounted, tick.tickAt, context);
 		this.container.logger.debug(`Watch time: server ${context.guildId}, tick ${tick.tickAt.toISOString()}: ${describeTickResult(result)}.`);
 	}
 }

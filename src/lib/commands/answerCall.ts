@@ -7,7 +7,7 @@ import type {
 	Message,
 	MessageActionRowComponentBuilder
 } from 'discord.js';
-import { MessageFlags } from 'discord.js';
+import { AttachmentBuilder, MessageFlags } from 'discord.js';
 import { replyBriefly, replyInChannel, sendByDirectMessage } from '#lib/commands/prefixAnswers';
 import { withinDiscordLimits } from '#lib/discord/replyLimits';
 
@@ -28,6 +28,8 @@ export interface CommandAnswer {
 	readonly embeds?: readonly (APIEmbed | JSONEncodable<APIEmbed>)[];
 	readonly components?: readonly (ActionRowBuilder<MessageActionRowComponentBuilder> | APIActionRowComponent<never>)[];
 	readonly visibility?: AnswerVisibility;
+	/** Files attached to the answer (a refusal, which deletes itself in the prefix form, carries none). */
+	readonly files?: readonly { readonly name: string; readonly data: Buffer }[];
 	/** For 'caller-only' in the prefix form: what the DM holds, for the notice ("the settings of this server"). */
 	readonly about?: string;
 }
@@ -54,7 +56,8 @@ function fitted(answer: Pick<CommandAnswer, 'content' | 'embeds' | 'components'>
  */
 export async function answerCall(source: CommandInteraction | Message, answer: CommandAnswer, slashForm: string): Promise<AnsweredCall> {
 	const visibility = answer.visibility ?? 'caller';
-	const payload = fitted(answer);
+	const files = answer.files?.map((file) => new AttachmentBuilder(file.data, { name: file.name }));
+	const payload = { ...fitted(answer), ...(files === undefined ? {} : { files }) };
 	if ('commandName' in source) {
 		const flags = visibility === 'channel' ? {} : { flags: MessageFlags.Ephemeral as const };
 		if (source.deferred || source.replied) await source.followUp({ ...payload, allowedMentions: NO_MENTIONS, ...flags });

@@ -8,7 +8,7 @@ import { withinDiscordLimits } from '#lib/discord/replyLimits';
  * an answer is a reply in the channel; a refusal or a notice is a reply that deletes itself after
  * BRIEF_REPLY_MS; what the slash form shows to the member alone goes to them by DM.
  */
-export type PrefixAnswer = Pick<MessageCreateOptions, 'content' | 'embeds' | 'components'>;
+export type PrefixAnswer = Pick<MessageCreateOptions, 'content' | 'embeds' | 'components' | 'files'>;
 
 /** How long a prefix command's refusal or notice stays in the channel. */
 export const BRIEF_REPLY_MS = 10_000;

@@ -60,10 +60,19 @@ export abstract class GuildTask<Payload = undefined> extends ScheduledTask {
 		await forEachAtOnce(guildIds, this.serversAtOnce, (guildId) => this.runOne(guildId, payload?.data));
 	}
 
-	/** Runs this task once for one server, after `delayMs`. */
-	public async scheduleFor(guildId: bigint, data?: Payload, delayMs = 0): Promise<void> {
+	/**
+	 * Runs this task once for one server, after `delayMs`. With `jobId` (letters, digits, `-` and
+	 * `_`), a job of that id still waiting makes this add nothing: scheduling the same work again
+	 * (another process, a restart) keeps one job.
+	 */
+	public async scheduleFor(guildId: bigint, data?: Payload, delayMs = 0, options: { readonly jobId?: string } = {}): Promise<void> {
 		const payload: GuildTaskPayload<Payload> = { guildId: guildId.toString(), ...(data === undefined ? {} : { data }) };
-		await this.container.tasks.create({ name: this.name as never, payload }, { repeated: false, delay: delayMs });
+		if (options.jobId !== undefined && !/^[A-Za-z0-9_-]{1,200}$/.test(options.jobId))
+			throw new TypeError(`Scheduled task ${this.name}: a job id is 1 to 200 letters, digits, - or _ (got ${options.jobId})`);
+		await this.container.tasks.create(
+			{ name: this.name as never, payload },
+			{ repeated: false, delay: delayMs, ...(options.jobId === undefined ? {} : { customJobOptions: { jobId: `${this.name}-${options.jobId}` } }) }
+		);
 	}
 
 	/** Does the task's work for the server of `context`. */

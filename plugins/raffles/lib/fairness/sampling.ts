@@ -1,0 +1,31 @@
+import { createHmac } from 'node:crypto';
+
+/** The 32 bytes of candidate `counter` for one winner slot: HMAC-SHA256 keyed by the seed's text over `clientSeed:nonce:counter`. */
+export function candidateBlock(serverSeed: string, clientSeed: string, nonce: number, counter: number): Buffer {
+	return createHmac('sha256', Buffer.from(serverSeed, 'utf8')).update(`${clientSeed}:${nonce}:${counter}`, 'utf8').digest();
+}
+
+/** Bits needed to write every value below `range`: the bit length of range − 1 (0 when range is 1). */
+export function bitsFor(range: number): number {
+	let bits = 0;
+	for (let rest = BigInt(range - 1); rest > 0n; rest >>= 1n) bits++;
+	return bits;
+}
+
+/**
+ * A whole number uniform in [0, range) from a stream of blocks, without modulo bias: each block's
+ * first 8 bytes (big-endian) give a candidate, its top `bitsFor(range)` bits; a candidate ≥ range
+ * is rejected and the next block is read.
+ */
+export function uniformBelow(range: number, blockAt: (counter: number) => Uint8Array): { value: number; rejections: number } {
+	if (!Number.isSafeInteger(range) || range < 1) throw new RangeError(`The range must be a positive safe integer, got ${range}.`);
+	const shift = BigInt(64 - bitsFor(range));
+	// Each candidate is accepted with probability above 1/2, so this never ends only with a broken stream.
+	for (let counter = 0; counter < 10_000; counter++) {
+		const block = blockAt(counter);
+		if (block.length < 8) throw new RangeError('A block of the stream has fewer than 8 bytes.');
+		const candidate = Number(Buffer.from(block.buffer, block.byteOffset, 8).readBigUInt64BE(0) >> shift);
+		if (candidate < range) return { value: candidate, rejections: counter };
+	}
+	throw new Error('The stream gave 10,000 rejected candidates in a row; it is not random.');
+}
