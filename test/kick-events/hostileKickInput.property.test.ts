@@ -250,7 +250,9 @@ describe('Kick input parsers under arbitrary and adversarial input (fast-check)'
 			}
 		);
 
-		it('against PostgreSQL: answers 200, 400, 401 or 413, never 503 (nothing past the edge makes the database fail), and stores only what it accepted', async () => {
+		it('against PostgreSQL: answers 200, 400, 401 or 413, never 503 (nothing past the edge makes the database fail), and stores only what it accepted', async function () {
+			// 200 deliveries of three statements each, every claim waiting out its 10 ms window: seconds on a quiet machine, more when the cores are shared.
+			this.timeout(120_000);
 			await fc.assert(
 				fc.asyncProperty(hostileDelivery, async (delivery) => {
 					await selectRows(migrated.database, 'TRUNCATE kick_event_receipts');

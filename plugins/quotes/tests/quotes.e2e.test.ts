@@ -150,11 +150,12 @@ describe('quotes: /quote, !quote, "Another quote" and Apps → Save as quote in 
 
 	it('posts a quote in its server’s Kick chat when the dashboard asks, once per request, and never in another server', async () => {
 		const request = { area: 'quotes', action: 'post', guildId: ALPHA, data: { number: 1, id: 'dashboard-request-1' } };
-		await under.publishDashboard(request);
+		const signedAt = Math.floor(Date.now() / 1000);
+		await under.publishDashboard({ ...request, timestamp: signedAt });
 		const posted = await kick.chat.waitFor((message) => message.content === 'Quote #1: **Never** tilt, @everyone' && message.replyToMessageId === null);
 		expect(posted.channel).to.equal('AlphaStreamer');
-		// The same request sent again a second earlier (a retry of the dashboard, signed anew): the outbox already holds it, nothing more is posted.
-		await under.publishDashboard({ ...request, timestamp: Math.floor(Date.now() / 1000) - 1 });
+		// The same request sent again (a retry of the dashboard, signed anew at another time, so not a replay): the outbox already holds it, nothing more is posted.
+		await under.publishDashboard({ ...request, timestamp: signedAt - 20 });
 		await waitUntil(
 			async () =>
 				(await under.sql<{ status: string }>(`SELECT status FROM outbox_messages WHERE dedupe_key = 'kick:quotes:post:dashboard-request-1'`))[0]
