@@ -357,7 +357,7 @@ export class RaffleRepository extends GuildRepository {
 			totals AS (
 				INSERT INTO raffle_tickets (period_id, discord_server_id, discord_id, kick_name, participant_key, watchtime_tickets, total_tickets, last_updated)
 				SELECT period_id, ${this.guildId}, discord_id, kick_name, participant_key, delta, delta, now() FROM paid
-				ON CONFLICT (period_id, participant_key) DO UPDATE SET
+				ON CONFLICT (discord_server_id, period_id, participant_key) DO UPDATE SET
 					watchtime_tickets = COALESCE(raffle_tickets.watchtime_tickets, 0) + EXCLUDED.watchtime_tickets,
 					total_tickets = COALESCE(raffle_tickets.total_tickets, 0) + EXCLUDED.total_tickets,
 					kick_name = EXCLUDED.kick_name,
@@ -662,7 +662,7 @@ export class RaffleRepository extends GuildRepository {
 		const rows = await client.$queryRaw<TicketRow[]>`
 			INSERT INTO raffle_tickets (period_id, discord_server_id, discord_id, kick_name, participant_key, ${column}, total_tickets, wager_cents, wager_carry, last_updated)
 			VALUES (${periodId}, ${this.guildId}, ${participant.discordId}, ${participant.kickName}, ${key}, ${delta}, ${delta}, ${wager.cents}, ${wager.carry ?? 0n}, now())
-			ON CONFLICT (period_id, participant_key) DO UPDATE SET
+			ON CONFLICT (discord_server_id, period_id, participant_key) DO UPDATE SET
 				${column} = COALESCE(raffle_tickets.${column}, 0) + EXCLUDED.${column},
 				total_tickets = COALESCE(raffle_tickets.total_tickets, 0) + EXCLUDED.total_tickets,
 				wager_cents = raffle_tickets.wager_cents + EXCLUDED.wager_cents,
