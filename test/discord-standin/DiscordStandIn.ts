@@ -18,6 +18,7 @@ import {
 	buildAutocompleteInteraction,
 	buildChatInputInteraction,
 	buildComponentInteraction,
+	buildModalSubmitInteraction,
 	buildContextMenuInteraction,
 	dmChannelPayload,
 	type InteractionPlace,
@@ -86,6 +87,13 @@ export interface ButtonClick {
 	readonly customId: string;
 	/** For a string select: the chosen values (otherwise a button is clicked). */
 	readonly values?: readonly string[];
+	readonly timeoutMs?: number;
+}
+
+/** A modal the bot showed, submitted by a member with its text inputs filled (custom id → value). */
+export interface ModalSubmission extends MemberPlace {
+	readonly customId: string;
+	readonly fields: Readonly<Record<string, string>>;
 	readonly timeoutMs?: number;
 }
 
@@ -331,6 +339,14 @@ export class DiscordStandIn {
 		const place: InteractionPlace = { guild, channelId: message.channel_id, userId: guild.member(click.member).userId };
 		const payload = buildComponentInteraction(this.interactionContext(), place, message, click.customId, click.values);
 		return this.sendInteraction(payload, `a click on '${click.customId}' by ${click.member} in '${guild.name}'`, click.timeoutMs);
+	}
+
+	/** Submits a modal as a member (in `channel`, the first text channel when absent); resolves with the bot's answer. */
+	public submitModal(submission: ModalSubmission): Promise<InteractionAnswer> {
+		const guild = this.guild(submission.guild);
+		const place: InteractionPlace = { guild, channelId: this.channelOf(guild, submission.channel).id, userId: guild.member(submission.member).userId };
+		const payload = buildModalSubmitInteraction(this.interactionContext(), place, submission.customId, submission.fields);
+		return this.sendInteraction(payload, `modal '${submission.customId}' submitted by ${submission.member} in '${guild.name}'`, submission.timeoutMs);
 	}
 
 	/** Clicks a button (or picks values of a string select) on a message in a user's DM with the bot. */

@@ -163,6 +163,25 @@ export function buildComponentInteraction(
 	return { ...envelope(context, place, InteractionType.MessageComponent), message, data };
 }
 
+/** An INTERACTION_CREATE for a modal submitted with `fields` (text input custom id → value); `message` when the modal came from a component of it. */
+export function buildModalSubmitInteraction(
+	context: InteractionContext,
+	place: InteractionPlace,
+	customId: string,
+	fields: Readonly<Record<string, string>>,
+	message?: APIMessage
+) {
+	const components = Object.entries(fields).map(([id, value]) => ({
+		type: ComponentType.ActionRow,
+		components: [{ type: ComponentType.TextInput, custom_id: id, value }]
+	}));
+	return {
+		...envelope(context, place, InteractionType.ModalSubmit),
+		...(message === undefined ? {} : { message }),
+		data: { custom_id: customId, components }
+	};
+}
+
 function envelope(context: InteractionContext, place: InteractionPlace, type: InteractionType) {
 	const common = {
 		id: context.nextId(),

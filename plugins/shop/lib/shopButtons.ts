@@ -1,0 +1,38 @@
+/*
+ * Custom ids carry the server they were made in and what they act on, so they keep working after
+ * a restart and on any bot process, and one made in another server is refused before anything runs.
+ */
+
+/** The shop message's select menu: `shop:buy:<server>`. */
+export const BUY_SELECT = /^shop:buy:(\d{1,20})$/;
+/** The answer modal of an item with a question: `shop:answer:<server>:<item>`. */
+export const ANSWER_MODAL = /^shop:answer:(\d{1,20}):(\d{1,10})$/;
+/** Confirming a purchase: `shop:confirm:<server>:<item>`. */
+export const CONFIRM_BUTTON = /^shop:confirm:(\d{1,20}):(\d{1,10})$/;
+/** Completing or cancelling an order: `shop:order:<server>:<complete|cancel>:<order>`. */
+export const ORDER_BUTTON = /^shop:order:(\d{1,20}):(complete|cancel):(\d{1,10})$/;
+/** A page of the pending queue: `shop:orders:<server>:<page>`. */
+export const ORDERS_PAGE_BUTTON = /^shop:orders:(\d{1,20}):(\d{1,10})$/;
+/** The item text modal of `/shop item edit`: `shop:itemtext:<server>:<item>`. */
+export const ITEM_TEXT_MODAL = /^shop:itemtext:(\d{1,20}):(\d{1,10})$/;
+
+export const ANSWER_FIELD = 'answer';
+/** The confirmation's embed field that holds the buyer's answer, read back when they confirm. */
+export const ANSWER_EMBED_FIELD = 'Your answer';
+
+/** What every handler says to a custom id made in another server: nothing runs. */
+export const OTHER_SERVER = 'This belongs to another server’s shop. Nothing was changed.';
+
+export function orderButtons(guildId: bigint, orderId: number): object {
+	return {
+		type: 1,
+		components: [
+			{ type: 2, style: 3, label: `Complete #${orderId}`, custom_id: `shop:order:${guildId}:complete:${orderId}` },
+			{ type: 2, style: 4, label: `Cancel #${orderId} (refund)`, custom_id: `shop:order:${guildId}:cancel:${orderId}` }
+		]
+	};
+}
+
+export function confirmButtons(guildId: bigint, itemId: number): object {
+	return { type: 1, components: [{ type: 2, style: 3, label: 'Confirm purchase', custom_id: `shop:confirm:${guildId}:${itemId}` }] };
+}
