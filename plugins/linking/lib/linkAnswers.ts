@@ -1,5 +1,5 @@
-import type { CommandAnswer, GuildContext } from '#core';
-import { kickAccountLink, linkedSince, parseWhoisTarget } from './kickAccount.js';
+import { parseViewerTarget, type CommandAnswer, type GuildContext } from '#core';
+import { kickAccountLink, linkedSince } from './kickAccount.js';
 import { changeLinkedRole, describeLinkedRole } from './linkedRole.js';
 import { signInButton } from './linkButtons.js';
 import { linkChange, type KickLinkChange } from './linkEvents.js';
@@ -79,7 +79,7 @@ export async function answerUnlink(
 
 /** `/whois <member or Kick name>`: who is linked to whom in this server. */
 export async function answerWhois(context: Pick<GuildContext, 'db'>, text: string): Promise<CommandAnswer> {
-	const target = parseWhoisTarget(text);
+	const target = parseViewerTarget(text);
 	if (target === null) return { content: '`who` takes a member (a mention or an id) or a Kick username (letters, digits and _).', visibility: 'refusal' };
 	if ('member' in target) {
 		const link = await context.db.links.ofMember(BigInt(target.member));

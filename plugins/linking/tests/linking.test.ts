@@ -2,7 +2,6 @@ import { expect } from 'chai';
 import type { ChannelMessage, ChannelPost, GuildContext, GuildSettings, KickSignInStart, MemberRoleChange, RoleChangeOutcome } from '#core';
 import { deleteRows, openMigratedDatabase, postgresEngine, repositoriesOf, type MigratedDatabase } from '#test/helpers/databases';
 import { completeLink } from '../lib/completeLink.js';
-import { parseWhoisTarget } from '../lib/kickAccount.js';
 import { answerLinkStart, answerStatus, answerUnlink, answerWhois } from '../lib/linkAnswers.js';
 import { describeLinkedRole } from '../lib/linkedRole.js';
 import manifest from '../plugin.js';
@@ -274,16 +273,6 @@ describe('linking: linking, unlinking and looking up Kick accounts', () => {
 			);
 			expect((await answerWhois(contextOf(BETA), ALICE)).content).to.equal(`<@${ALICE}> has not linked a Kick account in this server.`);
 			expect(await answerWhois(contextOf(ALPHA), 'not a name!')).to.deep.include({ visibility: 'refusal' });
-		});
-
-		it('reads a member as a mention or an id, and a Kick account as a name, @name or its kick.com address', () => {
-			expect(parseWhoisTarget(`<@${ALICE}>`)).to.deep.equal({ member: ALICE });
-			expect(parseWhoisTarget(`<@!${ALICE}>`)).to.deep.equal({ member: ALICE });
-			expect(parseWhoisTarget(` ${ALICE} `)).to.deep.equal({ member: ALICE });
-			expect(parseWhoisTarget('@viewer_anna')).to.deep.equal({ kickName: 'viewer_anna' });
-			expect(parseWhoisTarget('https://kick.com/viewer_anna/')).to.deep.equal({ kickName: 'viewer_anna' });
-			expect(parseWhoisTarget('<@&123456789012345678>')).to.equal(null);
-			expect(parseWhoisTarget('two words')).to.equal(null);
 		});
 	});
 

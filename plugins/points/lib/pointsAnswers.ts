@@ -1,6 +1,6 @@
-import type { CommandAnswer, GuildContext } from '#core';
+import { pageButtons, parseViewerTarget, type CommandAnswer, type GuildContext, type ViewerTarget } from '#core';
 import { describePoints, discordText, historyEmbed, leaderboardEmbed, LINES_PER_PAGE } from './describePoints.js';
-import { historyPageIds, leaderboardPageId, pageRows } from './pointsButtons.js';
+import { historyPageIds, leaderboardPageId } from './pointsButtons.js';
 import { presentViewers } from './presentViewers.js';
 import { MAX_BALANCE, MAX_POINTS_CHANGE } from './UserPointsRepository.js';
 
@@ -11,19 +11,7 @@ import { MAX_BALANCE, MAX_POINTS_CHANGE } from './UserPointsRepository.js';
 
 export type PointsContext = Pick<GuildContext, 'db'>;
 
-/** Whom a command names: a member (a mention or an id) or a Kick account (its name, with or without @ or kick.com/). */
-export type ViewerTarget = { readonly member: string } | { readonly kickName: string };
-
 export const REASON_MAX_LENGTH = 200;
-
-/** Reads whom a command names; null when it is neither a member nor a Kick name. */
-export function parseViewer(text: string): ViewerTarget | null {
-	const trimmed = text.trim();
-	const member = /^(?:<@!?(\d{17,20})>|(\d{17,20}))$/.exec(trimmed);
-	if (member !== null) return { member: member[1] ?? member[2]! };
-	const kick = /^(?:https?:\/\/)?(?:www\.)?(?:kick\.com\/|@)?([A-Za-z0-9_]{1,25})\/?$/.exec(trimmed);
-	return kick === null ? null : { kickName: kick[1]! };
-}
 
 const UNREADABLE = 'Name a member (a mention or an id) or a Kick username (letters, digits and _).';
 
@@ -42,7 +30,7 @@ async function accountOf(context: PointsContext, target: ViewerTarget, self: boo
 
 /** `/points [who]`: the named viewer's balance and rank, or the caller's own. */
 export async function answerShow(context: PointsContext, who: string | null, callerId: string): Promise<CommandAnswer> {
-	const target = who === null ? { member: callerId } : parseViewer(who);
+	const target = who === null ? { member: callerId } : parseViewerTarget(who);
 	if (target === null) return { content: UNREADABLE, visibility: 'refusal' };
 	const account = await accountOf(context, target, who === null);
 	if (!('name' in account)) return account;
@@ -74,14 +62,14 @@ export async function answerLeaderboard(context: PointsContext, page: number, ca
 	const shown = rows.slice(0, LINES_PER_PAGE);
 	return {
 		embeds: [leaderboardEmbed(shown, { number: current, first: (current - 1) * LINES_PER_PAGE + 1 }, own)],
-		components: pageRows(leaderboardPageId, current, rows.length > LINES_PER_PAGE),
+		components: pageButtons(leaderboardPageId, current, rows.length > LINES_PER_PAGE),
 		visibility: 'channel'
 	};
 }
 
 /** `/points history <who> [page]` and its buttons: the viewer's ledger, newest first. */
 export async function answerHistory(context: PointsContext, who: string, page: number): Promise<CommandAnswer> {
-	const target = parseViewer(who);
+	const target = parseViewerTarget(who);
 	if (target === null) return { content: UNREADABLE, visibility: 'refusal' };
 	const account = await accountOf(context, target, false);
 	if (!('name' in account)) return account;
@@ -98,7 +86,7 @@ export async function answerHistoryOf(context: PointsContext, name: string, page
 	const ids = historyPageIds(name);
 	return {
 		embeds: [historyEmbed(discordText(name), entries, { number: current, pages, rows })],
-		components: ids === null ? [] : pageRows(ids, current, current < pages)
+		components: ids === null ? [] : pageButtons(ids, current, current < pages)
 	};
 }
 
@@ -124,7 +112,7 @@ export async function answerChange(
 	context: PointsContext,
 	change: { readonly kind: ChangeKind; readonly who: string; readonly amount: number | null; readonly reason: string; readonly byDiscordId: string }
 ): Promise<CommandAnswer> {
-	const target = parseViewer(change.who);
+	const target = parseViewerTarget(change.who);
 	if (target === null) return { content: `${UNREADABLE} Nothing was changed.`, visibility: 'refusal' };
 	const amount = readAmount(change.amount, change.kind);
 	if (typeof amount === 'string') return { content: amount, visibility: 'refusal' };

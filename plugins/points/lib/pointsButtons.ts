@@ -1,5 +1,3 @@
-import { ActionRowBuilder, ButtonBuilder, ButtonStyle } from 'discord.js';
-
 /*
  * The page buttons carry what their handler needs in their custom id (the page, and whose
  * history), so they keep working after a restart and on any bot process; the handler reads the
@@ -16,23 +14,4 @@ export const leaderboardPageId = (page: number) => `points:leaderboard:${page}`;
 /** The custom ids of a history's pages, or null for a name a custom id cannot carry (a legacy name): that history has no buttons. */
 export function historyPageIds(name: string): ((page: number) => string) | null {
 	return /^[a-z0-9_]{1,25}$/.test(name) ? (page) => `points:history:${name}:${page}` : null;
-}
-
-/** Previous and next for page `page` (from 1); none when there is neither. */
-export function pageRows(customIdOf: (page: number) => string, page: number, hasNext: boolean): ActionRowBuilder<ButtonBuilder>[] {
-	if (page <= 1 && !hasNext) return [];
-	return [
-		new ActionRowBuilder<ButtonBuilder>().addComponents(
-			new ButtonBuilder()
-				.setCustomId(customIdOf(page - 1))
-				.setLabel('Previous')
-				.setStyle(ButtonStyle.Secondary)
-				.setDisabled(page <= 1),
-			new ButtonBuilder()
-				.setCustomId(customIdOf(page + 1))
-				.setLabel('Next')
-				.setStyle(ButtonStyle.Secondary)
-				.setDisabled(!hasNext)
-		)
-	];
 }

@@ -1,5 +1,5 @@
-import type { CommandAnswer } from '#core';
-import { anotherQuoteRow, listPageRows } from './quoteButtons.js';
+import { pageButtons, type CommandAnswer } from '#core';
+import { anotherQuoteRow, listPageId } from './quoteButtons.js';
 import { discordText, pageCount, QUOTES_PER_PAGE, quoteEmbed, quoteListEmbed } from './describeQuote.js';
 import { readQuoteText } from './quoteText.js';
 import type { QuoteAuthor, QuoteRecord, QuotesRepository } from './QuotesRepository.js';
@@ -59,7 +59,11 @@ export async function answerList(quotes: QuotesRepository, page: number, howToAd
 	const pages = pageCount(total);
 	const current = Math.min(Math.max(page, 1), pages);
 	const onPage = await quotes.page((current - 1) * QUOTES_PER_PAGE, QUOTES_PER_PAGE);
-	return { embeds: [quoteListEmbed(onPage, { number: current, total })], components: listPageRows(current, pages), visibility: 'channel' };
+	return {
+		embeds: [quoteListEmbed(onPage, { number: current, total })],
+		components: pageButtons(listPageId, current, current < pages),
+		visibility: 'channel'
+	};
 }
 
 /** The refusal of a moderator subcommand to a member who is not one, worded as the core's Moderator check words it. */

@@ -16,21 +16,5 @@ export function anotherQuoteRow(shownNumber: number): ActionRowBuilder<ButtonBui
 	);
 }
 
-/** Previous and next for page `page` of `pages` (from 1); none when everything fits on one page. */
-export function listPageRows(page: number, pages: number): ActionRowBuilder<ButtonBuilder>[] {
-	if (pages <= 1) return [];
-	return [
-		new ActionRowBuilder<ButtonBuilder>().addComponents(
-			new ButtonBuilder()
-				.setCustomId(`quotes:list:${page - 1}`)
-				.setLabel('Previous')
-				.setStyle(ButtonStyle.Secondary)
-				.setDisabled(page <= 1),
-			new ButtonBuilder()
-				.setCustomId(`quotes:list:${page + 1}`)
-				.setLabel('Next')
-				.setStyle(ButtonStyle.Secondary)
-				.setDisabled(page >= pages)
-		)
-	];
-}
+/** The custom id of page `page` of the list. */
+export const listPageId = (page: number) => `quotes:list:${page}`;

@@ -1,8 +1,8 @@
-import { ConflictError, InvalidInputError, type CommandAnswer, type GuildContext } from '#core';
+import { ConflictError, InvalidInputError, pageButtons, type CommandAnswer, type GuildContext } from '#core';
 import { deliverOwedAnnouncements } from './announce.js';
 import { chance, count, discordTime, leaderboardLine, periodEmbed, ticketLines } from './describeRaffle.js';
 import { drawPeriod, exportDraw, MAX_WINNERS, rerollSlot, verifyStoredDraw } from './drawRaffle.js';
-import { leaderboardRows } from './raffleButtons.js';
+import { leaderboardPageId } from './raffleButtons.js';
 import { defaultPeriod, openPeriod, readDate } from './periods.js';
 import { describeParticipantKey, participantKeyOf, type Participant } from './participants.js';
 import type { RafflePeriodRecord, StoredDraw } from './RaffleRepository.js';
@@ -80,7 +80,7 @@ export async function answerLeaderboard(context: RaffleContext, page: number): P
 				footer: { text: `Page ${current} of ${pages} · ${count(period.totalTickets)} tickets` }
 			}
 		],
-		components: leaderboardRows(current, pages),
+		components: pageButtons(leaderboardPageId, current, current < pages),
 		visibility: 'channel'
 	};
 }

@@ -38,7 +38,7 @@ export class ShopOrderButtonHandler extends GuildInteractionHandler<ButtonIntera
 				embeds: [...(queue.embeds ?? [])],
 				components: [...(queue.components ?? [])],
 				allowedMentions: { parse: [] }
-			} as never);
+			});
 			return;
 		}
 		await interaction.update({ content: done.slice(0, 2000), components: [], allowedMentions: { parse: [] } });

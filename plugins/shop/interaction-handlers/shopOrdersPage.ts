@@ -22,6 +22,6 @@ export class ShopOrdersPageHandler extends GuildInteractionHandler<ButtonInterac
 			embeds: [...(queue.embeds ?? [])],
 			components: [...(queue.components ?? [])],
 			allowedMentions: { parse: [] }
-		} as never);
+		});
 	}
 }

@@ -1,12 +1,23 @@
-import { MessageFlags, type ButtonInteraction, type GuildMember, type ModalSubmitInteraction, type StringSelectMenuInteraction } from 'discord.js';
+import {
+	MessageFlags,
+	type ButtonInteraction,
+	type InteractionReplyOptions,
+	type GuildMember,
+	type ModalSubmitInteraction,
+	type StringSelectMenuInteraction
+} from 'discord.js';
 import { isModerator, type GuildContext } from '#core';
 import { OTHER_SERVER } from './shopButtons.js';
 
 type Answerable = ButtonInteraction | StringSelectMenuInteraction | ModalSubmitInteraction;
 
 /** Says something to the member alone; nobody is pinged. */
-export async function tellPrivately(interaction: Answerable, content: string, extra: { embeds?: object[]; components?: object[] } = {}): Promise<void> {
-	await interaction.reply({ content, ...extra, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } } as never);
+export async function tellPrivately(
+	interaction: Answerable,
+	content: string,
+	extra: Pick<InteractionReplyOptions, 'embeds' | 'components'> = {}
+): Promise<void> {
+	await interaction.reply({ content, ...extra, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
 }
 
 /** A custom id made in another server: refused, nothing runs. True when it is this server's. */

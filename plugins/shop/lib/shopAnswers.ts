@@ -1,7 +1,7 @@
-import { InvalidInputError, type CommandAnswer } from '#core';
+import { InvalidInputError, pageButtons, type CommandAnswer } from '#core';
 import { itemLine, orderLine } from './describeShop.js';
 import type { PurchaseOutcome } from './purchase.js';
-import { orderButtons } from './shopButtons.js';
+import { orderButtons, ordersPageId } from './shopButtons.js';
 import type { ShopItem, ShopRepository } from './ShopRepository.js';
 
 export const ORDERS_PER_PAGE = 5;
@@ -50,15 +50,7 @@ export async function answerOrders(shop: ShopRepository, page: number): Promise<
 	const pages = Math.ceil(total / ORDERS_PER_PAGE);
 	const current = Math.min(Math.max(page, 1), pages);
 	const orders = await shop.pendingPage((current - 1) * ORDERS_PER_PAGE, ORDERS_PER_PAGE - (pages > 1 ? 1 : 0));
-	const rows: object[] = orders.map((order) => orderButtons(shop.guildId, order.id));
-	if (pages > 1)
-		rows.push({
-			type: 1,
-			components: [
-				{ type: 2, style: 2, label: 'Previous', custom_id: `shop:orders:${shop.guildId}:${current - 1}`, disabled: current <= 1 },
-				{ type: 2, style: 2, label: 'Next', custom_id: `shop:orders:${shop.guildId}:${current + 1}`, disabled: current >= pages }
-			]
-		});
+	const rows = [...orders.map((order) => orderButtons(shop.guildId, order.id)), ...pageButtons(ordersPageId(shop.guildId), current, current < pages)];
 	return {
 		embeds: [
 			{
@@ -67,7 +59,7 @@ export async function answerOrders(shop: ShopRepository, page: number): Promise<
 				footer: { text: `Page ${current} of ${pages}` }
 			}
 		],
-		components: rows as never[],
+		components: rows,
 		visibility: 'caller-only'
 	};
 }

@@ -1,3 +1,5 @@
+import { ActionRowBuilder, ButtonBuilder, ButtonStyle } from 'discord.js';
+
 /*
  * Custom ids carry the server they were made in and what they act on, so they keep working after
  * a restart and on any bot process, and one made in another server is refused before anything runs.
@@ -23,16 +25,18 @@ export const ANSWER_EMBED_FIELD = 'Your answer';
 /** What every handler says to a custom id made in another server: nothing runs. */
 export const OTHER_SERVER = 'This belongs to another server’s shop. Nothing was changed.';
 
-export function orderButtons(guildId: bigint, orderId: number): object {
-	return {
-		type: 1,
-		components: [
-			{ type: 2, style: 3, label: `Complete #${orderId}`, custom_id: `shop:order:${guildId}:complete:${orderId}` },
-			{ type: 2, style: 4, label: `Cancel #${orderId} (refund)`, custom_id: `shop:order:${guildId}:cancel:${orderId}` }
-		]
-	};
+/** Complete and cancel under an order, in the queue and in the orders channel. */
+export function orderButtons(guildId: bigint, orderId: number): ActionRowBuilder<ButtonBuilder> {
+	return new ActionRowBuilder<ButtonBuilder>().addComponents(
+		new ButtonBuilder().setCustomId(`shop:order:${guildId}:complete:${orderId}`).setLabel(`Complete #${orderId}`).setStyle(ButtonStyle.Success),
+		new ButtonBuilder().setCustomId(`shop:order:${guildId}:cancel:${orderId}`).setLabel(`Cancel #${orderId} (refund)`).setStyle(ButtonStyle.Danger)
+	);
 }
 
-export function confirmButtons(guildId: bigint, itemId: number): object {
-	return { type: 1, components: [{ type: 2, style: 3, label: 'Confirm purchase', custom_id: `shop:confirm:${guildId}:${itemId}` }] };
+export function confirmButtons(guildId: bigint, itemId: number): ActionRowBuilder<ButtonBuilder> {
+	return new ActionRowBuilder<ButtonBuilder>().addComponents(
+		new ButtonBuilder().setCustomId(`shop:confirm:${guildId}:${itemId}`).setLabel('Confirm purchase').setStyle(ButtonStyle.Success)
+	);
 }
+
+export const ordersPageId = (guildId: bigint) => (page: number) => `shop:orders:${guildId}:${page}`;

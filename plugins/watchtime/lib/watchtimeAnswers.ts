@@ -1,6 +1,6 @@
-import type { CommandAnswer, GuildContext } from '#core';
+import { pageButtons, parseViewerTarget, type CommandAnswer, type GuildContext, type ViewerTarget } from '#core';
 import { describeMinutes, discordText, historyEmbed, leaderboardEmbed, LINES_PER_PAGE, pageCount } from './describeWatchtime.js';
-import { historyPageIds, pageRows, topPageId } from './watchtimeButtons.js';
+import { historyPageIds, topPageId } from './watchtimeButtons.js';
 import { CHANGE_MAX_MINUTES, REASON_MAX_LENGTH, type WatchtimeRepository } from './WatchtimeRepository.js';
 
 /*
@@ -9,18 +9,6 @@ import { CHANGE_MAX_MINUTES, REASON_MAX_LENGTH, type WatchtimeRepository } from 
  */
 
 export type WatchtimeContext = Pick<GuildContext, 'db'>;
-
-/** Whom a command names: a member (a mention or an id) or a Kick account (its name, with or without @ or kick.com/). */
-export type ViewerTarget = { readonly member: string } | { readonly kickName: string };
-
-/** Reads whom a command names; null when it is neither a member nor a Kick name. */
-export function parseViewer(text: string): ViewerTarget | null {
-	const trimmed = text.trim();
-	const member = /^(?:<@!?(\d{17,20})>|(\d{17,20}))$/.exec(trimmed);
-	if (member !== null) return { member: member[1] ?? member[2]! };
-	const kick = /^(?:https?:\/\/)?(?:www\.)?(?:kick\.com\/|@)?([A-Za-z0-9_]{1,25})\/?$/.exec(trimmed);
-	return kick === null ? null : { kickName: kick[1]! };
-}
 
 const UNREADABLE = '`who` takes a member (a mention or an id) or a Kick username (letters, digits and _).';
 
@@ -39,7 +27,7 @@ async function accountOf(context: WatchtimeContext, target: ViewerTarget, self: 
 
 /** `show`: the named viewer's minutes and rank, or the caller's own. */
 export async function answerShow(context: WatchtimeContext, who: string | null, callerId: string): Promise<CommandAnswer> {
-	const target = who === null ? { member: callerId } : parseViewer(who);
+	const target = who === null ? { member: callerId } : parseViewerTarget(who);
 	if (target === null) return { content: UNREADABLE, visibility: 'refusal' };
 	const account = await accountOf(context, target, who === null);
 	if (!('username' in account)) return account;
@@ -57,7 +45,11 @@ export async function answerTop(watchtime: WatchtimeRepository, page: number): P
 	const pages = pageCount(viewers);
 	const current = Math.min(Math.max(page, 1), pages);
 	const standings = await watchtime.top((current - 1) * LINES_PER_PAGE, LINES_PER_PAGE);
-	return { embeds: [leaderboardEmbed(standings, { number: current, viewers })], components: pageRows(topPageId, current, pages), visibility: 'channel' };
+	return {
+		embeds: [leaderboardEmbed(standings, { number: current, viewers })],
+		components: pageButtons(topPageId, current, current < pages),
+		visibility: 'channel'
+	};
 }
 
 /** `add` and `remove` (moderators): changes a viewer's minutes and logs who, how many and why. */
@@ -65,7 +57,7 @@ export async function answerChange(
 	context: WatchtimeContext,
 	change: { readonly who: string; readonly minutes: number; readonly reason: string; readonly direction: 'add' | 'remove'; readonly byDiscordId: string }
 ): Promise<CommandAnswer> {
-	const target = parseViewer(change.who);
+	const target = parseViewerTarget(change.who);
 	if (target === null) return { content: `${UNREADABLE} Nothing was changed.`, visibility: 'refusal' };
 	if (!Number.isSafeInteger(change.minutes) || change.minutes < 1 || change.minutes > CHANGE_MAX_MINUTES)
 		return { content: `\`minutes\` is a whole number from 1 to ${CHANGE_MAX_MINUTES}. Nothing was changed.`, visibility: 'refusal' };
@@ -83,7 +75,7 @@ export async function answerChange(
 
 /** `history` (moderators) and its page buttons: the changes and days of watching of a viewer, newest first. */
 export async function answerHistory(context: WatchtimeContext, who: string, page: number): Promise<CommandAnswer> {
-	const target = parseViewer(who);
+	const target = parseViewerTarget(who);
 	if (target === null) return { content: UNREADABLE, visibility: 'refusal' };
 	const account = await accountOf(context, target, false);
 	if (!('username' in account)) return account;
@@ -100,7 +92,7 @@ export async function answerHistoryOf(watchtime: WatchtimeRepository, username: 
 	const ids = historyPageIds(username);
 	return {
 		embeds: [historyEmbed(discordText(username), entries, { number: current, lines })],
-		components: ids === null ? [] : pageRows(ids, current, pages)
+		components: ids === null ? [] : pageButtons(ids, current, current < pages)
 	};
 }
 

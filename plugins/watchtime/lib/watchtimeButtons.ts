@@ -1,5 +1,3 @@
-import { ActionRowBuilder, ButtonBuilder, ButtonStyle } from 'discord.js';
-
 /*
  * The page buttons carry what their handler needs in their custom id (the page, and whose
  * history), so they keep working after a restart and on any bot process.
@@ -9,25 +7,6 @@ import { ActionRowBuilder, ButtonBuilder, ButtonStyle } from 'discord.js';
 export const TOP_PAGE_BUTTON = /^watchtime:top:(\d{1,7})$/;
 /** Previous and next under a viewer's history: `watchtime:history:<Kick name>:<page>`. */
 export const HISTORY_PAGE_BUTTON = /^watchtime:history:([a-z0-9_]{1,25}):(\d{1,7})$/;
-
-/** Previous and next for page `page` of `pages` (from 1); none when everything fits on one page. */
-export function pageRows(customIdOf: (page: number) => string, page: number, pages: number): ActionRowBuilder<ButtonBuilder>[] {
-	if (pages <= 1) return [];
-	return [
-		new ActionRowBuilder<ButtonBuilder>().addComponents(
-			new ButtonBuilder()
-				.setCustomId(customIdOf(page - 1))
-				.setLabel('Previous')
-				.setStyle(ButtonStyle.Secondary)
-				.setDisabled(page <= 1),
-			new ButtonBuilder()
-				.setCustomId(customIdOf(page + 1))
-				.setLabel('Next')
-				.setStyle(ButtonStyle.Secondary)
-				.setDisabled(page >= pages)
-		)
-	];
-}
 
 export const topPageId = (page: number) => `watchtime:top:${page}`;
 

@@ -4,7 +4,7 @@ import { KickCommandArgs, type CommandAnswer, type GuildRepositories } from '#co
 import { deleteRows, openMigratedDatabase, postgresEngine, type MigratedDatabase } from '#test/helpers/databases';
 import { answerChatWatchtime } from '../lib/chatWatchtime.js';
 import { describeMinutes } from '../lib/describeWatchtime.js';
-import { answerChange, answerHistory, answerShow, answerTop, parseViewer } from '../lib/watchtimeAnswers.js';
+import { answerChange, answerHistory, answerShow, answerTop } from '../lib/watchtimeAnswers.js';
 
 const ALPHA = 100000000000000001n;
 const BETA = 100000000000000002n;
@@ -33,14 +33,6 @@ describe('watchtime: what /watchtime and !watchtime answer', () => {
 
 	it('reads minutes as people do', () => {
 		expect([0, 45, 60, 125, 72_000].map(describeMinutes)).to.deep.equal(['0 min', '45 min', '1 h', '2 h 5 min', '1,200 h']);
-	});
-
-	it('reads a viewer as a member (mention or id) or a Kick name (with @ or kick.com/), nothing else', () => {
-		expect(parseViewer(`<@${MEMBER}>`)).to.deep.equal({ member: MEMBER });
-		expect(parseViewer(` ${MEMBER} `)).to.deep.equal({ member: MEMBER });
-		expect(parseViewer('@Bob_1')).to.deep.equal({ kickName: 'Bob_1' });
-		expect(parseViewer('https://kick.com/bob')).to.deep.equal({ kickName: 'bob' });
-		for (const text of ['', 'two words', '@everyone!', 'x'.repeat(26)]) expect(parseViewer(text), text).to.equal(null);
 	});
 
 	it('shows the caller’s own watch time through their link, a member’s, or a Kick name’s, with the rank', async () => {

@@ -42,6 +42,10 @@ export { forEachAtOnce } from '#lib/tasks/forEachAtOnce';
 export { KickCommand, KickCommandArgs, type KickArgResult, type KickChatCommandMessage, type KickCommandAccess } from '#lib/kick/commands/KickCommand';
 export { accessOfSender, mayUse, type ChatterAccess } from '#lib/kick/commands/dispatchKickCommand';
 
+// Parts of answers several plugins give: page buttons, and whom a command names.
+export { pageButtons } from '#lib/discord/pageButtons';
+export { parseViewerTarget, type ViewerTarget } from '#lib/discord/viewerTarget';
+
 // Kick events, as Kick listeners receive them with the server's context: run(event, context).
 export { KickListenerEvents } from '#lib/kick/events/KickListenerEvents';
 export type * from '#lib/kick/events/KickEvent';
