@@ -112,7 +112,7 @@ export class KickBotClient extends SapphireClient {
 
 		container.outbox = new Outbox({
 			store: options.database.outbox,
-			couriers: [new DiscordChannelCourier(this.rest)],
+			couriers: [new DiscordChannelCourier(this.rest), new DiscordChannelCourier(this.rest, 'discord_dm')],
 			logger: options.logger,
 			owner: PROCESS_IDENTITY
 		});

@@ -29,6 +29,7 @@ export function testGuildContext(parts: {
 		resetSetting: unused('resetSetting'),
 		sayInKickChat: unused('sayInKickChat'),
 		postInChannel: unused('postInChannel'),
+		sendDirectMessage: unused('sendDirectMessage'),
 		changeMemberRole: unused('changeMemberRole'),
 		roleProblem: unused('roleProblem'),
 		alertModerators: unused('alertModerators'),

@@ -7,7 +7,7 @@ import type { ShopOrder } from './ShopRepository.js';
 import { refund } from './wallet.js';
 
 /** What the shop's pieces need of their server's context. */
-export type ShopContext = Pick<GuildContext, 'guildId' | 'guild' | 'db' | 'settings' | 'postInChannel' | 'sayInKickChat'>;
+export type ShopContext = Pick<GuildContext, 'guildId' | 'guild' | 'db' | 'settings' | 'postInChannel' | 'sendDirectMessage' | 'sayInKickChat'>;
 
 /** Logs what could not be shown; the purchase or change itself stands. */
 type Log = (line: string) => void;
@@ -55,31 +55,25 @@ export async function announceOrder(context: ShopContext, order: ShopOrder, log:
 }
 
 /**
- * Tells the buyer their order was completed or cancelled: by DM to a member (as the linking plugin
- * tells members: the outbox has no DM destination), in the server's Kick chat to a Kick account
- * nobody linked. False when it could not be said.
+ * Tells the buyer their order was completed or cancelled, through the outbox and once per order:
+ * by DM to a member, in the server's Kick chat to a Kick account nobody linked.
  */
-export async function tellBuyer(context: ShopContext, order: ShopOrder, balance: number | null): Promise<boolean> {
-	const server = context.guild?.name ?? 'the server';
+export async function tellBuyer(context: ShopContext, order: ShopOrder, balance: number | null): Promise<void> {
 	const what =
 		order.status === 'completed'
 			? `was completed`
 			: `was cancelled and ${order.pricePaid} points were refunded${balance === null ? '' : ` (balance: ${balance})`}`;
-	if (order.discordId !== null && context.guild !== null) {
-		try {
-			const user = await context.guild.client.users.fetch(order.discordId.toString());
-			await user.send({ content: `Your shop order #${order.id} (${order.itemName}) in **${server}** ${what}.`, allowedMentions: { parse: [] } });
-			return true;
-		} catch {
-			// DMs closed, or the user unknown: nothing else to do.
-			return false;
-		}
+	const post = { key: `shop:closed:${order.id}`, kind: 'announcement' } as const;
+	if (order.discordId !== null) {
+		const server = context.guild?.name ?? 'the server';
+		await context.sendDirectMessage(
+			order.discordId.toString(),
+			{ content: `Your shop order #${order.id} (${order.itemName}) in **${server}** ${what}.` },
+			post
+		);
+		return;
 	}
-	const said = await context.sayInKickChat(`@${order.kickUsername} your shop order #${order.id} (${order.itemName}) ${what}.`, {
-		key: `shop:closed:${order.id}`,
-		kind: 'announcement'
-	});
-	return said.status !== 'not linked';
+	await context.sayInKickChat(`@${order.kickUsername} your shop order #${order.id} (${order.itemName}) ${what}.`, post);
 }
 
 /** Buys for a buyer, then announces the order and updates the shop message. */

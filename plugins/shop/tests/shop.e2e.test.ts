@@ -194,6 +194,10 @@ describe('shop: items, the shop message (select, answer form, confirmation), the
 		expect(await pointsOf(ALPHA, 'viewer_vic')).to.equal(100);
 		const dm = await discord.waitForBotMessage({ channelId: dmChannel });
 		expect(dm.content).to.equal(`Your shop order #${sale!.id} (Casino bonus) in **Alpha** was cancelled and 40 points were refunded (balance: 100).`);
+		// The DM went through the outbox, once, keyed by the order.
+		const told = () => under.sql<{ dedupe_key: string; status: string }>(`SELECT dedupe_key, status FROM outbox_messages WHERE destination = 'discord_dm'`);
+		await waitUntil(async () => (await told()).every((row) => row.status === 'sent'));
+		expect(await told()).to.deep.equal([{ dedupe_key: `dm:shop:closed:${sale!.id}`, status: 'sent' }]);
 		await waitUntil(
 			() =>
 				discord

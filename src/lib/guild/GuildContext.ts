@@ -68,6 +68,11 @@ export interface GuildContext {
 	 */
 	postInChannel(channelId: string, message: ChannelMessage, post: ChannelPost): Promise<OutboxAcceptance>;
 	/**
+	 * Sends a Discord user a DM about this server, through the outbox (sent once, by any bot
+	 * process, mentions never ping); a user whose DMs are closed leaves it `failed` in the outbox.
+	 */
+	sendDirectMessage(userId: string, message: ChannelMessage, post: ChannelPost): Promise<OutboxAcceptance>;
+	/**
 	 * Gives or takes one of this server's roles from one of its members, through this server's
 	 * `guild` only; says what happened (a role above the bot's, a missing one, …) instead of throwing.
 	 */
@@ -144,6 +149,21 @@ class ServerContext implements GuildContext {
 			targetId: BigInt(channelId),
 			kind,
 			dedupeKey: `discord:${post.key}`,
+			content,
+			...(payload.embeds === undefined && payload.components === undefined ? {} : { payload }),
+			expiresAt: new Date(Date.now() + FRESHNESS_MS[kind])
+		});
+	}
+
+	public async sendDirectMessage(userId: string, message: ChannelMessage, post: ChannelPost): Promise<OutboxAcceptance> {
+		const kind = post.kind ?? 'announcement';
+		const { content, ...payload } = message;
+		return container.outbox.post({
+			guildId: this.guildId,
+			destination: 'discord_dm',
+			targetId: BigInt(userId),
+			kind,
+			dedupeKey: `dm:${post.key}`,
 			content,
 			...(payload.embeds === undefined && payload.components === undefined ? {} : { payload }),
 			expiresAt: new Date(Date.now() + FRESHNESS_MS[kind])

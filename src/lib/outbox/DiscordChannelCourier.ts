@@ -10,18 +10,21 @@ interface QueuedMessage {
 }
 
 /**
- * The courier of the outbox's Discord channel messages: posted over Discord's REST API (any bot
- * process can, whichever shard holds the server), one at a time per channel so they keep their
- * order; discord.js' REST client keeps to Discord's rate limits. Mentions never ping, and the
- * outbox id goes as an enforced nonce, so a request discord.js retries is not posted twice.
+ * The courier of the outbox's Discord messages: posted over Discord's REST API (any bot process
+ * can, whichever shard holds the server), one at a time per target so they keep their order;
+ * discord.js' REST client keeps to Discord's rate limits. Mentions never ping, and the outbox id
+ * goes as an enforced nonce, so a request discord.js retries is not posted twice. A channel's
+ * messages go to the channel; a user's DMs go to the DM channel Discord opens (or returns) for them.
  */
 export class DiscordChannelCourier implements OutboxCourier {
-	public readonly destination = 'discord_channel';
 	private readonly channels = new Map<string, { readonly waiting: QueuedMessage[]; drain: Promise<void> | null }>();
 	private accepting = true;
 	private stopped = false;
 
-	public constructor(private readonly rest: REST) {}
+	public constructor(
+		private readonly rest: REST,
+		public readonly destination: 'discord_channel' | 'discord_dm' = 'discord_channel'
+	) {}
 
 	public deliver(record: OutboxRecord, claim: () => Promise<boolean>): Promise<DeliveryOutcome> {
 		if (!this.accepting) return Promise.resolve({ status: 'released' });
@@ -68,10 +71,17 @@ export class DiscordChannelCourier implements OutboxCourier {
 		try {
 			const fitted = withinDiscordLimits({ ...record.payload, content: record.content });
 			const body = { ...fitted, allowed_mentions: { parse: [] }, nonce: `outbox-${record.id}`, enforce_nonce: true };
-			const message = (await this.rest.post(Routes.channelMessages(record.targetId.toString()), { body })) as { id?: string };
+			const channelId = this.destination === 'discord_dm' ? await this.directMessageChannel(record.targetId) : record.targetId.toString();
+			const message = (await this.rest.post(Routes.channelMessages(channelId), { body })) as { id?: string };
 			return { status: 'sent', messageIds: message.id === undefined ? [] : [message.id], attempts: 1 };
 		} catch (error) {
 			return { status: 'failed', error: error instanceof Error ? error.message : String(error), attempts: 1 };
 		}
+	}
+
+	/** Discord opens a user's DM channel once and returns the same one after. */
+	private async directMessageChannel(userId: bigint): Promise<string> {
+		const channel = (await this.rest.post(Routes.userChannels(), { body: { recipient_id: userId.toString() } })) as { id: string };
+		return channel.id;
 	}
 }

@@ -1,5 +1,5 @@
-/** Where a message goes: a Kick channel's chat (target: its broadcaster user id) or a Discord channel (target: its id). */
-export type OutboxDestination = 'kick_chat' | 'discord_channel';
+/** Where a message goes: a Kick channel's chat (target: its broadcaster user id), a Discord channel (target: its id) or a Discord user's DMs (target: the user id). */
+export type OutboxDestination = 'kick_chat' | 'discord_channel' | 'discord_dm';
 
 /** What a message is; each kind has its freshness window. */
 export type OutboxKind = 'reply' | 'announcement' | 'alert';
