@@ -128,6 +128,12 @@ describe('points: /points, /leaderboard, !points, give-all, watch points and a g
 			/^Nobody has points in this server yet/
 		);
 		expect((await points('Beta', 'beta-viewer', 'history', { who: 'busy_bea' })).content).to.equal('busy\\_bea has no points history in this server.');
+		// Alpha's page buttons clicked from Beta read Beta's points: the server comes from the interaction, never the custom id.
+		const betaMessage = await discord.sendMessage({ guild: 'Beta', channel: 'general', member: 'beta-viewer', content: '!leaderboard' });
+		const crossHistory = await discord.clickButton({ guild: 'Beta', member: 'beta-viewer', message: betaMessage, customId: 'points:history:busy_bea:2' });
+		expect(crossHistory.content).to.equal('busy\\_bea has no points history in this server.');
+		const crossBoard = await discord.clickButton({ guild: 'Beta', member: 'beta-viewer', message: betaMessage, customId: 'points:leaderboard:2' });
+		expect(crossBoard.content).to.equal('The leaderboard has no page 2.');
 	});
 
 	it('answers !points in each server’s Kick chat from that server’s points', async () => {
