@@ -4,7 +4,7 @@ import { TimedMessagesRepository } from './lib/TimedMessagesRepository.js';
 export default definePlugin({
 	name: 'timed-messages',
 	description:
-		'Messages each server posts in its Kick chat every N minutes (the data layer, shared with the dashboard; posting comes with the timed messages feature).',
+		'Timers that post one or several messages in turn in the server’s Kick chat (and a Discord channel) every N minutes, while live or always, after enough chat: /timer.',
 	repositories: { timedMessages: TimedMessagesRepository },
 	dashboardAreas: ['timed_messages']
 });

@@ -84,6 +84,22 @@ describe('SharedState (context.shared: a server’s state shared between bot pro
 		expect(await rejection(shared.forGuild(ALPHA).raiseScores('presence', ['bob'], [], 1000))).to.be.instanceOf(TypeError);
 	});
 
+	it('adds to a counter in one command, so two processes’ additions sum, per server, with an optional time to live', async () => {
+		const other = new SharedState({ redisUrl: REDIS_URL, keyPrefix });
+		try {
+			expect(await shared.forGuild(ALPHA).increment('lines', 3)).to.equal(3);
+			await Promise.all([shared.forGuild(ALPHA).increment('lines', 4), other.forGuild(ALPHA).increment('lines', 5)]);
+			expect(await other.forGuild(ALPHA).get('lines')).to.equal('12');
+			expect(await shared.forGuild(BETA).increment('lines', 1, { ttlMs: 9_000 })).to.equal(1);
+			expect(await redis.pttl(`${keyPrefix}:guild:${BETA}:lines`)).to.be.within(1, 9_000);
+			expect(await redis.pttl(`${keyPrefix}:guild:${ALPHA}:lines`)).to.equal(-1);
+			expect(await rejection(shared.forGuild(ALPHA).increment('lines', 1.5))).to.be.instanceOf(TypeError);
+			expect(await shared.forGuild(ALPHA).get('lines')).to.equal('12');
+		} finally {
+			await other.close();
+		}
+	});
+
 	it('sends the calls of one turn of the event loop, for many servers, to Redis together (one write, not one per call)', async () => {
 		const counting = await countingProxy(new URL(REDIS_URL));
 		const piped = new SharedState({ redisUrl: `redis://127.0.0.1:${counting.port}`, keyPrefix });

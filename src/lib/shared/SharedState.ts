@@ -28,6 +28,11 @@ export interface GuildShared {
 	/** Removes the members of the sorted set `key` scored below `max`; how many it removed. */
 	removeScoredBelow(key: string, max: number): Promise<number>;
 	get(key: string): Promise<string | null>;
+	/**
+	 * Adds `by` (a whole number) to the counter `key` (0 when missing), in one command whichever
+	 * process adds, and answers the new value; with `ttlMs` the counter expires that long after.
+	 */
+	increment(key: string, by: number, options?: { readonly ttlMs?: number }): Promise<number>;
 	/** Sets `key`; with `ttlMs` it expires that long after. */
 	set(key: string, value: string, options?: { readonly ttlMs?: number }): Promise<void>;
 	delete(key: string): Promise<void>;
@@ -111,6 +116,15 @@ class ServerShared implements GuildShared {
 
 	public async get(key: string): Promise<string | null> {
 		return this.redis.get(this.keyOf(key));
+	}
+
+	public async increment(key: string, by: number, options: { readonly ttlMs?: number } = {}): Promise<number> {
+		if (!Number.isSafeInteger(by)) throw new TypeError(`increment takes a whole number (got ${by})`);
+		const name = this.keyOf(key);
+		if (options.ttlMs === undefined) return this.redis.incrby(name, by);
+		assertTtl(options.ttlMs);
+		const [value] = await Promise.all([this.redis.incrby(name, by), this.redis.pexpire(name, options.ttlMs)]);
+		return value;
 	}
 
 	public async set(key: string, value: string, options: { readonly ttlMs?: number } = {}): Promise<void> {
