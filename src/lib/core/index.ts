@@ -15,7 +15,7 @@ export type { GuildSettings } from '#lib/settings/GuildSettings';
 export type { ChannelMessage, ChannelPost, GuildContext, KickSignInStart } from '#lib/guild/GuildContext';
 export type { MemberRoleChange, RoleChangeOutcome, RoleChangeProblem, RoleProblem } from '#lib/guild/changeMemberRole';
 export type { ModeratorAlert } from '#lib/kick/alertModerators';
-export type { GuildShared, ScoredMember } from '#lib/shared/SharedState';
+export type { CooldownHold, GuildShared, RunningCooldown, ScoredMember } from '#lib/shared/SharedState';
 export { isModerator, type MemberFacts } from '#lib/guild/isModerator';
 export type { KickChatPost } from '#lib/kick/KickConnection';
 export type { OutboxAcceptance } from '#lib/outbox/Outbox';
@@ -41,6 +41,26 @@ export { GuildTask, type GuildTaskPayload } from '#lib/tasks/GuildTask';
 export { forEachAtOnce } from '#lib/tasks/forEachAtOnce';
 export { KickCommand, KickCommandArgs, type KickArgResult, type KickChatCommandMessage, type KickCommandAccess } from '#lib/kick/commands/KickCommand';
 export { accessOfSender, mayUse, type ChatterAccess } from '#lib/kick/commands/dispatchKickCommand';
+
+// Chat replies with variables: what a plugin contributes (its manifest's chatVariables), and the templates features fill.
+export {
+	CALL_VARIABLES,
+	UNAVAILABLE_VARIABLE_TEXT,
+	type ChatVariableProvider,
+	type ChatVariableRequest,
+	type ChatVariableViewer
+} from '#lib/chat/chatVariables';
+export {
+	chatVariableCatalog,
+	parseChatTemplate,
+	renderChatTemplate,
+	type ChatCall,
+	type ChatTemplate,
+	type ChatTemplateParse,
+	type ChatVariableCatalog,
+	type DeclaredChatVariable
+} from '#lib/chat/chatTemplate';
+export { KICK_CHAT_MESSAGE_LIMIT } from '#lib/kick/chat/splitChatMessage';
 
 // Parts of answers several plugins give: page buttons, and whom a command names.
 export { pageButtons } from '#lib/discord/pageButtons';

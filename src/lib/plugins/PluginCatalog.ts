@@ -2,6 +2,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
+import { CALL_VARIABLES, CHAT_VARIABLE_NAME } from '#lib/chat/chatVariables';
+import type { ChatVariableCatalog, DeclaredChatVariable } from '#lib/chat/chatTemplate';
 import { CORE_REPOSITORY_NAMES, type RepositoryClass } from '#lib/database/GuildRepositories';
 import type { PluginManifest } from '#lib/plugins/definePlugin';
 import { setting, type SettingDefinition } from '#lib/settings/SettingDefinition';
@@ -37,6 +39,13 @@ const manifestSchema = z.object({
 		)
 		.optional(),
 	dashboardAreas: z.array(z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'a snake_case area name')).optional(),
+	chatVariables: z
+		.object({
+			variables: z.record(z.string().regex(CHAT_VARIABLE_NAME, 'a lower-case variable name'), z.string().min(1)),
+			resolve: z.function()
+		})
+		.loose()
+		.optional(),
 	dependsOn: z.array(z.string().regex(PLUGIN_NAME, 'a plugin name')).optional()
 });
 
@@ -50,6 +59,7 @@ export const CORE_DASHBOARD_AREAS = ['bot_settings'] as const;
 export class PluginCatalog {
 	/** Each plugin with every plugin it needs, directly or through others, itself included. */
 	private readonly needed: ReadonlyMap<string, readonly string[]>;
+	private variables: ChatVariableCatalog | undefined;
 
 	private constructor(
 		public readonly plugins: readonly Plugin[],
@@ -86,6 +96,21 @@ export class PluginCatalog {
 	/** The dashboard areas handled: the core's and those of the plugins that are on. */
 	public get dashboardAreas(): readonly string[] {
 		return [...CORE_DASHBOARD_AREAS, ...this.enabled.flatMap((plugin) => plugin.manifest.dashboardAreas ?? [])];
+	}
+
+	/** The chat variables of the plugins that are on, by name (made once: the plugins that are on do not change while the bot runs). */
+	public get chatVariables(): ChatVariableCatalog {
+		this.variables ??= new Map(
+			this.enabled.flatMap((plugin) => {
+				const provider = plugin.manifest.chatVariables;
+				if (provider === undefined) return [];
+				return Object.entries(provider.variables).map(([name, description]): [string, DeclaredChatVariable] => [
+					name,
+					{ plugin: plugin.manifest.name, description, provider }
+				]);
+			})
+		);
+		return this.variables;
 	}
 
 	/**
@@ -209,9 +234,10 @@ function switchOffDependents(plugins: Plugin[]): void {
 	}
 }
 
-/** Repository names and dashboard areas claimed twice, or a repository name of the core's. */
+/** Repository names, dashboard areas and chat variables claimed twice, or a name of the core's. */
 function ownershipProblems(enabled: readonly Plugin[]): string[] {
 	const problems: string[] = [];
+	const variables = new Map<string, string>(Object.keys(CALL_VARIABLES).map((name) => [name, 'the core (a variable of the call itself)']));
 	const repositories = new Map<string, string>(CORE_REPOSITORY_NAMES.map((name) => [name, 'the core']));
 	const areas = new Map<string, string>(CORE_DASHBOARD_AREAS.map((area) => [area, 'the core']));
 	for (const plugin of enabled) {
@@ -225,6 +251,11 @@ function ownershipProblems(enabled: readonly Plugin[]): string[] {
 			const owner = areas.get(area);
 			if (owner !== undefined) problems.push(`Dashboard area "${area}" is claimed twice: by ${owner} and by ${by}.`);
 			else areas.set(area, by);
+		}
+		for (const name of Object.keys(plugin.manifest.chatVariables?.variables ?? {})) {
+			const owner = variables.get(name);
+			if (owner !== undefined) problems.push(`Chat variable {${name}} is claimed twice: by ${owner} and by ${by}.`);
+			else variables.set(name, by);
 		}
 	}
 	return problems;

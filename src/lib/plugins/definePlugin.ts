@@ -1,3 +1,4 @@
+import type { ChatVariableProvider } from '#lib/chat/chatVariables';
 import type { RepositoryClass } from '#lib/database/GuildRepositories';
 import type { SettingDefinition } from '#lib/settings/SettingDefinition';
 
@@ -15,6 +16,8 @@ export interface PluginManifest {
 	readonly repositories?: Readonly<Record<string, RepositoryClass>>;
 	/** The dashboard areas (Redis channels `dashboard:<area>`) this plugin's dashboard actions handle. */
 	readonly dashboardAreas?: readonly string[];
+	/** Variables this plugin gives chat replies (`{points}`, …), resolved once per reply that uses them. */
+	readonly chatVariables?: ChatVariableProvider;
 	/** Plugins this one needs: when one of them is off, this one is off too. */
 	readonly dependsOn?: readonly string[];
 }

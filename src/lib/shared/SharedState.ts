@@ -33,10 +33,46 @@ export interface GuildShared {
 	 * process adds, and answers the new value; with `ttlMs` the counter expires that long after.
 	 */
 	increment(key: string, by: number, options?: { readonly ttlMs?: number }): Promise<number>;
+	/**
+	 * Cooldowns shared by every process: when none of `holds` is running at `now`, starts them all
+	 * (each `ms` long) and answers null; otherwise starts none and answers the one with the most
+	 * time left. One atomic command, so two processes cannot both start them. `force` starts them
+	 * whatever runs (a moderator's use is never held, but starts the cooldowns all the same).
+	 */
+	startCooldowns(holds: readonly CooldownHold[], now: number, options?: { readonly force?: boolean }): Promise<RunningCooldown | null>;
 	/** Sets `key`; with `ttlMs` it expires that long after. */
 	set(key: string, value: string, options?: { readonly ttlMs?: number }): Promise<void>;
 	delete(key: string): Promise<void>;
 }
+
+/** One cooldown: its key and its length. */
+export interface CooldownHold {
+	readonly key: string;
+	readonly ms: number;
+}
+
+/** A cooldown that held a use back, and for how long yet. */
+export interface RunningCooldown {
+	readonly key: string;
+	readonly remainingMs: number;
+}
+
+// Each key holds the moment (of the callers' clock) its cooldown ends; Redis drops it soon after.
+const START_COOLDOWNS = `
+local now = tonumber(ARGV[1])
+if ARGV[2] ~= '1' then
+	local held, longest = 0, 0
+	for index, key in ipairs(KEYS) do
+		local left = tonumber(redis.call('GET', key) or '0') - now
+		if left > longest then held, longest = index, left end
+	end
+	if held > 0 then return {held, longest} end
+end
+for index, key in ipairs(KEYS) do
+	local ms = tonumber(ARGV[2 + index])
+	redis.call('SET', key, tostring(now + ms), 'PX', ms)
+end
+return {0, 0}`;
 
 /** Key names a feature picks: letters, digits and `:_-.`, up to 100 (the server's part comes before it). */
 const KEY = /^[A-Za-z0-9][A-Za-z0-9:_.-]{0,99}$/;
@@ -64,6 +100,7 @@ export class SharedState {
 		});
 		// Failures reach the callers through their promises; without a listener ioredis would print them too.
 		this.redis.on('error', () => undefined);
+		this.redis.defineCommand('startCooldowns', { lua: START_COOLDOWNS });
 	}
 
 	/** The handle of one server's shared state (the same object every time). */
@@ -125,6 +162,21 @@ class ServerShared implements GuildShared {
 		assertTtl(options.ttlMs);
 		const [value] = await Promise.all([this.redis.incrby(name, by), this.redis.pexpire(name, options.ttlMs)]);
 		return value;
+	}
+
+	public async startCooldowns(holds: readonly CooldownHold[], now: number, options: { readonly force?: boolean } = {}): Promise<RunningCooldown | null> {
+		if (holds.length === 0) return null;
+		if (!Number.isSafeInteger(now)) throw new TypeError(`startCooldowns takes the time as whole milliseconds (got ${now})`);
+		for (const hold of holds) assertTtl(hold.ms);
+		const redis = this.redis as Redis & { startCooldowns(...args: (string | number)[]): Promise<[number, number]> };
+		const [held, remainingMs] = await redis.startCooldowns(
+			holds.length,
+			...holds.map((hold) => this.keyOf(hold.key)),
+			now,
+			options.force === true ? '1' : '0',
+			...holds.map((hold) => hold.ms)
+		);
+		return held === 0 ? null : { key: holds[held - 1]!.key, remainingMs };
 	}
 
 	public async set(key: string, value: string, options: { readonly ttlMs?: number } = {}): Promise<void> {
