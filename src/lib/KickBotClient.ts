@@ -7,6 +7,7 @@ import { GatewayIntentBits, Partials } from 'discord.js';
 import type { Config } from '#lib/config/environment';
 import { DashboardActionStore } from '#lib/dashboard/DashboardActionStore';
 import { DashboardPublisher } from '#lib/dashboard/DashboardPublisher';
+import { finishBeforeStopping } from '#lib/setup/botStopping';
 import { DashboardSubscriber } from '#lib/dashboard/DashboardSubscriber';
 import { dashboardChannelPattern } from '#lib/dashboard/protocol';
 import type { Database } from '#lib/database/Database';
@@ -75,6 +76,7 @@ export class KickBotClient extends SapphireClient {
 		const secret = config.dashboardSecret;
 		const publisher = secret === undefined ? undefined : new DashboardPublisher({ redisUrl: config.redisUrl, secret, keyPrefix: config.redisKeyPrefix });
 		this.dashboardPublisher = publisher;
+		container.dashboardPublisher = publisher;
 		container.settings = new BotSettingsManager(options.database, options.plugins.settings, {
 			ttlMs: config.settingsCacheTtlSeconds * 1000,
 			onInvalidStoredValue: (guildId, key, value) =>
@@ -221,6 +223,7 @@ export class KickBotClient extends SapphireClient {
 		await this.dashboardSubscriber?.close();
 		if (container.config.kick !== undefined) await container.server.disconnect().catch(() => undefined);
 		await container.kick?.close();
+		await finishBeforeStopping((error) => container.logger.error('A plugin could not finish its work before the bot stopped:', error));
 		await container.outbox.close(container.config.shutdownGraceSeconds * 1000);
 		await container.db.kickEventReceipts.settled();
 		try {

@@ -14,6 +14,8 @@ export function testGuildContext(parts: {
 	readonly shared?: GuildShared;
 	/** Whether a chat message is the bot's own; none is by default. */
 	readonly isOwnKickMessage?: GuildContext['isOwnKickMessage'];
+	/** What telling other processes of a change does; nothing (answering false) by default. */
+	readonly announceChange?: GuildContext['announceChange'];
 }): GuildContext {
 	const unused = (action: string) => () => Promise.reject(new Error(`${action} is not part of this test`));
 	const noShared = new Proxy({} as GuildShared, {
@@ -23,6 +25,7 @@ export function testGuildContext(parts: {
 		guild: null,
 		shared: noShared,
 		isOwnKickMessage: () => false,
+		announceChange: () => Promise.resolve(false),
 		...parts,
 		pluginIsOn: (plugin) => plugin === 'core' || !parts.settings.get('plugins_off').includes(plugin),
 		setSetting: unused('setSetting'),

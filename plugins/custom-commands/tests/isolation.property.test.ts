@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import * as fc from 'fast-check';
-import { ConflictError, NotFoundError } from '#core';
+import { ConflictError, InvalidInputError, NotFoundError } from '#core';
 import { repositoriesOf } from '#test/helpers/databases';
 import { describeIsolation, guild, rowReference, text, type IsolationWorld } from '#test/helpers/isolationHarness';
 import { rejection } from '#test/helpers/rejection';
@@ -9,26 +9,30 @@ import manifest from '../plugin.js';
 // Custom commands of three servers that use the same names; ids are picked from every server's commands.
 
 const COMMAND_NAMES = ['hi', 'HI', 'discord', 'rules', 'a_b', 'axb'] as const;
+// Aliases overlap names, so an alias can clash with a name or another command's alias.
+const ALIASES = ['yo', 'Rules', 'dc', 'hi'] as const;
 
 interface Command {
 	id: number;
 	name: string;
+	aliases: string[];
 	response: string;
 	cooldownSeconds: number;
 	enabled: boolean;
 	useCount: number;
 }
 
-type Changes = Partial<Pick<Command, 'name' | 'response' | 'cooldownSeconds' | 'enabled'>>;
+type Changes = Partial<Pick<Command, 'name' | 'aliases' | 'response' | 'cooldownSeconds' | 'enabled'>>;
 
 type Call =
-	| { kind: 'create'; g: number; name: string; response: string; cooldownSeconds: number }
+	| { kind: 'create'; g: number; name: string; aliases: string[]; response: string; cooldownSeconds: number }
 	| { kind: 'update'; g: number; ref: number; changes: Changes }
-	| { kind: 'delete' | 'get' | 'recordUse'; g: number; ref: number };
+	| { kind: 'delete' | 'get' | 'addUses'; g: number; ref: number };
 
 type CommandsModel = Map<number, Command>;
 
 const name = fc.constantFrom(...COMMAND_NAMES);
+const aliases = fc.subarray([...ALIASES], { maxLength: 2 });
 const cooldownSeconds = fc.constantFrom(0, 5);
 
 describeIsolation<CommandsModel, Call>({
@@ -37,25 +41,35 @@ describeIsolation<CommandsModel, Call>({
 	tables: ['custom_commands'],
 	emptyModel: () => new Map(),
 	call: fc.oneof(
-		{ weight: 3, arbitrary: fc.record({ kind: fc.constant('create' as const), g: guild, name, response: text, cooldownSeconds }) },
+		{ weight: 3, arbitrary: fc.record({ kind: fc.constant('create' as const), g: guild, name, aliases, response: text, cooldownSeconds }) },
 		{
 			weight: 2,
 			arbitrary: fc.record({
 				kind: fc.constant('update' as const),
 				g: guild,
 				ref: rowReference,
-				changes: fc.record({ name, response: text, cooldownSeconds, enabled: fc.boolean() }, { requiredKeys: [] })
+				changes: fc.record({ name, aliases, response: text, cooldownSeconds, enabled: fc.boolean() }, { requiredKeys: [] })
 			})
 		},
-		{ weight: 3, arbitrary: fc.record({ kind: fc.constantFrom('delete' as const, 'get' as const, 'recordUse' as const), g: guild, ref: rowReference }) }
+		{ weight: 3, arbitrary: fc.record({ kind: fc.constantFrom('delete' as const, 'get' as const, 'addUses' as const), g: guild, ref: rowReference }) }
 	),
 	apply,
 	expectMatchesModel,
 	rowsOf: (model) => ({ custom_commands: model.size })
 });
 
-function view({ id, name, response, cooldownSeconds, enabled, useCount }: Command): Command {
-	return { id, name, response, cooldownSeconds, enabled, useCount };
+function view({ id, name, aliases, response, cooldownSeconds, enabled, useCount }: Omit<Command, 'aliases'> & { readonly aliases: readonly string[] }): Command {
+	return { id, name, aliases: [...aliases], response, cooldownSeconds, enabled, useCount };
+}
+
+/** The words a command answers to, lower-cased. */
+function wordsOf(command: Pick<Command, 'name' | 'aliases'>): string[] {
+	return [command.name, ...command.aliases].map((word) => word.toLowerCase());
+}
+
+/** Whether one of `words` names another command of the server. */
+function clashes(own: CommandsModel, words: readonly string[], exceptId?: number): boolean {
+	return [...own.values()].some((command) => command.id !== exceptId && wordsOf(command).some((word) => words.includes(word)));
 }
 
 /** After a call that named another server's command, that command is as its own server's model says. */
@@ -71,8 +85,12 @@ async function apply(world: IsolationWorld<CommandsModel>, call: Call): Promise<
 	const own = world.model(call.g);
 	switch (call.kind) {
 		case 'create': {
-			const input = { name: call.name, response: call.response, cooldownSeconds: call.cooldownSeconds };
-			if ([...own.values()].some((command) => command.name.toLowerCase() === call.name.toLowerCase())) {
+			const input = { name: call.name, aliases: call.aliases, response: call.response, cooldownSeconds: call.cooldownSeconds };
+			if (call.aliases.some((alias) => alias.toLowerCase() === call.name.toLowerCase())) {
+				expect(await rejection(commands.create(input))).to.be.an.instanceOf(InvalidInputError);
+				return;
+			}
+			if (clashes(own, wordsOf(input))) {
 				expect(await rejection(commands.create(input))).to.be.an.instanceOf(ConflictError);
 				return;
 			}
@@ -84,10 +102,19 @@ async function apply(world: IsolationWorld<CommandsModel>, call: Call): Promise<
 		}
 		case 'update': {
 			const id = world.pick('command', call.ref);
-			const { name: newName } = call.changes;
-			const conflict =
-				newName !== undefined && [...own.values()].some((command) => command.id !== id && command.name.toLowerCase() === newName.toLowerCase());
 			const command = own.get(id);
+			const next = command && { name: call.changes.name ?? command.name, aliases: call.changes.aliases ?? command.aliases };
+			const ownNameAsAlias =
+				call.changes.aliases !== undefined &&
+				call.changes.name !== undefined &&
+				call.changes.aliases.some((alias) => alias.toLowerCase() === call.changes.name!.toLowerCase());
+			if (ownNameAsAlias) {
+				expect(await rejection(commands.update(id, call.changes))).to.be.an.instanceOf(InvalidInputError);
+				await expectOwnerUnchanged(world, id, call.g);
+				return;
+			}
+			const renames = call.changes.name !== undefined || call.changes.aliases !== undefined;
+			const conflict = next !== undefined && renames && clashes(own, wordsOf(next), id);
 			if (conflict || command === undefined) {
 				expect(await rejection(commands.update(id, call.changes))).to.be.an.instanceOf(conflict ? ConflictError : NotFoundError);
 				await expectOwnerUnchanged(world, id, call.g);
@@ -100,7 +127,7 @@ async function apply(world: IsolationWorld<CommandsModel>, call: Call): Promise<
 		case 'delete': {
 			const id = world.pick('command', call.ref);
 			const existed = own.delete(id);
-			expect(await commands.delete(id)).to.equal(existed);
+			expect((await commands.delete(id)) !== null).to.equal(existed);
 			await expectOwnerUnchanged(world, id, call.g);
 			return;
 		}
@@ -110,11 +137,11 @@ async function apply(world: IsolationWorld<CommandsModel>, call: Call): Promise<
 			expect(record && view(record)).to.deep.equal(own.get(id) ?? null);
 			return;
 		}
-		case 'recordUse': {
+		case 'addUses': {
 			const id = world.pick('command', call.ref);
 			const command = own.get(id);
-			if (command) command.useCount += 1;
-			expect(await commands.recordUse(id)).to.equal(command ? command.useCount : null);
+			if (command) command.useCount += 2;
+			expect(await commands.addUses(new Map([[id, 2]]))).to.equal(command ? 1 : 0);
 			await expectOwnerUnchanged(world, id, call.g);
 			return;
 		}
@@ -127,8 +154,8 @@ async function expectMatchesModel(world: IsolationWorld<CommandsModel>, index: n
 	const where = `server ${index}`;
 	expect((await commands.list()).map(view), `${where} commands`).to.deep.equal(own);
 	// Lookups by name are case-insensitive, and `%` and `_` are no wildcards in them (a chat message can be any text).
-	for (const lookup of [...COMMAND_NAMES, '%', 'a%', '___']) {
-		const expected = own.find((command) => command.name.toLowerCase() === lookup.toLowerCase());
+	for (const lookup of [...COMMAND_NAMES, ...ALIASES, '%', 'a%', '___']) {
+		const expected = own.find((command) => wordsOf(command).includes(lookup.toLowerCase()));
 		expect((await commands.findByName(lookup))?.id ?? null, `${where} command named ${lookup}`).to.equal(expected?.id ?? null);
 	}
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { container } from '@sapphire/framework';
 import type { Guild } from 'discord.js';
 import type { GuildId } from '#lib/database/GuildId';
@@ -97,6 +98,12 @@ export interface GuildContext {
 	 * @throws {TypeError} when no loaded KickSignInHandler completes `purpose`.
 	 */
 	startKickSignIn(request: { readonly discordUserId: string; readonly purpose: string }): Promise<KickSignInStart>;
+	/**
+	 * Tells every bot process (this one too) that this server's data of a dashboard area changed,
+	 * as the dashboard would (`dashboard:<area>` `reload`), so each drops what it caches of it.
+	 * Resolves false when it cannot (no DASHBOARD_SECRET, Redis away): the others then see the change when their cache expires.
+	 */
+	announceChange(area: string): Promise<boolean>;
 	/** Whether a chat message is one the bot itself sent (whose echo reached the listeners): it never counts as a chatter's. */
 	isOwnKickMessage(event: KickChatMessageEvent): boolean;
 }
@@ -193,6 +200,19 @@ class ServerContext implements GuildContext {
 			purpose: request.purpose
 		});
 		return { status: 'started', url, expiresAt };
+	}
+
+	public async announceChange(area: string): Promise<boolean> {
+		const publisher = container.dashboardPublisher;
+		if (publisher === undefined) return false;
+		// The random id keeps two changes in one second distinct: receivers would take the second for a replay.
+		return publisher.publish({ area, action: 'reload', guildId: this.guildId, data: { id: randomUUID() } }).then(
+			() => true,
+			(error: unknown) => {
+				container.logger.warn(`Could not tell the other bot processes that ${area} of server ${this.guildId} changed:`, error);
+				return false;
+			}
+		);
 	}
 
 	public isOwnKickMessage(event: KickChatMessageEvent): boolean {

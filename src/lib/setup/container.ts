@@ -1,4 +1,5 @@
 import type { Config } from '#lib/config/environment';
+import type { DashboardPublisher } from '#lib/dashboard/DashboardPublisher';
 import type { Database } from '#lib/database/Database';
 import type { KickConnection } from '#lib/kick/KickConnection';
 import type { Outbox } from '#lib/outbox/Outbox';
@@ -18,5 +19,7 @@ declare module '@sapphire/pieces' {
 		kick: KickConnection | undefined;
 		/** The servers' shared state in Redis; features reach their server's through `context.shared`. */
 		shared: SharedState;
+		/** Tells the other bot processes what this one changed (signed dashboard messages); undefined without DASHBOARD_SECRET. */
+		dashboardPublisher: DashboardPublisher | undefined;
 	}
 }
