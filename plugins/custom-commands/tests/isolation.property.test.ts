@@ -58,7 +58,15 @@ describeIsolation<CommandsModel, Call>({
 	rowsOf: (model) => ({ custom_commands: model.size })
 });
 
-function view({ id, name, aliases, response, cooldownSeconds, enabled, useCount }: Omit<Command, 'aliases'> & { readonly aliases: readonly string[] }): Command {
+function view({
+	id,
+	name,
+	aliases,
+	response,
+	cooldownSeconds,
+	enabled,
+	useCount
+}: Omit<Command, 'aliases'> & { readonly aliases: readonly string[] }): Command {
 	return { id, name, aliases: [...aliases], response, cooldownSeconds, enabled, useCount };
 }
 

@@ -33,6 +33,7 @@ export {
 	type UserContextMenuCall
 } from '#lib/commands/GuildCommand';
 export type { AnsweredCall, CommandAnswer } from '#lib/commands/answerCall';
+export { GuildListenerEvents, type UnknownPrefixCommand } from '#lib/commands/unknownPrefixCommand';
 export { GuildInteractionHandler, type FollowUpInteraction } from '#lib/guild/GuildInteractionHandler';
 export { DashboardAction } from '#lib/dashboard/DashboardAction';
 export { KickSignInHandler, type KickSignIn, type KickSignInPage } from '#lib/kick/signIns/KickSignInHandler';

@@ -4,7 +4,7 @@ import type { GuildContext } from '#lib/guild/GuildContext';
 import type { KickEvent } from '#lib/kick/events/KickEvent';
 
 /**
- * Runs the listeners of one Kick listener event for one server and waits for them, unlike
+ * Runs the listeners of one Kick listener event (or another event the core hands plugins with a context) for one server and waits for them, unlike
  * `client.emit`: the router counts the event as handled only once they are done, and a
  * listener that throws makes the event fail (it is tried again, then parked), instead of
  * being logged and forgotten. Listeners run side by side; every failure is reported. Listeners of a
