@@ -63,7 +63,12 @@ describe('custom-commands: running a command (two processes, fake clock, Postgre
 			viewer: { kickName: user, kickUserId: `id-${user}`, discordUserId: null },
 			now: clock
 		};
-		return runCustomCommand(contextOf(bot, options.guildId ?? ALPHA), call, { tables: bot.tables, uses: bot.uses, catalog: () => NO_VARIABLES, random: () => 0 });
+		return runCustomCommand(contextOf(bot, options.guildId ?? ALPHA), call, {
+			tables: bot.tables,
+			uses: bot.uses,
+			catalog: () => NO_VARIABLES,
+			random: () => 0
+		});
 	}
 
 	/** What chat sees: the answer, or the reason for silence. */
@@ -76,7 +81,8 @@ describe('custom-commands: running a command (two processes, fake clock, Postgre
 					? `silent: ${outcome.reason}`
 					: 'no command';
 
-	const setLive = (isLive: boolean) => one.database.database.forGuild(ALPHA).kickConnection.recordLiveStatus({ isLive, title: null, startedAt: null, at: new Date(clock) });
+	const setLive = (isLive: boolean) =>
+		one.database.database.forGuild(ALPHA).kickConnection.recordLiveStatus({ isLive, title: null, startedAt: null, at: new Date(clock) });
 
 	before(async () => {
 		testDatabase = await createTestDatabase('custom_commands_run');
@@ -95,7 +101,9 @@ describe('custom-commands: running a command (two processes, fake clock, Postgre
 	beforeEach(async () => {
 		await deleteRows(one.database.database, ['custom_commands', 'kick_connections']);
 		for (const bot of [one, two]) for (const guildId of [ALPHA, BETA]) bot.tables.forget(guildId);
-		await one.database.database.forGuild(ALPHA).kickConnection.connect({ broadcasterUserId: 1n, channelSlug: 'alpha_tv', connectedBy: 1n, eventsVia: 'webhook' });
+		await one.database.database
+			.forGuild(ALPHA)
+			.kickConnection.connect({ broadcasterUserId: 1n, channelSlug: 'alpha_tv', connectedBy: 1n, eventsVia: 'webhook' });
 		clock = START;
 	});
 
@@ -137,7 +145,8 @@ describe('custom-commands: running a command (two processes, fake clock, Postgre
 	});
 
 	it('admits callers by their Kick badges or Discord’s moderator rule', async () => {
-		for (const access of ['everyone', 'subscribers', 'vips', 'moderators', 'broadcaster'] as const) await create(ALPHA, { name: `for-${access}`, response: access, access });
+		for (const access of ['everyone', 'subscribers', 'vips', 'moderators', 'broadcaster'] as const)
+			await create(ALPHA, { name: `for-${access}`, response: access, access });
 		const badges = (...types: string[]): KickBadge[] => types.map((type) => ({ type, text: type }));
 		const callers: [string, CallerLevel][] = [
 			['viewer', kickCallerLevel([], false)],
