@@ -2,6 +2,7 @@ import { definePlugin, setting } from '#core';
 import { PointSettingsRepository } from './lib/PointSettingsRepository.js';
 import { UserPointsRepository } from './lib/UserPointsRepository.js';
 import { multiplierSetting } from './lib/multiplierSetting.js';
+import { pointsChatVariables } from './lib/chatVariables.js';
 
 export default definePlugin({
 	name: 'points',
@@ -15,6 +16,7 @@ export default definePlugin({
 		points_sub_multiplier: multiplierSetting(1, 'Watch-time points are multiplied by this for Kick subscribers (rounded to whole points).')
 	},
 	repositories: { points: UserPointsRepository, pointSettings: PointSettingsRepository },
+	chatVariables: pointsChatVariables,
 	dependsOn: ['watchtime', 'linking']
 });
 

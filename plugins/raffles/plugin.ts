@@ -1,5 +1,6 @@
 import { definePlugin, setting } from '#core';
 import { RaffleRepository } from './lib/RaffleRepository.js';
+import { raffleChatVariables } from './lib/chatVariables.js';
 
 export default definePlugin({
 	name: 'raffles',
@@ -24,6 +25,7 @@ export default definePlugin({
 	},
 	repositories: { raffles: RaffleRepository },
 	dashboardAreas: ['raffle'],
+	chatVariables: raffleChatVariables,
 	dependsOn: ['linking']
 });
 

@@ -1,5 +1,6 @@
 import { definePlugin, setting } from '#core';
 import { WatchtimeRepository } from './lib/WatchtimeRepository.js';
+import { watchtimeChatVariables } from './lib/chatVariables.js';
 
 export default definePlugin({
 	name: 'watchtime',
@@ -13,6 +14,7 @@ export default definePlugin({
 		watchtime_daily_cap_minutes: setting.integer({ min: 0, max: 1440 }, 0, 'The most minutes a viewer gains per day (UTC) in this server; 0 for no cap.')
 	},
 	repositories: { watchtime: WatchtimeRepository },
+	chatVariables: watchtimeChatVariables,
 	dependsOn: ['linking']
 });
 

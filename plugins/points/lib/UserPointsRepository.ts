@@ -231,6 +231,40 @@ export class UserPointsRepository extends GuildRepository {
 		return rows[0] === undefined ? null : Number(rows[0].rank);
 	}
 
+	/**
+	 * A viewer's balance and rank in one statement, for chat variables: the Kick account as it
+	 * chatted (its linked account's when one of this server's links has it, by user id or name), or
+	 * a Discord member's linked account. `name` is null for a member who linked none; `balance` and
+	 * `rank` are null without a row.
+	 */
+	public async standingOfViewer(viewer: {
+		readonly kickName: string | null;
+		readonly kickUserId: string | null;
+		readonly discordUserId: string | null;
+	}): Promise<{ name: string | null; balance: number | null; rank: number | null }> {
+		const kickUserId = viewer.kickUserId === null ? null : BigInt(viewer.kickUserId);
+		const discordId = viewer.discordUserId === null ? null : BigInt(viewer.discordUserId);
+		const rows = await this.client.$queryRaw<{ name: string | null; balance: number | null; rank: bigint | null }[]>`
+			WITH who AS (
+				SELECT COALESCE((
+					SELECT lower(kick_name) FROM links
+					WHERE discord_server_id = ${this.guildId} AND kick_name IS NOT NULL AND CASE
+						WHEN ${discordId}::bigint IS NOT NULL THEN discord_id = ${discordId}::bigint
+						ELSE lower(kick_name) = lower(${viewer.kickName}::text) OR kick_user_id = ${kickUserId}::bigint END
+					ORDER BY (kick_user_id = ${kickUserId}::bigint) DESC NULLS LAST, linked_at ASC NULLS LAST LIMIT 1
+				), lower(${viewer.kickName}::text)) AS name
+			)
+			SELECT who.name, own.points AS balance, CASE WHEN own.points IS NOT NULL THEN 1
+				+ COALESCE((SELECT sum(viewers) FROM point_rank_counts WHERE discord_server_id = ${this.guildId} AND level = 2 AND bucket > own.points >> 20), 0)
+				+ COALESCE((SELECT sum(viewers) FROM point_rank_counts WHERE discord_server_id = ${this.guildId} AND level = 1
+					AND bucket > own.points >> 10 AND bucket < ((own.points::bigint >> 20) + 1) << 10), 0)
+				+ COALESCE((SELECT sum(viewers) FROM point_rank_counts WHERE discord_server_id = ${this.guildId} AND level = 0
+					AND bucket > own.points AND bucket < ((own.points::bigint >> 10) + 1) << 10), 0) END AS rank
+			FROM who LEFT JOIN user_points AS own ON own.discord_server_id = ${this.guildId} AND own.kick_username = who.name`;
+		const row = rows[0]!;
+		return { name: row.name, balance: row.balance, rank: row.rank === null ? null : Number(row.rank) };
+	}
+
 	/** How many viewers have a balance row here (from `point_rank_counts`). */
 	public async count(): Promise<number> {
 		const rows = await this.client.$queryRaw<{ count: bigint | null }[]>`

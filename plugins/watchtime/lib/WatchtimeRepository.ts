@@ -165,6 +165,36 @@ export class WatchtimeRepository extends GuildRepository {
 		return Number(rows[0]!.count);
 	}
 
+	/**
+	 * A viewer's minutes and rank in one statement, for chat variables: the Kick account as it
+	 * chatted (its linked account's when one of this server's links has it, by user id or name), or
+	 * a Discord member's linked account. `name` is null for a member who linked none; `rank` is
+	 * null without minutes.
+	 */
+	public async standingOfViewer(viewer: {
+		readonly kickName: string | null;
+		readonly kickUserId: string | null;
+		readonly discordUserId: string | null;
+	}): Promise<{ name: string | null; minutes: number; rank: number | null }> {
+		const kickUserId = viewer.kickUserId === null ? null : BigInt(viewer.kickUserId);
+		const discordId = viewer.discordUserId === null ? null : BigInt(viewer.discordUserId);
+		const rows = await this.client.$queryRaw<{ name: string | null; minutes: number | null; rank: bigint | null }[]>`
+			WITH who AS (
+				SELECT COALESCE((
+					SELECT lower(kick_name) FROM links
+					WHERE discord_server_id = ${this.guildId} AND kick_name IS NOT NULL AND CASE
+						WHEN ${discordId}::bigint IS NOT NULL THEN discord_id = ${discordId}::bigint
+						ELSE lower(kick_name) = lower(${viewer.kickName}::text) OR kick_user_id = ${kickUserId}::bigint END
+					ORDER BY (kick_user_id = ${kickUserId}::bigint) DESC NULLS LAST, linked_at ASC NULLS LAST LIMIT 1
+				), lower(${viewer.kickName}::text)) AS name
+			)
+			SELECT who.name, own.minutes,
+				CASE WHEN own.minutes > 0 THEN 1 + (SELECT count(*) FROM watchtime AS other WHERE other.discord_server_id = ${this.guildId} AND other.minutes > own.minutes) END AS rank
+			FROM who LEFT JOIN watchtime AS own ON own.discord_server_id = ${this.guildId} AND own.username = who.name`;
+		const row = rows[0]!;
+		return { name: row.name, minutes: Math.max(row.minutes ?? 0, 0), rank: row.rank === null ? null : Number(row.rank) };
+	}
+
 	/** A viewer's rank here (1 = most minutes), or null without minutes. */
 	public async rankOf(kickUsername: string): Promise<number | null> {
 		const rows = await this.client.$queryRaw<{ rank: bigint }[]>`
