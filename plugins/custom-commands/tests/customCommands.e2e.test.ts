@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { InteractionResponseType } from 'discord-api-types/v10';
 import type { DiscordStandIn } from '#test/discord-standin/DiscordStandIn';
 import { BotUnderTest, community } from '#test/e2e/BotUnderTest';
 import { KickUnderTest } from '#test/e2e/KickUnderTest';
@@ -81,6 +82,23 @@ describe('custom-commands: !commands in each server’s Kick chat and Discord, m
 		expect(await chatAndAnswer('AlphaStreamer', 'mod_mia', '!addcom echo {user} said: {args}', MODERATOR)).to.equal('Added !echo.');
 		expect(await chatAndAnswer('AlphaStreamer', 'viewer_vic', '!echo {points} {user} @everyone')).to.equal('viewer_vic said: {points} {user} @everyone');
 
+		expect(
+			await chatAndAnswer('AlphaStreamer', 'mod_mia', '!addcom stats {user}: {points} points ({points_rank}), {watchtime} watched, {tickets}', MODERATOR)
+		).to.equal('Added !stats.');
+		expect(await chatAndAnswer('AlphaStreamer', 'viewer_vic', '!stats')).to.equal('viewer_vic: 0 points (unranked), 0 min watched, no raffle');
+		// A plugin switched off in the server: its variables read "(unavailable)", the others still fill.
+		await discord.runSlashCommand({
+			guild: 'Alpha',
+			member: 'alpha-moderator',
+			name: 'settings',
+			subcommand: 'set',
+			options: { key: 'plugins_off', value: 'points' }
+		});
+		expect(await chatAndAnswer('AlphaStreamer', 'viewer_vic', '!stats')).to.equal(
+			'viewer_vic: (unavailable) points ((unavailable)), 0 min watched, no raffle'
+		);
+		await discord.runSlashCommand({ guild: 'Alpha', member: 'alpha-moderator', name: 'settings', subcommand: 'reset', options: { key: 'plugins_off' } });
+
 		const moderatorId = discord.guild('Alpha').member('alpha-moderator').userId;
 		const roleId = discord.guild('Alpha').role('Moderator').id;
 		const answer = await discord.sendMessage({
@@ -105,5 +123,88 @@ describe('custom-commands: !commands in each server’s Kick chat and Discord, m
 		await kick.chatAs({ broadcaster: 'AlphaStreamer', sender: 'viewer_vic', content: '!hello', badges: [] });
 		expect(await chatAndAnswer('AlphaStreamer', 'viewer_vic', '!echo after')).to.equal('viewer_vic said: after');
 		expect(kick.chat.list('AlphaStreamer').some((message) => message.content.startsWith('Only in Discord'))).to.equal(false);
+	});
+
+	it('lets moderators manage commands with /command: options, the form, info, pages; viewers and bad input are refused', async () => {
+		const command = (guild: string, member: string, subcommand: string, options: Record<string, string | number | boolean> = {}) =>
+			discord.runSlashCommand({ guild, member, name: 'command', subcommand, options });
+		const viewer = await command('Alpha', 'alpha-viewer', 'add', { name: 'nope', response: 'x' });
+		expect([viewer.ephemeral, viewer.content]).to.deep.equal([true, 'Only moderators of this server can change its commands. Nothing was changed.']);
+		expect((await command('Alpha', 'alpha-moderator', 'add', { name: 'help', response: 'x' })).content).to.equal(
+			'!help is a built-in command of the kick-chat plugin; pick another name. Nothing was changed.'
+		);
+		expect((await command('Alpha', 'alpha-moderator', 'add', { name: 'timer', response: 'x' })).content, 'a Discord command’s prefix form').to.equal(
+			'!timer is a built-in command of the timed-messages plugin; pick another name. Nothing was changed.'
+		);
+		const added = await command('Alpha', 'alpha-moderator', 'add', {
+			name: 'socials',
+			response: 'Follow {channel} everywhere',
+			aliases: '!links, twitter',
+			access: 'subscribers',
+			user_cooldown: 30
+		});
+		expect(added.content).to.equal('Added !socials.');
+		expect(added.embeds[0]?.fields?.map((field) => field.value)).to.deep.equal([
+			'!links, !twitter',
+			'0',
+			'subscribers only · Kick chat and Discord · live or offline · 30 s per user'
+		]);
+		expect((await command('Alpha', 'alpha-moderator', 'add', { name: 'other', response: 'x', aliases: 'LINKS' })).content).to.equal(
+			'!links is already an alias of !socials here. Nothing was changed.'
+		);
+		expect(await chatAndAnswer('AlphaStreamer', 'viewer_vic', '!twitter', [{ type: 'subscriber', text: 'Subscriber' }])).to.equal(
+			'Follow alphastreamer everywhere'
+		);
+
+		// Without a response, a form; its custom id carries the server.
+		const form = await command('Alpha', 'alpha-moderator', 'add', { name: 'rules' });
+		expect([form.type, form.modal?.custom_id]).to.deep.equal([InteractionResponseType.Modal, `commands:add:${ALPHA}:rules`]);
+		const crossForm = await discord.submitModal({
+			guild: 'Beta',
+			member: 'beta-moderator',
+			customId: `commands:add:${ALPHA}:rules`,
+			fields: { response: 'Beta rules?', aliases: '' }
+		});
+		expect(crossForm.content).to.equal('This belongs to another server’s commands. Nothing was changed.');
+		const submitted = await discord.submitModal({
+			guild: 'Alpha',
+			member: 'alpha-moderator',
+			customId: String(form.modal!.custom_id),
+			fields: { response: 'Be kind.\nNo spam.', aliases: 'r' }
+		});
+		expect([submitted.ephemeral, submitted.content]).to.deep.equal([true, 'Added !rules.']);
+		expect(await rowsNamed('rules')).to.equal(1);
+
+		const info = await command('Alpha', 'alpha-viewer', 'info', { command: '!r' });
+		expect([info.embeds[0]?.title, info.embeds[0]?.description]).to.deep.equal(['!rules', '```\nBe kind.\nNo spam.\n```']);
+		expect((await command('Alpha', 'alpha-moderator', 'disable', { command: 'rules' })).content).to.equal('Switched off !rules.');
+		const edited = await command('Alpha', 'alpha-moderator', 'edit', { command: 'rules', name: 'guidelines', when: 'live' });
+		expect([edited.content, edited.embeds[0]?.title]).to.deep.equal(['Changed !guidelines.', '!guidelines (off)']);
+		const editForm = await command('Alpha', 'alpha-moderator', 'edit', { command: 'guidelines' });
+		expect(editForm.type).to.equal(InteractionResponseType.Modal);
+		expect((await command('Beta', 'beta-moderator', 'remove', { command: 'guidelines' })).content, 'Alpha’s command is no command of Beta').to.equal(
+			'This server has no custom command !guidelines. Nothing was changed.'
+		);
+		expect((await command('Alpha', 'alpha-moderator', 'remove', { command: 'guidelines' })).content).to.equal('Removed !guidelines.');
+
+		// Pages of ten; Alpha's page button clicked in Beta reads nothing of Alpha.
+		for (let index = 1; index <= 10; index++) await command('Alpha', 'alpha-moderator', 'add', { name: `filler${index}`, response: `Filler ${index}` });
+		const first = await command('Alpha', 'alpha-viewer', 'list');
+		expect(first.embeds[0]?.footer?.text).to.equal('Page 1 of 2');
+		const second = await discord.clickButton({ guild: 'Alpha', member: 'alpha-viewer', message: first.message!, customId: `commands:list:${ALPHA}:2` });
+		expect(second.type).to.equal(InteractionResponseType.UpdateMessage);
+		expect(second.message?.embeds[0]?.description?.split('\n')).to.have.length.within(1, 10);
+		const betaMessage = await discord.sendMessage({ guild: 'Beta', channel: 'general', member: 'beta-viewer', content: '!command list' });
+		const cross = await discord.clickButton({ guild: 'Beta', member: 'beta-viewer', message: betaMessage, customId: `commands:list:${ALPHA}:2` });
+		expect(cross.content).to.equal('This belongs to another server’s commands. Nothing was changed.');
+
+		const variables = await command('Alpha', 'alpha-viewer', 'variables');
+		expect(variables.embeds[0]?.fields?.map((field) => field.name)).to.include.members([
+			'From the call',
+			'From points',
+			'From watchtime',
+			'From raffles',
+			'From kick-chat'
+		]);
 	});
 });

@@ -1,4 +1,4 @@
-import { GuildRepository, InvalidInputError, type QueryClient } from '#core';
+import { GuildRepository, InvalidInputError, type ChatVariableViewer, type QueryClient } from '#core';
 
 /** The most points one change may move (a balance is a PostgreSQL integer). */
 export const MAX_POINTS_CHANGE = 100_000_000;
@@ -232,26 +232,22 @@ export class UserPointsRepository extends GuildRepository {
 	}
 
 	/**
-	 * A viewer's balance and rank in one statement, for chat variables: the Kick account as it
-	 * chatted (its linked account's when one of this server's links has it, by user id or name), or
-	 * a Discord member's linked account. `name` is null for a member who linked none; `balance` and
-	 * `rank` are null without a row.
+	 * A viewer's balance and rank in one statement, for chat variables. A Kick chatter counts as the
+	 * account one of this server's links holds with their Kick user id (renamed since linking), else
+	 * as the name they chat with (a link by that name holds that very name); a Discord member as the
+	 * account they linked here. `name` is null for a member who linked none; `balance` and `rank` are
+	 * null without a row. The rank is read from `point_rank_counts`, as `rankOf` reads it.
 	 */
-	public async standingOfViewer(viewer: {
-		readonly kickName: string | null;
-		readonly kickUserId: string | null;
-		readonly discordUserId: string | null;
-	}): Promise<{ name: string | null; balance: number | null; rank: number | null }> {
+	public async standingOfViewer(viewer: ChatVariableViewer): Promise<{ name: string | null; balance: number | null; rank: number | null }> {
 		const kickUserId = viewer.kickUserId === null ? null : BigInt(viewer.kickUserId);
 		const discordId = viewer.discordUserId === null ? null : BigInt(viewer.discordUserId);
 		const rows = await this.client.$queryRaw<{ name: string | null; balance: number | null; rank: bigint | null }[]>`
 			WITH who AS (
 				SELECT COALESCE((
 					SELECT lower(kick_name) FROM links
-					WHERE discord_server_id = ${this.guildId} AND kick_name IS NOT NULL AND CASE
-						WHEN ${discordId}::bigint IS NOT NULL THEN discord_id = ${discordId}::bigint
-						ELSE lower(kick_name) = lower(${viewer.kickName}::text) OR kick_user_id = ${kickUserId}::bigint END
-					ORDER BY (kick_user_id = ${kickUserId}::bigint) DESC NULLS LAST, linked_at ASC NULLS LAST LIMIT 1
+					WHERE discord_server_id = ${this.guildId} AND kick_name IS NOT NULL
+						AND (discord_id = ${discordId}::bigint OR kick_user_id = ${kickUserId}::bigint)
+					ORDER BY linked_at ASC NULLS LAST LIMIT 1
 				), lower(${viewer.kickName}::text)) AS name
 			)
 			SELECT who.name, own.points AS balance, CASE WHEN own.points IS NOT NULL THEN 1

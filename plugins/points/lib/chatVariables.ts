@@ -6,7 +6,7 @@ const count = new Intl.NumberFormat('en-US');
 export const pointsChatVariables: ChatVariableProvider = {
 	variables: {
 		points: 'the viewer’s points here, e.g. 1,250 (their linked account’s when they linked one)',
-		points_rank: 'the viewer’s place on the points leaderboard, e.g. #3'
+		points_rank: 'the viewer’s place on the points leaderboard, e.g. #3 (unranked without points)'
 	},
 	async resolve({ viewer }, context) {
 		const standing = await context.db.points.standingOfViewer(viewer);

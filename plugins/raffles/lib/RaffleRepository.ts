@@ -1,4 +1,4 @@
-import { ConflictError, GuildRepository, InvalidInputError, NotFoundError, Prisma, assertPositiveInteger, type QueryClient } from '#core';
+import { ConflictError, GuildRepository, InvalidInputError, NotFoundError, Prisma, assertPositiveInteger, type ChatVariableViewer, type QueryClient } from '#core';
 import { participantKeyOf, type Participant } from './participants.js';
 import { EMPTY_RULES, readRules, type PeriodRules } from './rules.js';
 
@@ -386,31 +386,30 @@ export class RaffleRepository extends GuildRepository {
 
 	/**
 	 * A viewer's tickets in the active period and the period's total, in one statement, for chat
-	 * variables: a Kick account counts as the member who linked it here (by user id or name), a
-	 * Discord member as themself. Null when no period is active.
+	 * variables. The viewer is keyed as `participantKeyOf` keys them: a Discord member as themself
+	 * (linked or not); a Kick chatter as the member one of this server's links has them under (by
+	 * Kick user id first, else by name, as `participantOfKickName` finds it), else as the Kick
+	 * account. Null when no period is active.
 	 */
-	public async activeTicketsOfViewer(viewer: {
-		readonly kickName: string | null;
-		readonly kickUserId: string | null;
-		readonly discordUserId: string | null;
-	}): Promise<{ tickets: number; total: number } | null> {
+	public async activeTicketsOfViewer(viewer: ChatVariableViewer): Promise<{ tickets: number; total: number } | null> {
 		const kickUserId = viewer.kickUserId === null ? null : BigInt(viewer.kickUserId);
 		const discordId = viewer.discordUserId === null ? null : BigInt(viewer.discordUserId);
-		const rows = await this.client.$queryRaw<{ tickets: number | null; total: bigint | null }[]>`
-			WITH period AS (SELECT id FROM raffle_periods WHERE discord_server_id = ${this.guildId} AND status = 'active' LIMIT 1),
+		// The period's total_tickets moves with every change in the same transaction: no sum over its participants.
+		const rows = await this.client.$queryRaw<{ tickets: number | null; total: number | null }[]>`
+			WITH period AS (SELECT id, total_tickets FROM raffle_periods WHERE discord_server_id = ${this.guildId} AND status = 'active' LIMIT 1),
 			who AS (
 				SELECT CASE WHEN ${discordId}::bigint IS NOT NULL THEN 'discord:' || ${discordId}::bigint ELSE COALESCE((
 					SELECT 'discord:' || discord_id FROM links
-					WHERE discord_server_id = ${this.guildId} AND (lower(kick_name) = lower(${viewer.kickName}::text) OR kick_user_id = ${kickUserId}::bigint)
+					WHERE discord_server_id = ${this.guildId} AND kick_name IS NOT NULL
+						AND (kick_user_id = ${kickUserId}::bigint OR lower(kick_name) = lower(${viewer.kickName}::text))
 					ORDER BY (kick_user_id = ${kickUserId}::bigint) DESC NULLS LAST, linked_at ASC NULLS LAST LIMIT 1
 				), 'kick:' || lower(${viewer.kickName}::text)) END AS key
 			)
-			SELECT own.total_tickets AS tickets,
-				(SELECT sum(total_tickets) FROM raffle_tickets WHERE discord_server_id = ${this.guildId} AND period_id = period.id AND total_tickets > 0) AS total
+			SELECT own.total_tickets AS tickets, period.total_tickets AS total
 			FROM period CROSS JOIN who
 			LEFT JOIN raffle_tickets AS own ON own.discord_server_id = ${this.guildId} AND own.period_id = period.id AND own.participant_key = who.key`;
 		const row = rows[0];
-		return row === undefined ? null : { tickets: Math.max(row.tickets ?? 0, 0), total: Number(row.total ?? 0n) };
+		return row === undefined ? null : { tickets: Math.max(row.tickets ?? 0, 0), total: Math.max(row.total ?? 0, 0) };
 	}
 
 	/** A participant's place: tickets, rank (1 = most) and the period's total. */

@@ -4,7 +4,7 @@ import { chance } from './describeRaffle.js';
 /** {tickets} and {raffle_chance} for custom command replies: one statement for both. */
 export const raffleChatVariables: ChatVariableProvider = {
 	variables: {
-		tickets: 'the viewer’s tickets in the running raffle, e.g. 12',
+		tickets: 'the viewer’s tickets in the running raffle, e.g. 12 (no raffle when none is running)',
 		raffle_chance: 'the viewer’s chance to win the running raffle, e.g. 12.5%'
 	},
 	async resolve({ viewer }, context) {

@@ -5,7 +5,7 @@ import { describeMinutes } from './describeWatchtime.js';
 export const watchtimeChatVariables: ChatVariableProvider = {
 	variables: {
 		watchtime: 'how long the viewer watched here, e.g. 2 h 5 min (their linked account’s when they linked one)',
-		watchtime_rank: 'the viewer’s place on the watch-time leaderboard, e.g. #3'
+		watchtime_rank: 'the viewer’s place on the watch-time leaderboard, e.g. #3 (unranked without watch time)'
 	},
 	async resolve({ viewer }, context) {
 		const standing = await context.db.watchtime.standingOfViewer(viewer);

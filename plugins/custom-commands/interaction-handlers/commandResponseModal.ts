@@ -1,0 +1,43 @@
+import { ApplyOptions } from '@sapphire/decorators';
+import { type InteractionHandler, InteractionHandlerTypes, Option } from '@sapphire/framework';
+import { MessageFlags, type ModalSubmitInteraction } from 'discord.js';
+import { GuildInteractionHandler, type GuildContext } from '#core';
+import { addCommand, editCommand } from '../lib/changeCommands.js';
+import { describeCommand, noSuchCommand, parseAliases } from '../lib/commandAnswers.js';
+import { ADD_MODAL, ALIASES_FIELD, EDIT_MODAL, RESPONSE_FIELD } from '../lib/commandIds.js';
+import { byModerator, ofThisServer, tellPrivately } from '../lib/interactionAnswers.js';
+
+type Submitted =
+	{ readonly kind: 'add'; readonly guildId: string; readonly name: string } | { readonly kind: 'edit'; readonly guildId: string; readonly commandId: number };
+
+/** The forms of `/command add <name>` (no response given) and `/command edit <command>` (nothing else given): a response and aliases; moderators only. */
+@ApplyOptions<InteractionHandler.Options>({ interactionHandlerType: InteractionHandlerTypes.ModalSubmit })
+export class CommandResponseModalHandler extends GuildInteractionHandler<ModalSubmitInteraction, Submitted> {
+	protected override match(interaction: ModalSubmitInteraction): Option<Submitted> {
+		const add = ADD_MODAL.exec(interaction.customId);
+		if (add !== null) return Option.some({ kind: 'add', guildId: add[1]!, name: add[2]! });
+		const edit = EDIT_MODAL.exec(interaction.customId);
+		return edit === null ? Option.none : Option.some({ kind: 'edit', guildId: edit[1]!, commandId: Number(edit[2]) });
+	}
+
+	protected override async handle(interaction: ModalSubmitInteraction, submitted: Submitted, context: GuildContext): Promise<void> {
+		if (!(await ofThisServer(interaction, submitted.guildId, context)) || !(await byModerator(interaction, context))) return;
+		const prefix = context.settings.get('prefix');
+		const response = interaction.fields.getTextInputValue(RESPONSE_FIELD);
+		const aliases = parseAliases(interaction.fields.getTextInputValue(ALIASES_FIELD), prefix);
+		let change;
+		if (submitted.kind === 'add') change = await addCommand(context, { name: submitted.name, response, aliases });
+		else {
+			if ((await context.db.customCommands.get(submitted.commandId)) === null)
+				return tellPrivately(interaction, noSuchCommand(`#${submitted.commandId}`));
+			change = await editCommand(context, submitted.commandId, { response, aliases });
+		}
+		if (!change.ok) return tellPrivately(interaction, change.refusal);
+		await interaction.reply({
+			content: `${submitted.kind === 'add' ? 'Added' : 'Changed'} ${prefix}${change.command.name}.`,
+			embeds: [describeCommand(change.command, prefix)],
+			flags: MessageFlags.Ephemeral,
+			allowedMentions: { parse: [] }
+		});
+	}
+}
