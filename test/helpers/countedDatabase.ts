@@ -7,7 +7,10 @@ import { countingConnection } from '#test/helpers/countingConnection';
  * repositories: for a plugin's tests, which cannot build a Database themselves. Its pool ends when
  * the test database is dropped.
  */
-export function countedDatabase(database: Database, repositories: ReadonlyMap<string, RepositoryClass>): { readonly database: Database; readonly statements: string[] } {
+export function countedDatabase(
+	database: Database,
+	repositories: ReadonlyMap<string, RepositoryClass>
+): { readonly database: Database; readonly statements: string[] } {
 	const counter = countingConnection(database.connection);
 	return { database: new Database(counter.connection, { repositories }), statements: counter.statements };
 }

@@ -1,21 +1,22 @@
 import { ApplyOptions } from '@sapphire/decorators';
 import { type InteractionHandler, InteractionHandlerTypes, Option } from '@sapphire/framework';
-import { MessageFlags, type ModalSubmitInteraction } from 'discord.js';
+import { escapeMarkdown, type ModalSubmitInteraction } from 'discord.js';
 import { GuildInteractionHandler, type GuildContext } from '#core';
 import { addCommand, editCommand } from '../lib/changeCommands.js';
-import { describeCommand, noSuchCommand, parseAliases } from '../lib/commandAnswers.js';
-import { ADD_MODAL, ALIASES_FIELD, EDIT_MODAL, RESPONSE_FIELD } from '../lib/commandIds.js';
+import { describeCommand, parseAliases } from '../lib/commandAnswers.js';
+import { ALIASES_FIELD, EDIT_MODAL, readAddModalId, RESPONSE_FIELD, type CommandRules } from '../lib/commandIds.js';
 import { byModerator, ofThisServer, tellPrivately } from '../lib/interactionAnswers.js';
 
 type Submitted =
-	{ readonly kind: 'add'; readonly guildId: string; readonly name: string } | { readonly kind: 'edit'; readonly guildId: string; readonly commandId: number };
+	| { readonly kind: 'add'; readonly guildId: string; readonly name: string; readonly rules: CommandRules }
+	| { readonly kind: 'edit'; readonly guildId: string; readonly commandId: number };
 
 /** The forms of `/command add <name>` (no response given) and `/command edit <command>` (nothing else given): a response and aliases; moderators only. */
 @ApplyOptions<InteractionHandler.Options>({ interactionHandlerType: InteractionHandlerTypes.ModalSubmit })
 export class CommandResponseModalHandler extends GuildInteractionHandler<ModalSubmitInteraction, Submitted> {
 	protected override match(interaction: ModalSubmitInteraction): Option<Submitted> {
-		const add = ADD_MODAL.exec(interaction.customId);
-		if (add !== null) return Option.some({ kind: 'add', guildId: add[1]!, name: add[2]! });
+		const add = readAddModalId(interaction.customId);
+		if (add !== null) return Option.some({ kind: 'add', ...add });
 		const edit = EDIT_MODAL.exec(interaction.customId);
 		return edit === null ? Option.none : Option.some({ kind: 'edit', guildId: edit[1]!, commandId: Number(edit[2]) });
 	}
@@ -26,18 +27,14 @@ export class CommandResponseModalHandler extends GuildInteractionHandler<ModalSu
 		const response = interaction.fields.getTextInputValue(RESPONSE_FIELD);
 		const aliases = parseAliases(interaction.fields.getTextInputValue(ALIASES_FIELD), prefix);
 		let change;
-		if (submitted.kind === 'add') change = await addCommand(context, { name: submitted.name, response, aliases });
+		if (submitted.kind === 'add') change = await addCommand(context, { name: submitted.name, response, aliases, ...submitted.rules });
 		else {
 			if ((await context.db.customCommands.get(submitted.commandId)) === null)
-				return tellPrivately(interaction, noSuchCommand(`#${submitted.commandId}`));
+				return tellPrivately(interaction, 'That command was removed meanwhile. Nothing was changed.');
 			change = await editCommand(context, submitted.commandId, { response, aliases });
 		}
 		if (!change.ok) return tellPrivately(interaction, change.refusal);
-		await interaction.reply({
-			content: `${submitted.kind === 'add' ? 'Added' : 'Changed'} ${prefix}${change.command.name}.`,
-			embeds: [describeCommand(change.command, prefix)],
-			flags: MessageFlags.Ephemeral,
-			allowedMentions: { parse: [] }
-		});
+		const done = `${submitted.kind === 'add' ? 'Added' : 'Changed'} ${escapeMarkdown(`${prefix}${change.command.name}`)}.`;
+		await tellPrivately(interaction, done, [describeCommand(change.command, prefix)]);
 	}
 }

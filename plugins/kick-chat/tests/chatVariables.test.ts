@@ -39,7 +39,9 @@ describe('kick-chat: {uptime} and {title} in custom command replies', function (
 		counted = countedDatabase(migrated.database, repositoriesOf(manifest));
 		// Alpha is live, Beta (the same channel) offline, Gamma linked but not reported yet, Delta not linked to Kick.
 		for (const guildId of [ALPHA, BETA, GAMMA])
-			await migrated.database.forGuild(guildId).kickConnection.connect({ broadcasterUserId: 1n, channelSlug: 'thechannel', connectedBy: VIC, eventsVia: 'socket' });
+			await migrated.database
+				.forGuild(guildId)
+				.kickConnection.connect({ broadcasterUserId: 1n, channelSlug: 'thechannel', connectedBy: VIC, eventsVia: 'socket' });
 		const at = new Date();
 		const startedAt = new Date(at.getTime() - (2 * 3600 + 5 * 60 + 3) * 1000);
 		expect(await migrated.database.forGuild(ALPHA).kickConnection.recordLiveStatus({ isLive: true, title: 'Bonus hunt!', startedAt, at })).to.equal(true);
@@ -53,7 +55,10 @@ describe('kick-chat: {uptime} and {title} in custom command replies', function (
 	});
 
 	it('reads “offline” for an offline stream or a server without a Kick channel, and “not live yet” before Kick said', async () => {
-		expect((await valuesFor(BETA, chatter('bob', '601'))).values, 'another server on the same channel').to.deep.equal({ uptime: 'offline', title: 'offline' });
+		expect((await valuesFor(BETA, chatter('bob', '601'))).values, 'another server on the same channel').to.deep.equal({
+			uptime: 'offline',
+			title: 'offline'
+		});
 		expect((await valuesFor(GAMMA, member(VIC))).values).to.deep.equal({ uptime: 'not live yet', title: 'offline' });
 		expect((await valuesFor(DELTA, member(LONER))).values).to.deep.equal({ uptime: 'offline', title: 'offline' });
 	});

@@ -1,4 +1,13 @@
-import { ConflictError, GuildRepository, InvalidInputError, NotFoundError, Prisma, assertPositiveInteger, type ChatVariableViewer, type QueryClient } from '#core';
+import {
+	ConflictError,
+	GuildRepository,
+	InvalidInputError,
+	NotFoundError,
+	Prisma,
+	assertPositiveInteger,
+	type ChatVariableViewer,
+	type QueryClient
+} from '#core';
 import { participantKeyOf, type Participant } from './participants.js';
 import { EMPTY_RULES, readRules, type PeriodRules } from './rules.js';
 
@@ -388,8 +397,8 @@ export class RaffleRepository extends GuildRepository {
 	 * A viewer's tickets in the active period and the period's total, in one statement, for chat
 	 * variables. The viewer is keyed as `participantKeyOf` keys them: a Discord member as themself
 	 * (linked or not); a Kick chatter as the member one of this server's links has them under (by
-	 * Kick user id first, else by name, as `participantOfKickName` finds it), else as the Kick
-	 * account. Null when no period is active.
+	 * Kick user id first, as `links.ofKickAccount` finds a chatter, else by name, as
+	 * `participantOfKickName` does), else as the Kick account. Null when no period is active.
 	 */
 	public async activeTicketsOfViewer(viewer: ChatVariableViewer): Promise<{ tickets: number; total: number } | null> {
 		const kickUserId = viewer.kickUserId === null ? null : BigInt(viewer.kickUserId);

@@ -97,7 +97,10 @@ describe('raffles: {tickets} and {raffle_chance} in custom command replies', fun
 
 	it('keeps two servers with the same names apart, and reads “no raffle” without an active period', async () => {
 		expect((await valuesFor(BETA, chatter('bob', '601'))).values).to.deep.equal({ tickets: '5', raffle_chance: '100.0%' });
-		expect((await valuesFor(BETA, chatter('vic_renamed', '501'))).values, 'Alpha’s link is not Beta’s').to.deep.equal({ tickets: '0', raffle_chance: '0%' });
+		expect((await valuesFor(BETA, chatter('vic_renamed', '501'))).values, 'Alpha’s link is not Beta’s').to.deep.equal({
+			tickets: '0',
+			raffle_chance: '0%'
+		});
 		expect((await valuesFor(BETA, member(VIC))).values).to.deep.equal({ tickets: '0', raffle_chance: '0%' });
 		expect((await valuesFor(GAMMA, chatter('bob', '601'))).values, 'an ended period').to.deep.equal(NO_RAFFLE);
 		expect((await valuesFor(100000000000000004n, member(VIC))).values, 'no period ever').to.deep.equal(NO_RAFFLE);

@@ -45,7 +45,8 @@ describe('watchtime: {watchtime} and {watchtime_rank} in custom command replies'
 		} finally {
 			await session.release();
 		}
-		for (const [name, minutes] of Object.entries({ bob: 725, vic_main: 125, ann: 125, oldtimer: 45 })) await alpha.watchtime.change(name, minutes, 'Seed', MODERATOR);
+		for (const [name, minutes] of Object.entries({ bob: 725, vic_main: 125, ann: 125, oldtimer: 45 }))
+			await alpha.watchtime.change(name, minutes, 'Seed', MODERATOR);
 		await beta.watchtime.change('vic_main', 5, 'Seed', MODERATOR);
 	});
 	after(() => migrated.close());
