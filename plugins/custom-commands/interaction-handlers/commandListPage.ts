@@ -1,10 +1,9 @@
 import { ApplyOptions } from '@sapphire/decorators';
 import { type InteractionHandler, InteractionHandlerTypes, Option } from '@sapphire/framework';
 import type { ButtonInteraction } from 'discord.js';
-import { GuildInteractionHandler, type GuildContext } from '#core';
+import { type GuildContext, GuildInteractionHandler, ofThisServer } from '#core';
 import { answerList } from '../lib/commandAnswers.js';
-import { LIST_PAGE_BUTTON } from '../lib/commandIds.js';
-import { ofThisServer } from '../lib/interactionAnswers.js';
+import { LIST_PAGE_BUTTON, OTHER_SERVER } from '../lib/commandIds.js';
 
 /** Previous and next under /command list: that page of the server's commands as they are now. */
 @ApplyOptions<InteractionHandler.Options>({ interactionHandlerType: InteractionHandlerTypes.Button })
@@ -15,7 +14,7 @@ export class CommandListPageHandler extends GuildInteractionHandler<ButtonIntera
 	}
 
 	protected override async handle(interaction: ButtonInteraction, parsed: { guildId: string; page: number }, context: GuildContext): Promise<void> {
-		if (!(await ofThisServer(interaction, parsed.guildId, context))) return;
+		if (!(await ofThisServer(interaction, parsed.guildId, context, OTHER_SERVER))) return;
 		const page = await answerList(context.db.customCommands, parsed.page, context.settings.get('prefix'));
 		await interaction.update({
 			content: page.content ?? '',

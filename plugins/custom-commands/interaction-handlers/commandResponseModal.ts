@@ -1,11 +1,10 @@
 import { ApplyOptions } from '@sapphire/decorators';
 import { type InteractionHandler, InteractionHandlerTypes, Option } from '@sapphire/framework';
 import { escapeMarkdown, type ModalSubmitInteraction } from 'discord.js';
-import { GuildInteractionHandler, type GuildContext } from '#core';
+import { byModerator, type GuildContext, GuildInteractionHandler, ofThisServer, tellPrivately } from '#core';
 import { addCommand, editCommand } from '../lib/changeCommands.js';
-import { describeCommand, parseAliases } from '../lib/commandAnswers.js';
-import { ALIASES_FIELD, EDIT_MODAL, readAddModalId, RESPONSE_FIELD, type CommandRules } from '../lib/commandIds.js';
-import { byModerator, ofThisServer, tellPrivately } from '../lib/interactionAnswers.js';
+import { describeCommand, MODERATORS_ONLY, parseAliases } from '../lib/commandAnswers.js';
+import { ALIASES_FIELD, EDIT_MODAL, OTHER_SERVER, readAddModalId, RESPONSE_FIELD, type CommandRules } from '../lib/commandIds.js';
 
 type Submitted =
 	| { readonly kind: 'add'; readonly guildId: string; readonly name: string; readonly rules: CommandRules }
@@ -22,7 +21,7 @@ export class CommandResponseModalHandler extends GuildInteractionHandler<ModalSu
 	}
 
 	protected override async handle(interaction: ModalSubmitInteraction, submitted: Submitted, context: GuildContext): Promise<void> {
-		if (!(await ofThisServer(interaction, submitted.guildId, context)) || !(await byModerator(interaction, context))) return;
+		if (!(await ofThisServer(interaction, submitted.guildId, context, OTHER_SERVER)) || !(await byModerator(interaction, context, MODERATORS_ONLY))) return;
 		const prefix = context.settings.get('prefix');
 		const response = interaction.fields.getTextInputValue(RESPONSE_FIELD);
 		const aliases = parseAliases(interaction.fields.getTextInputValue(ALIASES_FIELD), prefix);
@@ -35,6 +34,6 @@ export class CommandResponseModalHandler extends GuildInteractionHandler<ModalSu
 		}
 		if (!change.ok) return tellPrivately(interaction, change.refusal);
 		const done = `${submitted.kind === 'add' ? 'Added' : 'Changed'} ${escapeMarkdown(`${prefix}${change.command.name}`)}.`;
-		await tellPrivately(interaction, done, [describeCommand(change.command, prefix)]);
+		await tellPrivately(interaction, done, { embeds: [describeCommand(change.command, prefix)] });
 	}
 }

@@ -1,11 +1,10 @@
 import { expect } from 'chai';
 import type { ButtonInteraction } from 'discord.js';
-import type { ChatVariableCatalog, DeclaredChatVariable, GuildContext, GuildRepositories } from '#core';
+import { type ChatVariableCatalog, type DeclaredChatVariable, type GuildContext, type GuildRepositories, ofThisServer } from '#core';
 import { deleteRows, openMigratedDatabase, postgresEngine, repositoriesOf, type MigratedDatabase } from '#test/helpers/databases';
 import { addModal, answerList, answerVariables, describeCommand, editModal, fieldsOf, nameOf, parseAliases } from '../lib/commandAnswers.js';
-import { addModalId, readAddModalId } from '../lib/commandIds.js';
+import { addModalId, OTHER_SERVER, readAddModalId } from '../lib/commandIds.js';
 import type { CustomCommandRecord } from '../lib/CustomCommandsRepository.js';
-import { ofThisServer } from '../lib/interactionAnswers.js';
 import manifest from '../plugin.js';
 
 const GUILD_A = 100000000000000011n;
@@ -209,11 +208,11 @@ describe('custom-commands: what /command answers', () => {
 			const replies: unknown[] = [];
 			const interaction = { reply: (answer: unknown) => Promise.resolve(void replies.push(answer)) } as unknown as ButtonInteraction;
 			const contextOf = (guildId: bigint) => ({ guildId }) as GuildContext;
-			expect(await ofThisServer(interaction, String(GUILD_A), contextOf(GUILD_B))).to.equal(false);
+			expect(await ofThisServer(interaction, String(GUILD_A), contextOf(GUILD_B), OTHER_SERVER)).to.equal(false);
 			expect(replies).to.deep.equal([
-				{ content: 'This belongs to another server’s commands. Nothing was changed.', embeds: [], flags: 64, allowedMentions: { parse: [] } }
+				{ content: 'This belongs to another server’s commands. Nothing was changed.', flags: 64, allowedMentions: { parse: [] } }
 			]);
-			expect(await ofThisServer(interaction, String(GUILD_A), contextOf(GUILD_A))).to.equal(true);
+			expect(await ofThisServer(interaction, String(GUILD_A), contextOf(GUILD_A), OTHER_SERVER)).to.equal(true);
 			expect(replies).to.have.length(1);
 		});
 	});

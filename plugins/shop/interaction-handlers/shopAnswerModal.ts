@@ -1,10 +1,9 @@
 import { ApplyOptions } from '@sapphire/decorators';
 import { type InteractionHandler, InteractionHandlerTypes, Option } from '@sapphire/framework';
 import type { ModalSubmitInteraction } from 'discord.js';
-import { GuildInteractionHandler, type GuildContext } from '#core';
+import { type GuildContext, GuildInteractionHandler, ofThisServer, tellPrivately } from '#core';
 import { itemLine } from '../lib/describeShop.js';
-import { ofThisServer, tellPrivately } from '../lib/interactionAnswers.js';
-import { ANSWER_EMBED_FIELD, ANSWER_FIELD, ANSWER_MODAL, confirmButtons } from '../lib/shopButtons.js';
+import { ANSWER_EMBED_FIELD, ANSWER_FIELD, ANSWER_MODAL, confirmButtons, OTHER_SERVER } from '../lib/shopButtons.js';
 
 /** The answer to an item's question: a confirmation for the member alone, the answer shown in it (and read back when they confirm). */
 @ApplyOptions<InteractionHandler.Options>({ interactionHandlerType: InteractionHandlerTypes.ModalSubmit })
@@ -15,7 +14,7 @@ export class ShopAnswerModalHandler extends GuildInteractionHandler<ModalSubmitI
 	}
 
 	protected override async handle(interaction: ModalSubmitInteraction, parsed: { guildId: string; itemId: number }, context: GuildContext): Promise<void> {
-		if (!(await ofThisServer(interaction, parsed.guildId, context))) return;
+		if (!(await ofThisServer(interaction, parsed.guildId, context, OTHER_SERVER))) return;
 		const item = parsed.itemId <= 2_147_483_647 ? await context.db.shop.item(parsed.itemId) : null;
 		if (item === null || !item.active) return tellPrivately(interaction, 'That item is no longer for sale. Nothing was bought.');
 		const answer = interaction.fields.getTextInputValue(ANSWER_FIELD).trim();

@@ -1,10 +1,9 @@
 import { ApplyOptions } from '@sapphire/decorators';
 import { type InteractionHandler, InteractionHandlerTypes, Option } from '@sapphire/framework';
 import { ActionRowBuilder, ModalBuilder, TextInputBuilder, TextInputStyle, type StringSelectMenuInteraction } from 'discord.js';
-import { GuildInteractionHandler, type GuildContext } from '#core';
+import { type GuildContext, GuildInteractionHandler, ofThisServer, tellPrivately } from '#core';
 import { ANSWER_MAX_LENGTH } from '../lib/itemInput.js';
-import { ofThisServer, tellPrivately } from '../lib/interactionAnswers.js';
-import { ANSWER_FIELD, BUY_SELECT, confirmButtons } from '../lib/shopButtons.js';
+import { ANSWER_FIELD, BUY_SELECT, confirmButtons, OTHER_SERVER } from '../lib/shopButtons.js';
 import { itemLine } from '../lib/describeShop.js';
 
 /** An item picked on the shop message: its question's form when it has one, else a confirmation for the member alone. */
@@ -16,7 +15,7 @@ export class ShopBuySelectHandler extends GuildInteractionHandler<StringSelectMe
 	}
 
 	protected override async handle(interaction: StringSelectMenuInteraction, guildId: string, context: GuildContext): Promise<void> {
-		if (!(await ofThisServer(interaction, guildId, context))) return;
+		if (!(await ofThisServer(interaction, guildId, context, OTHER_SERVER))) return;
 		const value = interaction.values[0] ?? '';
 		const item = /^\d{1,10}$/.test(value) && Number(value) <= 2_147_483_647 ? await context.db.shop.item(Number(value)) : null;
 		if (item === null || !item.active) return tellPrivately(interaction, 'That item is no longer for sale. Nothing was bought.');

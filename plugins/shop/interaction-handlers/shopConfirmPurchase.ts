@@ -1,11 +1,11 @@
 import { ApplyOptions } from '@sapphire/decorators';
 import { type InteractionHandler, InteractionHandlerTypes, Option } from '@sapphire/framework';
 import type { ButtonInteraction } from 'discord.js';
-import { GuildInteractionHandler, type GuildContext } from '#core';
-import { ofThisServer, roleIdsOf } from '../lib/interactionAnswers.js';
+import { type GuildContext, GuildInteractionHandler, ofThisServer } from '#core';
+import { roleIdsOf } from '../lib/memberRoleIds.js';
 import { buyFor } from '../lib/shopActions.js';
 import { answerPurchase } from '../lib/shopAnswers.js';
-import { ANSWER_EMBED_FIELD, CONFIRM_BUTTON } from '../lib/shopButtons.js';
+import { ANSWER_EMBED_FIELD, CONFIRM_BUTTON, OTHER_SERVER } from '../lib/shopButtons.js';
 
 /** "Confirm purchase": buys the item for the member, with the answer the confirmation shows; the confirmation becomes the outcome. */
 @ApplyOptions<InteractionHandler.Options>({ interactionHandlerType: InteractionHandlerTypes.Button })
@@ -16,7 +16,7 @@ export class ShopConfirmPurchaseHandler extends GuildInteractionHandler<ButtonIn
 	}
 
 	protected override async handle(interaction: ButtonInteraction, parsed: { guildId: string; itemId: number }, context: GuildContext): Promise<void> {
-		if (!(await ofThisServer(interaction, parsed.guildId, context))) return;
+		if (!(await ofThisServer(interaction, parsed.guildId, context, OTHER_SERVER))) return;
 		const answer = interaction.message.embeds[0]?.fields.find((field) => field.name === ANSWER_EMBED_FIELD)?.value ?? null;
 		const log = (line: string) => this.container.logger.warn(line);
 		const outcome =

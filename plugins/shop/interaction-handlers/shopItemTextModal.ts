@@ -1,11 +1,10 @@
 import { ApplyOptions } from '@sapphire/decorators';
 import { type InteractionHandler, InteractionHandlerTypes, Option } from '@sapphire/framework';
 import type { ModalSubmitInteraction } from 'discord.js';
-import { GuildInteractionHandler, InvalidInputError, type GuildContext } from '#core';
-import { byModerator, ofThisServer, tellPrivately } from '../lib/interactionAnswers.js';
+import { byModerator, type GuildContext, GuildInteractionHandler, InvalidInputError, ofThisServer, tellPrivately } from '#core';
 import { itemFields } from '../lib/itemInput.js';
 import { refreshShop } from '../lib/shopActions.js';
-import { ITEM_TEXT_MODAL } from '../lib/shopButtons.js';
+import { ITEM_TEXT_MODAL, MODERATORS_ONLY, OTHER_SERVER } from '../lib/shopButtons.js';
 
 /** The form of `/shop item edit <item>`: an item's name, description, question and image; moderators only. */
 @ApplyOptions<InteractionHandler.Options>({ interactionHandlerType: InteractionHandlerTypes.ModalSubmit })
@@ -16,7 +15,7 @@ export class ShopItemTextModalHandler extends GuildInteractionHandler<ModalSubmi
 	}
 
 	protected override async handle(interaction: ModalSubmitInteraction, parsed: { guildId: string; itemId: number }, context: GuildContext): Promise<void> {
-		if (!(await ofThisServer(interaction, parsed.guildId, context)) || !(await byModerator(interaction, context))) return;
+		if (!(await ofThisServer(interaction, parsed.guildId, context, OTHER_SERVER)) || !(await byModerator(interaction, context, MODERATORS_ONLY))) return;
 		const item = parsed.itemId <= 2_147_483_647 ? await context.db.shop.item(parsed.itemId) : null;
 		if (item === null) return tellPrivately(interaction, `There is no item #${parsed.itemId} in this server’s shop. Nothing was changed.`);
 		const field = (id: string) => interaction.fields.getTextInputValue(id);

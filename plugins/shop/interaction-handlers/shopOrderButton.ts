@@ -1,12 +1,11 @@
 import { ApplyOptions } from '@sapphire/decorators';
 import { type InteractionHandler, InteractionHandlerTypes, Option } from '@sapphire/framework';
 import { MessageFlags, type ButtonInteraction } from 'discord.js';
-import { GuildInteractionHandler, type GuildContext } from '#core';
+import { byModerator, type GuildContext, GuildInteractionHandler, ofThisServer, tellPrivately } from '#core';
 import { orderLine } from '../lib/describeShop.js';
-import { byModerator, ofThisServer, tellPrivately } from '../lib/interactionAnswers.js';
 import { closeOrderFor } from '../lib/shopActions.js';
 import { answerOrders } from '../lib/shopAnswers.js';
-import { ORDER_BUTTON } from '../lib/shopButtons.js';
+import { MODERATORS_ONLY, ORDER_BUTTON, OTHER_SERVER } from '../lib/shopButtons.js';
 
 interface OrderClick {
 	readonly guildId: string;
@@ -25,7 +24,7 @@ export class ShopOrderButtonHandler extends GuildInteractionHandler<ButtonIntera
 	}
 
 	protected override async handle(interaction: ButtonInteraction, click: OrderClick, context: GuildContext): Promise<void> {
-		if (!(await ofThisServer(interaction, click.guildId, context)) || !(await byModerator(interaction, context))) return;
+		if (!(await ofThisServer(interaction, click.guildId, context, OTHER_SERVER)) || !(await byModerator(interaction, context, MODERATORS_ONLY))) return;
 		if (click.orderId > 2_147_483_647) return tellPrivately(interaction, `There is no order #${click.orderId} in this server.`);
 		const change = await closeOrderFor(context, click.orderId, click.to, BigInt(interaction.user.id), (line) => this.container.logger.warn(line));
 		if (change.status === 'refused') return tellPrivately(interaction, change.line);

@@ -1,10 +1,9 @@
 import { ApplyOptions } from '@sapphire/decorators';
 import { type InteractionHandler, InteractionHandlerTypes, Option } from '@sapphire/framework';
 import type { ButtonInteraction } from 'discord.js';
-import { GuildInteractionHandler, type GuildContext } from '#core';
-import { byModerator, ofThisServer } from '../lib/interactionAnswers.js';
+import { byModerator, type GuildContext, GuildInteractionHandler, ofThisServer } from '#core';
 import { answerOrders } from '../lib/shopAnswers.js';
-import { ORDERS_PAGE_BUTTON } from '../lib/shopButtons.js';
+import { MODERATORS_ONLY, ORDERS_PAGE_BUTTON, OTHER_SERVER } from '../lib/shopButtons.js';
 
 /** Previous and next under /shop orders: that page of the queue as it is now; moderators only. */
 @ApplyOptions<InteractionHandler.Options>({ interactionHandlerType: InteractionHandlerTypes.Button })
@@ -15,7 +14,7 @@ export class ShopOrdersPageHandler extends GuildInteractionHandler<ButtonInterac
 	}
 
 	protected override async handle(interaction: ButtonInteraction, parsed: { guildId: string; page: number }, context: GuildContext): Promise<void> {
-		if (!(await ofThisServer(interaction, parsed.guildId, context)) || !(await byModerator(interaction, context))) return;
+		if (!(await ofThisServer(interaction, parsed.guildId, context, OTHER_SERVER)) || !(await byModerator(interaction, context, MODERATORS_ONLY))) return;
 		const queue = await answerOrders(context.db.shop, parsed.page);
 		await interaction.update({
 			content: queue.content ?? '',

@@ -24,6 +24,8 @@ export const ANSWER_EMBED_FIELD = 'Your answer';
 
 /** What every handler says to a custom id made in another server: nothing runs. */
 export const OTHER_SERVER = 'This belongs to another server’s shop. Nothing was changed.';
+/** What a member who is not a moderator is told when they press a moderators' button. */
+export const MODERATORS_ONLY = 'Only moderators of this server can do that. Nothing was changed.';
 
 /** Complete and cancel under an order, in the queue and in the orders channel. */
 export function orderButtons(guildId: bigint, orderId: number): ActionRowBuilder<ButtonBuilder> {

@@ -1,10 +1,9 @@
 import { ApplyOptions } from '@sapphire/decorators';
 import { type InteractionHandler, InteractionHandlerTypes, Option } from '@sapphire/framework';
 import type { ButtonInteraction } from 'discord.js';
-import { GuildInteractionHandler, type GuildContext } from '#core';
-import { byModerator, ofThisServer } from '../lib/interactionAnswers.js';
-import { answerList } from '../lib/timerAnswers.js';
-import { LIST_PAGE_BUTTON } from '../lib/timerIds.js';
+import { byModerator, type GuildContext, GuildInteractionHandler, ofThisServer } from '#core';
+import { answerList, MODERATORS_ONLY } from '../lib/timerAnswers.js';
+import { LIST_PAGE_BUTTON, OTHER_SERVER } from '../lib/timerIds.js';
 
 /** Previous and next under /timer list: that page of the server's timers as they are now; moderators only. */
 @ApplyOptions<InteractionHandler.Options>({ interactionHandlerType: InteractionHandlerTypes.Button })
@@ -15,7 +14,7 @@ export class TimerListPageHandler extends GuildInteractionHandler<ButtonInteract
 	}
 
 	protected override async handle(interaction: ButtonInteraction, parsed: { guildId: string; page: number }, context: GuildContext): Promise<void> {
-		if (!(await ofThisServer(interaction, parsed.guildId, context)) || !(await byModerator(interaction, context))) return;
+		if (!(await ofThisServer(interaction, parsed.guildId, context, OTHER_SERVER)) || !(await byModerator(interaction, context, MODERATORS_ONLY))) return;
 		const page = await answerList(context.db.timedMessages, parsed.page);
 		await interaction.update({
 			content: page.content ?? '',

@@ -1,10 +1,9 @@
 import { ApplyOptions } from '@sapphire/decorators';
 import { type InteractionHandler, InteractionHandlerTypes, Option } from '@sapphire/framework';
 import type { ModalSubmitInteraction } from 'discord.js';
-import { GuildInteractionHandler, type GuildContext } from '#core';
-import { byModerator, ofThisServer, tellPrivately } from '../lib/interactionAnswers.js';
-import { describeTimer, noSuchTimer, refusalOf } from '../lib/timerAnswers.js';
-import { ADD_MODAL, EDIT_MODAL, MESSAGES_FIELD } from '../lib/timerIds.js';
+import { byModerator, type GuildContext, GuildInteractionHandler, ofThisServer, tellPrivately } from '#core';
+import { describeTimer, MODERATORS_ONLY, noSuchTimer, refusalOf } from '../lib/timerAnswers.js';
+import { ADD_MODAL, EDIT_MODAL, MESSAGES_FIELD, OTHER_SERVER } from '../lib/timerIds.js';
 import { messagesFromLines } from '../lib/timerRules.js';
 import type { TimerRecord } from '../lib/TimedMessagesRepository.js';
 
@@ -38,7 +37,7 @@ export class TimerMessagesModalHandler extends GuildInteractionHandler<ModalSubm
 	}
 
 	protected override async handle(interaction: ModalSubmitInteraction, submitted: Submitted, context: GuildContext): Promise<void> {
-		if (!(await ofThisServer(interaction, submitted.guildId, context)) || !(await byModerator(interaction, context))) return;
+		if (!(await ofThisServer(interaction, submitted.guildId, context, OTHER_SERVER)) || !(await byModerator(interaction, context, MODERATORS_ONLY))) return;
 		// The form's id came back from the client: its channel must still be one of this server's.
 		if (
 			submitted.kind === 'add' &&

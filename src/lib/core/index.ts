@@ -64,8 +64,9 @@ export {
 } from '#lib/chat/chatTemplate';
 export { KICK_CHAT_MESSAGE_LIMIT } from '#lib/kick/chat/splitChatMessage';
 
-// Parts of answers several plugins give: page buttons, and whom a command names.
+// Parts of answers several plugins give: page buttons, the checks and private answers of follow-ups, and whom a command names.
 export { pageButtons } from '#lib/discord/pageButtons';
+export { byModerator, ofThisServer, tellPrivately } from '#lib/discord/interactionGuards';
 export { parseViewerTarget, type ViewerTarget } from '#lib/discord/viewerTarget';
 
 // Kick events, as Kick listeners receive them with the server's context: run(event, context).
