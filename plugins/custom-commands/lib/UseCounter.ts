@@ -1,4 +1,4 @@
-import type { GuildContext, GuildId } from '#core';
+import { PeriodicFlush, type GuildContext, type GuildId } from '#core';
 
 interface ServerUses {
 	context: Pick<GuildContext, 'guildId' | 'db'>;
@@ -11,34 +11,29 @@ interface ServerUses {
  */
 export class UseCounter {
 	private pending = new Map<GuildId, ServerUses>();
-	private timer: NodeJS.Timeout | undefined;
-	private flushing: Promise<void> = Promise.resolve();
 
-	public constructor(private readonly options: { readonly flushEveryMs?: number; readonly onFlushError?: (error: unknown) => void } = {}) {}
+	private readonly flusher: PeriodicFlush;
+
+	public constructor(options: { readonly flushEveryMs?: number; readonly onFlushError?: (error: unknown) => void } = {}) {
+		this.flusher = new PeriodicFlush(() => this.write(), options.flushEveryMs ?? 10_000, options.onFlushError);
+	}
 
 	public record(context: Pick<GuildContext, 'guildId' | 'db'>, commandId: number, count = 1): void {
 		let server = this.pending.get(context.guildId);
 		if (server === undefined) this.pending.set(context.guildId, (server = { context, uses: new Map() }));
 		server.context = context;
 		server.uses.set(commandId, (server.uses.get(commandId) ?? 0) + count);
-		this.timer ??= setInterval(
-			() => void this.flush().catch((error: unknown) => this.options.onFlushError?.(error)),
-			this.options.flushEveryMs ?? 10_000
-		).unref();
+		this.flusher.wake();
 	}
 
 	/** Writes what was counted so far; rejects when a server's write failed, keeping its uses for the next flush. */
 	public flush(): Promise<void> {
-		const next = this.flushing.catch(() => undefined).then(() => this.write());
-		this.flushing = next;
-		return next;
+		return this.flusher.flush();
 	}
 
 	/** Stops the timer after writing what is counted (the bot is stopping). */
 	public async close(): Promise<void> {
-		clearInterval(this.timer);
-		this.timer = undefined;
-		await this.flush();
+		await this.flusher.close();
 	}
 
 	private async write(): Promise<void> {

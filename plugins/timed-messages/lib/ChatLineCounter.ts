@@ -1,4 +1,4 @@
-import type { GuildContext } from '#core';
+import { PeriodicFlush, type GuildContext } from '#core';
 
 /** The server's chat line counter in its shared state: every bot process adds its lines to it. */
 export const CHAT_LINES_KEY = 'timed-messages:chat-lines';
@@ -26,12 +26,10 @@ export interface ChatLineCounterOptions {
  */
 export class ChatLineCounter {
 	private pending = new Map<bigint, ServerLines>();
-	private readonly flushEveryMs: number;
-	private timer: NodeJS.Timeout | undefined;
-	private flushing: Promise<void> = Promise.resolve();
+	private readonly flusher: PeriodicFlush;
 
-	public constructor(private readonly options: ChatLineCounterOptions = {}) {
-		this.flushEveryMs = options.flushEveryMs ?? 1000;
+	public constructor(options: ChatLineCounterOptions = {}) {
+		this.flusher = new PeriodicFlush(() => this.flushCounted(), options.flushEveryMs ?? 1000, options.onFlushError);
 	}
 
 	/** Counts `lines` chat lines of a server; the flusher starts with the first one. */
@@ -39,21 +37,17 @@ export class ChatLineCounter {
 		const server = this.pending.get(context.guildId);
 		if (server === undefined) this.pending.set(context.guildId, { context, lines });
 		else server.lines += lines;
-		this.timer ??= setInterval(() => void this.flush().catch((error: unknown) => this.options.onFlushError?.(error)), this.flushEveryMs).unref();
+		this.flusher.wake();
 	}
 
 	/** Adds what was counted so far to the shared counters; resolves once they hold it (rejects when Redis refused, keeping it). */
 	public flush(): Promise<void> {
-		const next = this.flushing.catch(() => undefined).then(() => this.flushCounted());
-		this.flushing = next;
-		return next;
+		return this.flusher.flush();
 	}
 
 	/** Stops the flusher after adding what is counted. */
 	public async close(): Promise<void> {
-		clearInterval(this.timer);
-		this.timer = undefined;
-		await this.flush();
+		await this.flusher.close();
 	}
 
 	private async flushCounted(): Promise<void> {

@@ -1,4 +1,4 @@
-import type { GuildContext } from '#core';
+import { PeriodicFlush, type GuildContext } from '#core';
 import { LinkedAccounts } from './LinkedAccounts.js';
 import { PRESENCE_KEY, PRESENCE_TTL_MS, presenceMember } from './presence.js';
 
@@ -38,14 +38,11 @@ export interface ChatPresenceOptions {
 export class ChatPresence {
 	private pending = new Map<bigint, ServerChatters>();
 	private readonly links: LinkedAccounts;
-	private readonly flushEveryMs: number;
+	private readonly flusher: PeriodicFlush;
 	private readonly now: () => number;
-	private timer: NodeJS.Timeout | undefined;
-	/** The flush under way, if any; a flush asked for meanwhile runs after it. */
-	private flushing: Promise<void> = Promise.resolve();
 
-	public constructor(private readonly options: ChatPresenceOptions = {}) {
-		this.flushEveryMs = options.flushEveryMs ?? 1000;
+	public constructor(options: ChatPresenceOptions = {}) {
+		this.flusher = new PeriodicFlush(() => this.flushRecorded(), options.flushEveryMs ?? 1000, options.onFlushError);
 		this.now = options.now ?? Date.now;
 		this.links = new LinkedAccounts({
 			ttlMs: options.linksTtlMs ?? 5 * 60_000,
@@ -65,21 +62,17 @@ export class ChatPresence {
 			chatter.username = username;
 			chatter.at = at;
 		}
-		this.timer ??= setInterval(() => void this.flush().catch((error: unknown) => this.options.onFlushError?.(error)), this.flushEveryMs).unref();
+		this.flusher.wake();
 	}
 
 	/** Pushes everything recorded so far to Redis; resolves once it is there (rejects when Redis refused, keeping it for the next flush). */
 	public flush(): Promise<void> {
-		const next = this.flushing.catch(() => undefined).then(() => this.flushRecorded());
-		this.flushing = next;
-		return next;
+		return this.flusher.flush();
 	}
 
 	/** Stops the flusher after pushing what is recorded. */
 	public async close(): Promise<void> {
-		clearInterval(this.timer);
-		this.timer = undefined;
-		await this.flush();
+		await this.flusher.close();
 	}
 
 	private async flushRecorded(): Promise<void> {

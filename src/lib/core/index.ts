@@ -40,6 +40,7 @@ export { KickSignInHandler, type KickSignIn, type KickSignInPage } from '#lib/ki
 export type { KickIdentity } from '#lib/kick/KickAuthorizations';
 export { GuildTask, type GuildTaskPayload } from '#lib/tasks/GuildTask';
 export { forEachAtOnce } from '#lib/tasks/forEachAtOnce';
+export { PeriodicFlush } from '#lib/tasks/PeriodicFlush';
 export { whenBotStops } from '#lib/setup/botStopping';
 export { KickCommand, KickCommandArgs, type KickArgResult, type KickChatCommandMessage, type KickCommandAccess } from '#lib/kick/commands/KickCommand';
 export { accessOfSender, mayUse, type ChatterAccess } from '#lib/kick/commands/dispatchKickCommand';
