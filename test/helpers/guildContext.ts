@@ -16,6 +16,8 @@ export function testGuildContext(parts: {
 	readonly isOwnKickMessage?: GuildContext['isOwnKickMessage'];
 	/** What telling other processes of a change does; nothing (answering false) by default. */
 	readonly announceChange?: GuildContext['announceChange'];
+	/** What a change of an overlay's state does; nothing by default. */
+	readonly overlayChanged?: GuildContext['overlayChanged'];
 }): GuildContext {
 	const unused = (action: string) => () => Promise.reject(new Error(`${action} is not part of this test`));
 	const noShared = new Proxy({} as GuildShared, {
@@ -26,6 +28,7 @@ export function testGuildContext(parts: {
 		shared: noShared,
 		isOwnKickMessage: () => false,
 		announceChange: () => Promise.resolve(false),
+		overlayChanged: () => undefined,
 		...parts,
 		pluginIsOn: (plugin) => plugin === 'core' || !parts.settings.get('plugins_off').includes(plugin),
 		setSetting: unused('setSetting'),

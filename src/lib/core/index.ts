@@ -7,6 +7,7 @@
 
 // Declaring a plugin and its settings.
 export { definePlugin, type PluginManifest } from '#lib/plugins/definePlugin';
+export type { OverlayDefinition } from '#lib/overlays/OverlayDefinition';
 export { setting, type SettingDefinition } from '#lib/settings/SettingDefinition';
 export type { SettingKey, SettingTypes } from '#lib/settings/SettingTypes';
 export type { GuildSettings } from '#lib/settings/GuildSettings';

@@ -104,6 +104,11 @@ export interface GuildContext {
 	 * Resolves false when it cannot (no DASHBOARD_SECRET, Redis away): the others then see the change when their cache expires.
 	 */
 	announceChange(area: string): Promise<boolean>;
+	/**
+	 * Tells the open pages of this server's overlay `name` (in every bot process) that its state
+	 * changed: each fetches it again, changes close together coalesced. Returns at once; never throws.
+	 */
+	overlayChanged(name: string): void;
 	/** Whether a chat message is one the bot itself sent (whose echo reached the listeners): it never counts as a chatter's. */
 	isOwnKickMessage(event: KickChatMessageEvent): boolean;
 }
@@ -213,6 +218,10 @@ class ServerContext implements GuildContext {
 				return false;
 			}
 		);
+	}
+
+	public overlayChanged(name: string): void {
+		container.overlays?.changed(this.guildId, name);
 	}
 
 	public isOwnKickMessage(event: KickChatMessageEvent): boolean {

@@ -1,5 +1,6 @@
 import type { ChatVariableProvider } from '#lib/chat/chatVariables';
 import type { RepositoryClass } from '#lib/database/GuildRepositories';
+import type { OverlayDefinition } from '#lib/overlays/OverlayDefinition';
 import type { SettingDefinition } from '#lib/settings/SettingDefinition';
 
 /** What `plugins/<name>/plugin.ts` exports by default. */
@@ -18,6 +19,8 @@ export interface PluginManifest {
 	readonly dashboardAreas?: readonly string[];
 	/** Variables this plugin gives chat replies (`{points}`, …), resolved once per reply that uses them. */
 	readonly chatVariables?: ChatVariableProvider;
+	/** Browser-source pages for OBS this plugin shows per server, by name (see OverlayDefinition). */
+	readonly overlays?: Readonly<Record<string, OverlayDefinition>>;
 	/** Plugins this one needs: when one of them is off, this one is off too. */
 	readonly dependsOn?: readonly string[];
 }

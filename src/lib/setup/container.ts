@@ -1,3 +1,4 @@
+import type { OverlayHub } from '#lib/overlays/OverlayHub';
 import type { Config } from '#lib/config/environment';
 import type { DashboardPublisher } from '#lib/dashboard/DashboardPublisher';
 import type { Database } from '#lib/database/Database';
@@ -21,5 +22,7 @@ declare module '@sapphire/pieces' {
 		shared: SharedState;
 		/** Tells the other bot processes what this one changed (signed dashboard messages); undefined without DASHBOARD_SECRET. */
 		dashboardPublisher: DashboardPublisher | undefined;
+		/** Live state for the overlays' open pages; undefined while the HTTP server is off. */
+		overlays: OverlayHub | undefined;
 	}
 }
