@@ -97,6 +97,16 @@ export class BotUnderTest {
 		return sql<Row>(this.database.url, text, parameters);
 	}
 
+	/** How many members a server's sorted set in the shared state holds (e.g. presence), read from Redis. */
+	public async sharedSortedSetSize(guildId: string, key: string): Promise<number> {
+		const redis = new Redis(REDIS_URL);
+		try {
+			return await redis.zcard(`${this.redisKeyPrefix}:guild:${guildId}:${key}`);
+		} finally {
+			redis.disconnect();
+		}
+	}
+
 	public async stop(): Promise<void> {
 		await this.bot?.stop();
 		await this.standIn.stop();

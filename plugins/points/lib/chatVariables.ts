@@ -11,6 +11,8 @@ export const pointsChatVariables: ChatVariableProvider = {
 	async resolve({ viewer }, context) {
 		const standing = await context.db.points.standingOfViewer(viewer);
 		if (standing.name === null) return { points: 'not linked', points_rank: 'not linked' };
-		return { points: count.format(standing.balance ?? 0), points_rank: standing.rank === null ? 'unranked' : `#${count.format(standing.rank)}` };
+		const balance = standing.balance ?? 0;
+		// A row at 0 (watch time counted before the first points) is no place on the leaderboard.
+		return { points: count.format(balance), points_rank: standing.rank === null || balance <= 0 ? 'unranked' : `#${count.format(standing.rank)}` };
 	}
 };

@@ -144,7 +144,8 @@ describe('points: /points, /leaderboard, !points, give-all, watch points and a g
 	});
 
 	it('gives points to everyone in the server’s Kick chat now, and watch points every 5 minutes', async () => {
-		// Vic and Val chatted in Alpha's chat; presence reaches Redis in the background.
+		// Vic and Val chatted in Alpha's chat; presence reaches Redis in the background, within a second.
+		await waitUntil(async () => (await under.sharedSortedSetSize(ALPHA, 'watchtime:presence')) >= 2);
 		let answer = '';
 		await waitUntil(async () => {
 			answer = (await points('Alpha', 'alpha-moderator', 'give-all', { amount: 5, reason: 'Hype train' })).content;
