@@ -97,3 +97,6 @@ export { assertPositiveInteger, ConflictError, InvalidInputError, NotFoundError 
 export { KeyValueSettingsRepository } from '#lib/database/repositories/KeyValueSettingsRepository';
 export type { ServerRecord } from '#lib/database/repositories/ServerRepository';
 export { Prisma } from '#generated/prisma/client';
+
+// Fair draws: a committed seed, revealed when it is used, and the unbiased number stream drawn from it (raffles, slot-request picks).
+export { assertSeed, bitsFor, candidateBlock, commitSeed, seedCommitment, sha256Hex, uniformBelow } from '#lib/fairness/seededRandom';

@@ -1,36 +1,19 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { assertSeed, commitSeed, seedCommitment, sha256Hex } from '#core';
 import type { ExcludedEntry, TicketEntry } from './types.js';
+
+// The seed and its commitment are the core's (shared with slot-request picks); the raffle's modules read them from here.
+export { assertSeed, commitSeed, seedCommitment, sha256Hex };
 
 /** The procedure every record names; docs/provably-fair.md describes it step by step. */
 export const RAFFLE_DRAW_ALGORITHM = 'raffle-draw-v1: sha256 commitment, sha256 ticket table, hmac-sha256 stream, rejection sampling, repacked ranges';
 
-const SEED_PATTERN = /^[0-9a-f]{64}$/;
 /** Control characters and anything from U+D800 up: keys without them are safe and UTF-16 order is their code point order. */
 const CONTROL_OR_HIGH = /[\u0000-\u001f\u007f\ud800-\uffff]/;
 /** The same, but for whole lines of table text: TAB and LF are its structure. */
 const CONTROL_OR_HIGH_IN_LINES = /[\u0000-\u0008\u000b-\u001f\u007f\ud800-\uffff]/;
 /** Control characters (they would break the table's lines) and lone surrogates (no UTF-8 form). */
 const UNSAFE_TEXT = /[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
-export function sha256Hex(text: string): string {
-	return createHash('sha256').update(text, 'utf8').digest('hex');
-}
-
-/** A new secret seed for a period and the commitment to show when it opens. */
-export function commitSeed(): { serverSeed: string; commitment: string } {
-	const serverSeed = randomBytes(32).toString('hex');
-	return { serverSeed, commitment: seedCommitment(serverSeed) };
-}
-
-/** sha256 of the seed's 64-character lowercase hex text (UTF-8), as hex: checkable with any sha256 tool. */
-export function seedCommitment(serverSeed: string): string {
-	assertSeed(serverSeed);
-	return sha256Hex(serverSeed);
-}
-
-export function assertSeed(serverSeed: string): void {
-	if (typeof serverSeed !== 'string' || !SEED_PATTERN.test(serverSeed)) throw new TypeError('The server seed must be 64 lowercase hex characters.');
-}
 
 /** Whether text can stand in one line of the published table or inputs. */
 export function isSafeText(text: unknown): text is string {

@@ -1,5 +1,5 @@
 import { RAFFLE_DRAW_ALGORITHM, assertSeed, clientSeedOf, compareKeys, isSafeText, seedCommitment } from './canonical.js';
-import { candidateBlock, uniformBelow } from './sampling.js';
+import { candidateBlock, uniformBelow } from '#core';
 import { readTable, type EligibleEntries } from './table.js';
 import type { DrawInput, DrawRecord, DrawWinner } from './types.js';
 

@@ -7,6 +7,6 @@ export { RAFFLE_DRAW_ALGORITHM, TicketTableError, TicketTableFingerprint, commit
 export { drawWinners } from './draw.js';
 export { DRAW_EXPORT_FORMAT, GZIP_ABOVE_BYTES, parseDrawExport, serializeDrawExport, type DrawExportFile } from './exportFormat.js';
 export { pagedEntries, pagedTableText } from './pagedEntries.js';
-export { uniformBelow } from './sampling.js';
+export { uniformBelow } from '#core';
 export type { DrawInput, DrawRecord, DrawWinner, ExcludedEntry, TicketEntries, TicketEntry, TicketTableText, VerifyResult } from './types.js';
 export { verifyDraw } from './verify.js';

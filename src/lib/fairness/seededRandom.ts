@@ -1,6 +1,33 @@
-import { createHmac } from 'node:crypto';
+/*
+ * The commit-reveal randomness of the bot's fair draws (docs/provably-fair.md): a secret seed whose
+ * sha256 is shown before the draw, then a stream of HMAC-SHA256 blocks keyed by it and rejection
+ * sampling without modulo bias. Raffle draws and slot-request picks both draw from it.
+ */
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 
-/** The 32 bytes of candidate `counter` for one winner slot: HMAC-SHA256 keyed by the seed's text over `clientSeed:nonce:counter`. */
+const SEED_PATTERN = /^[0-9a-f]{64}$/;
+
+export function sha256Hex(text: string): string {
+	return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** A new secret seed and the commitment to show before it is used. */
+export function commitSeed(): { serverSeed: string; commitment: string } {
+	const serverSeed = randomBytes(32).toString('hex');
+	return { serverSeed, commitment: seedCommitment(serverSeed) };
+}
+
+/** sha256 of the seed's 64-character lowercase hex text (UTF-8), as hex: checkable with any sha256 tool. */
+export function seedCommitment(serverSeed: string): string {
+	assertSeed(serverSeed);
+	return sha256Hex(serverSeed);
+}
+
+export function assertSeed(serverSeed: string): void {
+	if (typeof serverSeed !== 'string' || !SEED_PATTERN.test(serverSeed)) throw new TypeError('The server seed must be 64 lowercase hex characters.');
+}
+
+/** The 32 bytes of candidate `counter` for one draw: HMAC-SHA256 keyed by the seed's text over `clientSeed:nonce:counter`. */
 export function candidateBlock(serverSeed: string, clientSeed: string, nonce: number, counter: number): Buffer {
 	return createHmac('sha256', Buffer.from(serverSeed, 'utf8')).update(`${clientSeed}:${nonce}:${counter}`, 'utf8').digest();
 }
