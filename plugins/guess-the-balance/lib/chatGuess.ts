@@ -17,7 +17,7 @@ const NO_ROUND = 'No guess the balance round is open right now.';
  * a short answer; `!gtb` alone tells the viewer their guess. Returns the answer, or null for none.
  */
 export async function answerChatGuess(
-	context: Pick<GuildContext, 'guildId' | 'db'>,
+	context: Pick<GuildContext, 'guildId' | 'db' | 'overlayChanged'>,
 	chatter: Chatter,
 	typed: string,
 	at: Date,
@@ -34,7 +34,11 @@ export async function answerChatGuess(
 	}
 	const amount = parseAmount(typed);
 	if (!amount.ok) return `@${chatter.username} ${amount.error}`;
-	if ((await context.db.gtb.guess(roundNumber, viewer, amount.cents, at)) !== 'not open') return null;
+	if ((await context.db.gtb.guess(roundNumber, viewer, amount.cents, at)) !== 'not open') {
+		// The overlay's guess count: the core coalesces the changes of a busy chat.
+		context.overlayChanged('gtb');
+		return null;
+	}
 	// Closed by another process whose word has not arrived yet: read again at the next guess.
 	openRounds.forget(context.guildId);
 	return `@${chatter.username} ${NO_ROUND}`;

@@ -19,8 +19,15 @@ describe('guess-the-balance: !gtb in Kick chat', function () {
 	let migrated: MigratedDatabase;
 	let counted: ReturnType<typeof countedDatabase>;
 	let clock = T0;
+	const overlayChanges: string[] = [];
 
-	const contextOf = (guildId: bigint) => testGuildContext({ guildId, settings: SETTINGS, db: counted.database.forGuild(guildId) });
+	const contextOf = (guildId: bigint) =>
+		testGuildContext({
+			guildId,
+			settings: SETTINGS,
+			db: counted.database.forGuild(guildId),
+			overlayChanged: (name) => void overlayChanges.push(`${guildId}:${name}`)
+		});
 	/** What the chat answers a chatter's `!gtb <typed>`, and the statements it cost. */
 	async function chat(guildId: bigint, chatter: Chatter, typed: string) {
 		const before = counted.statements.length;
@@ -53,6 +60,7 @@ describe('guess-the-balance: !gtb in Kick chat', function () {
 		const second = await chat(ALPHA, val, '1234');
 		expect([second.answer, second.statements.length]).to.deep.equal([null, 1]);
 		expect(second.statements[0]).to.match(/INSERT INTO gtb_guesses/);
+		expect(overlayChanges, 'the overlay hears of each guess').to.deep.equal([`${ALPHA}:gtb`, `${ALPHA}:gtb`]);
 		expect((await chat(ALPHA, vic, '')).answer).to.equal('@viewer_vic your guess in round #1 is $1,234.56.');
 		expect((await chat(ALPHA, { userId: '503', username: 'ann' }, '')).answer).to.equal(
 			'@ann you have not guessed in round #1 yet: type !gtb <amount>, like !gtb 1234.56.'
@@ -85,6 +93,7 @@ describe('guess-the-balance: !gtb in Kick chat', function () {
 			expect([said.answer, said.statements], typed).to.deep.equal([`@viewer_vic ${answer}`, []]);
 		}
 		expect((await guessesOf(ALPHA)).find((guess) => guess.kickUserId === '501')?.cents).to.equal(2000_00n);
+		expect(overlayChanges, 'refusals change nothing the overlay shows').to.have.length(3);
 	});
 
 	it('keeps servers apart: Beta’s chat has no round while Alpha’s is open', async () => {
