@@ -30,8 +30,8 @@ for (const engine of engines) {
 			for (const user of ['u1', 'u2', 'u3', 'u4']) await a.slotRequests.add(user, `Slot ${user}`);
 			await b.slotRequests.add('other', 'Other slot');
 
-			const picks = await Promise.all(Array.from({ length: 9 }, () => a.slotRequests.pickRandom()));
-			const picked = picks.filter((pick) => pick !== null).map((pick) => pick!.kickUsername);
+			const picks = await Promise.all(Array.from({ length: 9 }, () => a.slotRequests.pick(null)));
+			const picked = picks.filter((pick) => pick !== null).map((pick) => pick!.request.kickUsername);
 			expect(picked.sort()).to.deep.equal(['u1', 'u2', 'u3', 'u4']);
 			expect(await a.slotRequests.listOpen()).to.have.length(0);
 			expect((await b.slotRequests.listOpen()).map((request) => request.kickUsername)).to.deep.equal(['other']);
