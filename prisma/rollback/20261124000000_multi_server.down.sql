@@ -13,7 +13,7 @@ BEGIN;
 -- The later migrations the old bot does not notice (new tables, new nullable or defaulted columns, all
 -- written to be applied again): marked rolled back with the upgrade. Any other later migration makes it refuse.
 CREATE TEMPORARY TABLE rolled_back_with_upgrade (migration_name text PRIMARY KEY) ON COMMIT DROP;
-INSERT INTO rolled_back_with_upgrade VALUES ('20261125000000_server_membership'), ('20261126000000_kick_connection'), ('20261201000000_reliable_delivery');
+INSERT INTO rolled_back_with_upgrade VALUES ('20261125000000_server_membership'), ('20261126000000_kick_connection'), ('20261201000000_reliable_delivery'), ('20261230000000_overlay_keys');
 -- A plugin's migration (first line "-- Plugin <name>: adds only its own tables ...") is one of them too.
 -- The plugins' migrations are taken along here by npm run db:rollback-legacy.
 

@@ -16,6 +16,9 @@ import { KickSignInHandlerStore } from '#lib/kick/signIns/KickSignInHandlerStore
 import { runKickListeners } from '#lib/kick/events/runKickListeners';
 import { KickConnection } from '#lib/kick/KickConnection';
 import { DiscordChannelCourier } from '#lib/outbox/DiscordChannelCourier';
+import { loadGuildContext } from '#lib/guild/GuildContext';
+import { OverlayKeyCache } from '#lib/overlays/OverlayKeyCache';
+import { OverlayServer } from '#lib/overlays/OverlayServer';
 import { Outbox } from '#lib/outbox/Outbox';
 import { alertModerators } from '#lib/kick/alertModerators';
 import { coreDirectory } from '#lib/paths';
@@ -47,6 +50,7 @@ export class KickBotClient extends SapphireClient {
 	private readonly dashboardSubscriber: DashboardSubscriber | undefined;
 	private readonly dashboardPublisher: DashboardPublisher | undefined;
 	private readonly scheduleKeeper: ScheduleKeeper;
+	private readonly overlayServer: OverlayServer;
 
 	public constructor(options: KickBotClientOptions) {
 		const { config } = options;
@@ -64,8 +68,8 @@ export class KickBotClient extends SapphireClient {
 				queue: `${config.redisKeyPrefix}-scheduled-tasks`,
 				bull: { connection: redisOptionsFromUrl(config.redisUrl) }
 			},
-			// The HTTP server (Kick's OAuth callback and webhooks) listens only when the Kick connection is configured.
-			api: { prefix: '', listenOptions: { port: config.http.port, host: config.http.host }, automaticallyConnect: config.kick !== undefined },
+			// The HTTP server (overlay pages; Kick's OAuth callback and webhooks, which refuse while Kick is off) listens before the login.
+			api: { prefix: '', listenOptions: { port: config.http.port, host: config.http.host } },
 			...(config.discordApiUrl === undefined ? {} : { rest: { api: config.discordApiUrl } })
 		});
 		container.config = config;
@@ -141,6 +145,22 @@ export class KickBotClient extends SapphireClient {
 					});
 		this.startKickConnectionWhenReady(options.logger);
 
+		this.overlayServer = new OverlayServer({
+			redisUrl: config.redisUrl,
+			keyPrefix: config.redisKeyPrefix,
+			overlays: () => options.plugins.overlays,
+			keys: new OverlayKeyCache({ lookUp: (keyHash) => options.database.system.guildIdOfOverlayKey(keyHash) }),
+			loadContext: (guildId) => loadGuildContext(guildId, this.guilds.cache.get(guildId.toString()) ?? null),
+			logger: options.logger
+		});
+		container.overlays = this.overlayServer;
+		container.overlayServer = this.overlayServer;
+		this.once(Events.ClientReady, () => {
+			const address = container.server.server.address();
+			if (address !== null && typeof address === 'object') options.logger.info(`HTTP: listening on ${address.address}:${address.port}.`);
+			void this.overlayServer.start().catch((error: unknown) => options.logger.warn('Overlays: could not listen for other processes’ changes:', error));
+		});
+
 		if (secret === undefined) {
 			this.dashboardSubscriber = undefined;
 			options.logger.info('Dashboard messages: off (DASHBOARD_SECRET is not set); settings changed on the dashboard apply when the cache expires.');
@@ -207,21 +227,20 @@ export class KickBotClient extends SapphireClient {
 			}.`
 		);
 		this.once(Events.ClientReady, () => {
-			const address = container.server.server.address();
-			if (address !== null && typeof address === 'object') logger.info(`HTTP: listening on ${address.address}:${address.port}.`);
 			void container.kick?.start().catch((error: unknown) => logger.error('Kick: could not start the event readers:', error));
 		});
 	}
 
 	/**
-	 * Stops taking work (dashboard messages, Kick webhooks and events), posts what was accepted for
+	 * Stops taking work (dashboard messages, Kick webhooks and events; overlay pages are ended, so they show "offline"), posts what was accepted for
 	 * up to SHUTDOWN_GRACE_SECONDS and leaves the rest in the outbox for the next process, then
 	 * disconnects from Discord and closes the task queue; the database is closed by its owner.
 	 */
 	public override async destroy(): Promise<void> {
 		this.scheduleKeeper.stop();
 		await this.dashboardSubscriber?.close();
-		if (container.config.kick !== undefined) await container.server.disconnect().catch(() => undefined);
+		await this.overlayServer.close();
+		await container.server.disconnect().catch(() => undefined);
 		await container.kick?.close();
 		await finishBeforeStopping((error) => container.logger.error('A plugin could not finish its work before the bot stopped:', error));
 		await container.outbox.close(container.config.shutdownGraceSeconds * 1000);

@@ -17,6 +17,7 @@ const UPGRADE = '20261124000000_multi_server';
 const MEMBERSHIP = '20261125000000_server_membership';
 const KICK_CONNECTION = '20261126000000_kick_connection';
 const RELIABLE_DELIVERY = '20261201000000_reliable_delivery';
+const OVERLAY_KEYS = '20261230000000_overlay_keys';
 const MIGRATIONS = readMigrationFiles(migrationsDirectory);
 /** Every migration shipped, in name order: the core's, then any a plugin added. */
 const ALL_MIGRATIONS = MIGRATIONS.map((migration) => migration.name);
@@ -313,7 +314,7 @@ function suite(engine: Engine): void {
 			);
 			await session.exec('ROLLBACK');
 			expect((error as Error).message).to.equal(
-				`rollback refused: 20990101000000_later is applied after ${UPGRADE}, and this script rolls back only ${[MEMBERSHIP, KICK_CONNECTION, RELIABLE_DELIVERY, ...PLUGIN_MIGRATIONS].sort().join(', ')} with it`
+				`rollback refused: 20990101000000_later is applied after ${UPGRADE}, and this script rolls back only ${[MEMBERSHIP, KICK_CONNECTION, RELIABLE_DELIVERY, OVERLAY_KEYS, ...PLUGIN_MIGRATIONS].sort().join(', ')} with it`
 			);
 			expect((error as { hint?: string }).hint).to.equal(
 				"Run it with npm run db:rollback-legacy, which takes the plugins' migrations along; else undo what those migrations changed and delete their rows from _prisma_migrations first (the old bot has none of their features), or keep the multi-server bot."
@@ -333,7 +334,7 @@ function suite(engine: Engine): void {
 			await session.exec('ROLLBACK');
 			expect(PLUGIN_MIGRATIONS).to.have.length.above(0);
 			expect((error as Error).message).to.equal(
-				`rollback refused: ${PLUGIN_MIGRATIONS.join(', ')} is applied after ${UPGRADE}, and this script rolls back only ${MEMBERSHIP}, ${KICK_CONNECTION}, ${RELIABLE_DELIVERY} with it`
+				`rollback refused: ${PLUGIN_MIGRATIONS.join(', ')} is applied after ${UPGRADE}, and this script rolls back only ${MEMBERSHIP}, ${KICK_CONNECTION}, ${RELIABLE_DELIVERY}, ${OVERLAY_KEYS} with it`
 			);
 			expect(await session.query(`SELECT migration_name FROM "_prisma_migrations" WHERE rolled_back_at IS NOT NULL`)).to.deep.equal([]);
 		});
@@ -375,7 +376,7 @@ describe('The migrations and the legacy rollback, as the docs describe them', ()
 	const upgrading = readFileSync(join(projectRoot, 'docs', 'upgrading.md'), 'utf8');
 
 	it('the rollback takes along exactly the later migrations of the bot itself, and every one is shipped', () => {
-		expect(takenAlong).to.deep.equal([MEMBERSHIP, KICK_CONNECTION, RELIABLE_DELIVERY]);
+		expect(takenAlong).to.deep.equal([MEMBERSHIP, KICK_CONNECTION, RELIABLE_DELIVERY, OVERLAY_KEYS]);
 		for (const name of takenAlong) expect(migrations, name).to.include(name);
 	});
 

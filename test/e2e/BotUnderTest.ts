@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { publishDashboardMessage } from '#lib/dashboard/DashboardPublisher';
 import { BotProcess } from '#test/e2e/BotProcess';
+import { freePort } from '#test/e2e/KickUnderTest';
 import { DiscordStandIn } from '#test/discord-standin/DiscordStandIn';
 import type { GuildSeed, StandInSeed } from '#test/discord-standin/seed';
 import { createTestDatabase, sql, type TestDatabase } from '#test/helpers/postgres';
@@ -32,6 +33,8 @@ export function community(id: string, name: string, prefix: string, extra: Parti
 export class BotUnderTest {
 	public bot!: BotProcess;
 	public readonly redisKeyPrefix = `e2e-${randomBytes(4).toString('hex')}`;
+	/** Where the bot's HTTP server answers (its PUBLIC_URL: overlay pages, Kick's callback). */
+	public publicUrl = '';
 	private environment: Record<string, string> = {};
 	private pluginsDirectory: string | undefined;
 
@@ -55,7 +58,13 @@ export class BotUnderTest {
 		under.pluginsDirectory = options.pluginsDirectory;
 		const databaseUrl = new URL(database.url);
 		if (options.databasePort !== undefined) databaseUrl.port = String(options.databasePort);
+		// The HTTP server always listens: a port of its own on 127.0.0.1 (the environment given may name another).
+		const port = await freePort();
 		under.environment = {
+			HTTP_HOST: '127.0.0.1',
+			HTTP_PORT: String(port),
+			PUBLIC_URL: `http://127.0.0.1:${port}`,
+			TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
 			DISCORD_TOKEN: standIn.token,
 			DISCORD_API_URL: standIn.apiUrl,
 			DATABASE_URL: databaseUrl.toString(),
@@ -63,6 +72,7 @@ export class BotUnderTest {
 			REDIS_KEY_PREFIX: under.redisKeyPrefix,
 			...environment
 		};
+		under.publicUrl = under.environment.PUBLIC_URL!;
 		await under.startBot();
 		return under;
 	}

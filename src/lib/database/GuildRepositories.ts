@@ -6,6 +6,7 @@ import { KickConnectionRepository } from '#lib/database/repositories/KickConnect
 import { KickOAuthStatesRepository } from '#lib/database/repositories/KickOAuthStatesRepository';
 import { KickTokensRepository } from '#lib/database/repositories/KickTokensRepository';
 import { OutboxRepository } from '#lib/database/repositories/OutboxRepository';
+import { OverlayKeysRepository } from '#lib/database/repositories/OverlayKeysRepository';
 import { ServerRepository } from '#lib/database/repositories/ServerRepository';
 import type { TokenCipher } from '#lib/database/TokenCipher';
 
@@ -22,7 +23,17 @@ export interface PluginRepositories {}
 export type RepositoryClass<Repository = unknown> = new (scope: GuildScope) => Repository;
 
 /** The repositories of the core: a plugin may not take these names. */
-export const CORE_REPOSITORY_NAMES = ['settings', 'server', 'kickTokens', 'kickConnection', 'kickOAuthStates', 'outbox', 'guildId', 'transaction'] as const;
+export const CORE_REPOSITORY_NAMES = [
+	'settings',
+	'server',
+	'kickTokens',
+	'kickConnection',
+	'kickOAuthStates',
+	'outbox',
+	'overlayKeys',
+	'guildId',
+	'transaction'
+] as const;
 
 // Declaration merging: every instance also has the plugins' repositories, defined as getters by `withPluginRepositories`.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
@@ -76,6 +87,11 @@ export class GuildRepositories {
 	/** What became of this server's posted messages (`outbox_messages`). */
 	public get outbox(): OutboxRepository {
 		return this.repository('outbox', (scope) => new OutboxRepository(scope));
+	}
+
+	/** This server's secret overlay key (`overlay_keys`), encrypted with the tokens' cipher. */
+	public get overlayKeys(): OverlayKeysRepository {
+		return this.repository('overlayKeys', (scope) => new OverlayKeysRepository(scope, this.cipher));
 	}
 
 	/**

@@ -61,6 +61,14 @@ export class SystemRepository {
 		return { outcome: 'taken', pending: row };
 	}
 
+	/** The server (still joined) whose overlay key has this SHA-256, or null: what an overlay page's key names. */
+	public async guildIdOfOverlayKey(keyHash: string): Promise<bigint | null> {
+		const rows = await this.client.$queryRaw<{ guildId: bigint }[]>`
+			SELECT o.discord_server_id AS "guildId" FROM overlay_keys o JOIN servers s ON s.discord_server_id = o.discord_server_id
+			WHERE o.key_hash = ${keyHash} AND s.left_at IS NULL`;
+		return rows[0]?.guildId ?? null;
+	}
+
 	/** Forgets authorisations nobody finished. @returns how many. */
 	public async pruneExpiredKickOAuthStates(now = new Date()): Promise<number> {
 		return this.client.$executeRaw`DELETE FROM kick_oauth_states WHERE expires_at <= ${now}`;

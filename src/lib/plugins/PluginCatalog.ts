@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { CALL_VARIABLES, CHAT_VARIABLE_NAME } from '#lib/chat/chatVariables';
 import type { ChatVariableCatalog, DeclaredChatVariable } from '#lib/chat/chatTemplate';
 import { CORE_REPOSITORY_NAMES, type RepositoryClass } from '#lib/database/GuildRepositories';
+import { OVERLAY_NAME, type OverlayDefinition } from '#lib/overlays/OverlayDefinition';
 import type { PluginManifest } from '#lib/plugins/definePlugin';
 import { setting, type SettingDefinition } from '#lib/settings/SettingDefinition';
 import { StartupError } from '#lib/startup/StartupError';
@@ -24,6 +25,13 @@ export interface DeclaredSetting {
 	readonly key: string;
 	readonly definition: SettingDefinition;
 	readonly declaredBy: string;
+}
+
+/** An overlay a plugin declares, with the plugin that serves it. */
+export interface DeclaredOverlay {
+	readonly name: string;
+	readonly plugin: string;
+	readonly definition: OverlayDefinition;
 }
 
 const PLUGIN_NAME = /^[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -46,6 +54,19 @@ const manifestSchema = z.object({
 		})
 		.loose()
 		.optional(),
+	overlays: z
+		.record(
+			z.string().regex(OVERLAY_NAME, 'an overlay name (lower-case letters, digits and dashes, starting with a letter, up to 32)'),
+			z
+				.object({
+					title: z.string().trim().min(1, 'a title to show moderators'),
+					state: z.function(),
+					script: z.string().includes('function render', { message: 'a script defining function render(state, root)' }),
+					style: z.string().optional()
+				})
+				.loose()
+		)
+		.optional(),
 	dependsOn: z.array(z.string().regex(PLUGIN_NAME, 'a plugin name')).optional()
 });
 
@@ -60,6 +81,7 @@ export class PluginCatalog {
 	/** Each plugin with every plugin it needs, directly or through others, itself included. */
 	private readonly needed: ReadonlyMap<string, readonly string[]>;
 	private variables: ChatVariableCatalog | undefined;
+	private overlayCatalog: ReadonlyMap<string, DeclaredOverlay> | undefined;
 
 	private constructor(
 		public readonly plugins: readonly Plugin[],
@@ -113,6 +135,19 @@ export class PluginCatalog {
 		return this.variables;
 	}
 
+	/** The overlays of the plugins that are on, by name (unique among all plugins; made once). */
+	public get overlays(): ReadonlyMap<string, DeclaredOverlay> {
+		this.overlayCatalog ??= new Map(
+			this.enabled.flatMap((plugin) =>
+				Object.entries(plugin.manifest.overlays ?? {}).map(([name, definition]): [string, DeclaredOverlay] => [
+					name,
+					{ name, plugin: plugin.manifest.name, definition }
+				])
+			)
+		);
+		return this.overlayCatalog;
+	}
+
 	/**
 	 * Reads every `<directory>/<name>/plugin.js` manifest. Settings keys of switched-off
 	 * plugins stay declared, so their stored values keep validating.
@@ -163,6 +198,7 @@ export class PluginCatalog {
 		problems.push(...dependencyProblems(plugins));
 		if (problems.length === 0) switchOffDependents(plugins);
 		problems.push(...ownershipProblems(plugins.filter((plugin) => plugin.enabled)));
+		problems.push(...overlayProblems(plugins));
 
 		const settings = new Map<string, DeclaredSetting>();
 		const declare = (key: string, definition: SettingDefinition, declaredBy: string) => {
@@ -232,6 +268,20 @@ function switchOffDependents(plugins: Plugin[]): void {
 			}
 		}
 	}
+}
+
+/** Overlay names declared twice, among every plugin found (on or off: a URL's name keeps its meaning when a plugin is switched on). */
+function overlayProblems(plugins: readonly Plugin[]): string[] {
+	const problems: string[] = [];
+	const owners = new Map<string, string>();
+	for (const plugin of plugins) {
+		for (const name of Object.keys(plugin.manifest.overlays ?? {})) {
+			const owner = owners.get(name);
+			if (owner !== undefined) problems.push(`Overlay "${name}" is declared twice: by plugin ${owner} and by plugin ${plugin.manifest.name}.`);
+			else owners.set(name, plugin.manifest.name);
+		}
+	}
+	return problems;
 }
 
 /** Repository names, dashboard areas and chat variables claimed twice, or a name of the core's. */

@@ -1,4 +1,5 @@
 import type { OverlayHub } from '#lib/overlays/OverlayHub';
+import type { OverlayServer } from '#lib/overlays/OverlayServer';
 import type { Config } from '#lib/config/environment';
 import type { DashboardPublisher } from '#lib/dashboard/DashboardPublisher';
 import type { Database } from '#lib/database/Database';
@@ -24,5 +25,7 @@ declare module '@sapphire/pieces' {
 		dashboardPublisher: DashboardPublisher | undefined;
 		/** Live state for the overlays' open pages; undefined while the HTTP server is off. */
 		overlays: OverlayHub | undefined;
+		/** The same, as the overlay routes use it: pages found by key, their event streams. */
+		overlayServer: OverlayServer;
 	}
 }
