@@ -236,13 +236,8 @@ export class SlotRequestsRepository extends GuildRepository {
 		return rows[0]!.n;
 	}
 
-	public async get(id: number): Promise<SlotRequestRecord | null> {
-		const rows = await this.client.$queryRawUnsafe<SlotRequestRow[]>(
-			`SELECT ${COLUMNS} FROM slot_requests WHERE discord_server_id = $1 AND id = $2`,
-			this.guildId,
-			id
-		);
-		return rows[0] ? toRecord(rows[0]) : null;
+	public get(id: number): Promise<SlotRequestRecord | null> {
+		return this.read(this.client, id);
 	}
 
 	/**
@@ -331,7 +326,7 @@ export class SlotRequestsRepository extends GuildRepository {
 				plainMoney(payoutCents)
 			);
 			if (rows[0]) return toRecord(rows[0]);
-			return (await this.get(id)) === null ? 'not found' : 'already done';
+			return (await this.read(client, id)) === null ? 'not found' : 'already done';
 		});
 	}
 
@@ -345,7 +340,7 @@ export class SlotRequestsRepository extends GuildRepository {
 				id
 			);
 			if (rows[0]) return toRecord(rows[0]);
-			return (await this.get(id)) === null ? 'not found' : 'already done';
+			return (await this.read(client, id)) === null ? 'not found' : 'already done';
 		});
 	}
 
@@ -403,6 +398,15 @@ export class SlotRequestsRepository extends GuildRepository {
 			entries: rows.map((row) => ({ ...row, addedByDiscordId: row.addedByDiscordId === null ? null : row.addedByDiscordId.toString() })),
 			total: count[0]!.n
 		};
+	}
+
+	private async read(client: QueryClient, id: number): Promise<SlotRequestRecord | null> {
+		const rows = await client.$queryRawUnsafe<SlotRequestRow[]>(
+			`SELECT ${COLUMNS} FROM slot_requests WHERE discord_server_id = $1 AND id = $2`,
+			this.guildId,
+			id
+		);
+		return rows[0] ? toRecord(rows[0]) : null;
 	}
 
 	/** Runs `work` holding this server's queue (its state row, locked to the end of the transaction). */

@@ -1,6 +1,14 @@
 import { expect } from 'chai';
+import { ConflictError, InvalidInputError } from '#core';
+import { deleteRows, engines, openMigratedDatabase, repositoriesOf, type MigratedDatabase } from '#test/helpers/databases';
+import { rejection } from '#test/helpers/rejection';
 import { huntFigures, multiplierOf, type PlayedBonus } from '../lib/huntMath.js';
+import { currentHunt } from '../lib/hunts.js';
 import { centsOf, formatMoney, parseMoney, plainMoney, ratioText } from '../lib/money.js';
+import manifest from '../plugin.js';
+
+const ALPHA = 100000000000000001n;
+const BETA = 100000000000000002n;
 
 const bonus = (bet: bigint, payout: bigint, slotCall = 'Slot', kickUsername = 'amy'): PlayedBonus => ({ requestId: 1, slotCall, kickUsername, bet, payout });
 
@@ -68,4 +76,65 @@ describe('slot-requests: money and bonus-hunt figures (exact cents)', () => {
 		expect(() => multiplierOf({ bet: 0n, payout: 100n })).to.throw(RangeError);
 		expect(() => huntFigures(0n, [bonus(0n, 100n)], [])).to.throw(RangeError);
 	});
+});
+
+describe('slot-requests: bonus hunts in the database', () => {
+	for (const engine of engines) {
+		describe(engine.name, () => {
+			let migrated: MigratedDatabase;
+			before(async () => {
+				migrated = await openMigratedDatabase(engine, 'slot_hunts', repositoriesOf(manifest));
+			});
+			after(() => migrated.close());
+			beforeEach(() => deleteRows(migrated.database, ['slot_picks', 'slot_requests', 'slot_request_state', 'slot_hunts']));
+
+			it('runs one hunt per server, counts the results played in it, and ranks the callers per hunt and all time', async () => {
+				const alpha = migrated.database.forGuild(ALPHA);
+				const beta = migrated.database.forGuild(BETA);
+				const early = await alpha.slotRequests.add('amy', 'Before the hunt');
+				await alpha.slotRequests.markPlayed(early.id, 100n, 10_000n);
+				const hunt = await alpha.slotHunts.start(100_000n, '7');
+				expect(await rejection(alpha.slotHunts.start(5n, null))).to.be.an.instanceOf(ConflictError);
+				expect((await beta.slotHunts.start(1n, null)).id, 'Beta runs its own').to.not.equal(hunt.id);
+				const gates = await alpha.slotRequests.add('amy', 'Gates');
+				const sugar = await alpha.slotRequests.add('ben', 'Sugar');
+				const bass = await alpha.slotRequests.add('Amy', 'Bass');
+				const left = await alpha.slotRequests.add('cid', 'Left');
+				expect(await alpha.slotRequests.markPlayed(gates.id, 200n, 5_000n)).to.include({
+					status: 'played',
+					huntId: hunt.id,
+					bet: 200n,
+					payout: 5_000n
+				});
+				await alpha.slotRequests.markPlayed(sugar.id, 100n, 0n);
+				await alpha.slotRequests.markPlayed(bass.id, 1_000n, 12_000n);
+				expect(await alpha.slotRequests.markPlayed(bass.id, 1n, 1n)).to.equal('already done');
+				expect(await beta.slotRequests.markPlayed(gates.id, 1n, 1n), 'Alpha’s request from Beta').to.equal('not found');
+				expect(await rejection(alpha.slotRequests.markPlayed(left.id, 0n, 1n))).to.be.an.instanceOf(InvalidInputError);
+				const found = (await currentHunt({ db: alpha }))!;
+				expect(found.hunt.id).to.equal(hunt.id);
+				expect([found.figures.played, found.figures.remaining, found.figures.totalBet, found.figures.totalPayout]).to.deep.equal([
+					3,
+					1,
+					1_300n,
+					17_000n
+				]);
+				expect(ratioText(found.figures.breakEven!), 'no loss').to.equal('0.00');
+				const session = await alpha.slotHunts.callers(hunt.id, 1, 10);
+				expect(session.lines.map((line) => [line.kickUsername.toLowerCase(), line.bonuses, line.totalPayout])).to.deep.equal([
+					['amy', 2, 17_000n],
+					['ben', 1, 0n]
+				]);
+				const allTime = await alpha.slotHunts.callers(null, 1, 10);
+				expect(allTime.lines.map((line) => [line.kickUsername.toLowerCase(), line.bonuses, line.totalPayout])).to.deep.equal([
+					['amy', 3, 27_000n],
+					['ben', 1, 0n]
+				]);
+				expect((await beta.slotHunts.callers(null, 1, 10)).lines).to.deep.equal([]);
+				expect((await alpha.slotHunts.end())!.endedAt).to.be.an.instanceOf(Date);
+				expect(await alpha.slotHunts.end()).to.equal(null);
+				expect((await beta.slotHunts.running())!.startBalance).to.equal(1n);
+			});
+		});
+	}
 });
