@@ -4,6 +4,7 @@ import { InteractionResponseType, type APIMessage } from 'discord-api-types/v10'
 import type { DiscordStandIn } from '#test/discord-standin/DiscordStandIn';
 import { BotUnderTest, community } from '#test/e2e/BotUnderTest';
 import { KickUnderTest } from '#test/e2e/KickUnderTest';
+import { OverlayBrowser, overlayUrlsOf } from '#test/helpers/overlayBrowser';
 import type { KickStandIn } from '#test/kick-standin/KickStandIn';
 import { waitUntil } from '#test/helpers/waitUntil';
 
@@ -232,5 +233,27 @@ describe('guess-the-balance: rounds opened from the panel, guesses in Kick chat,
 			'@viewer_val you have not guessed in round #2 yet: type !gtb <amount>, like !gtb 1234.56.'
 		);
 		expect(await chatAndAnswer('BetaStreamer', 'viewer_val', '!gtb 3')).to.equal('@viewer_val No guess the balance round is open right now.');
+	});
+
+	it('shows each server’s round in its gtb overlay in a browser, and the guess count moving after a !gtb', async () => {
+		const browser = await OverlayBrowser.launch();
+		try {
+			const alpha = await browser.open((await overlayUrlsOf(discord, { guild: 'Alpha', member: 'alpha-moderator' })).get('gtb')!);
+			const beta = await browser.open((await overlayUrlsOf(discord, { guild: 'Beta', member: 'beta-moderator' })).get('gtb')!);
+			expect([alpha.status, beta.status]).to.deep.equal([200, 200]);
+			await alpha.waitForText('0 guesses');
+			expect((await alpha.text()).split('\n')).to.deep.equal(['Guess the balance #2', 'Open: type !gtb <amount>', '0 guesses']);
+			await beta.waitForText('viewer_vic · $5.00');
+			expect((await beta.text()).split('\n')).to.deep.equal(['Guess the balance #1', 'Final balance $7.00', '1 guess', 'viewer_vic · $5.00']);
+
+			await kick.chatAs({ broadcaster: 'AlphaStreamer', sender: 'viewer_val', content: '!gtb 4321.09' });
+			await alpha.waitForText('1 guess', { timeoutMs: 10_000 });
+			await kick.chatAs({ broadcaster: 'AlphaStreamer', sender: 'ann', content: '!gtb 1' });
+			await alpha.waitForText('2 guesses', { timeoutMs: 10_000 });
+			expect(await beta.text(), 'Beta’s overlay shows none of it').to.include('1 guess');
+			expect([...alpha.errors, ...beta.errors]).to.deep.equal([]);
+		} finally {
+			await browser.close();
+		}
 	});
 });
