@@ -153,6 +153,10 @@ export class KickBotClient extends SapphireClient {
 			loadContext: (guildId) => loadGuildContext(guildId, this.guilds.cache.get(guildId.toString()) ?? null),
 			logger: options.logger
 		});
+		// A failure to listen rejects the login (runBot says what to set); plugin-api re-emits it here too, where it must not go unheard.
+		container.server.on('error', (error: Error) => {
+			if (container.server.server.listening) options.logger.error('HTTP server:', error);
+		});
 		container.overlays = this.overlayServer;
 		container.overlayServer = this.overlayServer;
 		this.once(Events.ClientReady, () => {

@@ -1,9 +1,11 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { compiledRoot } from '#lib/paths';
+import { createTestDatabase } from '#test/helpers/postgres';
 
 const ENTRY_POINT = join(compiledRoot, 'src', 'index.js');
 /** A port nothing listens on: connecting is refused at once. */
@@ -120,5 +122,31 @@ describe('Starting the bot (node dist/src/index.js) with a bad environment', fun
 		expectCleanFailure(exit, 1);
 		expect(exit.lines[0]).to.match(/^DISABLED_PLUGINS names "no-such-plugin", which is not a plugin \(plugins: [a-z0-9, -]*core-info[a-z0-9, -]*\)\.$/);
 		expect(existsSync(dataDir), 'the database is not opened before the plugins are checked').to.equal(false);
+	});
+
+	it('with the HTTP port in use (Redis up): a line naming the address and what to set, exit code 1, before logging in', async () => {
+		const taken = createServer();
+		await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+		const { port } = taken.address() as { port: number };
+		// PostgreSQL: the start gets to the login quickly.
+		const database = await createTestDatabase('start');
+		try {
+			const exit = await runBot(cwd, {
+				DISCORD_TOKEN: 'never-used',
+				REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+				DATABASE_URL: database.url,
+				HTTP_HOST: '127.0.0.1',
+				HTTP_PORT: String(port)
+			});
+
+			expect(exit.code, exit.output).to.equal(1);
+			expect(exit.lines.at(-1)).to.equal(
+				`The HTTP server cannot listen on 127.0.0.1:${port} (EADDRINUSE): set HTTP_PORT to a free port (0 picks one) or HTTP_HOST to another address, or stop what uses it.`
+			);
+			expect(exit.output, 'no stack trace').to.not.include('    at ');
+		} finally {
+			taken.close();
+			await database.drop();
+		}
 	});
 });

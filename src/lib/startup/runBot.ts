@@ -59,6 +59,13 @@ function explainLoginFailure(error: unknown): unknown {
 	if ('code' in error && ['ENOTFOUND', 'ECONNREFUSED', 'ETIMEDOUT', 'ECONNRESET', 'EAI_AGAIN'].includes(String(error.code))) {
 		return new StartupError(`Cannot reach Discord (${error.message}). Check this machine's network connection.`, { cause: error });
 	}
+	// The HTTP server listens before the login (overlay pages, Kick's callback and webhooks).
+	if ('code' in error && (error.code === 'EADDRINUSE' || error.code === 'EACCES')) {
+		const where = 'port' in error ? `${String((error as { address?: unknown }).address ?? '')}:${String(error.port)}` : 'HTTP_HOST:HTTP_PORT';
+		return new StartupError(
+			`The HTTP server cannot listen on ${where} (${String(error.code)}): set HTTP_PORT to a free port (0 picks one) or HTTP_HOST to another address, or stop what uses it.`
+		);
+	}
 	if (/disallowed intents/i.test(error.message)) {
 		return new StartupError(
 			'Discord refused the bot’s intents. Enable "Message Content Intent" under Bot → Privileged Gateway Intents at https://discord.com/developers/applications.'
@@ -88,7 +95,8 @@ export async function runBot(pluginsDirectory: string): Promise<void> {
 	} catch (error) {
 		if (error instanceof StartupError) for (const line of error.lines) console.error(line);
 		else console.error(error);
+		// The embedded database sets the exit code when it closes (0), and closing may end the process before stop() returns: 1 is set last.
+		process.once('exit', () => (process.exitCode = 1));
 		await stop();
-		process.exitCode = 1;
 	}
 }
