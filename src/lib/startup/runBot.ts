@@ -61,7 +61,8 @@ function explainLoginFailure(error: unknown): unknown {
 	}
 	// The HTTP server listens before the login (overlay pages, Kick's callback and webhooks).
 	if ('code' in error && (error.code === 'EADDRINUSE' || error.code === 'EACCES')) {
-		const where = 'port' in error ? `${String((error as { address?: unknown }).address ?? '')}:${String(error.port)}` : 'HTTP_HOST:HTTP_PORT';
+		const { address, port } = error as { address?: string; port?: number };
+		const where = port === undefined ? 'HTTP_HOST:HTTP_PORT' : `${address ?? ''}:${port}`;
 		return new StartupError(
 			`The HTTP server cannot listen on ${where} (${String(error.code)}): set HTTP_PORT to a free port (0 picks one) or HTTP_HOST to another address, or stop what uses it.`
 		);
