@@ -4,6 +4,7 @@ import type { DiscordStandIn } from '#test/discord-standin/DiscordStandIn';
 import { BotUnderTest, community } from '#test/e2e/BotUnderTest';
 import { KickUnderTest } from '#test/e2e/KickUnderTest';
 import type { KickStandIn } from '#test/kick-standin/KickStandIn';
+import { OverlayBrowser, overlayUrlsOf } from '#test/helpers/overlayBrowser';
 import { waitUntil } from '#test/helpers/waitUntil';
 
 const ALPHA = '1990000000000000300';
@@ -204,5 +205,30 @@ describe('slot-requests: !sr in Kick chat, the panel’s buttons and forms in Di
 			{ server: BETA, is_open: false }
 		]);
 		expect(kick.chat.list('AlphaStreamer').filter((message) => message.content.includes('closed'))).to.deep.equal([]);
+	});
+
+	it('shows a new request in the server’s slot-requests overlay within a second of !sr, and none of it in the other server’s', async () => {
+		const browser = await OverlayBrowser.launch();
+		try {
+			const alphaUrls = await overlayUrlsOf(discord, { guild: 'Alpha', member: 'alpha-moderator' });
+			const alpha = await browser.open(alphaUrls.get('slot-requests')!);
+			const beta = await browser.open((await overlayUrlsOf(discord, { guild: 'Beta', member: 'beta-moderator' })).get('slot-requests')!);
+			const hunt = await browser.open(alphaUrls.get('hunt')!);
+			expect([alpha.status, beta.status, hunt.status]).to.deep.equal([200, 200, 200]);
+			// Beta: closed, its queue cleared, its dashboard pick still the one to play.
+			const BETA_OVERLAY = ['Slot requests · closed · 0 in queue', '▶ Gates of Olympus — viewer_vic', 'No requests yet'];
+			await alpha.waitForText('Slot requests · open · 2 in queue');
+			await beta.waitForText('No requests yet');
+			await hunt.waitForText('No bonus hunt running');
+			expect((await beta.text()).split('\n')).to.deep.equal(BETA_OVERLAY);
+
+			await kick.chatAs({ broadcaster: 'AlphaStreamer', sender: 'viewer_vic', content: '!sr gates of olympus' });
+			await alpha.waitForText('Slot requests · open · 3 in queue', { timeoutMs: 1000 });
+			expect((await alpha.text()).split('\n').filter((line) => line.startsWith('Gates of Olympus'))).to.have.length(3);
+			expect((await beta.text()).split('\n'), 'Beta’s overlay shows none of it').to.deep.equal(BETA_OVERLAY);
+			expect([...alpha.errors, ...beta.errors, ...hunt.errors]).to.deep.equal([]);
+		} finally {
+			await browser.close();
+		}
 	});
 });
