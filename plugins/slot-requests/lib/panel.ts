@@ -1,4 +1,4 @@
-import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, type MessageEditOptions } from 'discord.js';
+import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, escapeMarkdown, type MessageEditOptions } from 'discord.js';
 import type { ChannelMessage, GuildContext } from '#core';
 import { huntLines, requestLine } from './describe.js';
 import { currentHunt } from './hunts.js';
@@ -25,11 +25,21 @@ export async function panelMessage(context: Pick<GuildContext, 'guildId' | 'db'>
 		.addFields(
 			{ name: 'Requests', value: state.isOpen ? 'Open' : 'Closed', inline: true },
 			{ name: 'Queue', value: `${head.total} open`, inline: true },
-			{ name: 'Current pick', value: current === null ? 'none' : `${requestLine(current.request)} · pick #${current.pick.nonce}` },
-			{ name: 'Next up', value: head.requests.length === 0 ? 'The queue is empty.' : head.requests.map(requestLine).join('\n') }
+			{ name: 'Current pick', value: current === null ? 'none' : `${escapeMarkdown(requestLine(current.request))} · pick #${current.pick.nonce}` },
+			{
+				name: 'Next up',
+				value: head.requests.length === 0 ? 'The queue is empty.' : head.requests.map((request) => escapeMarkdown(requestLine(request))).join('\n')
+			}
 		)
 		.setFooter({ text: `Next pick's seed commitment (sha256): ${state.nextCommitment}` });
-	if (hunt !== null && hunt.hunt.endedAt === null) embed.addFields({ name: 'Bonus hunt', value: huntLines(hunt.hunt, hunt.figures).slice(1).join('\n') });
+	if (hunt !== null && hunt.hunt.endedAt === null)
+		embed.addFields({
+			name: 'Bonus hunt',
+			value: huntLines(hunt.hunt, hunt.figures)
+				.slice(1)
+				.map((line) => escapeMarkdown(line))
+				.join('\n')
+		});
 	const button = (action: Parameters<typeof panelButtonId>[1], label: string, style: ButtonStyle, disabled = false) =>
 		new ButtonBuilder().setCustomId(panelButtonId(context.guildId, action)).setLabel(label).setStyle(style).setDisabled(disabled);
 	const rows = [

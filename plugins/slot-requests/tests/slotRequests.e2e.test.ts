@@ -143,7 +143,7 @@ describe('slot-requests: !sr in Kick chat, the panel’s buttons and forms in Di
 			(message) => message.channel === 'AlphaStreamer' && message.content === `🎰 Picked: Gates of Olympus, requested by @${who} (pick #1)`
 		);
 		await waitUntil(() => discord.messagesIn('Alpha', 'general').some((message) => message.content.startsWith('🎰 **Pick #1**')));
-		await waitUntil(() => field(panelNow(), 'Current pick') === `#${requestId} Gates of Olympus (${who}) · pick #1`);
+		await waitUntil(() => field(panelNow(), 'Current pick') === `#${requestId} Gates of Olympus (${shownWho}) · pick #1`);
 
 		const form = await click('played');
 		expect(form.type).to.equal(InteractionResponseType.Modal);
