@@ -45,8 +45,14 @@ describe('DiscordStandIn with the real discord.js client', () => {
 		standIn = await DiscordStandIn.start({ seed: DEMO_SEED });
 		client = await connectClient(standIn);
 		client.on(Events.InteractionCreate, (interaction) => void onInteraction(interaction));
-		client.on(Events.MessageCreate, (message) => {
+		client.on(Events.MessageCreate, async (message) => {
 			if (!message.author.bot && message.content.startsWith('!echo ')) void message.reply(`echo: ${message.content.slice(6)}`);
+			if (!message.author.bot && message.content === '!read') {
+				const files = await Promise.all(
+					message.attachments.map(async (file) => `${file.name} (${file.contentType}): ${await (await fetch(file.url)).text()}`)
+				);
+				await message.reply(files.join(' | '));
+			}
 		});
 	});
 
@@ -189,6 +195,48 @@ describe('DiscordStandIn with the real discord.js client', () => {
 			appCanSend: true,
 			subcommand: 'give'
 		});
+	});
+
+	it('puts a file of an attachment option in data.resolved.attachments and serves its bytes at its url, as Discord’s CDN does', async () => {
+		let seen: Record<string, unknown> = {};
+		onSlash(async (interaction) => {
+			const file = interaction.options.getAttachment('file', true);
+			const response = await fetch(file.url);
+			const bytes = Buffer.from(await response.arrayBuffer()).toString('hex');
+			seen = {
+				name: file.name,
+				size: file.size,
+				contentType: file.contentType,
+				status: response.status,
+				served: response.headers.get('content-type'),
+				bytes
+			};
+			await interaction.reply('read');
+		});
+		await standIn.runSlashCommand({
+			guild: 'Alpha Community',
+			member: 'alpha-moderator',
+			channel: 'bot-commands',
+			name: 'upload',
+			options: { file: { filename: 'slots.csv', data: 'name\nSweet Bonanza\n' } }
+		});
+		const csv = 'text/csv; charset=utf-8';
+		expect(seen).to.deep.equal({
+			name: 'slots.csv',
+			size: 19,
+			contentType: csv,
+			status: 200,
+			served: csv,
+			bytes: Buffer.from('name\nSweet Bonanza\n').toString('hex')
+		});
+		await standIn.runSlashCommand({
+			guild: 'Alpha Community',
+			member: 'alpha-moderator',
+			name: 'upload',
+			options: { file: { filename: 'logo', contentType: 'image/png', data: Buffer.from([0x89, 0x50, 0x4e, 0x47]) } }
+		});
+		expect(seen).to.deep.equal({ name: 'logo', size: 4, contentType: 'image/png', status: 200, served: 'image/png', bytes: '89504e47' });
+		expect((await fetch(`${standIn.baseUrl}/attachments/1/2/nothing.csv`)).status).to.equal(404);
 	});
 
 	it('runs user and message commands registered in a bulk overwrite, by their id, with the target resolved as discord.js reads it', async () => {
@@ -379,6 +427,27 @@ describe('DiscordStandIn with the real discord.js client', () => {
 				.map((message) => message.content)
 				.slice(0, 2)
 		).to.deep.equal(['echo: hi there', '!echo hi there']);
+	});
+
+	it('sends a chat message with the member’s files attached, their bytes served at their urls', async () => {
+		const reply = await standIn.sendMessage({
+			guild: 'Alpha Community',
+			channel: 'general',
+			member: 'alpha-viewer',
+			content: '!read',
+			files: [
+				{ filename: 'a.json', data: '[1]' },
+				{ filename: 'b.txt', contentType: 'text/plain', data: Buffer.from('two') }
+			]
+		});
+		expect(reply.content).to.equal('a.json (application/json; charset=utf-8): [1] | b.txt (text/plain): two');
+		const posted = standIn.messagesIn('Alpha Community', 'general')[1]!;
+		expect(
+			posted.attachments.map(({ filename, size, url }) => ({ filename, size, served: url.startsWith(`${standIn.baseUrl}/attachments/`) }))
+		).to.deep.equal([
+			{ filename: 'a.json', size: 3, served: true },
+			{ filename: 'b.txt', size: 3, served: true }
+		]);
 	});
 
 	it('logs a role added through member.roles.add and updates the cache through GUILD_MEMBER_UPDATE', async () => {

@@ -25,6 +25,7 @@ import {
 	type SlashCommandInput
 } from './interactionPayloads.js';
 import type { InteractionAnswer } from './InteractionTracker.js';
+import { userUpload, type UserFile } from './messagePayloads.js';
 import { RateLimitSwitch, type RateLimitOptions } from './RateLimitSwitch.js';
 import { API_PREFIX, RestApi, writeJson } from './RestApi.js';
 import { RestLog, type RestCall, type RestCallPredicate } from './RestLog.js';
@@ -69,6 +70,8 @@ export type ContextMenuRun = MemberPlace & {
 
 export interface ChatMessage extends MemberPlace {
 	readonly content: string;
+	/** Files the member attaches to the message. */
+	readonly files?: readonly UserFile[];
 	readonly timeoutMs?: number;
 }
 
@@ -126,7 +129,12 @@ export class DiscordStandIn {
 
 	public constructor(private readonly options: DiscordStandInOptions = {}) {
 		this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-		this.state = new StandInState(options.seed ?? {}, (type, data) => this.dispatch(type, data), this.timeoutMs);
+		this.state = new StandInState(
+			options.seed ?? {},
+			(type, data) => this.dispatch(type, data),
+			this.timeoutMs,
+			() => this.baseUrl
+		);
 		this.gateway = new GatewayServer({
 			token: this.state.token,
 			botUserId: this.state.botUser.id,
@@ -367,7 +375,8 @@ export class DiscordStandIn {
 		return this.state.createMessage({
 			channelId: this.channelOf(guild, message.channel).id,
 			author: guild.user(member.userId),
-			body: { content: message.content }
+			body: { content: message.content },
+			files: (message.files ?? []).map(userUpload)
 		});
 	}
 
@@ -465,7 +474,12 @@ export class DiscordStandIn {
 	}
 
 	private interactionContext() {
-		return { applicationId: this.state.applicationId, users: this.state.users, nextId: () => this.state.snowflakes.next() };
+		return {
+			applicationId: this.state.applicationId,
+			users: this.state.users,
+			nextId: () => this.state.snowflakes.next(),
+			attach: (channelId: string, file: UserFile) => this.state.storeAttachments(channelId, [userUpload(file, 0)])[0]!
+		};
 	}
 
 	private readyPayload(sessionId: string, shard: [number, number] | undefined): GatewayReadyDispatchData {
@@ -503,7 +517,16 @@ export class DiscordStandIn {
 		const url = new URL(request.url ?? '/', 'http://127.0.0.1');
 		if (url.pathname.startsWith(`${API_PREFIX}/`)) await this.rest.handle(request, response, url);
 		else if (url.pathname.startsWith('/_control/')) await this.control.handle(request, response, url);
+		else if (url.pathname.startsWith('/attachments/') && request.method === 'GET') this.serveAttachment(url.pathname, response);
 		else writeJson(response, { status: 404, body: { message: '404: Not Found', code: 0 } });
+	}
+
+	/** An attachment's bytes at its url, as Discord's CDN serves them (no token needed); 404 for anything else. */
+	private serveAttachment(path: string, response: ServerResponse): void {
+		const stored = this.state.attachmentAt(path);
+		if (stored === undefined) return writeJson(response, { status: 404, body: { message: '404: Not Found', code: 0 } });
+		response.writeHead(200, { 'content-type': stored.attachment.content_type ?? 'application/octet-stream', 'content-length': stored.data.length });
+		response.end(stored.data);
 	}
 }
 

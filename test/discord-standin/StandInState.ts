@@ -50,7 +50,9 @@ export class StandInState {
 	public constructor(
 		seed: StandInSeed,
 		private readonly dispatch: Dispatcher,
-		timeoutMs = DEFAULT_TIMEOUT_MS
+		timeoutMs = DEFAULT_TIMEOUT_MS,
+		/** Where attachments' urls point: the stand-in's HTTP server. */
+		private readonly baseUrl: () => string = () => 'http://127.0.0.1'
 	) {
 		this.botUser = this.users.ensure({ id: seed.botUser?.id, username: seed.botUser?.username ?? 'StandInBot', bot: true });
 		this.token =
@@ -153,12 +155,25 @@ export class StandInState {
 		this.dispatch(GatewayDispatchEvents.GuildRoleDelete, { guild_id: guild.id, role_id: roleId });
 	}
 
-	/** The bytes of the files the bot attached, by attachment id. */
+	/** The bytes of the files attached (by the bot, by users, to slash commands), by attachment id. */
 	public readonly attachmentData = new Map<string, Buffer>();
+	private readonly attachments = new Map<string, APIAttachment>();
 
-	private keepAttachments(attachments: APIAttachment[], files: readonly UploadedFile[]): APIAttachment[] {
-		attachments.forEach((attachment, index) => this.attachmentData.set(attachment.id, files[index]!.data));
+	/** Makes attachments of uploaded files in a channel and keeps their bytes, which the stand-in serves at each one's `url`. */
+	public storeAttachments(channelId: string, files: readonly UploadedFile[], body: MessageBody = {}): APIAttachment[] {
+		const attachments = buildAttachments(channelId, files, body, () => this.snowflakes.next(), this.baseUrl());
+		attachments.forEach((attachment, index) => {
+			this.attachmentData.set(attachment.id, files[index]!.data);
+			this.attachments.set(attachment.id, attachment);
+		});
 		return attachments;
+	}
+
+	/** A stored attachment by its url's path (`/attachments/<channel>/<id>/<filename>`), as Discord's CDN serves it. */
+	public attachmentAt(path: string): { readonly attachment: APIAttachment; readonly data: Buffer } | undefined {
+		const attachment = this.attachments.get(path.split('/')[3] ?? '');
+		if (attachment === undefined || new URL(attachment.url).pathname !== path) return undefined;
+		return { attachment, data: this.attachmentData.get(attachment.id)! };
 	}
 
 	/** Stores a message and announces it (MESSAGE_CREATE), unless it is ephemeral. */
@@ -170,10 +185,7 @@ export class StandInState {
 			author: options.author,
 			body: options.body,
 			mentions: resolveMentions(options.body.content ?? '', options.body.allowed_mentions, (userId) => this.users.get(userId)),
-			attachments: this.keepAttachments(
-				buildAttachments(options.channelId, options.files ?? [], options.body, () => this.snowflakes.next()),
-				options.files ?? []
-			),
+			attachments: this.storeAttachments(options.channelId, options.files ?? [], options.body),
 			...(options.webhookId === undefined ? {} : { webhookId: options.webhookId, applicationId: this.applicationId }),
 			...(options.extra === undefined ? {} : { extra: options.extra })
 		});
@@ -193,10 +205,7 @@ export class StandInState {
 			body.content === undefined ? undefined : resolveMentions(body.content ?? '', body.allowed_mentions, (userId) => this.users.get(userId));
 		const keptIds = body.attachments?.map((attachment) => String(attachment.id));
 		const kept = keptIds === undefined ? current.attachments : current.attachments.filter((attachment) => keptIds.includes(attachment.id));
-		const added = this.keepAttachments(
-			buildAttachments(current.channel_id, files, body, () => this.snowflakes.next()),
-			files
-		);
+		const added = this.storeAttachments(current.channel_id, files, body);
 		const edited = applyEdit(current, body, mentions, keptIds === undefined && files.length === 0 ? undefined : [...kept, ...added]);
 		requireNotEmpty(edited);
 		this.messages.replace(edited);

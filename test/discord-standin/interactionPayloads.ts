@@ -10,17 +10,20 @@ import {
 	type APIApplicationCommand,
 	type APIApplicationCommandInteractionDataOption,
 	type APIApplicationCommandOption,
+	type APIAttachment,
 	type APIInteractionDataResolved,
 	type APIMessage,
 	type APIUser
 } from 'discord-api-types/v10';
 import type { GuildState } from './GuildState.js';
+import type { UserFile } from './messagePayloads.js';
 import { codePoints } from './messageLimits.js';
 import { resolvePermissions } from './permissions.js';
 import type { UserDirectory } from './UserDirectory.js';
 
-/** An option value: a plain value (type taken from the registered command, else from the JS type), or an explicit type and value. */
-export type SlashOptionValue = string | number | boolean | { readonly type: ApplicationCommandOptionType; readonly value: string | number | boolean };
+/** An option value: a plain value (type taken from the registered command, else from the JS type), an explicit type and value, or a file for an attachment option. */
+export type SlashOptionValue =
+	string | number | boolean | { readonly type: ApplicationCommandOptionType; readonly value: string | number | boolean } | UserFile;
 
 export type SlashOptionsInput = Readonly<Record<string, SlashOptionValue>> | readonly APIApplicationCommandInteractionDataOption[];
 
@@ -28,7 +31,7 @@ export interface SlashCommandInput {
 	readonly name: string;
 	readonly subcommandGroup?: string;
 	readonly subcommand?: string;
-	/** User, role, channel and mentionable options take a username / role name / channel name, or an id. */
+	/** User, role, channel and mentionable options take a username / role name / channel name, or an id; attachment options a file. */
 	readonly options?: SlashOptionsInput;
 }
 
@@ -44,6 +47,8 @@ export interface InteractionContext {
 	readonly applicationId: string;
 	readonly users: UserDirectory;
 	readonly nextId: () => string;
+	/** Stores a file attached to a command in a channel (its bytes served at the attachment's url); needed for attachment options only. */
+	readonly attach?: (channelId: string, file: UserFile) => APIAttachment;
 }
 
 /** What Discord lets a bot do in its DMs. */
@@ -245,6 +250,7 @@ function buildOption(
 	input: SlashOptionValue,
 	definition: APIApplicationCommandOption | undefined
 ): APIApplicationCommandInteractionDataOption {
+	if (typeof input === 'object' && 'filename' in input) return attachFile(context, place, resolved, name, input);
 	const explicit = typeof input === 'object';
 	const raw = explicit ? input.value : input;
 	const type = explicit ? input.type : (definition?.type ?? inferType(raw));
@@ -271,6 +277,20 @@ function buildOption(
 		default:
 			throw new Error(`Option '${name}' has type ${type}, which runSlashCommand cannot fill in; pass raw options instead`);
 	}
+}
+
+/** A file for an attachment option: uploaded in the interaction's channel, put in `data.resolved.attachments` as Discord does. */
+function attachFile(
+	context: InteractionContext,
+	place: InteractionPlace,
+	resolved: APIInteractionDataResolved,
+	name: string,
+	file: UserFile
+): APIApplicationCommandInteractionDataOption {
+	if (context.attach === undefined) throw new Error(`Option '${name}' is a file, and this interaction context stores no attachments`);
+	const attachment = context.attach(place.guild === null ? String(place.channel.id) : place.channelId, file);
+	(resolved.attachments ??= {})[attachment.id] = attachment;
+	return { type: ApplicationCommandOptionType.Attachment, name, value: attachment.id };
 }
 
 /** Discord's client does not send a string option outside the `min_length`/`max_length` the command registered. */

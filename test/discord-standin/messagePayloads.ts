@@ -51,17 +51,41 @@ export function resolveMentions(content: string, allowed: APIAllowedMentions | n
 	};
 }
 
-export function buildAttachments(channelId: string, files: readonly UploadedFile[], body: MessageBody, nextId: () => string): APIAttachment[] {
+/** A file a user attaches to a message or to a slash command's attachment option; its type, when left out, follows its name as Discord's does. */
+export interface UserFile {
+	readonly filename: string;
+	readonly contentType?: string;
+	readonly data: Buffer | string;
+}
+
+const TYPES_BY_EXTENSION: Readonly<Record<string, string>> = {
+	csv: 'text/csv; charset=utf-8',
+	json: 'application/json; charset=utf-8',
+	txt: 'text/plain; charset=utf-8',
+	png: 'image/png'
+};
+
+/** A user's file as if it came in a multipart upload. */
+export function userUpload(file: UserFile, index: number): UploadedFile {
+	const data = typeof file.data === 'string' ? Buffer.from(file.data, 'utf8') : file.data;
+	const extension = /\.([^.]+)$/.exec(file.filename)?.[1]?.toLowerCase() ?? '';
+	const contentType = file.contentType ?? TYPES_BY_EXTENSION[extension] ?? 'application/octet-stream';
+	return { field: `files[${index}]`, filename: file.filename, size: data.length, contentType, data };
+}
+
+/** The attachments of uploaded files, with a `url` under `baseUrl` where the stand-in serves their bytes. */
+export function buildAttachments(channelId: string, files: readonly UploadedFile[], body: MessageBody, nextId: () => string, baseUrl: string): APIAttachment[] {
 	return files.map((file, index) => {
 		const id = nextId();
 		const described = body.attachments?.find((attachment) => String(attachment.id) === String(index));
+		const url = `${baseUrl}/attachments/${channelId}/${id}/${encodeURIComponent(file.filename)}`;
 		return {
 			id,
 			filename: file.filename,
 			size: file.size,
 			content_type: file.contentType,
-			url: `http://127.0.0.1/attachments/${channelId}/${id}/${encodeURIComponent(file.filename)}`,
-			proxy_url: `http://127.0.0.1/attachments/${channelId}/${id}/${encodeURIComponent(file.filename)}`,
+			url,
+			proxy_url: url,
 			...(described?.description === undefined ? {} : { description: described.description })
 		};
 	});
