@@ -45,14 +45,13 @@ describe('DiscordStandIn with the real discord.js client', () => {
 		standIn = await DiscordStandIn.start({ seed: DEMO_SEED });
 		client = await connectClient(standIn);
 		client.on(Events.InteractionCreate, (interaction) => void onInteraction(interaction));
-		client.on(Events.MessageCreate, async (message) => {
+		client.on(Events.MessageCreate, (message) => {
 			if (!message.author.bot && message.content.startsWith('!echo ')) void message.reply(`echo: ${message.content.slice(6)}`);
-			if (!message.author.bot && message.content === '!read') {
-				const files = await Promise.all(
-					message.attachments.map(async (file) => `${file.name} (${file.contentType}): ${await (await fetch(file.url)).text()}`)
+			// Reads the files attached to the message from their urls.
+			if (!message.author.bot && message.content === '!read')
+				void Promise.all(message.attachments.map(async (file) => `${file.name} (${file.contentType}): ${await (await fetch(file.url)).text()}`)).then(
+					(files) => message.reply(files.join(' | '))
 				);
-				await message.reply(files.join(' | '));
-			}
 		});
 	});
 
