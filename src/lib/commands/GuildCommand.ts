@@ -3,6 +3,7 @@ import { CommandOptionsRunTypeEnum } from '@sapphire/framework';
 import { Subcommand, type SubcommandMapping, type SubcommandMappingMethod } from '@sapphire/plugin-subcommands';
 import {
 	ApplicationCommandType,
+	Attachment,
 	InteractionContextType,
 	type ChatInputCommandInteraction,
 	type ContextMenuCommandInteraction,
@@ -38,7 +39,12 @@ export type CommandOption =
 			readonly min?: number;
 			readonly max?: number;
 	  }
-	| { readonly type: 'boolean' | 'user' | 'role' | 'channel'; readonly name: string; readonly description: string; readonly required?: boolean };
+	| { readonly type: 'boolean' | 'user' | 'role' | 'channel'; readonly name: string; readonly description: string; readonly required?: boolean }
+	/** A file: picked in the slash form; in the prefix form attached to the message (the n-th attachment option takes the n-th file), no word typed. */
+	| { readonly type: 'attachment'; readonly name: string; readonly description: string; readonly required?: boolean };
+
+/** The options the prefix form reads from the words after the name. */
+type WordOption = Exclude<CommandOption, { readonly type: 'attachment' }>;
 
 /** A subcommand: its name, what it does, its options, and the method of the command that runs it, `(call, context)`. */
 export interface GuildSubcommand {
@@ -112,6 +118,8 @@ export interface CallOptions {
 	user(name: string): User | null;
 	role(name: string): Role | null;
 	channel(name: string): GuildBasedChannel | null;
+	/** The file given for an attachment option (its `url`, `size`, `name`, `contentType`); the bytes are fetched from the url. */
+	attachment(name: string): Attachment | null;
 }
 
 /** One use of a command, slash or prefix: who, where, the options, and how to answer. */
@@ -245,7 +253,10 @@ export abstract class GuildCommand extends Subcommand {
 	/** Usage of the prefix form, e.g. `!settings set <key> <value>`. */
 	public usage(prefix: string, subcommand?: GuildSubcommand): string {
 		const options = subcommand?.options ?? this.commandOptions;
-		const words = options.map((option) => (option.required ? `<${option.name}>` : `[${option.name}]`));
+		const words = options.map((option) => {
+			const name = option.type === 'attachment' ? `${option.name} attached` : option.name;
+			return option.required ? `<${name}>` : `[${name}]`;
+		});
 		return [`${prefix}${this.name}`, ...(subcommand === undefined ? [] : [subcommandPath(subcommand)]), ...words].join(' ');
 	}
 
@@ -366,6 +377,9 @@ function addOptions<Builder extends SlashCommandBuilder | SlashCommandSubcommand
 			case 'channel':
 				builder.addChannelOption((field) => field.setName(option.name).setDescription(option.description).setRequired(required));
 				break;
+			case 'attachment':
+				builder.addAttachmentOption((field) => field.setName(option.name).setDescription(option.description).setRequired(required));
+				break;
 		}
 	}
 	return builder;
@@ -386,7 +400,8 @@ function slashCall(interaction: ChatInputCommandInteraction, invocation: string,
 			boolean: (name) => options.getBoolean(name),
 			user: (name) => options.getUser(name),
 			role: (name) => (options.getRole(name) as Role | null) ?? null,
-			channel: (name) => (options.getChannel(name) as GuildBasedChannel | null) ?? null
+			channel: (name) => (options.getChannel(name) as GuildBasedChannel | null) ?? null,
+			attachment: (name) => options.getAttachment(name)
 		},
 		reply: (answer) => answerCall(interaction, answer, invocation)
 	};
@@ -409,7 +424,7 @@ function contextMenuCall(interaction: ContextMenuCommandInteraction, menu: Guild
 	throw new TypeError(`The context menu "${menu.name}" came as a command of type ${interaction.commandType}.`);
 }
 
-type PrefixValue = string | number | boolean | User | Role | GuildBasedChannel;
+type PrefixValue = string | number | boolean | User | Role | GuildBasedChannel | Attachment;
 
 /** `slashForm` names the slash form, which a member whose DMs are closed is pointed to. */
 function prefixCall(message: Message, invocation: string, slashForm: string, values: ReadonlyMap<string, PrefixValue>, byModerator: boolean): CommandCall {
@@ -430,13 +445,14 @@ function prefixCall(message: Message, invocation: string, slashForm: string, val
 			boolean: (name) => get(name, (value): value is boolean => typeof value === 'boolean'),
 			user: (name) => get(name, (value): value is User => typeof value === 'object' && 'username' in value),
 			role: (name) => get(name, (value): value is Role => typeof value === 'object' && 'permissions' in value && 'hoist' in value),
-			channel: (name) => get(name, (value): value is GuildBasedChannel => typeof value === 'object' && 'guildId' in value && !('hoist' in value))
+			channel: (name) => get(name, (value): value is GuildBasedChannel => typeof value === 'object' && 'guildId' in value && !('hoist' in value)),
+			attachment: (name) => get(name, (value): value is Attachment => value instanceof Attachment)
 		},
 		reply: (answer) => answerCall(message, answer, slashForm)
 	};
 }
 
-/** Reads the declared options from the words after a prefix command, in order; says what is wrong (null: something is missing). */
+/** Reads the declared options from the words after a prefix command, in order, and files from the message's attachments; says what is wrong (null: something is missing). */
 async function readPrefixOptions(
 	args: Args,
 	options: readonly CommandOption[]
@@ -445,7 +461,14 @@ async function readPrefixOptions(
 	| { readonly ok: false; readonly problem: string | null; readonly values: Map<string, PrefixValue> }
 > {
 	const values = new Map<string, PrefixValue>();
+	const files = [...args.message.attachments.values()];
 	for (const option of options) {
+		if (option.type === 'attachment') {
+			const file = files.shift();
+			if (file !== undefined) values.set(option.name, file);
+			else if (option.required ?? false) return { ok: false, problem: `Attach the file \`${option.name}\` to the message.`, values };
+			continue;
+		}
 		const result = await readOne(args, option);
 		if (result.isOk()) {
 			values.set(option.name, result.unwrap());
@@ -461,7 +484,7 @@ async function readPrefixOptions(
 	return { ok: true, values };
 }
 
-function readOne(args: Args, option: CommandOption) {
+function readOne(args: Args, option: WordOption) {
 	switch (option.type) {
 		case 'string':
 			// maxLength binds Discord's slash form only: a longer word is the command's to judge (and echo, cut).
@@ -483,7 +506,7 @@ function readOne(args: Args, option: CommandOption) {
 	}
 }
 
-function describeType(option: CommandOption): string {
+function describeType(option: WordOption): string {
 	switch (option.type) {
 		case 'string':
 			return 'text';
