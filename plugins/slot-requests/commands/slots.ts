@@ -1,5 +1,5 @@
 import { ApplyOptions } from '@sapphire/decorators';
-import { escapeMarkdown, type ChatInputCommandInteraction } from 'discord.js';
+import { escapeMarkdown, MessageFlags, type ChatInputCommandInteraction } from 'discord.js';
 import { GuildCommand, type CommandCall, type GuildContext } from '#core';
 import { importForm } from '../lib/forms.js';
 import { parseMoney } from '../lib/money.js';
@@ -9,7 +9,7 @@ import {
 	answerBlacklist,
 	answerCatalogue,
 	answerCatalogueAdd,
-	answerImport,
+	answerImportFile,
 	answerQueue,
 	answerRemove,
 	answerVerify,
@@ -26,8 +26,6 @@ const PAGE = { type: 'integer', name: 'page', description: 'The page (the first 
 const REQUEST = { type: 'integer', name: 'request', description: 'The request’s number (#id)', min: 1, max: 2_147_483_647 } as const;
 const SLOT = { type: 'string', name: 'slot', description: 'The slot’s name', required: true, maxLength: SLOT_NAME_MAX, rest: true } as const;
 const KICK_USER = { type: 'string', name: 'user', description: 'The Kick username', required: true, maxLength: 30 } as const;
-/** The most a catalogue file attached to `!slots catalogue import` may weigh. */
-const IMPORT_MAX_BYTES = 512 * 1024;
 
 /** /slots and !slots: the moderators' side of slot requests, as the panel's buttons, and the catalogue; queue and verify for everyone. */
 @ApplyOptions<GuildCommand.Options>({
@@ -63,6 +61,7 @@ const IMPORT_MAX_BYTES = 512 * 1024;
 			name: 'import',
 			group: CATALOGUE,
 			description: 'Adds and updates slots from CSV or JSON (name, provider, slug, banned, active) (moderators).',
+			options: [{ type: 'attachment', name: 'file', description: 'The .csv or .json file (leave out to paste its text in a form)' }],
 			run: 'catalogueImport'
 		},
 		{
@@ -166,17 +165,17 @@ export class SlotsCommand extends GuildCommand {
 
 	public async catalogueImport(call: CommandCall, context: GuildContext): Promise<void> {
 		if (!call.byModerator) return void (await call.reply(onlyModerators('import slots')));
-		if (call.form === 'slash') return void (await (call.source as ChatInputCommandInteraction).showModal(importForm(context.guildId)));
-		const attachment = 'attachments' in call.source ? call.source.attachments.first() : undefined;
-		if (attachment === undefined)
+		const file = call.options.attachment('file');
+		if (file === null) {
+			// Without a file the slash form opens a form to paste the text into; the prefix form has none.
+			if (call.form === 'slash') return void (await (call.source as ChatInputCommandInteraction).showModal(importForm(context.guildId)));
 			return void (await call.reply(
-				refusal(`Attach the CSV or JSON file to ${call.invocation} (or use the slash form to paste it). Nothing was changed.`)
+				refusal(`Attach the CSV or JSON file to ${call.invocation} (or paste its text in the form of /slots catalogue import). Nothing was changed.`)
 			));
-		if (attachment.size > IMPORT_MAX_BYTES)
-			return void (await call.reply(refusal(`The file is over ${IMPORT_MAX_BYTES / 1024} KiB. Nothing was changed.`)));
-		const response = await fetch(attachment.url);
-		if (!response.ok) return void (await call.reply(refusal(`Discord did not hand over the file (${response.status}). Nothing was changed.`)));
-		await call.reply(await answerImport(context, await response.text()));
+		}
+		// Fetching and storing up to 5,000 slots may outlast the 3 seconds Discord gives an interaction's first answer.
+		if (call.form === 'slash') await (call.source as ChatInputCommandInteraction).deferReply({ flags: MessageFlags.Ephemeral });
+		await call.reply(await answerImportFile(context, file));
 	}
 
 	public async catalogueAdd(call: CommandCall, context: GuildContext): Promise<void> {

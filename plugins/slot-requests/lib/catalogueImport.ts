@@ -29,6 +29,15 @@ export interface CatalogueFile {
 
 /** The most slots one file may hold. */
 export const IMPORT_MAX_ENTRIES = 5_000;
+/** The most a catalogue file attached to `/slots catalogue import` or `!slots catalogue import` may weigh. */
+export const IMPORT_MAX_BYTES = 512 * 1024;
+const FILE_NAMES = /\.(csv|json|txt)$/i;
+const FILE_TYPES = /^(text\/(csv|plain)|application\/json)\b/i;
+
+/** Whether an attached file is one to read as a catalogue: by its name (.csv, .json, .txt), or its type when the name says nothing. */
+export function isCatalogueFileKind(name: string, contentType: string | null): boolean {
+	return FILE_NAMES.test(name) || (!/\.[^.]+$/.test(name) && FILE_TYPES.test(contentType ?? ''));
+}
 const FIELDS = ['name', 'provider', 'slug', 'banned', 'active'] as const;
 const TRUE = new Set(['true', 'yes', 'y', '1']);
 const FALSE = new Set(['false', 'no', 'n', '0', '']);

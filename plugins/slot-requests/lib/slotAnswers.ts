@@ -4,7 +4,7 @@
  */
 import { escapeMarkdown } from 'discord.js';
 import { pageButtons, type CommandAnswer, type GuildContext } from '#core';
-import { readCatalogueFile } from './catalogueImport.js';
+import { IMPORT_MAX_BYTES, isCatalogueFileKind, readCatalogueFile } from './catalogueImport.js';
 import { huntLines, requestLine, times } from './describe.js';
 import { currentHunt } from './hunts.js';
 import { formatMoney } from './money.js';
@@ -87,6 +87,33 @@ export async function answerImport(context: Pick<GuildContext, 'db'>, fileText: 
 		...file.refused.map((refused) => `${refused.line},,"refused: ${refused.reason.replaceAll('"', '""')}"`)
 	].join('\n');
 	return { content: lines.join('\n'), visibility: 'caller', files: [{ name: 'catalogue-import-report.csv', data: Buffer.from(`${report}\n`, 'utf8') }] };
+}
+
+/** A catalogue file attached to either form of the import (its name, type and size as Discord gives them): checked, fetched from Discord, then imported. */
+export async function answerImportFile(
+	context: Pick<GuildContext, 'db'>,
+	file: { readonly name: string; readonly contentType: string | null; readonly size: number; readonly url: string }
+): Promise<CommandAnswer> {
+	if (!isCatalogueFileKind(file.name, file.contentType))
+		return refusal(`${escapeMarkdown(file.name.slice(0, 100))} is not a CSV or JSON file (.csv, .json or .txt). Nothing was changed.`);
+	const tooLarge = refusal(`The file is over ${IMPORT_MAX_BYTES / 1024} KiB. Nothing was changed.`);
+	if (file.size > IMPORT_MAX_BYTES) return tooLarge;
+	let bytes: ArrayBuffer;
+	try {
+		const response = await fetch(file.url, { signal: AbortSignal.timeout(15_000) });
+		if (!response.ok) return refusal(`Discord did not hand over the file (${response.status}). Nothing was changed.`);
+		bytes = await response.arrayBuffer();
+	} catch {
+		return refusal('Discord did not hand over the file (no answer). Nothing was changed.');
+	}
+	if (bytes.byteLength > IMPORT_MAX_BYTES) return tooLarge;
+	let fileText: string;
+	try {
+		fileText = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+	} catch {
+		return refusal('The file is not text (UTF-8): save it as CSV UTF-8 or JSON. Nothing was changed.');
+	}
+	return answerImport(context, fileText);
 }
 
 export async function answerCatalogueAdd(context: Pick<GuildContext, 'db'>, name: string, provider: string | null): Promise<CommandAnswer> {
