@@ -13,7 +13,12 @@ export class KickWebhookRoute extends Route {
 	public override async run(request: Route.Request, response: Route.Response): Promise<void> {
 		const { kick, config, db, logger } = this.container;
 		if (kick === undefined || kick.eventsVia !== 'webhook') {
-			response.status(404).json({ error: 'This bot does not take Kick webhooks (KICK_EVENTS_VIA is socket).' });
+			// The HTTP server listens for overlays too, with Kick off.
+			response
+				.status(404)
+				.json({
+					error: kick === undefined ? 'This bot has no Kick app configured.' : 'This bot does not take Kick webhooks (KICK_EVENTS_VIA is socket).'
+				});
 			return;
 		}
 		const read = await readBoundedBody(request, KICK_WEBHOOK_MAX_BODY_BYTES);

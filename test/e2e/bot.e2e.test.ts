@@ -13,7 +13,7 @@ const ALPHA = '1400000000000000100';
 const BETA = '1400000000000000200';
 const GAMMA = '1400000000000000300';
 /** The core's own application commands; the plugins' come from their folders. */
-const CORE_COMMANDS = ['kick', 'settings'];
+const CORE_COMMANDS = ['kick', 'overlay', 'settings'];
 
 interface ServerRow extends Record<string, unknown> {
 	id: string;

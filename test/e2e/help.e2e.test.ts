@@ -78,6 +78,7 @@ describe('/help and !help in two servers with different plugins on and different
 		expect(Object.keys(helpFields(betaModerator))).to.deep.equal(['core', 'core-info']);
 		expect(helpFields(betaModerator).core!.map((line) => line.split(':')[0])).to.deep.equal([
 			'`/kick` · `?kick` (connect, status, disconnect)',
+			'`/overlay` · `?overlay` (urls, rotate)',
 			'`/settings` · `?settings` (view, set, reset)'
 		]);
 	});

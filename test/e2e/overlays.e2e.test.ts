@@ -165,6 +165,15 @@ describe('Overlays for OBS: pages, event streams and keys, end to end (real bot,
 		}
 	});
 
+	it('with Kick off, the HTTP server still refuses Kick’s callback and webhooks cleanly', async () => {
+		const callback = await fetch(`${under.publicUrl}/kick/oauth/callback?code=x&state=y`);
+		expect(callback.status).to.equal(404);
+		expect(await callback.text()).to.include('This bot has no Kick app configured.');
+		const webhook = await fetch(`${under.publicUrl}/kick/webhook`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+		expect(webhook.status).to.equal(404);
+		expect(await webhook.json()).to.deep.equal({ error: 'This bot has no Kick app configured.' });
+	});
+
 	it('renders the server’s state in Chromium, and a change shows within a second; each key shows its own server only', async () => {
 		const alpha = await browser.open(alphaUrl);
 		const beta = await browser.open(betaUrl);

@@ -110,14 +110,14 @@ describe('Loading the pieces of plugins (KickBotClient in a child process)', fun
 	it('every enabled plugin’s commands and listeners load beside the core’s', async () => {
 		const stores = loaded(await runs.fixtureAllOn);
 
-		expect(stores.commands).to.deep.equal(['alpha-hello', 'beta-hello', 'kick', 'settings']);
+		expect(stores.commands).to.deep.equal(['alpha-hello', 'beta-hello', 'kick', 'overlay', 'settings']);
 		expect(stores.listeners).to.include.members(['betaWatcher', 'recordJoinedServer', 'recordServersAtReady']);
 	});
 
 	it('a disabled plugin’s commands and listeners are not loaded; the enabled plugin’s and the core’s are', async () => {
 		const stores = loaded(await runs.fixtureBetaOff);
 
-		expect(stores.commands).to.deep.equal(['alpha-hello', 'kick', 'settings']);
+		expect(stores.commands).to.deep.equal(['alpha-hello', 'kick', 'overlay', 'settings']);
 		expect(stores.listeners).to.include.members(['recordJoinedServer', 'recordServersAtReady']);
 		expect(stores.listeners).to.not.include('betaWatcher');
 	});
