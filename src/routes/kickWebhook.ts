@@ -14,11 +14,9 @@ export class KickWebhookRoute extends Route {
 		const { kick, config, db, logger } = this.container;
 		if (kick === undefined || kick.eventsVia !== 'webhook') {
 			// The HTTP server listens for overlays too, with Kick off.
-			response
-				.status(404)
-				.json({
-					error: kick === undefined ? 'This bot has no Kick app configured.' : 'This bot does not take Kick webhooks (KICK_EVENTS_VIA is socket).'
-				});
+			response.status(404).json({
+				error: kick === undefined ? 'This bot has no Kick app configured.' : 'This bot does not take Kick webhooks (KICK_EVENTS_VIA is socket).'
+			});
 			return;
 		}
 		const read = await readBoundedBody(request, KICK_WEBHOOK_MAX_BODY_BYTES);
