@@ -12,7 +12,7 @@ import {
 	type SettingsCall
 } from '#test/helpers/isolationHarness';
 
-// The core's own repositories (bot settings, Kick tokens, the server row); each plugin's have their isolation test in its tests/.
+// The core's own repositories (bot settings, Kick tokens, the server row, the overlay key); each plugin's have their isolation test in its tests/.
 
 const KICK_USER_IDS = [42n, 43n] as const;
 
@@ -20,13 +20,16 @@ type Call =
 	| SettingsCall
 	| { kind: 'saveToken'; g: number; kickUserId: bigint; token: string }
 	| { kind: 'getToken' | 'deleteToken'; g: number; kickUserId: bigint }
-	| { kind: 'ensureServer'; g: number; name: string };
+	| { kind: 'ensureServer'; g: number; name: string }
+	| { kind: 'overlayKey' | 'rotateOverlayKey'; g: number };
 
 interface CoreModel {
 	settings: Map<string, string>;
 	tokens: Map<bigint, string>;
 	/** undefined while the server has no row. */
 	serverName: string | undefined;
+	/** undefined until the server's overlay key is first asked for. */
+	overlayKey: string | undefined;
 }
 
 const kickUserId = fc.constantFrom(...KICK_USER_IDS);
@@ -34,17 +37,23 @@ const kickUserId = fc.constantFrom(...KICK_USER_IDS);
 describeIsolation<CoreModel, Call>({
 	subject: 'core',
 	repositories: new Map(),
-	tables: ['bot_settings', 'kick_oauth_tokens', 'servers'],
-	emptyModel: () => ({ settings: new Map(), tokens: new Map(), serverName: undefined }),
+	tables: ['bot_settings', 'kick_oauth_tokens', 'servers', 'overlay_keys'],
+	emptyModel: () => ({ settings: new Map(), tokens: new Map(), serverName: undefined, overlayKey: undefined }),
 	call: fc.oneof(
 		{ weight: 5, arbitrary: settingsCall(['prefix', 'moderator_role_id']) },
 		{ weight: 2, arbitrary: fc.record({ kind: fc.constant('saveToken' as const), g: guild, kickUserId, token: text }) },
 		{ weight: 2, arbitrary: fc.record({ kind: fc.constantFrom('getToken' as const, 'deleteToken' as const), g: guild, kickUserId }) },
-		{ weight: 1, arbitrary: fc.record({ kind: fc.constant('ensureServer' as const), g: guild, name: text }) }
+		{ weight: 1, arbitrary: fc.record({ kind: fc.constant('ensureServer' as const), g: guild, name: text }) },
+		{ weight: 2, arbitrary: fc.record({ kind: fc.constantFrom('overlayKey' as const, 'rotateOverlayKey' as const), g: guild }) }
 	),
 	apply,
 	expectMatchesModel,
-	rowsOf: (model) => ({ bot_settings: model.settings.size, kick_oauth_tokens: model.tokens.size, servers: model.serverName === undefined ? 0 : 1 })
+	rowsOf: (model) => ({
+		bot_settings: model.settings.size,
+		kick_oauth_tokens: model.tokens.size,
+		servers: model.serverName === undefined ? 0 : 1,
+		overlay_keys: model.overlayKey === undefined ? 0 : 1
+	})
 });
 
 async function apply(world: IsolationWorld<CoreModel>, call: Call): Promise<void> {
@@ -80,6 +89,18 @@ async function apply(world: IsolationWorld<CoreModel>, call: Call): Promise<void
 			own.serverName = call.name;
 			expect((await repositories.server.ensure({ name: call.name, ownerId: null })).guildId).to.equal(GUILDS[call.g]);
 			return;
+		case 'overlayKey': {
+			const key = await repositories.overlayKeys.key();
+			if (own.overlayKey !== undefined) expect(key, 'the key asked for again').to.equal(own.overlayKey);
+			own.overlayKey = key;
+			return;
+		}
+		case 'rotateOverlayKey': {
+			const { key } = await repositories.overlayKeys.rotate();
+			expect(key, 'a rotated key').to.not.equal(own.overlayKey);
+			own.overlayKey = key;
+			return;
+		}
 	}
 }
 
@@ -95,4 +116,6 @@ async function expectMatchesModel(world: IsolationWorld<CoreModel>, index: numbe
 		);
 	}
 	expect((await repositories.server.get())?.name ?? null, `${where} server row`).to.equal(own.serverName ?? null);
+	// Asked for again, the key is the one this server was last given: another server's rotation never changes it.
+	if (own.overlayKey !== undefined) expect(await repositories.overlayKeys.key(), `${where} overlay key`).to.equal(own.overlayKey);
 }
