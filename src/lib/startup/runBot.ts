@@ -99,5 +99,7 @@ export async function runBot(pluginsDirectory: string): Promise<void> {
 		// The embedded database sets the exit code when it closes (0), and closing may end the process before stop() returns: 1 is set last.
 		process.once('exit', () => (process.exitCode = 1));
 		await stop();
+		// Everything is closed; a library's leftover timer (BullMQ's 30 s stalled check) must not hold a failed start open.
+		process.exit(1);
 	}
 }
