@@ -12,7 +12,12 @@ import { waitUntil } from '#test/helpers/waitUntil';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ALPHA = 100000000000000001n;
 const BETA = 100000000000000002n;
-const KEYS: Readonly<Record<string, bigint>> = { [overlayKeyHash('a'.repeat(32))]: ALPHA, [overlayKeyHash('b'.repeat(32))]: BETA };
+const GAMMA = 100000000000000003n;
+const KEYS: Readonly<Record<string, bigint>> = {
+	[overlayKeyHash('a'.repeat(32))]: ALPHA,
+	[overlayKeyHash('b'.repeat(32))]: BETA,
+	[overlayKeyHash('g'.repeat(32))]: GAMMA
+};
 
 /** A page's stream as the route gives it: the states it received, and whether it was ended. */
 class RecordingSink implements OverlaySink {
@@ -92,11 +97,15 @@ describe('OverlayServer: the overlays’ event streams, across processes', funct
 
 	it('computes nothing for a change nobody has open, in any process', async () => {
 		const first = await botProcess();
-		await botProcess();
+		const second = await botProcess();
+		// Gamma's page on the second process is the fence: Redis hands it first's changes in order, so once Gamma's is computed, Alpha's and Beta's were handled.
+		await open(second, 'g'.repeat(32));
+		computed = [];
 		first.changed(ALPHA, 'counter');
 		first.changed(BETA, 'counter');
-		await new Promise((resolve) => setTimeout(resolve, 300));
-		expect(computed).to.deep.equal([]);
+		first.changed(GAMMA, 'counter');
+		await waitUntil(() => computed.some((entry) => entry.guildId === GAMMA));
+		expect(computed).to.deep.equal([{ guildId: GAMMA, name: 'counter' }]);
 	});
 
 	it('pushes a change made in another process to this one’s pages, one computation per overlay however many pages, coalesced in a burst', async () => {
