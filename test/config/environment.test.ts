@@ -340,6 +340,54 @@ describe('loadConfig (environment variables)', () => {
 		});
 	});
 
+	describe('Discord shards (SHARD_COUNT, SHARD_IDS)', () => {
+		it('runs one shard by default, and every shard of a fixed count or of auto when SHARD_IDS is unset', () => {
+			expect(loadConfig({ DISCORD_TOKEN: TOKEN }).sharding).to.deep.equal({ count: 1, ids: null });
+			expect(loadConfig({ DISCORD_TOKEN: TOKEN, SHARD_COUNT: '4' }).sharding).to.deep.equal({ count: 4, ids: null });
+			expect(loadConfig({ DISCORD_TOKEN: TOKEN, SHARD_COUNT: 'AUTO', SHARD_IDS: ' ' }).sharding).to.deep.equal({ count: 'auto', ids: null });
+		});
+
+		it('reads ids and ranges in any order, once each, ascending', () => {
+			const config = loadConfig({ DISCORD_TOKEN: TOKEN, SHARD_COUNT: '16', SHARD_IDS: '9, 4-6,0,5, 15-15' });
+			expect(config.sharding).to.deep.equal({ count: 16, ids: [0, 4, 5, 6, 9, 15] });
+		});
+
+		it('refuses a count that is not a whole number from 1, or auto', () => {
+			for (const value of ['0', '-1', '2.5', 'two', '1e3', '100000'])
+				expectOneLine(
+					problemsOf({ DISCORD_TOKEN: TOKEN, SHARD_COUNT: value }),
+					'SHARD_COUNT',
+					'is invalid (expected a whole number from 1, or auto)',
+					'How many Discord shards the bot has in all'
+				);
+		});
+
+		it('refuses ids that are not numbers or upward ranges', () => {
+			for (const value of ['a', '1;2', '-1', '1-', '0-1-2'])
+				expectOneLine(
+					problemsOf({ DISCORD_TOKEN: TOKEN, SHARD_COUNT: '4', SHARD_IDS: value }),
+					'SHARD_IDS',
+					'is invalid (expected shard ids and ranges separated by commas, such as 0,2 or 4-7)',
+					'The shards this process runs'
+				);
+			expect(problemsOf({ DISCORD_TOKEN: TOKEN, SHARD_COUNT: '8', SHARD_IDS: '6-4' })).to.deep.equal([
+				'Configuration error: SHARD_IDS has the range 6-4, which goes down. The shards this process runs, such as 0,1 or 4-7 (each from 0 to SHARD_COUNT − 1); unset runs them all.'
+			]);
+		});
+
+		it('refuses a shard the count does not have, naming each, and SHARD_IDS with an automatic count', () => {
+			expect(problemsOf({ DISCORD_TOKEN: TOKEN, SHARD_COUNT: '2', SHARD_IDS: '1,2,0-3' })).to.deep.equal([
+				'Configuration error: SHARD_IDS names shard 2, but with SHARD_COUNT 2 the shards are 0 to 1. The shards this process runs, such as 0,1 or 4-7 (each from 0 to SHARD_COUNT − 1); unset runs them all.',
+				'Configuration error: SHARD_IDS names shard 3, but with SHARD_COUNT 2 the shards are 0 to 1. The shards this process runs, such as 0,1 or 4-7 (each from 0 to SHARD_COUNT − 1); unset runs them all.'
+			]);
+			expect(problemsOf({ DISCORD_TOKEN: TOKEN, SHARD_IDS: '1' })).to.deep.equal([
+				'Configuration error: SHARD_IDS names shard 1, but with SHARD_COUNT 1 the shards are 0 to 0. The shards this process runs, such as 0,1 or 4-7 (each from 0 to SHARD_COUNT − 1); unset runs them all.'
+			]);
+			const [auto] = problemsOf({ DISCORD_TOKEN: TOKEN, SHARD_COUNT: 'auto', SHARD_IDS: '0' });
+			expect(auto).to.match(/^Configuration error: SHARD_IDS is set but SHARD_COUNT is auto; .* Set SHARD_COUNT to a number/);
+		});
+	});
+
 	describe('loadDatabaseConfig (database tools)', () => {
 		it('does not need DISCORD_TOKEN and applies the same defaults', () => {
 			const config = loadDatabaseConfig({});

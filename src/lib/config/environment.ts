@@ -144,6 +144,20 @@ const variables = {
 			.default(new Map()),
 		hint: 'For tests and stand-ins: comma-separated taskName=milliseconds pairs that replace the interval of those repeating scheduled tasks.'
 	},
+	SHARD_COUNT: {
+		schema: z
+			.string()
+			.regex(/^(auto|[1-9]\d{0,4})$/i, 'expected a whole number from 1, or auto')
+			.transform((value): number | 'auto' => (value.toLowerCase() === 'auto' ? 'auto' : Number(value)))
+			.default(1),
+		hint: 'How many Discord shards the bot has in all, across its processes; auto asks Discord (then this process runs them all).'
+	},
+	SHARD_IDS: {
+		schema: list
+			.pipe(z.array(z.string().regex(/^\d{1,5}(-\d{1,5})?$/, 'expected shard ids and ranges separated by commas, such as 0,2 or 4-7')))
+			.optional(),
+		hint: 'The shards this process runs, such as 0,1 or 4-7 (each from 0 to SHARD_COUNT − 1); unset runs them all.'
+	},
 	DASHBOARD_MAX_AGE_SECONDS: {
 		schema: z.coerce.number({ error: 'expected a whole number of seconds' }).int('expected a whole number of seconds').min(5).max(3600).default(60),
 		hint: 'Dashboard messages older (or further in the future) than this are refused as stale (5 to 3600).'
@@ -177,6 +191,15 @@ export interface Config {
 	readonly http: { readonly port: number; readonly host: string; readonly publicUrl: string | undefined };
 	/** Undefined when KICK_CLIENT_ID and KICK_CLIENT_SECRET are unset: the Kick connection is off. */
 	readonly kick: KickConfig | undefined;
+	readonly sharding: ShardingConfig;
+}
+
+/** The Discord shards: how many the bot has in all, and which of them this process runs. */
+export interface ShardingConfig {
+	/** `auto`: as many as Discord recommends (`/gateway/bot`), all of them in this process. */
+	readonly count: number | 'auto';
+	/** The shard ids this process runs, ascending; null: all of them. */
+	readonly ids: readonly number[] | null;
 }
 
 export interface KickConfig {
@@ -220,8 +243,32 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
 		dashboardMaxAgeSeconds: parsed.DASHBOARD_MAX_AGE_SECONDS,
 		taskIntervals: parsed.SCHEDULED_TASK_INTERVALS,
 		http: { port: parsed.HTTP_PORT, host: parsed.HTTP_HOST, publicUrl: parsed.PUBLIC_URL?.replace(/\/+$/, '') },
-		kick: kickConfig(parsed)
+		kick: kickConfig(parsed),
+		sharding: shardingConfig(parsed)
 	};
+}
+
+function shardingConfig(parsed: Parsed): ShardingConfig {
+	const count = parsed.SHARD_COUNT;
+	if (parsed.SHARD_IDS === undefined || parsed.SHARD_IDS.length === 0) return { count, ids: null };
+	if (count === 'auto') {
+		throw new StartupError(
+			`Configuration error: SHARD_IDS is set but SHARD_COUNT is auto; processes that split the shards need the same fixed count. Set SHARD_COUNT to a number (Discord's recommendation is "shards" at GET /gateway/bot), or unset SHARD_IDS.`
+		);
+	}
+	const ids = new Set<number>();
+	const problems: string[] = [];
+	for (const item of parsed.SHARD_IDS) {
+		const [first, last = first] = item.split('-').map(Number) as [number, number?];
+		if (last < first) problems.push(`Configuration error: SHARD_IDS has the range ${item}, which goes down. ${variables.SHARD_IDS.hint}`);
+		else if (last >= count)
+			problems.push(
+				`Configuration error: SHARD_IDS names shard ${last}, but with SHARD_COUNT ${count} the shards are 0 to ${count - 1}. ${variables.SHARD_IDS.hint}`
+			);
+		else for (let id = first; id <= last; id++) ids.add(id);
+	}
+	if (problems.length > 0) throw new StartupError(problems);
+	return { count, ids: [...ids].sort((a, b) => a - b) };
 }
 
 function kickConfig(parsed: Parsed): KickConfig | undefined {
