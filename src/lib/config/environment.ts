@@ -57,6 +57,17 @@ const variables = {
 		schema: z.enum(['trace', 'debug', 'info', 'warn', 'error'], { error: 'expected trace, debug, info, warn or error' }).default('info'),
 		hint: 'How much the bot logs.'
 	},
+	LOG_FORMAT: {
+		schema: z.enum(['text', 'json'], { error: 'expected text or json' }).default('text'),
+		hint: 'text (readable lines) or json (one JSON object per line: time, level, message, error).'
+	},
+	METRICS_TOKEN: {
+		schema: z
+			.string()
+			.regex(/^[\x21-\x7e]{16,}$/, 'expected at least 16 visible ASCII characters')
+			.optional(),
+		hint: 'Asked for as "Authorization: Bearer <token>" on /metrics; unset leaves /metrics open to whoever reaches the HTTP server.'
+	},
 	TOKEN_ENCRYPTION_KEY: {
 		schema: z
 			.string()
@@ -112,6 +123,14 @@ const variables = {
 	KICK_WEBHOOK_MAX_AGE_SECONDS: {
 		schema: z.coerce.number({ error: 'expected a whole number of seconds' }).int('expected a whole number of seconds').min(10).max(86_400).default(600),
 		hint: 'Webhooks whose timestamp is further than this from now are refused (10 to 86400).'
+	},
+	KICK_WEBHOOK_MAX_IN_FLIGHT: {
+		schema: z.coerce.number({ error: 'expected a whole number' }).int('expected a whole number').min(1).max(100_000).default(1000),
+		hint: 'Kick webhook deliveries taken in at once (until their event is handed over); more are answered 503 with Retry-After, which Kick retries (1 to 100000).'
+	},
+	KICK_RECEIPT_RETENTION_HOURS: {
+		schema: z.coerce.number({ error: 'expected a whole number of hours' }).int('expected a whole number of hours').min(1).max(720).default(24),
+		hint: 'How long Kick event receipts (what catches a retried delivery) are kept before they are pruned (1 to 720).'
 	},
 	KICK_PUSHER_KEY: {
 		schema: z
@@ -179,6 +198,7 @@ export interface Config {
 	readonly disabledPlugins: readonly string[];
 	readonly environment: z.output<Variables['NODE_ENV']['schema']>;
 	readonly logLevel: z.output<Variables['LOG_LEVEL']['schema']>;
+	readonly logFormat: z.output<Variables['LOG_FORMAT']['schema']>;
 	readonly tokenEncryptionKey: Buffer | undefined;
 	readonly settingsCacheTtlSeconds: number;
 	/** How long SIGTERM keeps posting queued messages before exit. */
@@ -192,6 +212,17 @@ export interface Config {
 	/** Undefined when KICK_CLIENT_ID and KICK_CLIENT_SECRET are unset: the Kick connection is off. */
 	readonly kick: KickConfig | undefined;
 	readonly sharding: ShardingConfig;
+	readonly operations: OperationsConfig;
+}
+
+/** What an operator tunes for health, metrics and bookkeeping. */
+export interface OperationsConfig {
+	/** Asked for as `Authorization: Bearer <token>` on /metrics; undefined leaves /metrics open. */
+	readonly metricsToken: string | undefined;
+	/** Kick webhook deliveries taken in at once; more are answered 503 with Retry-After. */
+	readonly maxWebhooksInFlight: number;
+	/** How long Kick event receipts are kept before they are pruned. */
+	readonly receiptRetentionHours: number;
 }
 
 /** The Discord shards: how many the bot has in all, and which of them this process runs. */
@@ -237,6 +268,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
 		disabledPlugins: parsed.DISABLED_PLUGINS,
 		environment: parsed.NODE_ENV,
 		logLevel: parsed.LOG_LEVEL,
+		logFormat: parsed.LOG_FORMAT,
 		settingsCacheTtlSeconds: parsed.SETTINGS_CACHE_TTL_SECONDS,
 		shutdownGraceSeconds: parsed.SHUTDOWN_GRACE_SECONDS,
 		dashboardSecret: parsed.DASHBOARD_SECRET,
@@ -244,7 +276,12 @@ export function loadConfig(environment: NodeJS.ProcessEnv): Config {
 		taskIntervals: parsed.SCHEDULED_TASK_INTERVALS,
 		http: { port: parsed.HTTP_PORT, host: parsed.HTTP_HOST, publicUrl: parsed.PUBLIC_URL?.replace(/\/+$/, '') },
 		kick: kickConfig(parsed),
-		sharding: shardingConfig(parsed)
+		sharding: shardingConfig(parsed),
+		operations: {
+			metricsToken: parsed.METRICS_TOKEN,
+			maxWebhooksInFlight: parsed.KICK_WEBHOOK_MAX_IN_FLIGHT,
+			receiptRetentionHours: parsed.KICK_RECEIPT_RETENTION_HOURS
+		}
 	};
 }
 
