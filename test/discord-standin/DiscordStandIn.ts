@@ -12,7 +12,7 @@ import {
 } from 'discord-api-types/v10';
 import type { ApplicationCommandRegistry } from './ApplicationCommandRegistry.js';
 import { ControlApi } from './ControlApi.js';
-import { GatewayServer, type DisconnectOptions, type GatewaySessionInfo, type Reconnection } from './GatewayServer.js';
+import { GatewayServer, shardOfGuild, type DisconnectOptions, type GatewaySessionInfo, type Reconnection, type Shard } from './GatewayServer.js';
 import type { GuildState } from './GuildState.js';
 import {
 	buildAutocompleteInteraction,
@@ -42,6 +42,11 @@ export interface DiscordStandInOptions {
 	readonly timeoutMs?: number;
 	/** The heartbeat interval HELLO announces; 41.25 s by default, as Discord's. */
 	readonly heartbeatIntervalMs?: number;
+	/**
+	 * The shard count `GET /gateway/bot` recommends; 1 by default. Whatever it says, a session gets
+	 * the guilds of the shard it identified with, `(guild id >> 22) % count === id` (DMs on shard 0).
+	 */
+	readonly shards?: number;
 }
 
 /** Where a member acts: guild and member by name or id, channel by name or id (the first text channel when absent). */
@@ -141,10 +146,15 @@ export class DiscordStandIn {
 			timeoutMs: this.timeoutMs,
 			...(options.heartbeatIntervalMs === undefined ? {} : { heartbeatIntervalMs: options.heartbeatIntervalMs }),
 			ready: (sessionId, shard) => this.readyPayload(sessionId, shard),
-			guildCreates: () => [...this.state.guilds.values()].map((guild) => guild.toGuildCreate()),
+			guildCreates: (shard) => this.guildsOf(shard).map((guild) => guild.toGuildCreate()),
 			membersChunk: (request) => this.membersChunk(request)
 		});
-		this.rest = new RestApi(createRestRouter({ state: this.state, gatewayUrl: () => this.gatewayUrl }), this.restLog, this.rateLimits, this.state.token);
+		this.rest = new RestApi(
+			createRestRouter({ state: this.state, gatewayUrl: () => this.gatewayUrl, shardCount: options.shards ?? 1 }),
+			this.restLog,
+			this.rateLimits,
+			this.state.token
+		);
 		this.control = new ControlApi(this);
 		this.server = createServer((request, response) => void this.onRequest(request, response));
 		this.server.on('upgrade', (request: IncomingMessage, socket, head: Buffer) => {
@@ -216,6 +226,11 @@ export class DiscordStandIn {
 	/** A guild by name or id. */
 	public guild(nameOrId: string): GuildState {
 		return this.state.guild(nameOrId);
+	}
+
+	/** The shard a guild (by name or id) is on when the bot runs `count` shards (by default the count `/gateway/bot` recommends). */
+	public shardOf(guild: string, count = this.options.shards ?? 1): number {
+		return shardOfGuild(this.guild(guild).id, count);
 	}
 
 	/** A user by username or id. */
@@ -442,8 +457,15 @@ export class DiscordStandIn {
 		return this.state.messages.inChannel(this.guild(guild).channel(channel).id, { limit: Number.MAX_SAFE_INTEGER });
 	}
 
-	private async sendInteraction(payload: { readonly id: string }, what: string, timeoutMs: number | undefined): Promise<InteractionAnswer> {
+	private async sendInteraction(
+		payload: { readonly id: string; readonly guild_id?: string },
+		what: string,
+		timeoutMs: number | undefined
+	): Promise<InteractionAnswer> {
 		this.requireSession();
+		const guildId = payload.guild_id ?? null;
+		if (!this.gateway.hasSessionFor(guildId))
+			throw new Error(`No bot session runs the shard of ${guildId === null ? 'DMs (shard 0)' : `guild ${guildId}`}, so nothing would get ${what}`);
 		const from = this.restLog.mark();
 		this.dispatch(GatewayDispatchEvents.InteractionCreate, payload);
 		const tracked = this.state.interactions.get(payload.id)!;
@@ -482,14 +504,20 @@ export class DiscordStandIn {
 		};
 	}
 
-	private readyPayload(sessionId: string, shard: [number, number] | undefined): GatewayReadyDispatchData {
+	/** The guilds a session of `shard` gets (all without one). */
+	private guildsOf(shard: Shard | undefined): GuildState[] {
+		const guilds = [...this.state.guilds.values()];
+		return shard === undefined ? guilds : guilds.filter((guild) => shardOfGuild(guild.id, shard[1]) === shard[0]);
+	}
+
+	private readyPayload(sessionId: string, shard: Shard | undefined): GatewayReadyDispatchData {
 		return {
 			v: 10,
 			user: { ...this.state.botUser, verified: true, mfa_enabled: false },
-			guilds: [...this.state.guilds.keys()].map((id) => ({ id, unavailable: true })),
+			guilds: this.guildsOf(shard).map((guild) => ({ id: guild.id, unavailable: true })),
 			session_id: sessionId,
 			resume_gateway_url: this.gatewayUrl,
-			...(shard === undefined ? {} : { shard }),
+			...(shard === undefined ? {} : { shard: [shard[0], shard[1]] }),
 			application: { id: this.state.applicationId, flags: 0 as ApplicationFlags, flags_new: '0' }
 		};
 	}

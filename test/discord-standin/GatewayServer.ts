@@ -21,13 +21,25 @@ export interface GatewayServerOptions {
 	readonly botUserId: string;
 	readonly heartbeatIntervalMs?: number;
 	readonly timeoutMs?: number;
-	ready(sessionId: string, shard: [number, number] | undefined): GatewayReadyDispatchData;
-	guildCreates(): GatewayGuildCreateDispatchData[];
+	/** READY for a session; `shard` is the [id, count] it identified with (absent: unsharded, every guild). */
+	ready(sessionId: string, shard: Shard | undefined): GatewayReadyDispatchData;
+	/** The GUILD_CREATEs after READY: the guilds of `shard` (all when absent). */
+	guildCreates(shard: Shard | undefined): GatewayGuildCreateDispatchData[];
 	membersChunk(request: GatewayRequestGuildMembersData): GatewayGuildMembersChunkDispatchData | undefined;
+}
+
+/** A session's shard as IDENTIFY gives it: [shard id, shard count]. */
+export type Shard = readonly [number, number];
+
+/** Discord's shard of a guild for `count` shards: (guild id >> 22) % count. */
+export function shardOfGuild(guildId: string, count: number): number {
+	return Number((BigInt(guildId) >> 22n) % BigInt(count));
 }
 
 export interface GatewaySessionInfo {
 	readonly id: string;
+	/** [id, count], or null for an unsharded session (it gets every guild's events). */
+	readonly shard: Shard | null;
 	readonly intents: number;
 	readonly sequence: number;
 	readonly connected: boolean;
@@ -54,6 +66,7 @@ interface DispatchPayload {
 interface Session {
 	readonly id: string;
 	readonly intents: number;
+	readonly shard: Shard | null;
 	sequence: number;
 	connection: GatewayConnection | null;
 	/** Every dispatch sent in this session, so a RESUME can replay what the bot missed. */
@@ -123,16 +136,26 @@ export class GatewayServer {
 		this.server.handleUpgrade(request, socket, head, (ws) => this.accept(ws, url.searchParams.get('compress')));
 	}
 
-	/** Sends a dispatch to every session whose intents allow it (buffered for disconnected ones); returns how many got it. */
+	/**
+	 * Sends a dispatch to every session whose shard holds its guild (shard 0 for DMs and events of
+	 * no guild, as Discord does) and whose intents allow it (buffered for disconnected ones); returns how many got it.
+	 */
 	public dispatch(type: string, data: unknown): number {
+		const guildId = guildOfDispatch(type, data);
 		let delivered = 0;
-		for (const session of this.sessions.values()) if (this.send(session, type, data)) delivered += 1;
+		for (const session of this.sessions.values()) if (servesGuild(session, guildId) && this.send(session, type, data)) delivered += 1;
 		return delivered;
+	}
+
+	/** Whether some session (connected or not) would get the events of this guild (null: of DMs). */
+	public hasSessionFor(guildId: string | null): boolean {
+		return [...this.sessions.values()].some((session) => servesGuild(session, guildId));
 	}
 
 	public sessionInfos(): GatewaySessionInfo[] {
 		return [...this.sessions.values()].map((session) => ({
 			id: session.id,
+			shard: session.shard,
 			intents: session.intents,
 			sequence: session.sequence,
 			connected: session.connection !== null
@@ -245,18 +268,24 @@ export class GatewayServer {
 			connection.close(GatewayCloseCodes.InvalidIntents, 'Invalid intent(s).');
 			return;
 		}
+		const shard = data.shard ?? null;
+		if (shard !== null && !isValidShard(shard)) {
+			connection.close(GatewayCloseCodes.InvalidShard, 'Invalid shard.');
+			return;
+		}
 		this.sessionCount += 1;
 		const session: Session = {
 			id: `standin-session-${this.sessionCount}-${Date.now().toString(36)}`,
 			intents: data.intents,
+			shard,
 			sequence: 0,
 			connection,
 			history: []
 		};
 		connection.session = session;
 		this.sessions.set(session.id, session);
-		this.send(session, GatewayDispatchEvents.Ready, this.options.ready(session.id, data.shard));
-		for (const guild of this.options.guildCreates()) this.send(session, GatewayDispatchEvents.GuildCreate, guild);
+		this.send(session, GatewayDispatchEvents.Ready, this.options.ready(session.id, shard ?? undefined));
+		for (const guild of this.options.guildCreates(shard ?? undefined)) this.send(session, GatewayDispatchEvents.GuildCreate, guild);
 		this.events.emit('identified', session.id);
 		this.events.emit('any');
 	}
@@ -297,7 +326,28 @@ export class GatewayServer {
 interface IdentifyData {
 	readonly token?: unknown;
 	readonly intents?: unknown;
-	readonly shard?: [number, number];
+	readonly shard?: unknown;
+}
+
+function isValidShard(shard: unknown): shard is Shard {
+	if (!Array.isArray(shard) || shard.length !== 2) return false;
+	const [id, count] = shard as unknown[];
+	return Number.isSafeInteger(id) && Number.isSafeInteger(count) && (count as number) >= 1 && (id as number) >= 0 && (id as number) < (count as number);
+}
+
+/** The guild a dispatch belongs to (null for DMs and events of no guild): GUILD_CREATE/UPDATE/DELETE name it `id`, the rest `guild_id`. */
+function guildOfDispatch(type: string, data: unknown): string | null {
+	if (typeof data !== 'object' || data === null) return null;
+	const record = data as { readonly id?: unknown; readonly guild_id?: unknown };
+	const guildTypes: readonly string[] = [GatewayDispatchEvents.GuildCreate, GatewayDispatchEvents.GuildUpdate, GatewayDispatchEvents.GuildDelete];
+	const id = guildTypes.includes(type) ? record.id : record.guild_id;
+	return typeof id === 'string' ? id : null;
+}
+
+function servesGuild(session: Session, guildId: string | null): boolean {
+	if (session.shard === null) return true;
+	const [id, count] = session.shard;
+	return guildId === null ? id === 0 : shardOfGuild(guildId, count) === id;
 }
 
 interface ResumeData {

@@ -13,6 +13,8 @@ export interface RestContext {
 	readonly state: StandInState;
 	/** The gateway URL `/gateway/bot` hands out. */
 	readonly gatewayUrl: () => string;
+	/** The shard count `/gateway/bot` recommends. */
+	readonly shardCount: number;
 }
 
 /** Routes that take no bot token: discord.js calls them with the interaction's token instead. */
@@ -39,7 +41,12 @@ export function createRestRouter(context: RestContext): Router {
 function addGatewayRoutes(router: Router, context: RestContext): void {
 	router.add('GET', '/gateway', () => ok({ url: context.gatewayUrl() }));
 	router.add('GET', '/gateway/bot', () =>
-		ok({ url: context.gatewayUrl(), shards: 1, session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 } })
+		// Every shard may identify at once (as for Discord's largest bots), so a bot of several shards starts without discord.js' 5 s between them.
+		ok({
+			url: context.gatewayUrl(),
+			shards: context.shardCount,
+			session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: context.shardCount }
+		})
 	);
 }
 
