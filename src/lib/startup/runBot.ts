@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
-import { LogLevel } from '@sapphire/framework';
-import { Logger } from '@sapphire/plugin-logger';
+import { LogLevel, type ILogger } from '@sapphire/framework';
 import { loadConfig, type Config } from '#lib/config/environment';
 import type { Database } from '#lib/database/Database';
 import { openDatabase } from '#lib/database/openDatabase';
 import { secureLegacyKickTokens } from '#lib/kick/secureLegacyKickTokens';
 import { KickBotClient } from '#lib/KickBotClient';
+import { createBotLogger, printStartupFailure } from '#lib/logging/botLogger';
+import { SecretRedactor } from '#lib/logging/SecretRedactor';
 import { PluginCatalog } from '#lib/plugins/PluginCatalog';
 import { coreSettings } from '#lib/settings/coreSettings';
 import { assertRedisReachable } from '#lib/startup/redis';
@@ -21,11 +22,23 @@ const LOG_LEVELS: Record<Config['logLevel'], LogLevel> = {
 
 /** Closed in reverse order at shutdown or when the start fails. */
 const closers: (() => Promise<unknown>)[] = [];
+/** The configured logger, once the configuration is read. */
+let configuredLogger: ILogger | undefined;
+
+/** The configured logger, or before it one in the format LOG_FORMAT asks for: either way, no line carries a secret. */
+function currentLogger(): ILogger {
+	return (configuredLogger ??= createBotLogger({ level: LogLevel.Info, format: startupLogFormat(), redactor: SecretRedactor.of(process.env) }));
+}
+
+function startupLogFormat(): 'text' | 'json' {
+	return process.env.LOG_FORMAT?.trim() === 'json' ? 'json' : 'text';
+}
 
 async function start(pluginsDirectory: string): Promise<void> {
 	if (existsSync('.env')) process.loadEnvFile('.env');
 	const config = loadConfig(process.env);
-	const logger = new Logger({ level: LOG_LEVELS[config.logLevel] });
+	const logger = createBotLogger({ level: LOG_LEVELS[config.logLevel], format: config.logFormat, redactor: SecretRedactor.of(process.env) });
+	configuredLogger = logger;
 
 	await assertRedisReachable(config.redisUrl);
 	const plugins = await PluginCatalog.discover(pluginsDirectory, config.disabledPlugins, coreSettings);
@@ -77,7 +90,7 @@ function explainLoginFailure(error: unknown): unknown {
 
 async function stop(): Promise<void> {
 	for (const close of closers.reverse()) {
-		await close().catch((error: unknown) => console.error(error));
+		await close().catch((error: unknown) => currentLogger().error('Could not close cleanly while stopping:', error));
 	}
 }
 
@@ -90,12 +103,11 @@ export async function runBot(pluginsDirectory: string): Promise<void> {
 	process.once('SIGINT', () => void stop().then(() => process.exit(0)));
 	process.once('SIGTERM', () => void stop().then(() => process.exit(0)));
 	// A promise someone forgot to catch is a bug, but one server's bug must not stop the bot for every other.
-	process.on('unhandledRejection', (reason) => console.error('Unhandled promise rejection (a bug; the bot keeps running):', reason));
+	process.on('unhandledRejection', (reason) => currentLogger().error('Unhandled promise rejection (a bug; the bot keeps running):', reason));
 	try {
 		await start(pluginsDirectory);
 	} catch (error) {
-		if (error instanceof StartupError) for (const line of error.lines) console.error(line);
-		else console.error(error);
+		printStartupFailure(error instanceof StartupError ? error.lines : [], error, startupLogFormat(), SecretRedactor.of(process.env));
 		// The embedded database sets the exit code when it closes (0), and closing may end the process before stop() returns: 1 is set last.
 		process.once('exit', () => (process.exitCode = 1));
 		await stop();
