@@ -15,6 +15,7 @@ import { KickCommandStore } from '#lib/kick/commands/KickCommandStore';
 import { KickSignInHandlerStore } from '#lib/kick/signIns/KickSignInHandlerStore';
 import { runKickListeners } from '#lib/kick/events/runKickListeners';
 import { KickConnection } from '#lib/kick/KickConnection';
+import { clientShardOptions } from '#lib/discord/shards';
 import { DiscordChannelCourier } from '#lib/outbox/DiscordChannelCourier';
 import { loadGuildContext } from '#lib/guild/GuildContext';
 import { OverlayKeyCache } from '#lib/overlays/OverlayKeyCache';
@@ -54,8 +55,13 @@ export class KickBotClient extends SapphireClient {
 
 	public constructor(options: KickBotClientOptions) {
 		const { config } = options;
+		// discord.js reads SHARD_COUNT and SHARDS from the environment itself (its ShardingManager's way to hand a child its shards); ours are in the config.
+		delete process.env.SHARD_COUNT;
+		delete process.env.SHARDS;
 		super({
 			intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent, GatewayIntentBits.DirectMessages],
+			// discord.js' own sharding: one WebSocket per shard of this process; processes (and hosts) share the shards by SHARD_IDS.
+			...clientShardOptions(config.sharding),
 			partials: [Partials.Channel],
 			loadMessageCommandListeners: true,
 			defaultPrefix: coreSettings.prefix.defaultValue,

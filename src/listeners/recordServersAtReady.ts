@@ -1,6 +1,7 @@
 import { ApplyOptions } from '@sapphire/decorators';
 import { Events, Listener } from '@sapphire/framework';
 import type { Client } from 'discord.js';
+import { describeShards, shardsOfClient } from '#lib/discord/shards';
 
 /**
  * At start, records every server the bot is in (new rows for servers joined while it was
@@ -13,12 +14,13 @@ export class RecordServersAtReady extends Listener<typeof Events.ClientReady> {
 		for (const guild of client.guilds.cache.values()) {
 			await db.forGuild(guild.id).server.ensure({ name: guild.name, ownerId: BigInt(guild.ownerId) });
 		}
-		const shards = { ids: client.shard?.ids ?? [0], count: client.shard?.count ?? 1 };
+		// discord.js' internal sharding: the shards are the client's options (client.shard is only for its ShardingManager).
+		const shards = shardsOfClient(client);
 		const left = await db.system.markAbsentServersLeft(
 			client.guilds.cache.map((guild) => BigInt(guild.id)),
 			shards
 		);
 		if (left.length > 0) logger.info(`Removed from ${left.length} server(s) while offline: ${left.join(', ')} (their data is kept).`);
-		logger.info(`Ready as ${client.user.tag} in ${client.guilds.cache.size} server(s).`);
+		logger.info(`Ready as ${client.user.tag} in ${client.guilds.cache.size} server(s) (${describeShards(shards)}).`);
 	}
 }

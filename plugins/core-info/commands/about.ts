@@ -10,7 +10,7 @@ export class AboutCommand extends GuildCommand {
 				{
 					title: 'Kick community bot',
 					description: 'Watches a Kick channel’s chat and runs its community, separately in every server, with the plugins below.',
-					fields: describeBot(botFacts())
+					fields: describeBot(await botFacts())
 				}
 			],
 			visibility: 'channel'

@@ -8,7 +8,7 @@ export class ServerCommand extends GuildCommand {
 		const { guild, guildId, db } = context;
 		// The row is written at ready and on join; ensure covers a command racing the join listener.
 		const server = (await db.server.get()) ?? (await db.server.ensure({ name: guild?.name ?? null, ownerId: guild ? BigInt(guild.ownerId) : null }));
-		const plugins = botFacts().plugins.map((plugin) => plugin.name);
+		const plugins = (await botFacts()).plugins.map((plugin) => plugin.name);
 		await call.reply({ embeds: [{ title: server.name ?? String(guildId), fields: describeServer(server, plugins) }], visibility: 'channel' });
 	}
 }

@@ -1,4 +1,5 @@
 import { container } from '@sapphire/framework';
+import { shardsOfClient } from '#lib/discord/shards';
 import { botVersion } from '#lib/version';
 
 /** A plugin as /about and /help show it. */
@@ -17,11 +18,13 @@ export interface BotFacts {
 	readonly plugins: readonly PluginSummary[];
 }
 
-export function botFacts(): BotFacts {
+export async function botFacts(): Promise<BotFacts> {
 	const { client, db, plugins } = container;
+	const shards = shardsOfClient(client);
 	return {
 		version: botVersion,
-		serverCount: client.guilds.cache.size,
+		// This process's cache holds only its shards' servers; the database knows every process's.
+		serverCount: shards.ids.length === shards.count ? client.guilds.cache.size : await db.system.joinedServerCount(),
 		uptimeMs: client.uptime ?? 0,
 		databaseKind: db.connection.kind,
 		plugins: plugins.enabled.map((plugin) => ({ name: plugin.manifest.name, description: plugin.manifest.description }))

@@ -2,6 +2,7 @@ import { Prisma, type PrismaClient } from '#generated/prisma/client';
 import type { KickOAuthPurpose, PendingKickAuthorization } from '#lib/database/repositories/KickOAuthStatesRepository';
 import type { ServerRecord } from '#lib/database/repositories/ServerRepository';
 import { TokenCipher } from '#lib/database/TokenCipher';
+import { shardOfGuild } from '#lib/discord/shards';
 
 /** A server linked to a Kick channel, as the event readers need it. */
 export interface KickLink {
@@ -32,7 +33,7 @@ export class SystemRepository {
 	public async markAbsentServersLeft(present: Iterable<bigint>, shards: { readonly ids: readonly number[]; readonly count: number }): Promise<bigint[]> {
 		const presentIds = new Set(present);
 		const absent = (await this.servers())
-			.filter((server) => server.leftAt === null && !presentIds.has(server.guildId) && shards.ids.includes(shardOf(server.guildId, shards.count)))
+			.filter((server) => server.leftAt === null && !presentIds.has(server.guildId) && shards.ids.includes(shardOfGuild(server.guildId, shards.count)))
 			.map((server) => server.guildId);
 		if (absent.length > 0) {
 			await this.client.$executeRaw`UPDATE servers SET left_at = now() WHERE left_at IS NULL AND discord_server_id IN (${Prisma.join(absent)})`;
@@ -74,6 +75,15 @@ export class SystemRepository {
 		return this.client.$executeRaw`DELETE FROM kick_oauth_states WHERE expires_at <= ${now}`;
 	}
 
+	/** The migrations of `names` that `_prisma_migrations` does not record as applied (finished, not rolled back): what readiness checks, in one query. */
+	public async pendingMigrations(names: readonly string[]): Promise<string[]> {
+		const rows = await this.client.$queryRaw<{ name: string }[]>`
+			SELECT name FROM unnest(${[...names]}::text[]) AS name
+			WHERE NOT EXISTS (SELECT 1 FROM "_prisma_migrations" m WHERE m.migration_name = name AND m.finished_at IS NOT NULL AND m.rolled_back_at IS NULL)
+			ORDER BY name`;
+		return rows.map((row) => row.name);
+	}
+
 	/** Every server (still joined) linked to a Kick channel, for the readers and subscriptions at start. */
 	public async kickLinks(): Promise<KickLink[]> {
 		return this.client.$queryRaw<KickLink[]>`
@@ -108,6 +118,12 @@ export class SystemRepository {
 		await this.client.$executeRaw`
 			UPDATE kick_connections k SET last_event_at = r.at, last_event_type = r.type
 			FROM json_to_recordset(${rows}::json) AS r(guild bigint, type text, at timestamptz) WHERE k.discord_server_id = r.guild`;
+	}
+
+	/** How many servers the bot is in (not left), whichever process's shards they are on. */
+	public async joinedServerCount(): Promise<number> {
+		const [row] = await this.client.$queryRaw<{ count: number }[]>`SELECT count(*)::int AS count FROM servers WHERE left_at IS NULL`;
+		return row?.count ?? 0;
 	}
 
 	/** The servers the bot is in (not left), in the order they were recorded. */
@@ -148,9 +164,4 @@ export class SystemRepository {
 			ORDER BY 1`;
 		return rows.map((row) => row.guildId);
 	}
-}
-
-/** Discord's shard of a server: (id >> 22) % shard count. */
-function shardOf(guildId: bigint, shardCount: number): number {
-	return Number((guildId >> 22n) % BigInt(shardCount));
 }
