@@ -32,8 +32,23 @@ import '#lib/setup/container';
 import { SharedState } from '#lib/shared/SharedState';
 import { redactUrl, redisOptionsFromUrl } from '#lib/startup/redis';
 import { ScheduleKeeper } from '#lib/tasks/ScheduleKeeper';
+import { ShardWork } from '#lib/tasks/ShardWork';
 
 const TASK_QUEUE_CLOSE_TIMEOUT_MS = 5_000;
+
+/** The shard queues of a process that runs only some of the bot's shards (SHARD_IDS); none when it runs them all. */
+function shardWorkOf(config: Config, logger: ILogger): ShardWork | undefined {
+	const { count, ids } = config.sharding;
+	if (ids === null || ids.length === count) return undefined;
+	return new ShardWork({
+		redisUrl: config.redisUrl,
+		keyPrefix: config.redisKeyPrefix,
+		shards: { ids, count },
+		run: (name, payload) => container.tasks.run({ name, payload } as never),
+		logger,
+		owner: PROCESS_IDENTITY
+	});
+}
 
 export interface KickBotClientOptions {
 	readonly config: Config;
@@ -131,6 +146,15 @@ export class KickBotClient extends SapphireClient {
 		// Once logged in: what stopped processes left for Discord needs the token.
 		this.once(Events.ClientReady, () => container.outbox.start());
 		this.scheduleKeeper = new ScheduleKeeper(container.tasks, this.stores.get('scheduled-tasks'), options.logger);
+		container.shardWork = shardWorkOf(config, options.logger);
+		// Once ready, so the parts it takes find this process's servers in its cache.
+		this.once(
+			Events.ClientReady,
+			() =>
+				void container.shardWork
+					?.start()
+					.catch((error: unknown) => options.logger.warn('Scheduled tasks: could not work from the shards’ queues:', error))
+		);
 		this.once(
 			Events.ClientReady,
 			() => void this.scheduleKeeper.start().catch((error: unknown) => options.logger.warn('Scheduled tasks: could not watch the task queue:', error))
@@ -248,6 +272,7 @@ export class KickBotClient extends SapphireClient {
 	 */
 	public override async destroy(): Promise<void> {
 		this.scheduleKeeper.stop();
+		await container.shardWork?.close();
 		await this.dashboardSubscriber?.close();
 		await this.overlayServer.close();
 		await container.server.disconnect().catch(() => undefined);

@@ -145,6 +145,22 @@ for (const engine of engines) {
 				expect(await database.system.markAbsentServersLeft([present], { ids: [shard], count: 2 }), 'already marked').to.deep.equal([]);
 			});
 
+			it('lists the joined servers of one shard, with or without rows in a table', async () => {
+				// On shard (n % 4) of 4: (id >> 22) % 4 = n % 4.
+				const ids = [0n, 1n, 2n, 3n, 4n, 5n].map((n) => ((1n << 40n) + n) << 22n);
+				for (const id of ids) await database.forGuild(id).server.ensure({ name: String(id), ownerId: null });
+				await database.forGuild(ids[5]!).server.markLeft();
+				await database.forGuild(ids[1]!).customCommands.create({ name: 'hi', response: 'hello' });
+				await database.forGuild(ids[5]!).customCommands.create({ name: 'hi', response: 'hello' });
+
+				expect(await database.system.joinedGuildIds({ id: 0, count: 4 })).to.deep.equal([ids[0], ids[4]]);
+				expect(await database.system.joinedGuildIds({ id: 1, count: 4 }), 'a server left is not listed').to.deep.equal([ids[1]]);
+				expect(await database.system.joinedGuildIds({ id: 2, count: 3 }), '2^40 + n ≡ 1 + n (mod 3)').to.deep.equal([ids[1], ids[4]]);
+				expect(await database.system.joinedGuildIdsWithRowsIn('custom_commands', {}, { id: 1, count: 4 })).to.deep.equal([ids[1]]);
+				expect(await database.system.joinedGuildIdsWithRowsIn('custom_commands', {}, { id: 0, count: 4 })).to.deep.equal([]);
+				expect(await database.system.joinedGuildIds()).to.have.length(5);
+			});
+
 			it('rolls back every write of a failed transaction', async () => {
 				await a.points.award('bob', 10);
 				const error = await rejection(

@@ -29,27 +29,48 @@ class RecordingTask extends GuildTask<string> {
 	}
 }
 
-function taskNamed(name: string, options: GuildTask.Options): RecordingTask {
+/** Makes each repeating run's data itself, and counts the times it prepared to work. */
+class PreparingTask extends RecordingTask {
+	public prepared = 0;
+
+	protected override dataOfRun(): string {
+		return `run ${this.prepared}`;
+	}
+
+	protected override async beforeWork(): Promise<void> {
+		this.prepared++;
+	}
+}
+
+function taskNamed<Task extends RecordingTask = RecordingTask>(name: string, options: GuildTask.Options, Kind: typeof RecordingTask = RecordingTask): Task {
 	const context = {
 		name,
 		path: `/plugins/demo/scheduled-tasks/${name}.js`,
 		root: '/plugins/demo/scheduled-tasks',
 		store: undefined
 	} as unknown as ScheduledTask.LoaderContext;
-	return new RecordingTask(context, options);
+	return new Kind(context, options) as Task;
 }
 
 describe('GuildTask (serversAtOnce, the data of a repeating run, SCHEDULED_TASK_INTERVALS)', () => {
 	const saved = new Map<string, unknown>();
 	const errors: unknown[][] = [];
+	const infos: unknown[][] = [];
 
 	before(() => {
 		const stubs: Record<string, unknown> = {
-			db: { system: { joinedGuildIds: async () => [...SERVERS] } },
+			// The servers of shard { id, count } here: id % count (the database's rule is tested with the repositories).
+			db: {
+				system: {
+					joinedGuildIds: async (shard?: { id: number; count: number }) =>
+						SERVERS.filter((guildId) => shard === undefined || Number(guildId) % shard.count === shard.id)
+				}
+			},
 			client: { guilds: { cache: new Map() } },
 			settings: { forGuild: async (guildId: bigint) => ({ guildId, get: (key: string) => (key === 'plugins_off' ? [] : null) }) },
 			config: { taskIntervals: new Map([['shortened', 1500]]) },
-			logger: { error: (...values: unknown[]) => errors.push(values) }
+			logger: { error: (...values: unknown[]) => errors.push(values), info: (...values: unknown[]) => infos.push(values) },
+			shardWork: undefined
 		};
 		for (const [key, value] of Object.entries(stubs)) {
 			saved.set(key, (container as unknown as Record<string, unknown>)[key]);
@@ -61,6 +82,7 @@ describe('GuildTask (serversAtOnce, the data of a repeating run, SCHEDULED_TASK_
 	});
 	beforeEach(() => {
 		errors.length = 0;
+		infos.length = 0;
 	});
 
 	it('runs one server after another by default, every server, a failing one logged and not stopping the others', async () => {
@@ -84,6 +106,46 @@ describe('GuildTask (serversAtOnce, the data of a repeating run, SCHEDULED_TASK_
 		const task = taskNamed('single', { interval: 60_000, serversAtOnce: 3 });
 		await task.run({ guildId: '5', data: 'later' });
 		expect(task.ran).to.deep.equal([[5n, 'later']]);
+	});
+
+	it('makes a repeating run’s data once with dataOfRun, and prepares before every run (beforeWork)', async () => {
+		const task = taskNamed<PreparingTask>('preparing', { interval: 60_000 }, PreparingTask);
+		await task.run(undefined);
+		expect(new Set(task.ran.map(([, data]) => data))).to.deep.equal(new Set(['run 1']));
+		await task.run({ guildId: '2', data: 'given' });
+		expect(task.prepared).to.equal(2);
+		expect(task.ran.at(-1)).to.deep.equal([2n, 'given']);
+	});
+
+	it('runs one shard’s part of a run for the servers of that shard, with the run’s data', async () => {
+		const task = taskNamed('part', { interval: 60_000 });
+		await task.run({ shard: 1, shardCount: 3, data: 'minute 20:01' });
+		expect(task.ran).to.deep.equal([
+			[1n, 'minute 20:01'],
+			[7n, 'minute 20:01']
+		]);
+	});
+
+	it('with the shards split over processes, spreads a repeating run and does here the parts nobody serves, saying so', async () => {
+		const spreads: [string, unknown][] = [];
+		(container as unknown as Record<string, unknown>).shardWork = {
+			spread: async (name: string, data: unknown, runHere: (shard: number, count: number) => Promise<void>) => {
+				spreads.push([name, data]);
+				await runHere(0, 2);
+				return { queued: [1], here: [0] };
+			}
+		};
+		try {
+			const task = taskNamed<PreparingTask>('spread', { interval: 60_000 }, PreparingTask);
+			await task.run(undefined);
+			expect(spreads).to.deep.equal([['spread', 'run 1']]);
+			expect(task.ran.map(([guildId]) => guildId)).to.deep.equal([2n, 6n]);
+			expect(infos.map((line) => String(line[0]))).to.deep.equal([
+				'Scheduled task spread: no running process serves shard(s) 0; this process did their servers.'
+			]);
+		} finally {
+			(container as unknown as Record<string, unknown>).shardWork = undefined;
+		}
 	});
 
 	it('takes its interval from SCHEDULED_TASK_INTERVALS when that names it, and refuses a serversAtOnce below 1', () => {

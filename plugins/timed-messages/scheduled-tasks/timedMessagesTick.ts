@@ -1,5 +1,5 @@
 import { ApplyOptions } from '@sapphire/decorators';
-import { GuildTask, type GuildContext, type GuildTaskPayload } from '#core';
+import { GuildTask, type GuildContext } from '#core';
 import { chatLines } from '../lib/processChatLines.js';
 import { describeOutcomes, runDueTimers, tickOf } from '../lib/runDueTimers.js';
 
@@ -23,13 +23,15 @@ export interface TimersTick {
 	customJobOptions: { removeOnComplete: true, removeOnFail: 100 }
 })
 export class TimedMessagesTickTask extends GuildTask<TimersTick> {
-	public override async run(payload: GuildTaskPayload<TimersTick> | undefined): Promise<void> {
-		// This process's chat lines of the last second are in Redis before the runs read them.
+	protected override dataOfRun(): TimersTick {
+		return { at: tickOf(Date.now(), this.interval ?? TICK_MS).getTime() };
+	}
+
+	/** This process's chat lines of the last second are in Redis before the runs read them. */
+	protected override async beforeWork(): Promise<void> {
 		await chatLines
 			.flush()
 			.catch((error: unknown) => this.container.logger.warn('Timed messages: the tick goes on without the last second of chat:', error));
-		if (payload?.guildId !== undefined) return super.run(payload);
-		await super.run({ data: { at: tickOf(Date.now(), this.interval ?? TICK_MS).getTime() } });
 	}
 
 	/** Runs one server's timers soon (the dashboard changed them); the job id keeps one such job per server and tick. */

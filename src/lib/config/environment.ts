@@ -225,13 +225,11 @@ export interface OperationsConfig {
 	readonly receiptRetentionHours: number;
 }
 
-/** The Discord shards: how many the bot has in all, and which of them this process runs. */
-export interface ShardingConfig {
-	/** `auto`: as many as Discord recommends (`/gateway/bot`), all of them in this process. */
-	readonly count: number | 'auto';
-	/** The shard ids this process runs, ascending; null: all of them. */
-	readonly ids: readonly number[] | null;
-}
+/**
+ * The Discord shards: how many the bot has in all (`auto`: as many as Discord recommends at
+ * `/gateway/bot`, all of them in this process), and the ids this process runs, ascending (null: all).
+ */
+export type ShardingConfig = { readonly count: 'auto'; readonly ids: null } | { readonly count: number; readonly ids: readonly number[] | null };
 
 export interface KickConfig {
 	readonly clientId: string;

@@ -4,6 +4,17 @@ import type { ServerRecord } from '#lib/database/repositories/ServerRepository';
 import { TokenCipher } from '#lib/database/TokenCipher';
 import { shardOfGuild } from '#lib/discord/shards';
 
+/** One Discord shard: the servers with (id >> 22) % count = id. */
+export interface GuildShard {
+	readonly id: number;
+	readonly count: number;
+}
+
+/** The condition "on this shard" for a server id column (nothing without a shard); the column name comes from the code. */
+function onShard(column: string, shard: GuildShard | undefined): Prisma.Sql {
+	return shard === undefined ? Prisma.empty : Prisma.sql` AND (${Prisma.raw(column)} >> 22) % ${shard.count} = ${shard.id}`;
+}
+
 /** A server linked to a Kick channel, as the event readers need it. */
 export interface KickLink {
 	readonly guildId: bigint;
@@ -126,10 +137,11 @@ export class SystemRepository {
 		return row?.count ?? 0;
 	}
 
-	/** The servers the bot is in (not left), in the order they were recorded. */
-	public async joinedGuildIds(): Promise<bigint[]> {
+	/** The servers the bot is in (not left), in the order they were recorded; with `shard`, only those on that Discord shard. */
+	public async joinedGuildIds(shard?: GuildShard): Promise<bigint[]> {
 		const rows = await this.client.$queryRaw<{ guildId: bigint }[]>`
-			SELECT discord_server_id AS "guildId" FROM servers WHERE left_at IS NULL ORDER BY created_at ASC NULLS LAST, discord_server_id ASC`;
+			SELECT discord_server_id AS "guildId" FROM servers WHERE left_at IS NULL${onShard('discord_server_id', shard)}
+			ORDER BY created_at ASC NULLS LAST, discord_server_id ASC`;
 		return rows.map((row) => row.guildId);
 	}
 
@@ -139,13 +151,17 @@ export class SystemRepository {
 	 * come from the code, never from input; they are checked to be plain identifiers anyway.
 	 * @throws {TypeError} for a name that is not a plain snake_case identifier.
 	 */
-	public async joinedGuildIdsWithRowsIn(table: string, where: Readonly<Record<string, string | number | boolean>> = {}): Promise<bigint[]> {
+	public async joinedGuildIdsWithRowsIn(
+		table: string,
+		where: Readonly<Record<string, string | number | boolean>> = {},
+		shard?: GuildShard
+	): Promise<bigint[]> {
 		for (const name of [table, ...Object.keys(where)])
 			if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new TypeError(`"${name}" is not a table or column name`);
 		const conditions = Object.entries(where).map(([column, value]) => Prisma.sql`t.${Prisma.raw(column)} = ${value}`);
 		const rows = await this.client.$queryRaw<{ guildId: bigint }[]>`
 			SELECT s.discord_server_id AS "guildId" FROM servers s
-			WHERE s.left_at IS NULL AND EXISTS (
+			WHERE s.left_at IS NULL${onShard('s.discord_server_id', shard)} AND EXISTS (
 				SELECT 1 FROM ${Prisma.raw(table)} t WHERE t.discord_server_id = s.discord_server_id${conditions.length === 0 ? Prisma.empty : Prisma.sql` AND ${Prisma.join(conditions, ' AND ')}`}
 			)
 			ORDER BY s.discord_server_id`;

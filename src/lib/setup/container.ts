@@ -8,6 +8,7 @@ import type { Outbox } from '#lib/outbox/Outbox';
 import type { PluginCatalog } from '#lib/plugins/PluginCatalog';
 import type { BotSettingsManager } from '#lib/settings/BotSettingsManager';
 import type { SharedState } from '#lib/shared/SharedState';
+import type { ShardWork } from '#lib/tasks/ShardWork';
 
 declare module '@sapphire/pieces' {
 	interface Container {
@@ -27,5 +28,7 @@ declare module '@sapphire/pieces' {
 		overlays: OverlayHub | undefined;
 		/** The same, as the overlay routes use it: pages found by key, their event streams. */
 		overlayServer: OverlayServer;
+		/** Spreads repeating per-server tasks over the processes by Discord shard; undefined when this process runs every shard. */
+		shardWork: ShardWork | undefined;
 	}
 }

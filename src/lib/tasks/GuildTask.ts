@@ -2,12 +2,17 @@ import { container } from '@sapphire/framework';
 import { ScheduledTask } from '@sapphire/plugin-scheduled-tasks';
 import { pluginOfPiece } from '#lib/core/commandCatalog';
 import { loadGuildContext, type GuildContext } from '#lib/guild/GuildContext';
+import type { GuildShard } from '#lib/database/SystemRepository';
 import { forEachAtOnce } from '#lib/tasks/forEachAtOnce';
 
-/** What a per-server job carries: the server it is for, and the task's own data. */
+/** What a per-server job carries: the server (or the shard's servers) it is for, and the task's own data. */
 export interface GuildTaskPayload<Payload> {
-	/** Absent: a run for every server (a repeating run), each handed `data`. */
+	/** Set: a run for this one server. */
 	readonly guildId?: string;
+	/** Set (with `shardCount`): one shard's part of a repeating run, for the servers on that Discord shard. */
+	readonly shard?: number;
+	readonly shardCount?: number;
+	/** Handed to every server of the run. JSON: a run's parts may be done by other processes. */
 	readonly data?: Payload;
 }
 
@@ -20,11 +25,14 @@ export interface GuildTaskPayload<Payload> {
  *   `serversWithRowsIn`, for every server that has a row in one of the plugin's tables (e.g. its
  *   enabled timed messages): the database picks them in one query;
  * - `scheduleFor(guildId, data, delayMs)` runs it once, later, for one server.
- * BullMQ runs a job once across bot processes, so each run happens once per server.
+ * BullMQ runs a job once across bot processes, so each run happens once per server. When the bot's
+ * Discord shards are split over processes (SHARD_IDS), a repeating run is spread by shard: each
+ * shard's part goes to a process running that shard (`ShardWork`), which works from its own cache,
+ * and the part of a shard no running process serves is done by the process that took the run.
  * A repeating run works for one server after another, or for `serversAtOnce` servers at a time
- * (work that mostly waits on Redis or the database). A piece that overrides `run` may hand every
- * server of a repeating run the same data (`super.run({ data })`), such as the time it stands for. SCHEDULED_TASK_INTERVALS can shorten a
- * task's `interval` by its name (for tests and stand-ins).
+ * (work that mostly waits on Redis or the database). `dataOfRun` gives every server of a repeating
+ * run the same data, such as the time it stands for; `beforeWork` runs in each process before it
+ * works for servers. SCHEDULED_TASK_INTERVALS can shorten a task's `interval` by its name (for tests and stand-ins).
  *
  * @example
  * \@ApplyOptions<GuildTask.Options>({ interval: 60_000, serversWithRowsIn: { table: 'timed_messages', where: { enabled: true } } })
@@ -48,16 +56,25 @@ export abstract class GuildTask<Payload = undefined> extends ScheduledTask {
 	}
 
 	public override async run(payload: GuildTaskPayload<Payload> | undefined): Promise<void> {
+		await this.beforeWork();
 		if (payload?.guildId !== undefined) {
 			await this.runOne(BigInt(payload.guildId), payload.data);
 			return;
 		}
-		const { system } = this.container.db;
-		const guildIds =
-			this.serversWithRowsIn === undefined
-				? await system.joinedGuildIds()
-				: await system.joinedGuildIdsWithRowsIn(this.serversWithRowsIn.table, this.serversWithRowsIn.where);
-		await forEachAtOnce(guildIds, this.serversAtOnce, (guildId) => this.runOne(guildId, payload?.data));
+		if (payload?.shard !== undefined && payload.shardCount !== undefined) {
+			await this.runServers({ id: payload.shard, count: payload.shardCount }, payload.data);
+			return;
+		}
+		const data = payload?.data ?? this.dataOfRun();
+		const { shardWork } = this.container;
+		// This process runs every shard (the default): it does every server itself.
+		if (shardWork === undefined) {
+			await this.runServers(undefined, data);
+			return;
+		}
+		const { here } = await shardWork.spread(this.name, data, (shard, count) => this.runServers({ id: shard, count }, data));
+		if (here.length > 0)
+			this.container.logger.info(`Scheduled task ${this.name}: no running process serves shard(s) ${here.join(', ')}; this process did their servers.`);
 	}
 
 	/**
@@ -77,6 +94,26 @@ export abstract class GuildTask<Payload = undefined> extends ScheduledTask {
 
 	/** Does the task's work for the server of `context`. */
 	protected abstract runFor(context: GuildContext, data: Payload | undefined): Promise<unknown>;
+
+	/** The data every server of a repeating run gets, made once by the process that takes the run (JSON). */
+	protected dataOfRun(): Payload | undefined {
+		return undefined;
+	}
+
+	/** Runs in each process before it works for servers (a run, its shard's part, one server): e.g. writes what this process batches. */
+	protected async beforeWork(): Promise<void> {
+		// Nothing by default.
+	}
+
+	/** The servers of the run (on one shard, or all of them), `serversAtOnce` at a time. */
+	private async runServers(shard: GuildShard | undefined, data: Payload | undefined): Promise<void> {
+		const { system } = this.container.db;
+		const guildIds =
+			this.serversWithRowsIn === undefined
+				? await system.joinedGuildIds(shard)
+				: await system.joinedGuildIdsWithRowsIn(this.serversWithRowsIn.table, this.serversWithRowsIn.where, shard);
+		await forEachAtOnce(guildIds, this.serversAtOnce, (guildId) => this.runOne(guildId, data));
+	}
 
 	private async runOne(guildId: bigint, data: Payload | undefined): Promise<void> {
 		try {
