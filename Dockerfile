@@ -1,6 +1,6 @@
 # The bot's image: built in one stage with the dev dependencies, run in another with the production ones only.
 #   docker build -t kickbot .        (docker compose up builds it too; README, "Running with Docker Compose")
-# Node 24 is the LTS in support; the project runs on Node 20.12 or newer (package.json engines).
+# Node 24 (LTS) by default; the bot needs Node 20.12 or newer (package.json engines): --build-arg NODE_VERSION=22 for another.
 ARG NODE_VERSION=24
 
 FROM node:${NODE_VERSION}-bookworm-slim AS base
