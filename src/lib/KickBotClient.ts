@@ -33,6 +33,8 @@ import { SharedState } from '#lib/shared/SharedState';
 import { redactUrl, redisOptionsFromUrl } from '#lib/startup/redis';
 import { ScheduleKeeper } from '#lib/tasks/ScheduleKeeper';
 import { ShardWork } from '#lib/tasks/ShardWork';
+import { createBotReadiness } from '#lib/health/botReadiness';
+import { countingDiscordRateLimits, observeBotForMetrics } from '#lib/metrics/observeBot';
 
 const TASK_QUEUE_CLOSE_TIMEOUT_MS = 5_000;
 
@@ -91,7 +93,8 @@ export class KickBotClient extends SapphireClient {
 			},
 			// The HTTP server (overlay pages; Kick's OAuth callback and webhooks, which refuse while Kick is off) listens before the login.
 			api: { prefix: '', listenOptions: { port: config.http.port, host: config.http.host } },
-			...(config.discordApiUrl === undefined ? {} : { rest: { api: config.discordApiUrl } })
+			// Discord's 429 answers are counted for /metrics (discord.js's REST events report only the waits it plans).
+			rest: { makeRequest: countingDiscordRateLimits(), ...(config.discordApiUrl === undefined ? {} : { api: config.discordApiUrl }) }
 		});
 		container.config = config;
 		container.db = options.database;
@@ -189,6 +192,8 @@ export class KickBotClient extends SapphireClient {
 		});
 		container.overlays = this.overlayServer;
 		container.overlayServer = this.overlayServer;
+		container.readiness = createBotReadiness({ client: this, database: options.database, redisUrl: config.redisUrl, logger: options.logger });
+		observeBotForMetrics(this, { outboxDepth: () => options.database.outbox.depth() });
 		this.once(Events.ClientReady, () => {
 			const address = container.server.server.address();
 			if (address !== null && typeof address === 'object') options.logger.info(`HTTP: listening on ${address.address}:${address.port}.`);

@@ -45,12 +45,13 @@ export class BotUnderTest {
 
 	/**
 	 * `options.pluginsDirectory` runs the bot with a test folder of plugins instead of plugins/;
-	 * `options.databasePort` has the bot reach PostgreSQL on another port (a proxy the test can cut).
+	 * `options.databasePort` has the bot reach PostgreSQL on another port (a proxy the test can cut);
+	 * `options.databasePassword` puts a password in its DATABASE_URL (the test server trusts any).
 	 */
 	public static async start(
 		seed: StandInSeed,
 		environment: Readonly<Record<string, string>> = {},
-		options: { readonly pluginsDirectory?: string; readonly databasePort?: number } = {}
+		options: { readonly pluginsDirectory?: string; readonly databasePort?: number; readonly databasePassword?: string } = {}
 	): Promise<BotUnderTest> {
 		const standIn = await DiscordStandIn.start({ seed });
 		const database = await createTestDatabase('e2e');
@@ -58,6 +59,7 @@ export class BotUnderTest {
 		under.pluginsDirectory = options.pluginsDirectory;
 		const databaseUrl = new URL(database.url);
 		if (options.databasePort !== undefined) databaseUrl.port = String(options.databasePort);
+		if (options.databasePassword !== undefined) databaseUrl.password = options.databasePassword;
 		// The HTTP server always listens: a port of its own on 127.0.0.1 (the environment given may name another).
 		const port = await freePort();
 		under.environment = {

@@ -10,16 +10,20 @@ import { freePort } from '#test/e2e/KickUnderTest';
 export class RedisServer {
 	private child: ChildProcess | undefined;
 
-	private constructor(public readonly port: number) {}
+	private constructor(
+		public readonly port: number,
+		private readonly password: string | undefined
+	) {}
 
-	public static async start(): Promise<RedisServer> {
-		const server = new RedisServer(await freePort());
+	/** `password` makes the server ask for it (`requirepass`), as a production Redis does. */
+	public static async start(options: { readonly password?: string } = {}): Promise<RedisServer> {
+		const server = new RedisServer(await freePort(), options.password);
 		await server.startProcess();
 		return server;
 	}
 
 	public get url(): string {
-		return `redis://127.0.0.1:${this.port}`;
+		return `redis://${this.password === undefined ? '' : `:${encodeURIComponent(this.password)}@`}127.0.0.1:${this.port}`;
 	}
 
 	/** Kills the server outright (SIGKILL) and starts an empty one on the same port. */
@@ -40,7 +44,21 @@ export class RedisServer {
 	private async startProcess(): Promise<void> {
 		const child = spawn(
 			'redis-server',
-			['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--loglevel', 'warning'],
+			[
+				'--port',
+				String(this.port),
+				'--bind',
+				'127.0.0.1',
+				'--save',
+				'',
+				'--appendonly',
+				'no',
+				'--daemonize',
+				'no',
+				'--loglevel',
+				'warning',
+				...(this.password === undefined ? [] : ['--requirepass', this.password])
+			],
 			{
 				stdio: 'ignore'
 			}

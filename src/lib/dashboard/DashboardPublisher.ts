@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { GuildId } from '#lib/database/GuildId';
 import { DEFAULT_KEY_PREFIX, signDashboardMessage, type DashboardPayload, type MessageToSign } from '#lib/dashboard/protocol';
+import { redisErrorCounter } from '#lib/metrics/metrics';
 import { redisOptionsFromUrl } from '#lib/startup/redis';
 
 export interface PublishResult {
@@ -42,7 +43,7 @@ export class DashboardPublisher {
 			retryStrategy: (attempt) => Math.min(100 * 2 ** Math.min(attempt - 1, 10), 5000)
 		});
 		// Failures reach the caller through publish(); without a listener ioredis would print them too.
-		this.redis.on('error', () => undefined);
+		this.redis.on('error', redisErrorCounter('dashboard'));
 	}
 
 	/**

@@ -10,6 +10,7 @@ import {
 	type VerifiedDashboardMessage
 } from '#lib/dashboard/protocol';
 import { ReplayGuard } from '#lib/dashboard/ReplayGuard';
+import { redisErrorCounter } from '#lib/metrics/metrics';
 import { redactUrl, redisOptionsFromUrl } from '#lib/startup/redis';
 
 /** What a handler gets: one server's id and the message's data. Nothing else names a server. */
@@ -128,6 +129,7 @@ export class DashboardSubscriber {
 		this.redis.on('pmessage', (_pattern: string, channel: string, text: string) => void this.receive(channel, text));
 		this.redis.on('ready', () => void this.subscribe());
 		this.redis.on('error', (error: Error) => this.reportOutage(error.message));
+		this.redis.on('error', redisErrorCounter('dashboard'));
 		this.redis.on('close', () => {
 			if (this.listening && !this.closed) this.reportOutage('connection closed');
 			this.listening = false;

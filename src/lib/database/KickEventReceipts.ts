@@ -1,4 +1,5 @@
 import type { PrismaClient } from '#generated/prisma/client';
+import { deleteInBatches, type BatchedDeletionOptions } from '#lib/database/deleteInBatches';
 import { GroupCommit, type GroupCommitOptions } from '#lib/database/GroupCommit';
 import type { KickEvent } from '#lib/kick/events/KickEvent';
 import { kickEventFromJson, withDatesAsText } from '#lib/kick/events/kickEventJson';
@@ -227,9 +228,19 @@ export class KickEventReceipts {
 			: { count: Number(latest.count), latest: { eventKey: latest.eventKey, error: latest.error ?? 'unknown error', at: latest.at } };
 	}
 
-	/** Forgets receipts older than `before` (Kick stops retrying long before). @returns how many. */
-	public async prune(before: Date): Promise<number> {
-		return this.client.$executeRaw`DELETE FROM kick_event_receipts WHERE received_at < ${before}`;
+	/**
+	 * Forgets receipts received before `before`, parked ones only when parked before `parkedBefore`
+	 * (the operator's evidence), in batches (deleteInBatches), oldest first. @returns how many.
+	 */
+	public async prune(before: Date, options: BatchedDeletionOptions & { readonly parkedBefore?: Date } = {}): Promise<number> {
+		const parkedBefore = options.parkedBefore ?? before;
+		return deleteInBatches(
+			(limit) => this.client.$executeRaw`
+				DELETE FROM kick_event_receipts WHERE ctid = ANY(ARRAY(
+					SELECT ctid FROM kick_event_receipts WHERE received_at < ${before} AND (parked_at IS NULL OR parked_at < ${parkedBefore})
+					ORDER BY received_at LIMIT ${limit} FOR UPDATE SKIP LOCKED))`,
+			options
+		);
 	}
 
 	/** Resolves once every claim and handled mark submitted so far is written. */

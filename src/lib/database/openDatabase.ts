@@ -1,5 +1,6 @@
 import type { DatabaseConfig } from '#lib/config/environment';
 import { connectPostgres, openEmbedded, type DatabaseConnection, type SqlSession } from '#lib/database/connection';
+import { countingDatabaseErrors } from '#lib/database/countDatabaseErrors';
 import { Database } from '#lib/database/Database';
 import type { RepositoryClass } from '#lib/database/GuildRepositories';
 import { createMigrationRunner } from '#lib/database/migrations/migrate';
@@ -26,7 +27,10 @@ export async function openDatabase(
 		await connection.close();
 		throw error;
 	}
-	return new Database(connection, { tokenCipher: config.tokenEncryptionKey && new TokenCipher(config.tokenEncryptionKey), repositories });
+	return new Database(countingDatabaseErrors(connection), {
+		tokenCipher: config.tokenEncryptionKey && new TokenCipher(config.tokenEncryptionKey),
+		repositories
+	});
 }
 
 /** PostgreSQL with DATABASE_URL, else the embedded database under DATA_DIR. */

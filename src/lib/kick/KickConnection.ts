@@ -16,6 +16,7 @@ import { KickTokenKeeper } from '#lib/kick/KickTokenKeeper';
 import { KickChatSocket } from '#lib/kick/socket/KickChatSocket';
 import { loadKickPublicKey } from '#lib/kick/webhooks/verifyKickWebhook';
 import { coreSettings } from '#lib/settings/coreSettings';
+import { kickEventsFailed, kickEventsParked, kickEventsReceived } from '#lib/metrics/metrics';
 import type { Outbox, OutboxAcceptance } from '#lib/outbox/Outbox';
 import { FRESHNESS_MS, type OutboxKind } from '#lib/outbox/OutboxMessage';
 
@@ -113,13 +114,15 @@ export class KickConnection {
 			},
 			emit: options.emit,
 			onServerFailure: (guildId, event, error) => logger.error(`Kick: could not hand ${event.type} to server ${guildId}:`, error),
-			onEventFailure: (event, error, parked) =>
+			onEventFailure: (event, error, parked) => {
+				(parked ? kickEventsParked : kickEventsFailed).inc();
 				logger.error(
 					parked
 						? `Kick: ${event.type} ${event.eventKey} failed ${MAX_EVENT_ATTEMPTS} times and is parked (it stays in kick_event_receipts; /kick status shows it):`
 						: `Kick: could not hand over ${event.type} ${event.eventKey}; it is tried again shortly:`,
 					error
-				)
+				);
+			}
 		});
 		this.socket =
 			config.eventsVia === 'socket'
@@ -128,7 +131,10 @@ export class KickConnection {
 						cluster: config.pusher.cluster,
 						...(config.pusher.host === undefined ? {} : { host: { ...config.pusher.host, forceTLS: false } }),
 						logger,
-						onEvent: (event) => void this.accept(event)
+						onEvent: (event) => {
+							kickEventsReceived.inc('socket');
+							void this.accept(event);
+						}
 					})
 				: undefined;
 		this.chat = new KickChatSender({

@@ -1,6 +1,7 @@
 import { GroupCommit } from '#lib/database/GroupCommit';
 import type { NewOutboxMessage, OutboxCourier, OutboxDestination, OutboxRecord, DeliveryOutcome } from '#lib/outbox/OutboxMessage';
 import type { OutboxFinish, OutboxInsert, OutboxStore } from '#lib/outbox/OutboxStore';
+import { outboxMessages } from '#lib/metrics/metrics';
 
 /** What became of a message handed to the outbox. */
 export type OutboxAcceptance =
@@ -117,6 +118,7 @@ export class Outbox {
 		const id = await this.inserts.submit(insert);
 		if (id === null) return { status: 'duplicate' };
 		if (insert.status !== 'pending') {
+			outboxMessages.inc({ destination: message.destination, outcome: insert.status });
 			this.options.logger.warn(`Outbox: a ${message.kind} for server ${message.guildId} was recorded as ${insert.status} (${insert.error}).`);
 			return { status: insert.status };
 		}
@@ -180,6 +182,7 @@ export class Outbox {
 			this.retries.add(timer);
 			return;
 		}
+		outboxMessages.inc({ destination: record.destination, outcome: outcome.status });
 		if (outcome.status !== 'sent') {
 			const why = outcome.status === 'failed' ? `failed after ${outcome.attempts} attempt(s): ${outcome.error}` : 'expired before its turn came';
 			this.options.logger.warn(`Outbox: a ${record.kind} for server ${record.guildId} (${record.destination} ${record.targetId}) was not sent: ${why}.`);
@@ -200,12 +203,15 @@ export class Outbox {
 			await this.writeUnwritten();
 			const { pending, interrupted, expired } = await this.options.store.takeOver(this.options.owner, this.leaseMs, TAKE_OVER_BATCH);
 			if (interrupted > 0) {
+				outboxMessages.inc({ destination: 'unknown', outcome: 'interrupted' }, interrupted);
 				this.options.logger.warn(
 					`Outbox: ${interrupted} message(s) were being sent when their bot process stopped; they may have been posted, so they are not sent again.`
 				);
 			}
-			if (expired > 0)
+			if (expired > 0) {
+				outboxMessages.inc({ destination: 'unknown', outcome: 'expired' }, expired);
 				this.options.logger.warn(`Outbox: ${expired} message(s) left by a stopped bot process were too old to send and are recorded as expired.`);
+			}
 			if (pending.length > 0) this.options.logger.info(`Outbox: took over ${pending.length} message(s) left by a stopped bot process.`);
 			for (const record of pending) {
 				const courier = this.couriers.get(record.destination);

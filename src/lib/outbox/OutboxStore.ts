@@ -1,4 +1,5 @@
 import type { PrismaClient } from '#generated/prisma/client';
+import { deleteInBatches, type BatchedDeletionOptions } from '#lib/database/deleteInBatches';
 import type { NewOutboxMessage, OutboxDestination, OutboxKind, OutboxRecord, OutboxStatus } from '#lib/outbox/OutboxMessage';
 
 /** A message to record, with the status it starts in (pending, or dropped / expired when it is refused on arrival). */
@@ -177,8 +178,19 @@ export class OutboxStore {
 		};
 	}
 
-	/** Forgets ended messages older than `before` (what /kick status shows is the last day). @returns how many. */
-	public async prune(before: Date): Promise<number> {
-		return this.client.$executeRaw`DELETE FROM outbox_messages WHERE finished_at < ${before}`;
+	/** Forgets ended messages older than `before` (what /kick status shows is the last day), in batches (deleteInBatches), oldest first. @returns how many. */
+	public async prune(before: Date, options: BatchedDeletionOptions = {}): Promise<number> {
+		return deleteInBatches(
+			(limit) => this.client.$executeRaw`
+				DELETE FROM outbox_messages WHERE id = ANY(ARRAY(
+					SELECT id FROM outbox_messages WHERE finished_at < ${before} ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED))`,
+			options
+		);
+	}
+
+	/** Messages not yet ended (waiting or being sent) per destination, in the whole deployment: the outbox's depth. */
+	public async depth(): Promise<{ destination: string; messages: number }[]> {
+		return this.client.$queryRaw<{ destination: string; messages: number }[]>`
+			SELECT destination, count(*)::int AS messages FROM outbox_messages WHERE status IN ('pending', 'sending') GROUP BY destination ORDER BY destination`;
 	}
 }

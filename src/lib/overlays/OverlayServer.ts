@@ -7,6 +7,7 @@ import type { OverlayHub } from '#lib/overlays/OverlayHub';
 import { OVERLAY_KEY } from '#lib/overlays/overlayKey';
 import type { OverlayKeyCache } from '#lib/overlays/OverlayKeyCache';
 import type { DeclaredOverlay } from '#lib/plugins/PluginCatalog';
+import { redisErrorCounter } from '#lib/metrics/metrics';
 import { redisOptionsFromUrl } from '#lib/startup/redis';
 
 /** Where a page's state goes: an open event stream (the route writes it to the HTTP response). */
@@ -114,8 +115,8 @@ export class OverlayServer implements OverlayHub {
 		// A publish while Redis is away fails after a couple of attempts: this process's own pages were already updated.
 		this.publisher = new Redis({ ...redisOptions, connectionName: `kickbot-overlays-publisher-${process.pid}`, maxRetriesPerRequest: 2 });
 		// Redis going away only delays other processes' updates; without listeners ioredis would print every failure.
-		this.subscriber.on('error', () => undefined);
-		this.publisher.on('error', () => undefined);
+		this.subscriber.on('error', redisErrorCounter('overlays'));
+		this.publisher.on('error', redisErrorCounter('overlays'));
 		this.subscriber.on('message', (channel: string, text: string) => {
 			if (channel === this.channel) this.receive(text);
 		});

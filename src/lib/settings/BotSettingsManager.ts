@@ -1,6 +1,7 @@
 import { cutText } from '@sapphire/utilities';
 import type { Database } from '#lib/database/Database';
 import { toGuildId, type GuildId } from '#lib/database/GuildId';
+import { settingsCacheHits, settingsCacheMisses } from '#lib/metrics/metrics';
 import type { DeclaredSetting } from '#lib/plugins/PluginCatalog';
 import { GuildSettings } from '#lib/settings/GuildSettings';
 import {
@@ -74,7 +75,9 @@ export class BotSettingsManager {
 	/** A server's settings when the cache holds them fresh, without waiting (for hot paths that would otherwise await a resolved promise); else undefined. */
 	public cached(guildId: bigint | string): GuildSettings | undefined {
 		const entry = this.cache.get(toGuildId(guildId));
-		return entry !== undefined && entry.expiresAt > this.now() ? entry.settings : undefined;
+		if (entry === undefined || entry.expiresAt <= this.now()) return undefined;
+		settingsCacheHits.inc();
+		return entry.settings;
 	}
 
 	/** Drops a server's cached settings; the next read loads them again. */
@@ -165,6 +168,7 @@ export class BotSettingsManager {
 	}
 
 	private load(id: GuildId): Promise<GuildSettings> {
+		settingsCacheMisses.inc();
 		const generation = this.generations.get(id) ?? 0;
 		const loading = this.database
 			.forGuild(id)

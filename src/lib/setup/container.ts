@@ -5,6 +5,7 @@ import type { DashboardPublisher } from '#lib/dashboard/DashboardPublisher';
 import type { Database } from '#lib/database/Database';
 import type { KickConnection } from '#lib/kick/KickConnection';
 import type { Outbox } from '#lib/outbox/Outbox';
+import type { ReadinessProbe } from '#lib/health/ReadinessProbe';
 import type { PluginCatalog } from '#lib/plugins/PluginCatalog';
 import type { BotSettingsManager } from '#lib/settings/BotSettingsManager';
 import type { SharedState } from '#lib/shared/SharedState';
@@ -30,5 +31,7 @@ declare module '@sapphire/pieces' {
 		overlayServer: OverlayServer;
 		/** Spreads repeating per-server tasks over the processes by Discord shard; undefined when this process runs every shard. */
 		shardWork: ShardWork | undefined;
+		/** What `/ready` answers: Discord connected, database and Redis reachable, migrations applied. */
+		readiness: ReadinessProbe;
 	}
 }

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import type { GuildId } from '#lib/database/GuildId';
+import { redisErrorCounter } from '#lib/metrics/metrics';
 import { redisOptionsFromUrl } from '#lib/startup/redis';
 
 /** A member of a sorted set with its score. */
@@ -99,7 +100,7 @@ export class SharedState {
 			retryStrategy: (attempt) => Math.min(100 * 2 ** Math.min(attempt - 1, 10), 5000)
 		});
 		// Failures reach the callers through their promises; without a listener ioredis would print them too.
-		this.redis.on('error', () => undefined);
+		this.redis.on('error', redisErrorCounter('shared'));
 		this.redis.defineCommand('startCooldowns', { lua: START_COOLDOWNS });
 	}
 

@@ -1,5 +1,6 @@
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { splitChatMessage } from '#lib/kick/chat/splitChatMessage';
+import { kickChatSendFailures } from '#lib/metrics/metrics';
 import type { DeliveryOutcome, OutboxCourier, OutboxRecord } from '#lib/outbox/OutboxMessage';
 
 /** One part of a message (≤ 500 characters), as it is posted to a server's Kick chat. */
@@ -196,6 +197,7 @@ export class KickChatSender implements OutboxCourier {
 					this.notifySent(part, messageId);
 					return { sent: true, messageId, attempts };
 				} catch (error) {
+					kickChatSendFailures.inc();
 					if (attempts >= this.maxAttempts || !(this.options.isRetryable ?? isRetryableByDefault)(error))
 						return { sent: false, error: describe(error), attempts };
 					retryAt = this.clock.now() + (this.options.retryDelayMs ?? defaultRetryDelayMs)(attempts, error);

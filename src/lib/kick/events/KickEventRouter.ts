@@ -3,6 +3,7 @@ import { GroupCommit } from '#lib/database/GroupCommit';
 import type { GuildContext } from '#lib/guild/GuildContext';
 import type { KickEvent } from '#lib/kick/events/KickEvent';
 import { LISTENER_EVENT_OF } from '#lib/kick/events/KickListenerEvents';
+import { kickEventsDuplicate, kickEventsHandled } from '#lib/metrics/metrics';
 
 export type RouteOutcome =
 	| { readonly outcome: 'routed'; readonly guildIds: readonly bigint[] }
@@ -92,7 +93,10 @@ export class KickEventRouter {
 		const receipts = this.options.database.kickEventReceipts;
 		try {
 			try {
-				if (options?.claimed !== true && !(await receipts.claim(event.eventKey, { event }))) return DUPLICATE;
+				if (options?.claimed !== true && !(await receipts.claim(event.eventKey, { event }))) {
+					kickEventsDuplicate.inc();
+					return DUPLICATE;
+				}
 			} catch (error) {
 				// Not claimed, so not taken: the reader's next delivery (or Kick's retry) brings it again.
 				this.options.onEventFailure(event, error, false);
@@ -103,6 +107,7 @@ export class KickEventRouter {
 			try {
 				const outcome = await this.handOver(event, options?.handedTo ?? NONE, reached);
 				await receipts.markHandled(event.eventKey);
+				kickEventsHandled.inc();
 				return outcome;
 			} catch (error) {
 				const policy = { maxAttempts: MAX_EVENT_ATTEMPTS, retryAfterMs: RETRY_FAILED_EVENT_MS };

@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import type { KickEventReceipts } from '#lib/database/KickEventReceipts';
 import type { KickEvent } from '#lib/kick/events/KickEvent';
 import { parseWebhookEvent } from '#lib/kick/webhooks/parseWebhookEvent';
+import { kickEventsDuplicate, kickEventsReceived } from '#lib/metrics/metrics';
 import { verifyKickWebhook } from '#lib/kick/webhooks/verifyKickWebhook';
 
 /** The largest body taken: Kick's events are a few kilobytes. */
@@ -93,9 +94,11 @@ export async function handleKickWebhook(delivery: KickWebhookDelivery, dependenc
 		logger.warn(`Kick webhook ${verified.messageId} (${verified.eventType} v${verified.eventVersion}) ignored: not an event the bot handles.`);
 		return answer(200, { status: 'ignored' });
 	}
+	kickEventsReceived.inc('webhook');
 	try {
 		// One insert-if-absent records the delivery and the event (a chat message by its own id, so a resend under a new delivery id is caught too).
 		const claimed = await dependencies.receipts.claim(parsed.event.eventKey, { event: parsed.event, deliveryKey: `webhook:${verified.messageId}` });
+		if (!claimed) kickEventsDuplicate.inc();
 		return claimed ? answer(200, { status: 'accepted' }, parsed.event) : answer(200, { status: 'duplicate' });
 	} catch (error) {
 		// The delivery was valid: not recording it is the bot's failure (the database is away), so Kick is asked to retry.
