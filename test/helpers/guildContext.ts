@@ -35,6 +35,8 @@ export function testGuildContext(parts: {
 		resetSetting: unused('resetSetting'),
 		sayInKickChat: unused('sayInKickChat'),
 		postInChannel: unused('postInChannel'),
+		editInChannel: unused('editInChannel'),
+		discordGuild: () => Promise.resolve(parts.guild ?? null),
 		sendDirectMessage: unused('sendDirectMessage'),
 		changeMemberRole: unused('changeMemberRole'),
 		roleProblem: unused('roleProblem'),

@@ -1,4 +1,3 @@
-import type { MessageEditOptions } from 'discord.js';
 import type { GuildContext, SettingKey } from '#core';
 import { formatMoney, parseAmount } from './amount.js';
 import { closedInChat, closedInDiscord, count, openedInChat, panelMessage, resultInChat, resultInDiscord } from './describeRound.js';
@@ -6,7 +5,10 @@ import type { GtbGuess, GtbRound } from './GtbRepository.js';
 import { openRounds } from './OpenRounds.js';
 
 /** What the round actions need of their server's context. */
-export type GtbContext = Pick<GuildContext, 'guildId' | 'guild' | 'db' | 'settings' | 'postInChannel' | 'sayInKickChat' | 'announceChange' | 'overlayChanged'>;
+export type GtbContext = Pick<
+	GuildContext,
+	'guildId' | 'db' | 'settings' | 'postInChannel' | 'editInChannel' | 'sayInKickChat' | 'announceChange' | 'overlayChanged'
+>;
 
 /** Where what could not be posted or shown is written; the change itself stands. */
 export type Log = (line: string) => void;
@@ -106,10 +108,10 @@ export async function refreshPanel(context: GtbContext, log: Log, except?: strin
 	const panel = await context.db.gtb.panel();
 	if (panel === null) return;
 	const messageId = await context.db.gtb.postedMessageId(panel.postKey);
-	const channel = context.guild?.channels.cache.get(panel.channelId);
-	if (messageId === null || messageId === except || channel === undefined || !channel.isTextBased()) return;
+	if (messageId === null || messageId === except) return;
 	try {
-		await channel.messages.edit(messageId, { ...(await panelNow(context)), allowedMentions: { parse: [] } } as MessageEditOptions);
+		// Through Discord's REST API: a guess may reach a process other than the one holding the server's shard.
+		await context.editInChannel(panel.channelId, messageId, await panelNow(context));
 	} catch (error) {
 		log(`Guess the balance: server ${context.guildId}: the panel could not be updated: ${String(error)}`);
 	}

@@ -14,7 +14,7 @@ export class LinkKickAccount extends KickSignInHandler {
 		return completeLink(
 			signIn,
 			context,
-			(content) => directMessage(context.guild, signIn.discordUserId, content),
+			(content) => directMessage(this.container.client, signIn.discordUserId, content),
 			(change) => announceLinkChange(this.container.client, LinkEvents.Linked, change, context)
 		);
 	}

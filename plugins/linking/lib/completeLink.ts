@@ -1,12 +1,12 @@
 import { InvalidInputError, type GuildContext, type KickSignIn, type KickSignInPage } from '#core';
-import type { Guild } from 'discord.js';
+import type { Client, Guild } from 'discord.js';
 import { kickAccountLink } from './kickAccount.js';
 import { changeLinkedRole, describeLinkedRole } from './linkedRole.js';
 import { linkChange, type KickLinkChange } from './linkEvents.js';
 import { postToLinkLog } from './linkLog.js';
 import type { LinkOutcome } from './LinksRepository.js';
 
-type CompletionContext = Pick<GuildContext, 'guild' | 'db' | 'settings' | 'changeMemberRole' | 'postInChannel'>;
+type CompletionContext = Pick<GuildContext, 'discordGuild' | 'db' | 'settings' | 'changeMemberRole' | 'postInChannel'>;
 
 /** Tells a member something by DM; false when Discord would not (DMs closed, not reachable from here). */
 export type TellMember = (content: string) => Promise<boolean>;
@@ -24,7 +24,9 @@ export async function completeLink(
 	tellMember: TellMember,
 	announce: (change: KickLinkChange) => void = () => undefined
 ): Promise<KickSignInPage> {
-	const server = context.guild?.name ?? 'the Discord server';
+	// The sign-in may come back to a process that does not hold the server's shard: then it is read from Discord.
+	const guild = await context.discordGuild().catch(() => null);
+	const server = guild?.name ?? 'the Discord server';
 	const { discordUserId, kick } = signIn;
 	let outcome: LinkOutcome;
 	try {
@@ -47,7 +49,7 @@ export async function completeLink(
 	// Also when the link was already there: the role may have been taken by hand since.
 	const role = await changeLinkedRole(context, discordUserId, 'grant', `Linked Kick account ${kick.name}`);
 	announce(linkChange(discordUserId, outcome.link.kickName, role));
-	const onPage = describeLinkedRole(role, 'grant', { who: 'you', role: (roleId) => roleName(context.guild, roleId), moderators: false });
+	const onPage = describeLinkedRole(role, 'grant', { who: 'you', role: (roleId) => roleName(guild, roleId), moderators: false });
 	if (outcome.outcome === 'unchanged') {
 		return {
 			title: 'Your Kick account is linked',
@@ -79,11 +81,10 @@ export async function completeLink(
 	};
 }
 
-/** Sends a member a DM through the server's client, pinging nobody; false when it could not be sent. */
-export async function directMessage(guild: Guild | null, userId: string, content: string): Promise<boolean> {
-	if (guild === null) return false;
+/** Sends a member a DM, pinging nobody (from any bot process: DMs need no shard); false when it could not be sent. */
+export async function directMessage(client: Client, userId: string, content: string): Promise<boolean> {
 	try {
-		const user = await guild.client.users.fetch(userId);
+		const user = await client.users.fetch(userId);
 		await user.send({ content, allowedMentions: { parse: [] } });
 		return true;
 	} catch {

@@ -35,6 +35,7 @@ describe('linking: linking, unlinking and looking up Kick accounts', () => {
 		return {
 			guildId,
 			guild: null,
+			discordGuild: async () => null,
 			db: migrated.database.forGuild(guildId),
 			settings: { get: (key: string) => settings[key] ?? null } as unknown as GuildSettings,
 			changeMemberRole: async (change: MemberRoleChange) => {
@@ -49,7 +50,7 @@ describe('linking: linking, unlinking and looking up Kick accounts', () => {
 				recorded.signIns.push(request);
 				return signInAnswer;
 			}
-		} satisfies Pick<GuildContext, 'guildId' | 'guild' | 'db' | 'settings' | 'changeMemberRole' | 'postInChannel' | 'startKickSignIn'>;
+		} satisfies Pick<GuildContext, 'guildId' | 'guild' | 'discordGuild' | 'db' | 'settings' | 'changeMemberRole' | 'postInChannel' | 'startKickSignIn'>;
 	}
 	const tell = async (content: string) => {
 		recorded.told.push(content);

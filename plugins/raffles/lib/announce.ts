@@ -3,7 +3,7 @@ import { announcementText } from './describeRaffle.js';
 import type { RaffleRepository } from './RaffleRepository.js';
 
 /** What announcing needs of a server's context. */
-export type AnnounceContext = Pick<GuildContext, 'guildId' | 'guild' | 'settings' | 'db' | 'sayInKickChat' | 'postInChannel'>;
+export type AnnounceContext = Pick<GuildContext, 'guildId' | 'settings' | 'db' | 'sayInKickChat' | 'postInChannel' | 'editInChannel'>;
 
 /** The outbox key of a period's announcement in Discord (the message rerolls edit). */
 export function announcementKey(periodId: number): string {
@@ -47,11 +47,9 @@ export async function deliverOwedAnnouncements(context: AnnounceContext, log: (l
 async function editAnnouncement(context: AnnounceContext, channelId: string, periodId: number, message: ChannelMessage): Promise<boolean> {
 	const messageId = await context.db.raffles.postedMessageId(announcementKey(periodId));
 	if (messageId === null) return false;
-	const channel = context.guild?.channels.cache.get(channelId);
-	if (channel === undefined || !channel.isTextBased()) return false;
 	try {
-		await channel.messages.edit(messageId, { content: message.content, allowedMentions: { parse: [] } });
-		return true;
+		// Through Discord's REST API: the process drawing may not be the one holding the server's shard.
+		return await context.editInChannel(channelId, messageId, { content: message.content });
 	} catch {
 		return false;
 	}

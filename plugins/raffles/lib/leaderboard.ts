@@ -49,9 +49,7 @@ export async function keepLeaderboard(
 		await raffles.recordLeaderboardShown(BigInt(channelId), period.id, hash);
 		return 'posted';
 	}
-	const channel = context.guild?.channels.cache.get(channelId);
-	if (channel === undefined || !channel.isTextBased()) return 'no channel';
-	await channel.messages.edit(messageId, { content, allowedMentions: { parse: [] } });
+	if (!(await context.editInChannel(channelId, messageId, { content }))) return 'no channel';
 	await raffles.recordLeaderboardShown(BigInt(channelId), period.id, hash);
 	return 'edited';
 }

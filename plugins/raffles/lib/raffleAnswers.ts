@@ -15,7 +15,7 @@ import { participantOfKickName, participantOfMember } from './tickets.js';
  * raffles. Refusals are for the member alone and change nothing.
  */
 
-export type RaffleContext = Pick<GuildContext, 'guildId' | 'guild' | 'db' | 'settings' | 'sayInKickChat' | 'postInChannel'>;
+export type RaffleContext = Pick<GuildContext, 'guildId' | 'guild' | 'db' | 'settings' | 'sayInKickChat' | 'postInChannel' | 'editInChannel'>;
 
 /** Leaderboard lines per page. */
 export const LINES_PER_PAGE = 10;

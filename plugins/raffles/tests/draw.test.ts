@@ -39,12 +39,12 @@ function contextOf(db: GuildRepositories, guildId: bigint, settings: Record<stri
 	};
 	return {
 		guildId,
-		guild: null,
 		db,
 		settings: { get: (key: string) => defaults[key] } as never,
 		sayInKickChat: async (content: string, post: { key: string }) => record(`kick ${post.key}`, content),
 		postInChannel: async (channelId: string, message: { content: string }, post: { key: string }) =>
-			record(`discord ${channelId} ${post.key}`, message.content)
+			record(`discord ${channelId} ${post.key}`, message.content),
+		editInChannel: async () => false
 	} as AnnounceContext as ScheduleContext;
 }
 

@@ -21,14 +21,14 @@ describe('raffles: the leaderboard message, posted once and edited only when wha
 		migrated = await openMigratedDatabase(postgresEngine, 'raffles-leaderboard', repositoriesOf(manifest));
 		db = migrated.database.forGuild(GUILD);
 		await deleteRows(migrated.database, ['raffle_leaderboards', 'raffle_ticket_log', 'raffle_tickets', 'raffle_periods', 'outbox_messages']);
-		// The channel as the bot's cache holds it: edits are recorded.
-		const channel = {
-			isTextBased: () => true,
-			messages: { edit: async (messageId: string, body: { content: string }) => void edits.push({ messageId, content: body.content }) }
-		};
 		context = {
 			guildId: GUILD,
-			guild: { channels: { cache: new Map([[CHANNEL, channel]]) } },
+			// Edits of the server's channel are recorded.
+			editInChannel: async (channelId: string, messageId: string, body: { content: string }) => {
+				if (channelId !== CHANNEL) return false;
+				edits.push({ messageId, content: body.content });
+				return true;
+			},
 			db,
 			settings: { get: (key: string) => (key === 'raffle_leaderboard_channel_id' ? CHANNEL : null) },
 			sayInKickChat: async () => ({ status: 'not linked' }),

@@ -28,7 +28,8 @@ describe('raffles: what /raffle answers (amounts, refusals that change nothing, 
 			db,
 			settings: { get: (key: string) => settings[key] } as never,
 			sayInKickChat: async () => ({ status: 'not linked' }),
-			postInChannel: async () => ({ status: 'accepted', id: 1n })
+			postInChannel: async () => ({ status: 'accepted', id: 1n }),
+			editInChannel: async () => false
 		} as RaffleContext;
 	});
 

@@ -1,4 +1,3 @@
-import type { Guild } from 'discord.js';
 import { chatShopLine, KICK_MAX_LENGTH } from './describeShop.js';
 import type { PurchaseOutcome } from './purchase.js';
 import { buyFor, type ShopContext } from './shopActions.js';
@@ -37,7 +36,7 @@ export async function answerChatRedeem(context: ShopContext, username: string, w
 	const outcome: PurchaseOutcome = await buyFor(
 		context,
 		picked.item.id,
-		{ via: 'kick', kickUsername: username, roleIdsOf: (discordId) => memberRoles(context.guild, discordId) },
+		{ via: 'kick', kickUsername: username, roleIdsOf: (discordId) => memberRoles(context, discordId) },
 		picked.rest === '' ? null : picked.rest
 	);
 	if (outcome.status === 'refused') return chatText(`@${username} ${outcome.line}`);
@@ -47,8 +46,9 @@ export async function answerChatRedeem(context: ShopContext, username: string, w
 	);
 }
 
-/** A linked member's roles in this server; null when the bot cannot see them from here. */
-async function memberRoles(guild: Guild | null, discordId: bigint): Promise<readonly string[] | null> {
+/** A linked member's roles in this server (read from Discord when another process holds its shard); null when the bot cannot see them. */
+async function memberRoles(context: ShopContext, discordId: bigint): Promise<readonly string[] | null> {
+	const guild = await context.discordGuild().catch(() => null);
 	if (guild === null) return null;
 	try {
 		return [...(await guild.members.fetch(discordId.toString())).roles.cache.keys()];

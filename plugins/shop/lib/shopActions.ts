@@ -1,4 +1,3 @@
-import type { MessageEditOptions } from 'discord.js';
 import type { GuildContext } from '#core';
 import { orderLine, shopMessage } from './describeShop.js';
 import { buy, closeOrder, type Buyer, type OrderChange, type PurchaseOutcome } from './purchase.js';
@@ -7,7 +6,10 @@ import type { ShopOrder } from './ShopRepository.js';
 import { refund } from './wallet.js';
 
 /** What the shop's pieces need of their server's context. */
-export type ShopContext = Pick<GuildContext, 'guildId' | 'guild' | 'db' | 'settings' | 'postInChannel' | 'sendDirectMessage' | 'sayInKickChat'>;
+export type ShopContext = Pick<
+	GuildContext,
+	'guildId' | 'guild' | 'db' | 'settings' | 'postInChannel' | 'editInChannel' | 'discordGuild' | 'sendDirectMessage' | 'sayInKickChat'
+>;
 
 /** Logs what could not be shown; the purchase or change itself stands. */
 type Log = (line: string) => void;
@@ -24,14 +26,11 @@ export async function refreshShop(context: ShopContext, log: Log = () => undefin
 	const shown = await context.db.shop.shopMessage();
 	if (shown === null) return 'none';
 	const messageId = await context.db.shop.postedMessageId(shown.postKey);
-	const channel = context.guild?.channels.cache.get(shown.channelId);
-	if (messageId === null || channel === undefined || !channel.isTextBased()) return 'none';
+	if (messageId === null) return 'none';
 	try {
-		await channel.messages.edit(messageId, {
-			...shopMessage(context.guildId, await context.db.shop.items({ activeOnly: true })),
-			allowedMentions: { parse: [] }
-		} as MessageEditOptions);
-		return 'edited';
+		// Through Discord's REST API: a !redeem may reach a process other than the one holding the server's shard.
+		const edited = await context.editInChannel(shown.channelId, messageId, shopMessage(context.guildId, await context.db.shop.items({ activeOnly: true })));
+		return edited ? 'edited' : 'none';
 	} catch (error) {
 		log(`Shop: server ${context.guildId}: the shop message could not be updated: ${String(error)}`);
 		return 'none';

@@ -1,4 +1,4 @@
-import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, escapeMarkdown, type MessageEditOptions } from 'discord.js';
+import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, escapeMarkdown } from 'discord.js';
 import type { ChannelMessage, GuildContext } from '#core';
 import { huntLines, requestLine } from './describe.js';
 import { currentHunt } from './hunts.js';
@@ -7,7 +7,7 @@ import { panelButtonId } from './slotIds.js';
 /** What the panel shows of the queue's head. */
 const NEXT_SHOWN = 5;
 
-type PanelContext = Pick<GuildContext, 'guildId' | 'guild' | 'db' | 'settings' | 'postInChannel'>;
+type PanelContext = Pick<GuildContext, 'guildId' | 'db' | 'settings' | 'postInChannel' | 'editInChannel'>;
 type Log = (line: string) => void;
 
 /** The panel as it is now: state, queue length, the next requests, the current pick, the hunt; and the moderators' buttons. */
@@ -70,11 +70,10 @@ export async function refreshPanel(context: PanelContext, log: Log): Promise<'ed
 	const state = await context.db.slotRequests.state();
 	if (state.panelChannelId === null || state.panelPostKey === null) return 'none';
 	const messageId = await context.db.slotRequests.postedMessageId(state.panelPostKey);
-	const channel = context.guild?.channels.cache.get(state.panelChannelId);
-	if (messageId === null || channel === undefined || !channel.isTextBased()) return 'none';
+	if (messageId === null) return 'none';
 	try {
-		await channel.messages.edit(messageId, { ...(await panelMessage(context)), allowedMentions: { parse: [] } } as MessageEditOptions);
-		return 'edited';
+		// Through Discord's REST API: a !sr may reach a process other than the one holding the server's shard.
+		return (await context.editInChannel(state.panelChannelId, messageId, await panelMessage(context))) ? 'edited' : 'none';
 	} catch (error) {
 		log(`Slot requests: server ${context.guildId}: the panel could not be updated: ${String(error)}`);
 		return 'none';

@@ -9,7 +9,7 @@ import { requestLine, resultLine } from './describe.js';
 import { slotsChanged } from './panel.js';
 import type { SlotRequestRecord } from './SlotRequestsRepository.js';
 
-export type SlotsContext = Pick<GuildContext, 'guildId' | 'guild' | 'db' | 'settings' | 'postInChannel' | 'sayInKickChat' | 'overlayChanged'>;
+export type SlotsContext = Pick<GuildContext, 'guildId' | 'guild' | 'db' | 'settings' | 'postInChannel' | 'editInChannel' | 'sayInKickChat' | 'overlayChanged'>;
 export type Log = (line: string) => void;
 
 export async function setRequestsOpen(context: SlotsContext, open: boolean, log: Log): Promise<string> {

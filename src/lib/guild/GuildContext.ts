@@ -10,6 +10,7 @@ import { FRESHNESS_MS, type OutboxKind } from '#lib/outbox/OutboxMessage';
 import type { GuildSettings } from '#lib/settings/GuildSettings';
 import type { GuildShared } from '#lib/shared/SharedState';
 import { changeMemberRole, roleProblem, type MemberRoleChange, type RoleChangeOutcome, type RoleProblem } from '#lib/guild/changeMemberRole';
+import { editChannelMessage, fetchDiscordGuild, guildIdOfChannel } from '#lib/guild/discordGuild';
 import { recordModeratorAlert, type ModeratorAlert } from '#lib/kick/alertModerators';
 import { explainKickUnavailable } from '#lib/kick/describeKickStatus';
 
@@ -41,7 +42,11 @@ export type KickSignInStart =
  */
 export interface GuildContext {
 	readonly guildId: GuildId;
-	/** Null when the bot is not in the server (an app a user installed), or not on this process's shard. */
+	/**
+	 * From this process's cache: null when the bot is not in the server (an app a user installed),
+	 * or its shard runs in another process (that process alone gets its Discord events). What a
+	 * feature does in Discord goes through the methods below, which work from any process.
+	 */
 	readonly guild: Guild | null;
 	/** This server's settings, as loaded for this event (cached per server). */
 	readonly settings: GuildSettings;
@@ -69,19 +74,30 @@ export interface GuildContext {
 	 */
 	postInChannel(channelId: string, message: ChannelMessage, post: ChannelPost): Promise<OutboxAcceptance>;
 	/**
+	 * Edits a message the bot posted in one of this server's channels (a panel, an announcement)
+	 * through Discord's REST API, mentions pinging nobody: false when the channel is not this
+	 * server's; throws what Discord answered otherwise (e.g. the message is gone).
+	 */
+	editInChannel(channelId: string, messageId: string, message: ChannelMessage): Promise<boolean>;
+	/**
+	 * This server's `Guild`: the cached one when this process holds the server, else (its shard runs
+	 * elsewhere) one read from Discord for this context, with its roles but no channels; null when the bot is not in it.
+	 */
+	discordGuild(): Promise<Guild | null>;
+	/**
 	 * Sends a Discord user a DM about this server, through the outbox (sent once, by any bot
 	 * process, mentions never ping); a user whose DMs are closed leaves it `failed` in the outbox.
 	 */
 	sendDirectMessage(userId: string, message: ChannelMessage, post: ChannelPost): Promise<OutboxAcceptance>;
 	/**
 	 * Gives or takes one of this server's roles from one of its members, through this server's
-	 * `guild` only; says what happened (a role above the bot's, a missing one, …) instead of throwing.
+	 * guild only (`discordGuild`); says what happened (a role above the bot's, a missing one, …) instead of throwing.
 	 */
 	changeMemberRole(change: MemberRoleChange): Promise<RoleChangeOutcome>;
 	/**
 	 * What would stop the bot from giving or taking one of this server's roles, whoever the member
 	 * (above the bot's highest role, managed, @everyone, missing, Manage Roles missing), read from
-	 * the bot's cache without asking Discord; null when nothing would.
+	 * the bot's cache without asking Discord (from `discordGuild` when another process holds the server); null when nothing would.
 	 */
 	roleProblem(roleId: string): Promise<RoleProblem | null>;
 	/**
@@ -116,6 +132,9 @@ export interface GuildContext {
 /** The one implementation: plain fields, the repositories made on first read. */
 class ServerContext implements GuildContext {
 	private repositories: GuildRepositories | undefined;
+	/** This server read from Discord when another process holds it: once per context (a settings snapshot, a minute at most). */
+	private fetchedGuild: Promise<Guild | null> | undefined;
+	private readonly channelChecks = new Map<string, Promise<boolean>>();
 
 	public constructor(
 		public readonly guildId: GuildId,
@@ -150,9 +169,7 @@ class ServerContext implements GuildContext {
 	}
 
 	public async postInChannel(channelId: string, message: ChannelMessage, post: ChannelPost): Promise<OutboxAcceptance> {
-		// The bot's cache knows which server a channel belongs to; without it (another shard) the channel cannot be checked.
-		const channel = this.guild?.channels.cache.get(channelId);
-		if (channel === undefined) throw new TypeError(`Channel ${channelId} is not a channel of server ${this.guildId} that this bot process sees.`);
+		if (!(await this.ownsChannel(channelId))) throw new TypeError(`Channel ${channelId} is not a channel of server ${this.guildId}.`);
 		const kind = post.kind ?? 'announcement';
 		const { content, ...payload } = message;
 		return container.outbox.post({
@@ -182,12 +199,43 @@ class ServerContext implements GuildContext {
 		});
 	}
 
-	public changeMemberRole(change: MemberRoleChange): Promise<RoleChangeOutcome> {
-		return changeMemberRole(this.guild, change);
+	public async editInChannel(channelId: string, messageId: string, message: ChannelMessage): Promise<boolean> {
+		if (!(await this.ownsChannel(channelId))) return false;
+		await editChannelMessage(container.client, channelId, messageId, message);
+		return true;
 	}
 
-	public roleProblem(roleId: string): Promise<RoleProblem | null> {
-		return roleProblem(this.guild, roleId);
+	public discordGuild(): Promise<Guild | null> {
+		if (this.guild !== null) return Promise.resolve(this.guild);
+		this.fetchedGuild ??= fetchDiscordGuild(container.client, this.guildId.toString()).catch((error: unknown) => {
+			this.fetchedGuild = undefined;
+			throw error;
+		});
+		return this.fetchedGuild;
+	}
+
+	public async changeMemberRole(change: MemberRoleChange): Promise<RoleChangeOutcome> {
+		const guild = await this.discordGuild().catch((error: unknown) => error as Error);
+		if (guild instanceof Error) return { status: 'failed', explanation: `The bot could not read this server from Discord just now (${guild.message}).` };
+		return changeMemberRole(guild, change);
+	}
+
+	public async roleProblem(roleId: string): Promise<RoleProblem | null> {
+		// Discord away: nothing known to stop a change, which then fails on its own.
+		const guild = await this.discordGuild().catch(() => undefined);
+		return guild === undefined ? null : roleProblem(guild, roleId);
+	}
+
+	/** Whether a channel is this server's: from the cache when this process holds the server, else asked of Discord once per context. */
+	private ownsChannel(channelId: string): Promise<boolean> {
+		if (this.guild !== null) return Promise.resolve(this.guild.channels.cache.has(channelId));
+		let check = this.channelChecks.get(channelId);
+		if (check === undefined) {
+			check = guildIdOfChannel(container.client, channelId).then((guildId) => guildId === this.guildId.toString());
+			void check.catch(() => this.channelChecks.delete(channelId));
+			this.channelChecks.set(channelId, check);
+		}
+		return check;
 	}
 
 	public alertModerators(content: string, post: { readonly key: string }): Promise<ModeratorAlert> {

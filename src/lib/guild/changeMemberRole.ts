@@ -69,7 +69,7 @@ export async function roleProblem(guild: Guild | null, roleId: string): Promise<
 
 /** The role when the bot may manage it, else why not (`failed` when the bot could not read its own roles). */
 async function manageableRole(guild: Guild | null, roleId: string): Promise<{ readonly role: Role } | RoleChangeOutcome> {
-	if (guild === null) return refused('server not here', 'This bot process does not see the server, so its roles were not changed.');
+	if (guild === null) return refused('server not here', 'The bot is not in this server, so its roles were not changed.');
 	const role = guild.roles.cache.get(roleId);
 	if (role === undefined) {
 		return refused('no such role', `The role set for this (id ${roleId}) does not exist in this server any more; a moderator sets another one.`);

@@ -1,8 +1,9 @@
 import { container } from '@sapphire/framework';
 import type { OutboxAcceptance } from '#lib/outbox/Outbox';
 import { FRESHNESS_MS } from '#lib/outbox/OutboxMessage';
+import { fetchDiscordGuild } from '#lib/guild/discordGuild';
 
-/** What became of an alert to a server's moderators: recorded in the outbox (or already there), nowhere to write it, or the server is not on this process. */
+/** What became of an alert to a server's moderators: recorded in the outbox (or already there), nowhere to write it, or the bot is not in the server. */
 export type ModeratorAlert = OutboxAcceptance | { readonly status: 'no channel' | 'server not here' };
 
 /**
@@ -13,10 +14,12 @@ export type ModeratorAlert = OutboxAcceptance | { readonly status: 'no channel' 
  */
 export async function recordModeratorAlert(guildId: bigint, message: string, key: string): Promise<ModeratorAlert> {
 	const { client, settings, outbox } = container;
-	const guild = client.guilds.cache.get(guildId.toString());
-	if (guild === undefined) return { status: 'server not here' };
-	const configured = (await settings.forGuild(guildId)).get('kick_alerts_channel_id');
-	const channel = configured === null ? guild.systemChannel : await guild.channels.fetch(configured).catch(() => null);
+	// Another process may hold the server (its shard): then it is read from Discord, uncached.
+	const guild = await fetchDiscordGuild(client, guildId.toString());
+	if (guild === null) return { status: 'server not here' };
+	const channelId = (await settings.forGuild(guildId)).get('kick_alerts_channel_id') ?? guild.systemChannelId;
+	const channel =
+		channelId === null ? null : (guild.channels.cache.get(channelId) ?? (await guild.channels.fetch(channelId, { cache: false }).catch(() => null)));
 	if (channel === null || !channel.isSendable()) return { status: 'no channel' };
 	return outbox.post({
 		guildId,
