@@ -24,6 +24,16 @@ const CHAT: KickChatMessageEvent = {
 /** What the listeners of the test did, in order. */
 let heard: string[];
 
+/** What a run threw, at once or by rejecting, or null. */
+async function failureOf(run: () => Promise<void> | undefined): Promise<unknown> {
+	try {
+		await run();
+		return null;
+	} catch (failure) {
+		return failure;
+	}
+}
+
 /** Never emits: the router runs Kick listeners itself. */
 const silent = new EventEmitter();
 
@@ -81,10 +91,7 @@ describe('runKickListeners', () => {
 	it('runs every listener though one throws, then throws naming the ones that failed', async () => {
 		await store.loadPiece({ name: 'broken', piece: listenerOf(KickListenerEvents.ChatMessage, { fails: true }) });
 
-		const error = await runKickListeners(store, KickListenerEvents.ChatMessage, CHAT, context).then(
-			() => null,
-			(failure: unknown) => failure
-		);
+		const error = await failureOf(() => runKickListeners(store, KickListenerEvents.ChatMessage, CHAT, context));
 
 		expect(heard.sort()).to.deep.equal(['chatA', 'chatB']);
 		expect(error).to.be.an.instanceOf(AggregateError);
@@ -96,11 +103,60 @@ describe('runKickListeners', () => {
 		await single.loadPiece({ name: 'lonely', piece: listenerOf(KickListenerEvents.Follow, { fails: true }) });
 		await single.loadAll();
 
-		const error = await runKickListeners(single, KickListenerEvents.Follow, CHAT, context).then(
-			() => null,
-			(failure: unknown) => failure
-		);
+		const error = await failureOf(() => runKickListeners(single, KickListenerEvents.Follow, CHAT, context));
 
 		expect((error as AggregateError).errors.map((failure) => (failure as Error).message)).to.deep.equal(['lonely failed']);
+	});
+
+	it('makes no promise when every listener was done at once, and waits for one that returned a promise', async () => {
+		expect(runKickListeners(store, KickListenerEvents.ChatMessage, CHAT, context), 'synchronous listeners: nothing to wait for').to.equal(undefined);
+
+		let finish!: () => void;
+		const slow = class extends Listener {
+			public constructor(loaderContext: Listener.LoaderContext) {
+				super(loaderContext, { event: KickListenerEvents.ChatMessage, emitter: silent });
+			}
+
+			public override run(): Promise<void> {
+				return new Promise<void>((resolve) => {
+					finish = resolve;
+				}).then(() => void heard.push('slow'));
+			}
+		};
+		await store.loadPiece({ name: 'slow', piece: slow });
+		heard = [];
+		let done = false;
+		const running = runKickListeners(store, KickListenerEvents.ChatMessage, CHAT, context)?.then(() => {
+			done = true;
+		});
+		expect(running, 'a listener returned a promise').to.be.an.instanceOf(Promise);
+		await new Promise((resolve) => setImmediate(resolve));
+		expect(done, 'still waiting for the slow listener').to.equal(false);
+		finish();
+		await running;
+		expect(heard.sort()).to.deep.equal(['chatA', 'chatB', 'slow']);
+	});
+
+	it('a synchronous listener that throws while another is still running fails once the other is done', async () => {
+		let finish!: () => void;
+		const slow = class extends Listener {
+			public constructor(loaderContext: Listener.LoaderContext) {
+				super(loaderContext, { event: KickListenerEvents.ChatMessage, emitter: silent });
+			}
+
+			public override run(): Promise<void> {
+				return new Promise<void>((resolve) => {
+					finish = resolve;
+				}).then(() => void heard.push('slow'));
+			}
+		};
+		await store.loadPiece({ name: 'slow', piece: slow });
+		await store.loadPiece({ name: 'broken', piece: listenerOf(KickListenerEvents.ChatMessage, { fails: true }) });
+		const failure = failureOf(() => runKickListeners(store, KickListenerEvents.ChatMessage, CHAT, context));
+		finish();
+
+		const error = await failure;
+		expect(heard).to.include('slow');
+		expect((error as AggregateError).message).to.equal(`broken failed on ${KickListenerEvents.ChatMessage} for server ${GUILD}`);
 	});
 });

@@ -64,7 +64,7 @@ export default definePluginBench({
 		const commandEvents = Array.from({ length: MESSAGES }, (_, index) => eventOf(index, 'rank'));
 		const plainEvents = Array.from({ length: MESSAGES }, (_, index) => eventOf(index, 'hello'));
 		const chat = (events: readonly KickChatMessageEvent[]) =>
-			measure(tools, events, (event, index) => answerKickChat(contexts[index % SERVERS]!, event, runner, () => false));
+			measure(tools, events, (event, index) => answerKickChat(contexts[index % SERVERS]!, event, runner, () => false) ?? Promise.resolve(null));
 		const variablesAlone = (events: readonly KickChatMessageEvent[]) =>
 			measure(tools, events, async (event, index) => {
 				const viewer = { kickName: event.sender.username, kickUserId: event.sender.userId, discordUserId: null };

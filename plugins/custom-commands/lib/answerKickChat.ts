@@ -8,15 +8,25 @@ import { runCustomCommand, type CustomCommandOutcome, type CustomCommandRunner }
  * A chat message of the server's Kick channel, if it calls one of the server's custom commands:
  * the answer is queued for chat through the outbox, keyed by the message (handed over again, it
  * answers nothing more). Words of built-in chat commands are theirs (`isBuiltIn`), never a custom command's.
+ * @returns null at once for a message that calls no custom command (most chat: no promise made for it).
  */
-export async function answerKickChat(
+export function answerKickChat(
 	context: GuildContext,
 	event: KickChatMessageEvent,
 	runner: CustomCommandRunner,
 	isBuiltIn: (word: string) => boolean
-): Promise<CustomCommandOutcome | null> {
+): Promise<CustomCommandOutcome> | null {
 	const line = commandWordOf(event.content, context.settings.get('prefix'));
 	if (line === null || isBuiltIn(line.word) || context.isOwnKickMessage(event)) return null;
+	return answerCall(context, event, line, runner);
+}
+
+async function answerCall(
+	context: GuildContext,
+	event: KickChatMessageEvent,
+	line: { readonly word: string; readonly rest: string },
+	runner: CustomCommandRunner
+): Promise<CustomCommandOutcome> {
 	const { sender } = event;
 	const outcome = await runCustomCommand(
 		context,

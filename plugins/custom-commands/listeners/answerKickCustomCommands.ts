@@ -9,7 +9,10 @@ import { customCommands } from '../lib/customCommandRunner.js';
 export class AnswerKickCustomCommandsListener extends Listener<typeof KickListenerEvents.ChatMessage> {
 	private readonly kickCommands = this.container.stores.get('kick-commands');
 
-	public override async run(event: KickChatMessageEvent, context: GuildContext): Promise<void> {
-		await answerKickChat(context, event, customCommands, (word) => this.kickCommands.has(word));
+	private readonly isBuiltIn = (word: string): boolean => this.kickCommands.has(word);
+
+	/** Undefined for a message that calls no custom command: nothing for the router to wait for. */
+	public override run(event: KickChatMessageEvent, context: GuildContext): Promise<unknown> | undefined {
+		return answerKickChat(context, event, customCommands, this.isBuiltIn) ?? undefined;
 	}
 }

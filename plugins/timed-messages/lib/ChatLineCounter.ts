@@ -3,6 +3,9 @@ import { PeriodicFlush, type GuildContext } from '#core';
 /** The server's chat line counter in its shared state: every bot process adds its lines to it. */
 export const CHAT_LINES_KEY = 'timed-messages:chat-lines';
 
+/** Counted lines go to Redis this often: a flush costs a command per server with chat, and timers count lines between posts minutes apart. */
+export const FLUSH_EVERY_MS = 5_000;
+
 /** What counting needs of a server's context. */
 export type CountingContext = Pick<GuildContext, 'guildId' | 'shared'>;
 
@@ -12,7 +15,7 @@ interface ServerLines {
 }
 
 export interface ChatLineCounterOptions {
-	/** How often counted lines go to Redis; 1 s by default. */
+	/** How often counted lines go to Redis; every FLUSH_EVERY_MS by default. */
 	readonly flushEveryMs?: number;
 	/** A flush that failed (Redis away): its lines are kept for the next one. */
 	readonly onFlushError?: (error: unknown) => void;
@@ -20,7 +23,7 @@ export interface ChatLineCounterOptions {
 
 /**
  * Chat lines per server, counted in this process (a map update per message, no I/O) and added to
- * each server's shared counter about once a second: one INCRBY per server with lines, the servers'
+ * each server's shared counter every 5 seconds: one INCRBY per server with lines, the servers'
  * commands in one round trip to Redis. Two processes receiving one server's chat add to the same
  * counter, so their lines sum.
  */
@@ -29,7 +32,7 @@ export class ChatLineCounter {
 	private readonly flusher: PeriodicFlush;
 
 	public constructor(options: ChatLineCounterOptions = {}) {
-		this.flusher = new PeriodicFlush(() => this.flushCounted(), options.flushEveryMs ?? 1000, options.onFlushError);
+		this.flusher = new PeriodicFlush(() => this.flushCounted(), options.flushEveryMs ?? FLUSH_EVERY_MS, options.onFlushError);
 	}
 
 	/** Counts `lines` chat lines of a server; the flusher starts with the first one. */

@@ -1,7 +1,8 @@
 import { container } from '@sapphire/framework';
+import { whenBotStops } from '#core';
 import { ChatLineCounter } from './ChatLineCounter.js';
 
-/** While Redis stays away, the flush fails every second: say so once a minute. */
+/** While Redis stays away, every flush fails: say so once a minute. */
 const WARN_EVERY_MS = 60_000;
 let lastWarning = Number.NEGATIVE_INFINITY;
 
@@ -13,3 +14,6 @@ export const chatLines = new ChatLineCounter({
 		container.logger.warn('Timed messages: could not add chat lines to Redis; keeping them for the next try:', error);
 	}
 });
+
+// Lines counted since the last flush go to Redis before the bot closes it.
+whenBotStops(() => chatLines.close());

@@ -2,6 +2,12 @@ import { PeriodicFlush, type GuildContext } from '#core';
 import { LinkedAccounts } from './LinkedAccounts.js';
 import { PRESENCE_KEY, PRESENCE_TTL_MS, presenceMember } from './presence.js';
 
+/**
+ * Chatters go to Redis this often: a flush costs two commands per server with chat whatever it
+ * carries, and presence counts over minutes (PRESENCE_WINDOW_MS), so seconds of delay change no count.
+ */
+export const FLUSH_EVERY_MS = 5_000;
+
 /** What presence needs of a server's context. */
 export type PresenceContext = Pick<GuildContext, 'guildId' | 'db' | 'shared'>;
 
@@ -18,7 +24,7 @@ interface ServerChatters {
 }
 
 export interface ChatPresenceOptions {
-	/** How often recorded chatters go to Redis; 1 s by default. */
+	/** How often recorded chatters go to Redis; every FLUSH_EVERY_MS by default. */
 	readonly flushEveryMs?: number;
 	/** How long a server's links are used before they are read again; 5 minutes by default. */
 	readonly linksTtlMs?: number;
@@ -31,7 +37,7 @@ export interface ChatPresenceOptions {
 
 /**
  * Who chatted, gathered in this process and pushed to each server's shared presence set about
- * once a second: recording a message is a map update (no I/O), and a flush is one ZADD per server
+ * every 5 seconds: recording a message is a map update (no I/O), and a flush is one ZADD per server
  * with all its chatters, the servers' commands in one round trip to Redis. Identity is settled at
  * the flush, from the server's links: a linked member counts as themself whatever account they chat from.
  */
@@ -42,7 +48,7 @@ export class ChatPresence {
 	private readonly now: () => number;
 
 	public constructor(options: ChatPresenceOptions = {}) {
-		this.flusher = new PeriodicFlush(() => this.flushRecorded(), options.flushEveryMs ?? 1000, options.onFlushError);
+		this.flusher = new PeriodicFlush(() => this.flushRecorded(), options.flushEveryMs ?? FLUSH_EVERY_MS, options.onFlushError);
 		this.now = options.now ?? Date.now;
 		this.links = new LinkedAccounts({
 			ttlMs: options.linksTtlMs ?? 5 * 60_000,

@@ -1,7 +1,8 @@
 import { container } from '@sapphire/framework';
+import { whenBotStops } from '#core';
 import { ChatPresence } from './ChatPresence.js';
 
-/** While Redis stays away, the flush fails every second: say so once a minute. */
+/** While Redis stays away, every flush fails: say so once a minute. */
 const WARN_EVERY_MS = 60_000;
 let lastWarning = Number.NEGATIVE_INFINITY;
 
@@ -15,3 +16,6 @@ export const chatPresence = new ChatPresence({
 	onLinksError: (guildId, error) =>
 		container.logger.warn(`Watch time: could not read the links of server ${guildId}; its chatters count as their Kick accounts for now:`, error)
 });
+
+// What was recorded since the last flush goes to Redis before the bot closes it.
+whenBotStops(() => chatPresence.close());

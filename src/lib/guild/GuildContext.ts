@@ -135,6 +135,8 @@ class ServerContext implements GuildContext {
 	/** This server read from Discord when another process holds it: once per context (a settings snapshot, a minute at most). */
 	private fetchedGuild: Promise<Guild | null> | undefined;
 	private readonly channelChecks = new Map<string, Promise<boolean>>();
+	/** The plugins switched off, read once: the settings of a context never change, and every listener of every chat message asks. */
+	private pluginsOff: readonly string[] | undefined;
 
 	public constructor(
 		public readonly guildId: GuildId,
@@ -152,8 +154,9 @@ class ServerContext implements GuildContext {
 	}
 
 	public pluginIsOn(plugin: string): boolean {
-		const off = this.settings.get('plugins_off');
-		return plugin === 'core' || off.length === 0 || container.plugins.isOnWhereOff(plugin, off);
+		if (plugin === 'core') return true;
+		const off = (this.pluginsOff ??= this.settings.get('plugins_off'));
+		return off.length === 0 || container.plugins.isOnWhereOff(plugin, off);
 	}
 
 	public setSetting(key: string, value: string): Promise<GuildSettings> {

@@ -28,8 +28,8 @@ export interface KickConnectionOptions {
 	readonly logger: ILogger;
 	/** Tells a server's moderators something about its Kick link (alerts channel, else system channel); `key` names the occasion, so it is told once. */
 	readonly alertModerators: (guildId: bigint, message: string, key: string) => Promise<void>;
-	/** Runs one server's listeners for an event; resolves when they are done. */
-	readonly emit: (name: string, event: KickEvent, context: GuildContext) => Promise<void>;
+	/** Runs one server's listeners for an event: undefined when they were done at once, else a promise of their end. */
+	readonly emit: (name: string, event: KickEvent, context: GuildContext) => Promise<void> | undefined;
 	/** Where everything the bot posts goes; the connection adds its Kick chat courier to it. */
 	readonly outbox: Outbox;
 	/** How a member starts a feature's sign-in again (its KickSignInHandler says), for the pages refusing an expired link. */
@@ -69,8 +69,8 @@ export class KickConnection {
 	private readonly router: KickEventRouter;
 	private readonly socket: KickChatSocket | undefined;
 	private readonly chat: KickChatSender;
-	/** `${broadcasterUserId}\n${content}` → when the bot sent it, to ignore its own messages if Kick echoes them before the receipt is in. */
-	private readonly ownMessages = new Map<string, number>();
+	/** Per channel, the text of each message the bot sent → when, to ignore its own messages if Kick echoes them before the receipt is in (by channel first: most chat is in channels the bot did not just speak in, and costs one lookup). */
+	private readonly ownMessages = new Map<string, Map<string, number>>();
 	/** Answers given to one chat message, so servers sharing a channel do not post the same answer twice. */
 	private readonly recentAnswers = new Map<string, number>();
 	private lastSweep = 0;
@@ -142,7 +142,9 @@ export class KickConnection {
 				const guildId = BigInt(message.guildId);
 				const broadcasterUserId = BigInt(message.broadcasterUserId);
 				// Its text remembered for a minute before it goes: Kick's echo can arrive before the send's answer or the claim below.
-				this.ownMessages.set(`${message.broadcasterUserId}\n${message.content}`, Date.now());
+				let sentInChannel = this.ownMessages.get(message.broadcasterUserId);
+				if (sentInChannel === undefined) this.ownMessages.set(message.broadcasterUserId, (sentInChannel = new Map()));
+				sentInChannel.set(message.content, Date.now());
 				const sent = await this.tokens.withToken(guildId, broadcasterUserId, (token) =>
 					this.api.sendChat(token, {
 						type: 'bot',
@@ -270,11 +272,11 @@ export class KickConnection {
 
 	/** Whether a chat message is the bot's own (it never answers itself). */
 	public isOwnMessage(event: KickChatMessageEvent): boolean {
-		const key = `${event.broadcasterUserId}\n${event.content}`;
-		const sentAt = this.ownMessages.get(key);
+		const sentInChannel = this.ownMessages.get(event.broadcasterUserId);
+		const sentAt = sentInChannel?.get(event.content);
 		if (sentAt === undefined) return false;
 		if (Date.now() - sentAt > OWN_MESSAGE_MEMORY_MS) {
-			this.ownMessages.delete(key);
+			sentInChannel!.delete(event.content);
 			return false;
 		}
 		return true;
@@ -440,7 +442,11 @@ export class KickConnection {
 		if (Date.now() - this.lastSweep < 1000) return;
 		this.lastSweep = Date.now();
 		const cutoff = Date.now() - OWN_MESSAGE_MEMORY_MS;
-		for (const memory of [this.ownMessages, this.recentAnswers]) for (const [key, at] of memory) if (at < cutoff) memory.delete(key);
+		for (const [key, at] of this.recentAnswers) if (at < cutoff) this.recentAnswers.delete(key);
+		for (const [channel, sentInChannel] of this.ownMessages) {
+			for (const [content, at] of sentInChannel) if (at < cutoff) sentInChannel.delete(content);
+			if (sentInChannel.size === 0) this.ownMessages.delete(channel);
+		}
 	}
 }
 

@@ -45,9 +45,12 @@ export class GuildSettings {
 	}
 
 	public get<K extends SettingKey>(key: K): SettingTypes[K] {
+		// A stored value is never undefined (a value that does not parse is not kept): one lookup for what the server set, as the chat path reads it.
+		const value = this.values.get(key);
+		if (value !== undefined) return value as SettingTypes[K];
 		const setting = this.declared.get(key);
 		if (setting === undefined) throw new RangeError(`No setting "${key}" is declared by the core or an installed plugin`);
-		return (this.values.has(key) ? this.values.get(key) : setting.definition.defaultValue) as SettingTypes[K];
+		return setting.definition.defaultValue as SettingTypes[K];
 	}
 
 	/** Every declared key, sorted, with the value that applies here. */

@@ -3,6 +3,7 @@ import { Listener } from '@sapphire/framework';
 import type { GuildContext } from '#lib/guild/GuildContext';
 import { dispatchKickCommand, KickCommandCooldowns } from '#lib/kick/commands/dispatchKickCommand';
 import type { KickChatMessageEvent } from '#lib/kick/events/KickEvent';
+import type { KickConnection } from '#lib/kick/KickConnection';
 import { KickListenerEvents } from '#lib/kick/events/KickListenerEvents';
 
 /** A chat message in a linked server's Kick channel: runs the chat command it calls, answering through the throttled sender. */
@@ -10,11 +11,15 @@ import { KickListenerEvents } from '#lib/kick/events/KickListenerEvents';
 export class RunKickChatCommandsListener extends Listener<typeof KickListenerEvents.ChatMessage> {
 	private readonly cooldowns = new KickCommandCooldowns();
 
-	public override async run(event: KickChatMessageEvent, context: GuildContext): Promise<void> {
+	/** Undefined for a message that calls no command (most chat): nothing for the router to wait for. */
+	public override run(event: KickChatMessageEvent, context: GuildContext): Promise<void> | undefined {
 		const kick = this.container.kick;
 		const prefix = context.settings.get('prefix');
-		// Most chat calls no command: nothing to dispatch.
-		if (kick === undefined || !event.content.startsWith(prefix) || kick.isOwnMessage(event)) return;
+		if (kick === undefined || !event.content.startsWith(prefix) || kick.isOwnMessage(event)) return undefined;
+		return this.dispatch(kick, event, context, prefix);
+	}
+
+	private async dispatch(kick: KickConnection, event: KickChatMessageEvent, context: GuildContext, prefix: string): Promise<void> {
 		let replies = 0;
 		let unrecorded: unknown;
 		const outcome = await dispatchKickCommand({

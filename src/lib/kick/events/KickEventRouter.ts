@@ -22,8 +22,8 @@ export interface KickEventRouterOptions {
 	readonly database: Database;
 	/** The server's context: at once when its settings are cached, else once they are loaded. */
 	readonly loadContext: (guildId: bigint) => GuildContext | Promise<GuildContext>;
-	/** Runs the Sapphire listeners of one server for the event; resolves when they are done. */
-	readonly emit: (name: string, event: KickEvent, context: GuildContext) => Promise<void>;
+	/** Runs the Sapphire listeners of one server for the event: undefined when they were done at once, else a promise of their end. */
+	readonly emit: (name: string, event: KickEvent, context: GuildContext) => Promise<void> | undefined;
 	readonly onServerFailure: (guildId: bigint, event: KickEvent, error: unknown) => void;
 	/** Handing an event over failed as a whole (its channel could not be looked up, say). */
 	readonly onEventFailure: (event: KickEvent, error: unknown, parked: boolean) => void;
@@ -170,7 +170,7 @@ export class KickEventRouter {
 		const guildIds = Array.isArray(cached) ? cached : await cached;
 		if (guildIds.length === 0) return { outcome: 'unlinked' };
 		const name = LISTENER_EVENT_OF[event.type];
-		const errors: unknown[] = [];
+		let errors: unknown[] | undefined;
 		for (const guildId of guildIds) {
 			if (skip.length > 0 && skip.includes(guildId)) continue;
 			try {
@@ -182,15 +182,16 @@ export class KickEventRouter {
 				const news =
 					event.type !== 'livestream.status.updated' ||
 					(await context.db.kickConnection.recordLiveStatus({ isLive: event.isLive, title: event.title, startedAt: event.startedAt, at: event.at }));
-				if (news) await this.options.emit(name, event, context);
+				const emitted = news ? this.options.emit(name, event, context) : undefined;
+				if (emitted !== undefined) await emitted;
 				reached.push(guildId);
 			} catch (error) {
 				this.options.onServerFailure(guildId, event, error);
-				errors.push(error);
+				(errors ??= []).push(error);
 			}
 		}
-		if (errors.length === 1) throw errors[0];
-		if (errors.length > 1) throw new AggregateError(errors, `${errors.length} servers could not take ${event.type} ${event.eventKey}`);
+		if (errors?.length === 1) throw errors[0];
+		if (errors !== undefined) throw new AggregateError(errors, `${errors.length} servers could not take ${event.type} ${event.eventKey}`);
 		return { outcome: 'routed', guildIds };
 	}
 

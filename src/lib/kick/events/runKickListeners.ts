@@ -9,10 +9,11 @@ import type { KickEvent } from '#lib/kick/events/KickEvent';
  * listener that throws makes the event fail (it is tried again, then parked), instead of
  * being logged and forgotten. Listeners run side by side; every failure is reported. Listeners of a
  * plugin switched off in this server do not run.
+ * @returns undefined when every listener was done at once (most chat: nothing to wait for, no promise made), else a promise of their end.
  * @throws {AggregateError} holding the errors of the listeners that failed.
  */
-export async function runKickListeners(store: ListenerStore, name: string, event: KickEvent, context: GuildContext): Promise<void> {
-	const failures: { readonly listener: string; readonly error: unknown }[] = [];
+export function runKickListeners(store: ListenerStore, name: string, event: KickEvent, context: GuildContext): Promise<void> | undefined {
+	let failures: Failure[] | undefined;
 	// Each started before any is awaited (one throwing at once still lets the others run); only the ones that returned a promise are waited for.
 	let pending: { readonly listener: Listener; readonly running: PromiseLike<unknown> }[] | undefined;
 	for (const listener of listenersOf(store, name)) {
@@ -21,20 +22,35 @@ export async function runKickListeners(store: ListenerStore, name: string, event
 			const result = (listener.run as (event: KickEvent, context: GuildContext) => unknown)(event, context);
 			if (isPromiseLike(result)) (pending ??= []).push({ listener, running: result });
 		} catch (error) {
-			failures.push({ listener: listener.name, error });
+			(failures ??= []).push({ listener: listener.name, error });
 		}
 	}
-	if (pending !== undefined) {
-		const results = await Promise.allSettled(pending.map((entry) => entry.running));
-		for (const [index, result] of results.entries())
-			if (result.status === 'rejected') failures.push({ listener: pending[index]!.listener.name, error: result.reason });
-	}
-	if (failures.length > 0) {
-		throw new AggregateError(
-			failures.map((failure) => failure.error),
-			`${failures.map((failure) => failure.listener).join(', ')} failed on ${name} for server ${context.guildId}`
-		);
-	}
+	if (pending !== undefined) return settle(pending, failures ?? [], name, context);
+	if (failures !== undefined) throw failuresOf(failures, name, context);
+	return undefined;
+}
+
+interface Failure {
+	readonly listener: string;
+	readonly error: unknown;
+}
+
+async function settle(
+	pending: readonly { readonly listener: Listener; readonly running: PromiseLike<unknown> }[],
+	failures: Failure[],
+	name: string,
+	context: GuildContext
+): Promise<void> {
+	const results = await Promise.allSettled(pending.map((entry) => entry.running));
+	for (const [index, result] of results.entries()) if (result.status === 'rejected') failures.push({ listener: pending[index]!.listener.name, error: result.reason });
+	if (failures.length > 0) throw failuresOf(failures, name, context);
+}
+
+function failuresOf(failures: readonly Failure[], name: string, context: GuildContext): AggregateError {
+	return new AggregateError(
+		failures.map((failure) => failure.error),
+		`${failures.map((failure) => failure.listener).join(', ')} failed on ${name} for server ${context.guildId}`
+	);
 }
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
