@@ -62,6 +62,17 @@ describe('The bot end to end, in several servers of the Discord stand-in', funct
 		]);
 	});
 
+	it('answers /health and /ready with Kick off: the HTTP server listens whatever is configured', async () => {
+		expect(bot.text()).to.match(/Kick: off/);
+		const health = await fetch(`${under.publicUrl}/health`);
+		expect([health.status, await health.json()]).to.deep.equal([200, { status: 'ok' }]);
+		const ready = await fetch(`${under.publicUrl}/ready`);
+		expect([ready.status, await ready.json()]).to.deep.equal([
+			200,
+			{ ready: true, notReady: [], checks: { discord: 'ok', database: 'ok', migrations: 'ok', redis: 'ok' } }
+		]);
+	});
+
 	it('registers its application commands globally, in one bulk overwrite', () => {
 		expect(slashCommandNames(), 'the core’s commands and those of the plugins’ folders').to.deep.equal(everyCommand);
 		const others = standIn.commands.list(null).filter((command) => !everyCommand.includes(command.name));
