@@ -143,7 +143,7 @@ export class KickConnection {
 				const broadcasterUserId = BigInt(message.broadcasterUserId);
 				// Its text remembered for a minute before it goes: Kick's echo can arrive before the send's answer or the claim below.
 				let sentInChannel = this.ownMessages.get(message.broadcasterUserId);
-				if (sentInChannel === undefined) this.ownMessages.set(message.broadcasterUserId, (sentInChannel = new Map()));
+				if (sentInChannel === undefined) this.ownMessages.set(message.broadcasterUserId, (sentInChannel = new Map<string, number>()));
 				sentInChannel.set(message.content, Date.now());
 				const sent = await this.tokens.withToken(guildId, broadcasterUserId, (token) =>
 					this.api.sendChat(token, {

@@ -49,6 +49,7 @@ export const EVENT_MAX_AGE_MS = 15 * 60_000;
 /** No servers to skip, and the outcome of an event already claimed: shared, not made for every event. */
 const NONE: readonly bigint[] = [];
 const DUPLICATE: RouteOutcome = { outcome: 'duplicate' };
+const UNLINKED: RouteOutcome = { outcome: 'unlinked' };
 
 /**
  * Takes one Kick event from either reader and hands it to every server linked to its channel,
@@ -105,7 +106,8 @@ export class KickEventRouter {
 			this.inFlight.add(event.eventKey);
 			const reached: bigint[] = [];
 			try {
-				const outcome = await this.handOver(event, options?.handedTo ?? NONE, reached);
+				const handing = this.handOver(event, options?.handedTo ?? NONE, reached);
+				const outcome = handing instanceof Promise ? await handing : handing;
 				await receipts.markHandled(event.eventKey);
 				kickEventsHandled.inc();
 				return outcome;
@@ -163,33 +165,89 @@ export class KickEventRouter {
 	 * Hands the event to each linked server but those in `skip`, each on its own: one server's
 	 * failure (its settings could not load, a listener threw) never keeps the event from the
 	 * others. Servers that got it are added to `reached`; when any failed, it throws after the
-	 * last one, so the event is tried again for those only.
+	 * last one, so the event is tried again for those only. Done at once while each step is (the
+	 * usual chat message: links and settings cached, listeners done at once), so most events make
+	 * no promise here; from the first step that must wait, the rest follows it.
 	 */
-	private async handOver(event: KickEvent, skip: readonly bigint[], reached: bigint[]): Promise<RouteOutcome> {
+	private handOver(event: KickEvent, skip: readonly bigint[], reached: bigint[]): RouteOutcome | Promise<RouteOutcome> {
 		const cached = this.linkedGuilds(BigInt(event.broadcasterUserId));
-		const guildIds = Array.isArray(cached) ? cached : await cached;
-		if (guildIds.length === 0) return { outcome: 'unlinked' };
-		const name = LISTENER_EVENT_OF[event.type];
+		if (!Array.isArray(cached)) return cached.then((guildIds) => this.handOverTo(event, guildIds, skip, reached));
+		return this.handOverTo(event, cached, skip, reached);
+	}
+
+	private handOverTo(event: KickEvent, guildIds: readonly bigint[], skip: readonly bigint[], reached: bigint[]): RouteOutcome | Promise<RouteOutcome> {
+		if (guildIds.length === 0) return UNLINKED;
 		let errors: unknown[] | undefined;
-		for (const guildId of guildIds) {
+		for (let index = 0; index < guildIds.length; index++) {
+			const guildId = guildIds[index]!;
 			if (skip.length > 0 && skip.includes(guildId)) continue;
+			let waiting: Promise<void> | undefined;
 			try {
-				const loading = this.options.loadContext(guildId);
-				const context = loading instanceof Promise ? await loading : loading;
-				const recording = this.recordEvent(context, event);
-				if (recording !== undefined) await recording;
-				// A status older than the one stored arrived late: it is not news, so listeners do not hear it.
-				const news =
-					event.type !== 'livestream.status.updated' ||
-					(await context.db.kickConnection.recordLiveStatus({ isLive: event.isLive, title: event.title, startedAt: event.startedAt, at: event.at }));
-				const emitted = news ? this.options.emit(name, event, context) : undefined;
-				if (emitted !== undefined) await emitted;
+				waiting = this.handToServer(guildId, event);
+			} catch (error) {
+				(errors ??= []).push(this.serverFailed(guildId, event, error));
+				continue;
+			}
+			if (waiting !== undefined) return this.handOverAfter(waiting, index, event, guildIds, skip, reached, errors);
+			reached.push(guildId);
+		}
+		return this.outcomeOf(event, guildIds, errors);
+	}
+
+	/** handOverTo from server `index` on, whose step is `waiting`. */
+	private async handOverAfter(
+		waiting: Promise<void>,
+		index: number,
+		event: KickEvent,
+		guildIds: readonly bigint[],
+		skip: readonly bigint[],
+		reached: bigint[],
+		errors: unknown[] | undefined
+	): Promise<RouteOutcome> {
+		for (let next = index; next < guildIds.length; next++) {
+			const guildId = guildIds[next]!;
+			if (next > index && skip.length > 0 && skip.includes(guildId)) continue;
+			try {
+				const step = next === index ? waiting : this.handToServer(guildId, event);
+				if (step !== undefined) await step;
 				reached.push(guildId);
 			} catch (error) {
-				this.options.onServerFailure(guildId, event, error);
-				(errors ??= []).push(error);
+				(errors ??= []).push(this.serverFailed(guildId, event, error));
 			}
 		}
+		return this.outcomeOf(event, guildIds, errors);
+	}
+
+	/** One server's part: its context, its `last_event_at`, then its listeners; undefined when all of it was done at once. */
+	private handToServer(guildId: bigint, event: KickEvent): Promise<void> | undefined {
+		const loading = this.options.loadContext(guildId);
+		if (loading instanceof Promise) return loading.then((context) => this.handToContext(context, event));
+		return this.handToContext(loading, event);
+	}
+
+	private handToContext(context: GuildContext, event: KickEvent): Promise<void> | undefined {
+		const recording = this.recordEvent(context, event);
+		if (recording !== undefined || event.type === 'livestream.status.updated') return this.handToContextAfter(recording, context, event);
+		return this.options.emit(LISTENER_EVENT_OF[event.type], event, context);
+	}
+
+	private async handToContextAfter(recording: Promise<void> | undefined, context: GuildContext, event: KickEvent): Promise<void> {
+		if (recording !== undefined) await recording;
+		// A status older than the one stored arrived late: it is not news, so listeners do not hear it.
+		const news =
+			event.type !== 'livestream.status.updated' ||
+			(await context.db.kickConnection.recordLiveStatus({ isLive: event.isLive, title: event.title, startedAt: event.startedAt, at: event.at }));
+		const emitted = news ? this.options.emit(LISTENER_EVENT_OF[event.type], event, context) : undefined;
+		if (emitted !== undefined) await emitted;
+	}
+
+	private serverFailed(guildId: bigint, event: KickEvent, error: unknown): unknown {
+		this.options.onServerFailure(guildId, event, error);
+		return error;
+	}
+
+	/** Routed, or the failures of the servers it did not reach. */
+	private outcomeOf(event: KickEvent, guildIds: readonly bigint[], errors: readonly unknown[] | undefined): RouteOutcome {
 		if (errors?.length === 1) throw errors[0];
 		if (errors !== undefined) throw new AggregateError(errors, `${errors.length} servers could not take ${event.type} ${event.eventKey}`);
 		return { outcome: 'routed', guildIds };

@@ -42,7 +42,8 @@ async function settle(
 	context: GuildContext
 ): Promise<void> {
 	const results = await Promise.allSettled(pending.map((entry) => entry.running));
-	for (const [index, result] of results.entries()) if (result.status === 'rejected') failures.push({ listener: pending[index]!.listener.name, error: result.reason });
+	for (const [index, result] of results.entries())
+		if (result.status === 'rejected') failures.push({ listener: pending[index]!.listener.name, error: result.reason });
 	if (failures.length > 0) throw failuresOf(failures, name, context);
 }
 
