@@ -63,7 +63,7 @@ async function prepareSchema(connection: DatabaseConnection, config: DatabaseCon
 		const waiting = [...status.pending.map((migration) => migration.name), ...(status.legacy ? ['(legacy baseline)'] : [])];
 		if (waiting.length > 0) {
 			throw new StartupError(
-				`The database has ${waiting.length} pending migration(s): ${waiting.join(', ')}. Run \`npm run db:migrate\`, or set AUTO_MIGRATE=true.`
+				`The database has ${waiting.length} pending migration(s): ${waiting.join(', ')}. Run \`npm run db:migrate\` (in the Docker image: \`node dist/scripts/database.js migrate\`), or set AUTO_MIGRATE=true.`
 			);
 		}
 	} catch (error) {
