@@ -59,7 +59,7 @@ export class KickWebhookRoute extends Route {
 						{ publicKey: kick.webhookPublicKey, maxAgeSeconds: config.kick!.webhookMaxAgeSeconds, receipts: db.kickEventReceipts, logger }
 					);
 		if (read.kind === 'too-large') dropRestOfBody(request, response);
-		for (const [name, value] of Object.entries(answer.headers)) response.setHeader(name, value);
+		for (const name in answer.headers) response.setHeader(name, answer.headers[name]!);
 		kickWebhookAnswers.inc(answer.status);
 		response.status(answer.status).json(answer.body);
 		if (answer.claimed !== null) await kick.accept(answer.claimed, { claimed: true });

@@ -39,8 +39,14 @@ export interface KickWebhookAnswer {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** What every delivery's answer shares, made once (each chat message gets one). */
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+const RETRY_LATER: Readonly<Record<string, string>> = Object.freeze({ 'Retry-After': String(KICK_WEBHOOK_RETRY_AFTER_SECONDS) });
+const ACCEPTED: KickWebhookAnswerBody = Object.freeze({ status: 'accepted' });
+const DUPLICATE: KickWebhookAnswerBody = Object.freeze({ status: 'duplicate' });
+
 function answer(status: KickWebhookAnswer['status'], body: KickWebhookAnswerBody, claimed: KickEvent | null = null): KickWebhookAnswer {
-	return { status, headers: status === 503 ? { 'Retry-After': String(KICK_WEBHOOK_RETRY_AFTER_SECONDS) } : {}, body, claimed };
+	return { status, headers: status === 503 ? RETRY_LATER : NO_HEADERS, body, claimed };
 }
 
 /** The answer to a body over KICK_WEBHOOK_MAX_BODY_BYTES, whether it was read whole or cut off while streaming in. */
@@ -99,7 +105,7 @@ export async function handleKickWebhook(delivery: KickWebhookDelivery, dependenc
 		// One insert-if-absent records the delivery and the event (a chat message by its own id, so a resend under a new delivery id is caught too).
 		const claimed = await dependencies.receipts.claim(parsed.event.eventKey, { event: parsed.event, deliveryKey: `webhook:${verified.messageId}` });
 		if (!claimed) kickEventsDuplicate.inc();
-		return claimed ? answer(200, { status: 'accepted' }, parsed.event) : answer(200, { status: 'duplicate' });
+		return claimed ? answer(200, ACCEPTED, parsed.event) : answer(200, DUPLICATE);
 	} catch (error) {
 		// The delivery was valid: not recording it is the bot's failure (the database is away), so Kick is asked to retry.
 		logger.error(`Kick webhook ${verified.messageId} (${verified.eventType}) could not be recorded; answered 503 so Kick retries:`, error);

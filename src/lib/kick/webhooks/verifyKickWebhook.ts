@@ -58,17 +58,17 @@ export type KickWebhookVerification = VerifiedKickWebhook | RejectedKickWebhook;
  */
 export function verifyKickWebhook(options: VerifyKickWebhookOptions): KickWebhookVerification {
 	const values = {} as Record<KickWebhookHeader, string>;
-	const missing: string[] = [];
+	let missing: string[] | undefined;
 	for (const [field, header] of HEADER_ENTRIES) {
 		const value = options.headers[header.name];
 		if (Array.isArray(value)) return { ok: false, status: 400, reason: `header ${header.display} given more than once` };
 		const text = value?.trim() ?? '';
-		if (text === '') missing.push(header.display);
+		if (text === '') (missing ??= []).push(header.display);
 		else if (text.length > header.maxLength || !PRINTABLE_ASCII.test(text)) {
 			return { ok: false, status: 400, reason: `header ${header.display} is not 1 to ${header.maxLength} printable ASCII characters` };
 		} else values[field] = text;
 	}
-	if (missing.length > 0) return { ok: false, status: 400, reason: `missing header${missing.length > 1 ? 's' : ''} ${missing.join(', ')}` };
+	if (missing !== undefined) return { ok: false, status: 400, reason: `missing header${missing.length > 1 ? 's' : ''} ${missing.join(', ')}` };
 
 	const timestamp = parseRfc3339(values.timestamp);
 	if (timestamp === null) return { ok: false, status: 400, reason: `${KICK_WEBHOOK_HEADERS.timestamp.display} is not an RFC 3339 date-time` };
