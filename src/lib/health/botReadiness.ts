@@ -32,7 +32,10 @@ export function createBotReadiness(options: {
 	});
 	redis.on('error', redisErrorCounter('readiness'));
 	void redis.connect().catch(() => undefined);
-	whenBotStops(async () => redis.disconnect());
+	const forget = whenBotStops(async () => {
+		redis.disconnect();
+		forget();
+	});
 	return new ReadinessProbe({
 		checks: {
 			discordConnected: () => client.isReady() && client.ws.shards.size > 0 && client.ws.shards.every((shard) => shard.status === Status.Ready),
