@@ -28,5 +28,6 @@ function demoGuild(id: string, name: string, prefix: string): GuildSeed {
 export const DEMO_SEED: StandInSeed = {
 	botUser: { id: '1300000000000000001', username: 'KickCommunityBot' },
 	token: 'standin-demo-token.not-a-real-discord-token',
-	guilds: [demoGuild('1300000000000000100', 'Alpha Community', 'alpha'), demoGuild('1300000000000000200', 'Beta Community', 'beta')]
+	// With STANDIN_SHARDS=2 Alpha is on shard 0 and Beta on shard 1: (id >> 22) % 2.
+	guilds: [demoGuild('1300000000000000100', 'Alpha Community', 'alpha'), demoGuild('1300000000004194504', 'Beta Community', 'beta')]
 };

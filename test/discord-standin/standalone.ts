@@ -15,12 +15,13 @@ const DEMO_TOKEN_ENCRYPTION_KEY = createHash('sha256').update('kick-community-bo
  * redirect and webhooks go to the bot's HTTP server; the Kick control API follows the authorisation
  * links the bot shows in Discord), so a person can run the bot against both and drive them with curl.
  * STANDIN_PORT (Discord, 4999), STANDIN_KICK_PORT (4998) and STANDIN_BOT_PORT (the bot's HTTP_PORT, 8080); 0 picks a free one
- * (not for the bot's, which Kick must know in advance).
+ * (not for the bot's, which Kick must know in advance). STANDIN_SHARDS (1) is the shard count Discord's `/gateway/bot` recommends.
  */
 async function main(): Promise<void> {
 	const botPort = Number(process.env.STANDIN_BOT_PORT ?? 8080);
 	const publicUrl = `http://127.0.0.1:${botPort}`;
-	const discord = await DiscordStandIn.start({ seed: DEMO_SEED, port: Number(process.env.STANDIN_PORT ?? 4999), timeoutMs: 15_000 });
+	const shards = Number(process.env.STANDIN_SHARDS ?? 1);
+	const discord = await DiscordStandIn.start({ seed: DEMO_SEED, port: Number(process.env.STANDIN_PORT ?? 4999), timeoutMs: 15_000, shards });
 	const kick = await KickStandIn.start({
 		seed: kickDemoSeed(`${publicUrl}/kick/oauth/callback`),
 		port: Number(process.env.STANDIN_KICK_PORT ?? 4998),
@@ -64,11 +65,21 @@ async function main(): Promise<void> {
 		...Object.entries(environment).map(([name, value]) => `  ${name}=${value}`),
 		'',
 		`They are also in ${environmentFile}: env $(cat ${environmentFile}) npm start`,
+		...(shards > 1
+			? [
+					`With ${shards} shards, one bot per shard (all but the first on another HTTP_PORT; Kick's redirects and webhooks go to the first):`,
+					...Array.from(
+						{ length: shards },
+						(_, shard) =>
+							`  env $(cat ${environmentFile}) SHARD_COUNT=${shards} SHARD_IDS=${shard}${shard === 0 ? '' : ` HTTP_PORT=${botPort + shard}`} DATABASE_URL=postgres://… npm start`
+					)
+				]
+			: []),
 		'',
 		'Discord servers:',
 		...[...discord.state.guilds.values()].map((guild) => {
 			const members = [...guild.members.values()].map((member) => guild.user(member.userId).username);
-			return `  ${guild.name} (${guild.id}): members ${members.join(', ')}; channels ${[...guild.channels.values()].map((channel) => `#${channel.name}`).join(', ')}`;
+			return `  ${guild.name} (${guild.id}${shards > 1 ? `, shard ${discord.shardOf(guild.id)} of ${shards}` : ''}): members ${members.join(', ')}; channels ${[...guild.channels.values()].map((channel) => `#${channel.name}`).join(', ')}`;
 		}),
 		`Kick users: ${kick
 			.users()
