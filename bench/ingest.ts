@@ -523,7 +523,7 @@ export async function benchIngest(
 			await database.kickEventReceipts.settled();
 			const [handled] = await querySession<{ count: string }>(
 				setup,
-				'SELECT count(*)::text AS count FROM kick_event_receipts WHERE event_key = ANY($1) AND handled_at IS NOT NULL AND event IS NOT NULL',
+				"SELECT count(*)::text AS count FROM kick_event_receipts WHERE event_key = ANY($1) AND handled_at IS NOT NULL AND event_key LIKE 'chat:%'",
 				[eventKeys]
 			);
 			const expected = eventKeys.filter((key) => key.startsWith('chat:')).length;

@@ -371,6 +371,9 @@ describe('Kick event router on PostgreSQL', () => {
 				}>(database, 'SELECT handled_at, parked_at, attempts, last_error, owner, channel FROM kick_event_receipts WHERE event_key = $1', [eventKey])
 			)[0];
 		const handledAt = async (eventKey: string) => (await receipt(eventKey))?.handled_at ?? null;
+		const storedEvent = async (eventKey: string) =>
+			(await selectRows<{ event: string | null }>(database, 'SELECT event::text AS event FROM kick_event_receipts WHERE event_key = $1', [eventKey]))[0]
+				?.event ?? null;
 		/** A router whose listeners do not finish until `release` is called. */
 		const routerWithHeldListeners = () => {
 			let release!: () => void;
@@ -393,10 +396,11 @@ describe('Kick event router on PostgreSQL', () => {
 		const retryNow = (eventKey: string) =>
 			execute(database, `UPDATE kick_event_receipts SET leased_until = now() - interval '1 second' WHERE event_key = $1`, [eventKey]);
 
-		it('marks an event handled once it was handed to every server, and records the channel and this process as its owner', async () => {
+		it('marks an event handled once it was handed to every server, and records the channel and this process as its owner, without the event', async () => {
 			const event = chatMessage();
 			await router.route(event);
 			await database.kickEventReceipts.settled();
+			expect(await storedEvent(event.eventKey), 'only an event not handed over is ever read again').to.equal(null);
 			expect(await receipt(event.eventKey)).to.deep.include({
 				attempts: 1,
 				last_error: null,
@@ -415,6 +419,7 @@ describe('Kick event router on PostgreSQL', () => {
 			await listening;
 			await database.kickEventReceipts.settled();
 			expect(await handledAt(event.eventKey), 'listeners still running').to.equal(null);
+			expect(await storedEvent(event.eventKey), 'kept while it is being handed over, for another process to take over').to.not.equal(null);
 			release();
 			await routing;
 			await database.kickEventReceipts.settled();

@@ -96,9 +96,9 @@ export class KickEventReceipts {
 		const batch = { windowMs: CLAIM_WINDOW_MS, maxBatch: MAX_CLAIM_BATCH, ...options.batch };
 		this.claims = new GroupCommit((requests) => this.insertClaims(requests), batch);
 		this.handled = new GroupCommit(async (keys) => {
-			// Sorted, so two processes marking the same events lock their rows in one order.
+			// Sorted, so two processes marking the same events lock their rows in one order. The stored event is only for handing it over again: once handled it goes, which keeps the receipt a quarter of its size.
 			await this.batches.query(
-				'UPDATE kick_event_receipts SET handled_at = now(), leased_until = NULL FROM json_array_elements_text($1::json) AS handed(key) WHERE event_key = handed.key AND handled_at IS NULL',
+				'UPDATE kick_event_receipts SET handled_at = now(), leased_until = NULL, event = NULL FROM json_array_elements_text($1::json) AS handed(key) WHERE event_key = handed.key AND handled_at IS NULL',
 				[JSON.stringify([...keys].sort())]
 			);
 			return keys.map(() => undefined);
