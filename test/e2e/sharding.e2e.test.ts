@@ -56,6 +56,9 @@ describe('sharding: 2 shards in 2 bot processes on one database and Redis, end t
 			.filter((line) => pattern.test(line));
 	const tickLines = (shard: number, from: number) =>
 		linesOf(shard, /Watch time: server \d+, tick \S+:/, from).map((line) => /server (\d+), tick (\S+):/.exec(line)!.slice(1));
+	/** The role changes the bot asked Discord for since `from`. */
+	const roleCalls = (from: number) =>
+		discord.restLog.filter((call) => /\/members\/\d+\/roles\//.test(call.path), from).map((call) => `${call.method} ${call.path}`);
 	const liveAndChatting = async (streamer: string, viewer: string) => {
 		const live = kick.livestreamStatusPayload({ broadcaster: streamer, isLive: true, title: 'Slots' });
 		expect((await kick.deliverEvent({ type: 'livestream.status.updated', broadcaster: streamer, payload: live })).status).to.equal(200);
@@ -198,7 +201,7 @@ describe('sharding: 2 shards in 2 bot processes on one database and Redis, end t
 	it('draws a raffle at its period’s end once, announced once in Discord and in Kick chat', async () => {
 		await setSetting('Alpha', 'raffle_announcement_channel_id', discord.guild('Alpha').channel('general').id);
 		await setSetting('Alpha', 'raffle_auto_draw', 'true');
-		const opened = await slash('Alpha', 'raffle', 'start', { end: new Date(Date.now() + 3_000).toISOString(), linked_only: false });
+		const opened = await slash('Alpha', 'raffle', 'start', { end: new Date(Date.now() + 6_000).toISOString(), linked_only: false });
 		expect(opened.content).to.match(/^Opened raffle period #\d+/);
 		for (const who of ['viewer_vic', 'viewer_val']) await slash('Alpha', 'raffle', 'give', { who, source: 'bonus', amount: '10', reason: 'test' });
 		const inDiscord = () => discord.messagesIn('Alpha', 'general').filter((message) => RAFFLE_ANNOUNCED.test(message.content));
@@ -212,7 +215,32 @@ describe('sharding: 2 shards in 2 bot processes on one database and Redis, end t
 		expect(await query('SELECT count(*)::int AS n FROM raffle_draw_records WHERE discord_server_id = $1', [ALPHA])).to.deep.equal([{ n: 1 }]);
 	});
 
-	it('loses nothing when a process is killed: its waiting reply is posted once by the other, which does its shard’s ticks until it is back', async () => {
+	it('gives a linked member’s role once, by the roles sync of the server’s shard’s process', async () => {
+		const beta = discord.guild('Beta');
+		const viewer = beta.member('beta-viewer').userId;
+		await setSetting('Beta', 'kick_linked_role_id', beta.role('Linked').id);
+		await setSetting('Beta', 'kick_subscriber_role_id', beta.role('Sub').id);
+		const from = discord.restLog.mark();
+		const syncsFrom = [bots[0]!.mark(), bots[1]!.mark()];
+		await query('INSERT INTO links (discord_server_id, discord_id, kick_name, kick_user_id, linked_at) VALUES ($1, $2, $3, $4, now())', [
+			BETA,
+			viewer,
+			'viewer_val',
+			kick.user('viewer_val').userId
+		]);
+		await waitUntil(() => beta.member('beta-viewer').roleIds.includes(beta.role('Linked').id), 15_000);
+		let mark = bots[1]!.mark();
+		for (let run = 0; run < 3; run++, mark = bots[1]!.mark())
+			await bots[1]!.waitForLine(new RegExp(`Roles sync for server ${BETA}: 0 given`), { from: mark, timeoutMs: 15_000 });
+		expect(roleCalls(from)).to.deep.equal([`PUT /guilds/${BETA}/members/${viewer}/roles/${beta.role('Linked').id}`]);
+		const given = (shard: number) => linesOf(shard, new RegExp(`Roles sync for server ${BETA}: [1-9]\\d* given`), syncsFrom[shard]);
+		expect([given(0).length, given(1).length], 'given by the sync of shard 1’s process').to.deep.equal([0, 1]);
+		expect(
+			await query('SELECT discord_id::text AS member, role_id::text AS role, kind FROM role_grants WHERE discord_server_id = $1', [BETA])
+		).to.deep.equal([{ member: viewer, role: beta.role('Linked').id, kind: 'linked' }]);
+	});
+
+	it('loses nothing when a process is killed: its waiting reply is posted once by the other, which acts for its servers meanwhile', async () => {
 		// Beta's chat posts at most one message a minute: the second answer waits in the outbox of the process that took the command.
 		await setSetting('Beta', 'kick_chat_min_interval_ms', '60000');
 		webhooksTo(1);
@@ -227,6 +255,15 @@ describe('sharding: 2 shards in 2 bot processes on one database and Redis, end t
 		await killed.kill();
 		webhooksTo(0);
 		const from = bots[0]!.mark();
+
+		// A Kick sub for Beta reaches shard 0's process, which does not hold Beta: the role goes through Discord's REST API, once.
+		const beta = discord.guild('Beta');
+		const rolesFrom = discord.restLog.mark();
+		const sub = kick.subscriptionNewPayload({ broadcaster: 'BetaStreamer', subscriber: 'viewer_val' });
+		expect((await kick.deliverEvent({ type: 'channel.subscription.new', broadcaster: 'BetaStreamer', payload: sub })).status).to.equal(200);
+		await waitUntil(() => beta.member('beta-viewer').roleIds.includes(beta.role('Sub').id), 15_000);
+		expect(roleCalls(rolesFrom)).to.deep.equal([`PUT /guilds/${BETA}/members/${beta.member('beta-viewer').userId}/roles/${beta.role('Sub').id}`]);
+		expect(bots[0]!.text(from), 'given by the event, before shard 0’s process took shard 1’s syncs over').to.not.match(/no running process serves shard/);
 
 		// Nobody marks shard 1 served any more: shard 0's process does Beta's ticks; Alpha keeps its answers meanwhile.
 		await bots[0]!.waitForLine(/Scheduled task watchtimeTick: no running process serves shard\(s\) 1; this process did their servers\./, {
@@ -246,6 +283,7 @@ describe('sharding: 2 shards in 2 bot processes on one database and Redis, end t
 		await setSetting('Beta', 'kick_chat_min_interval_ms', '250');
 		expect(kick.chat.list('BetaStreamer').filter((message) => message.replyToMessageId === waiting.payload.message_id)).to.have.length(1);
 		expect((await answerRow())[0]?.status).to.equal('sent');
+		expect(roleCalls(rolesFrom), 'the sub role given once, whichever syncs ran since').to.have.length(1);
 	});
 
 	it('posts a timer once per interval in its server’s Kick chat and Discord channel', async () => {
@@ -254,58 +292,10 @@ describe('sharding: 2 shards in 2 bot processes on one database and Redis, end t
 		const inKick = () => kick.chat.list('BetaStreamer').filter((message) => message.content === 'Beta timer says hi');
 		const inDiscord = () => discord.messagesIn('Beta', 'general').filter((message) => message.content === 'Beta timer says hi');
 		await waitUntil(() => inKick().length === 1 && inDiscord().length === 1, 15_000);
-		// Ten more runs of the tick (every half second) in either process post nothing more within the minute.
+		// Five more seconds (the watch-time ticks as a clock), ten runs of the timers’ tick, post nothing more within the minute.
 		let mark = bots[1]!.mark();
 		for (let run = 0; run < 5; run++, mark = bots[1]!.mark()) await bots[1]!.waitForLine(new RegExp(`Watch time: server ${BETA}, tick`), { from: mark });
 		expect([inKick().length, inDiscord().length]).to.deep.equal([1, 1]);
 		expect(await query('SELECT times_sent FROM timed_messages WHERE discord_server_id = $1', [BETA])).to.deep.equal([{ times_sent: 1 }]);
-	});
-
-	it('gives a linked member’s role once by the roles sync, and a Kick subscriber’s role from the process that does not hold the server', async () => {
-		const beta = discord.guild('Beta');
-		const viewer = beta.member('beta-viewer').userId;
-		await setSetting('Beta', 'kick_linked_role_id', beta.role('Linked').id);
-		await setSetting('Beta', 'kick_subscriber_role_id', beta.role('Sub').id);
-		const from = discord.restLog.mark();
-		const syncsFrom = [bots[0]!.mark(), bots[1]!.mark()];
-		await query('INSERT INTO links (discord_server_id, discord_id, kick_name, kick_user_id, linked_at) VALUES ($1, $2, $3, $4, now())', [
-			BETA,
-			viewer,
-			'viewer_val',
-			kick.user('viewer_val').userId
-		]);
-		const roleCalls = () => discord.restLog.filter((call) => /\/members\/\d+\/roles\//.test(call.path), from).map((call) => `${call.method} ${call.path}`);
-		await waitUntil(() => beta.member('beta-viewer').roleIds.includes(beta.role('Linked').id), 15_000);
-		let mark = bots[1]!.mark();
-		for (let run = 0; run < 3; run++, mark = bots[1]!.mark())
-			await bots[1]!.waitForLine(new RegExp(`Roles sync for server ${BETA}: 0 given`), { from: mark, timeoutMs: 15_000 });
-		expect(roleCalls()).to.deep.equal([`PUT /guilds/${BETA}/members/${viewer}/roles/${beta.role('Linked').id}`]);
-
-		const given = (shard: number, from: number) => linesOf(shard, new RegExp(`Roles sync for server ${BETA}: [1-9]\\d* given`), from);
-		expect(
-			[given(0, syncsFrom[0]!), given(1, syncsFrom[1]!)].map((lines) => lines.length),
-			'the sync of shard 1’s process gave it'
-		).to.deep.equal([0, 1]);
-
-		// A sub event for Beta reaches shard 0's process: the role is given through Discord's REST API, once.
-		webhooksTo(0);
-		const subFrom = bots[1]!.mark();
-		const sub = kick.subscriptionNewPayload({ broadcaster: 'BetaStreamer', subscriber: 'viewer_val' });
-		expect((await kick.deliverEvent({ type: 'channel.subscription.new', broadcaster: 'BetaStreamer', payload: sub })).status).to.equal(200);
-		await waitUntil(() => beta.member('beta-viewer').roleIds.includes(beta.role('Sub').id), 15_000);
-		mark = bots[1]!.mark();
-		for (let run = 0; run < 3; run++, mark = bots[1]!.mark())
-			await bots[1]!.waitForLine(new RegExp(`Roles sync for server ${BETA}: 0 given`), { from: mark, timeoutMs: 15_000 });
-		expect(given(1, subFrom), 'not shard 1’s sync: the event’s own process gave it').to.deep.equal([]);
-		expect(roleCalls()).to.deep.equal([
-			`PUT /guilds/${BETA}/members/${viewer}/roles/${beta.role('Linked').id}`,
-			`PUT /guilds/${BETA}/members/${viewer}/roles/${beta.role('Sub').id}`
-		]);
-		expect(
-			await query('SELECT discord_id::text AS member, role_id::text AS role, kind FROM role_grants WHERE discord_server_id = $1 ORDER BY kind', [BETA])
-		).to.deep.equal([
-			{ member: viewer, role: beta.role('Linked').id, kind: 'linked' },
-			{ member: viewer, role: beta.role('Sub').id, kind: 'subscriber' }
-		]);
 	});
 });
