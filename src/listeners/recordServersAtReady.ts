@@ -11,9 +11,7 @@ import { describeShards, shardsOfClient } from '#lib/discord/shards';
 export class RecordServersAtReady extends Listener<typeof Events.ClientReady> {
 	public override async run(client: Client<true>): Promise<void> {
 		const { db, logger } = this.container;
-		for (const guild of client.guilds.cache.values()) {
-			await db.forGuild(guild.id).server.ensure({ name: guild.name, ownerId: BigInt(guild.ownerId) });
-		}
+		await db.system.recordServers(client.guilds.cache.map((guild) => ({ guildId: BigInt(guild.id), name: guild.name, ownerId: BigInt(guild.ownerId) })));
 		// discord.js' internal sharding: the shards are the client's options (client.shard is only for its ShardingManager).
 		const shards = shardsOfClient(client);
 		const left = await db.system.markAbsentServersLeft(

@@ -126,6 +126,71 @@ for (const engine of engines) {
 				expect((await a.server.get())?.leftAt).to.equal(null);
 			});
 
+			it('at start, records servers in batches as ensure does: new rows, names and owners brought up to date, departures cleared, first created_at kept', async () => {
+				await a.server.ensure({ name: 'Alpha', ownerId: 5n });
+				await a.server.markLeft(new Date('2026-11-24T10:00:00Z'));
+				await b.server.ensure({ name: 'Beta', ownerId: 6n });
+				const firstRecorded = (await a.server.get())?.createdAt;
+				const others = Array.from({ length: 5 }, (_, n) => ({
+					guildId: 200000000000000000n + BigInt(n),
+					name: n === 0 ? null : `Server ${n}`,
+					ownerId: n === 1 ? null : 7n
+				}));
+
+				// Batches of 2, the last one short.
+				await database.system.recordServers(
+					[{ guildId: GUILD_A, name: 'Alpha renamed', ownerId: 8n }, { guildId: GUILD_B, name: 'Beta', ownerId: 6n }, ...others],
+					2
+				);
+
+				const servers = new Map((await database.system.servers()).map((server) => [server.guildId, server]));
+				expect(servers.size).to.equal(7);
+				expect(servers.get(GUILD_A)).to.deep.include({ name: 'Alpha renamed', ownerId: 8n, leftAt: null, createdAt: firstRecorded });
+				expect(servers.get(GUILD_B)).to.deep.include({ name: 'Beta', ownerId: 6n, leftAt: null });
+				for (const server of others) expect(servers.get(server.guildId)).to.deep.include({ name: server.name, ownerId: server.ownerId, leftAt: null });
+				expect([...servers.values()].every((server) => server.createdAt instanceof Date)).to.equal(true);
+			});
+
+			it('recording servers writes only the rows that change (a restart rewrites nothing)', async () => {
+				await a.server.ensure({ name: 'Alpha', ownerId: 5n });
+				await b.server.ensure({ name: 'Beta', ownerId: 6n });
+				await b.server.markLeft();
+				const written = async (servers: Parameters<Database['system']['recordServers']>[0]): Promise<bigint[]> => {
+					const session = await database.connection.openSession();
+					try {
+						// xmin changes with every write of a row: compare it around the call.
+						const versions = async () =>
+							new Map(
+								(await session.query<{ id: string; xmin: string }>('SELECT discord_server_id::text AS id, xmin::text FROM servers')).map(
+									(row) => [row.id, row.xmin]
+								)
+							);
+						const earlier = await versions();
+						await database.system.recordServers(servers);
+						const later = await versions();
+						return [...later].filter(([id, xmin]) => earlier.get(id) !== xmin).map(([id]) => BigInt(id));
+					} finally {
+						await session.release();
+					}
+				};
+
+				expect(
+					await written([
+						{ guildId: GUILD_A, name: 'Alpha', ownerId: 5n },
+						{ guildId: GUILD_B, name: 'Beta', ownerId: 6n }
+					]),
+					'Beta came back'
+				).to.deep.equal([GUILD_B]);
+				expect(
+					await written([
+						{ guildId: GUILD_A, name: 'Alpha', ownerId: 5n },
+						{ guildId: GUILD_B, name: 'Beta', ownerId: 6n }
+					]),
+					'nothing changed'
+				).to.deep.equal([]);
+				expect(await written([{ guildId: GUILD_A, name: 'Alpha', ownerId: 9n }]), 'a new owner').to.deep.equal([GUILD_A]);
+			});
+
 			it('at start, marks left only the absent servers of this process’s shards', async () => {
 				// With 2 shards, a server's shard is (id >> 22) % 2.
 				const onShard = (shard: number) => BigInt(shard) << 22n;

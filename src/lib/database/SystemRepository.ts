@@ -23,6 +23,9 @@ export interface KickLink {
 	readonly eventsVia: 'webhook' | 'socket';
 }
 
+/** Servers recorded per statement at start. */
+const RECORD_SERVERS_BATCH = 1000;
+
 /**
  * The few reads that span servers by nature (which servers exist, which servers follow a
  * Kick channel). Each is a named method returning server ids or server rows, never another
@@ -35,6 +38,27 @@ export class SystemRepository {
 		return this.client.$queryRaw<ServerRecord[]>`
 			SELECT discord_server_id AS "guildId", server_name AS name, owner_discord_id AS "ownerId", created_at AS "createdAt", left_at AS "leftAt"
 			FROM servers ORDER BY created_at ASC NULLS LAST, discord_server_id ASC`;
+	}
+
+	/**
+	 * At start: records every server the bot is in, as `ServerRepository.ensure` does one (a new row,
+	 * or the name and owner brought up to date and a departure cleared; the first `created_at` kept),
+	 * `batchSize` servers per statement. Rows that would not change are not written.
+	 */
+	public async recordServers(
+		servers: readonly { readonly guildId: bigint; readonly name: string | null; readonly ownerId: bigint | null }[],
+		batchSize = RECORD_SERVERS_BATCH
+	): Promise<void> {
+		for (let start = 0; start < servers.length; start += batchSize) {
+			const batch = servers.slice(start, start + batchSize);
+			await this.client.$executeRaw`
+				INSERT INTO servers (discord_server_id, server_name, owner_discord_id)
+				SELECT * FROM unnest(${batch.map((server) => String(server.guildId))}::bigint[], ${batch.map((server) => server.name)}::text[],
+					${batch.map((server) => (server.ownerId === null ? null : String(server.ownerId)))}::bigint[])
+				ON CONFLICT (discord_server_id) DO UPDATE SET server_name = EXCLUDED.server_name, owner_discord_id = EXCLUDED.owner_discord_id, left_at = NULL
+				WHERE servers.server_name IS DISTINCT FROM EXCLUDED.server_name OR servers.owner_discord_id IS DISTINCT FROM EXCLUDED.owner_discord_id
+					OR servers.left_at IS NOT NULL`;
+		}
 	}
 
 	/**
