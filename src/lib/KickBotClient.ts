@@ -15,6 +15,7 @@ import { KickCommandStore } from '#lib/kick/commands/KickCommandStore';
 import { KickSignInHandlerStore } from '#lib/kick/signIns/KickSignInHandlerStore';
 import { runKickListeners } from '#lib/kick/events/runKickListeners';
 import { KickConnection } from '#lib/kick/KickConnection';
+import { clientCacheOptions } from '#lib/discord/clientCaches';
 import { clientShardOptions } from '#lib/discord/shards';
 import { DiscordChannelCourier } from '#lib/outbox/DiscordChannelCourier';
 import { loadGuildContext } from '#lib/guild/GuildContext';
@@ -80,6 +81,8 @@ export class KickBotClient extends SapphireClient {
 			// discord.js' own sharding: one WebSocket per shard of this process; processes (and hosts) share the shards by SHARD_IDS.
 			...clientShardOptions(config.sharding),
 			partials: [Partials.Channel],
+			// Only what the features read stays in memory (servers, channels, roles, the bot's member): lib/discord/clientCaches.ts.
+			...clientCacheOptions(),
 			loadMessageCommandListeners: true,
 			defaultPrefix: coreSettings.prefix.defaultValue,
 			// The prefix of the server the message was sent in; DMs use the default.

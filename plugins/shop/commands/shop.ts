@@ -3,6 +3,7 @@ import { ActionRowBuilder, ModalBuilder, TextInputBuilder, TextInputStyle, type 
 import { GuildCommand, type CommandCall, type CommandOption, type GuildContext } from '#core';
 import { DESCRIPTION_MAX_LENGTH, itemFields, newItemFields, QUESTION_MAX_LENGTH, type ItemInput } from '../lib/itemInput.js';
 import { answerItems, answerOrders, answerPurchase, findItem, noSuchItem, refusalOf } from '../lib/shopAnswers.js';
+import { roleIdsOf } from '../lib/memberRoleIds.js';
 import { buyFor, postShop, refreshShop } from '../lib/shopActions.js';
 import type { ShopItem } from '../lib/ShopRepository.js';
 
@@ -90,9 +91,13 @@ export class ShopCommand extends GuildCommand {
 		const reference = call.options.string('item') ?? '';
 		const item = await findItem(context.db.shop, reference);
 		if (item === null) return void (await call.reply(noSuchItem(reference)));
-		const member = context.guild?.members.cache.get(call.user.id) ?? null;
-		const roleIds = member === null ? [] : [...member.roles.cache.keys()];
-		const outcome = await buyFor(context, item.id, { via: 'discord', discordId: BigInt(call.user.id), roleIds }, call.options.string('answer'), this.log);
+		const outcome = await buyFor(
+			context,
+			item.id,
+			{ via: 'discord', discordId: BigInt(call.user.id), roleIds: roleIdsOf(call.source) },
+			call.options.string('answer'),
+			this.log
+		);
 		await call.reply(answerPurchase(outcome));
 	}
 
