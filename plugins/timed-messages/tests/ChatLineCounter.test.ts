@@ -1,7 +1,9 @@
 import { expect } from 'chai';
 import type { GuildShared } from '#core';
+import { finishBeforeStopping } from '#test/helpers/botStopping';
 import { rejection } from '#test/helpers/rejection';
 import { CHAT_LINES_KEY, ChatLineCounter, linesSince, type CountingContext } from '../lib/ChatLineCounter.js';
+import { chatLines } from '../lib/processChatLines.js';
 
 // The counter's batching without Redis: what a flush sends, and what it keeps when Redis refuses.
 
@@ -51,6 +53,16 @@ describe('timed-messages: ChatLineCounter (chat lines per server, batched per fl
 		counter.record(contextOf(ALPHA), 2);
 		await counter.close();
 		expect(sent).to.deep.equal([[ALPHA, CHAT_LINES_KEY, 5]]);
+	});
+
+	it('the process’s counter adds what it counted since its last flush when the bot stops', async () => {
+		chatLines.record(contextOf(ALPHA), 4);
+		const failures: unknown[] = [];
+
+		await finishBeforeStopping((error) => failures.push(error));
+
+		expect(failures).to.deep.equal([]);
+		expect(sent).to.deep.equal([[ALPHA, CHAT_LINES_KEY, 4]]);
 	});
 
 	it('counts lines since a mark, and from 0 again when the counter was lost', () => {

@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import type { GuildRepositories, GuildShared } from '#core';
+import { finishBeforeStopping } from '#test/helpers/botStopping';
 import { ChatPresence, type PresenceContext } from '../lib/ChatPresence.js';
+import { chatPresence } from '../lib/processChatPresence.js';
 import { PRESENCE_KEY, PRESENCE_TTL_MS } from '../lib/presence.js';
 
 // The in-process buffer and its flush, with a recording shared state and links: what reaches Redis, in how many calls.
@@ -92,5 +94,16 @@ describe('watchtime: ChatPresence (the in-process buffer and its flush)', () => 
 		presence.record(alpha, '501', 'bob', clock);
 		await presence.flush();
 		expect(reads.count, 'read at the first flush and once the time to live passed').to.equal(2);
+	});
+
+	it('the process’s presence pushes who chatted since its last flush when the bot stops', async () => {
+		const raises: Raise[] = [];
+		chatPresence.record(fakeServer(3n, raises), '700', 'viewer_last', clock);
+		const failures: unknown[] = [];
+
+		await finishBeforeStopping((error) => failures.push(error));
+
+		expect(failures).to.deep.equal([]);
+		expect(raises.map((raise) => [raise.guildId, raise.members.length])).to.deep.equal([[3n, 1]]);
 	});
 });
