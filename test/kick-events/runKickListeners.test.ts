@@ -51,6 +51,24 @@ function listenerOf(event: string, options: { readonly fails?: boolean; readonly
 	};
 }
 
+/** Loads a chat listener named `slow` whose promise resolves (and records it) when the returned function is called. */
+async function loadSlowListener(store: ListenerStore): Promise<() => void> {
+	let finish!: () => void;
+	const slow = class extends Listener {
+		public constructor(loaderContext: Listener.LoaderContext) {
+			super(loaderContext, { event: KickListenerEvents.ChatMessage, emitter: silent });
+		}
+
+		public override run(): Promise<void> {
+			return new Promise<void>((resolve) => {
+				finish = resolve;
+			}).then(() => void heard.push('slow'));
+		}
+	};
+	await store.loadPiece({ name: 'slow', piece: slow });
+	return () => finish();
+}
+
 describe('runKickListeners', () => {
 	const context = testGuildContext({ guildId: GUILD, settings: { get: () => [] } as unknown as GuildSettings, db: {} as GuildRepositories });
 	let store: ListenerStore;
@@ -111,19 +129,7 @@ describe('runKickListeners', () => {
 	it('makes no promise when every listener was done at once, and waits for one that returned a promise', async () => {
 		expect(runKickListeners(store, KickListenerEvents.ChatMessage, CHAT, context), 'synchronous listeners: nothing to wait for').to.equal(undefined);
 
-		let finish!: () => void;
-		const slow = class extends Listener {
-			public constructor(loaderContext: Listener.LoaderContext) {
-				super(loaderContext, { event: KickListenerEvents.ChatMessage, emitter: silent });
-			}
-
-			public override run(): Promise<void> {
-				return new Promise<void>((resolve) => {
-					finish = resolve;
-				}).then(() => void heard.push('slow'));
-			}
-		};
-		await store.loadPiece({ name: 'slow', piece: slow });
+		const finish = await loadSlowListener(store);
 		heard = [];
 		let done = false;
 		const running = runKickListeners(store, KickListenerEvents.ChatMessage, CHAT, context)?.then(() => {
@@ -138,19 +144,7 @@ describe('runKickListeners', () => {
 	});
 
 	it('a synchronous listener that throws while another is still running fails once the other is done', async () => {
-		let finish!: () => void;
-		const slow = class extends Listener {
-			public constructor(loaderContext: Listener.LoaderContext) {
-				super(loaderContext, { event: KickListenerEvents.ChatMessage, emitter: silent });
-			}
-
-			public override run(): Promise<void> {
-				return new Promise<void>((resolve) => {
-					finish = resolve;
-				}).then(() => void heard.push('slow'));
-			}
-		};
-		await store.loadPiece({ name: 'slow', piece: slow });
+		const finish = await loadSlowListener(store);
 		await store.loadPiece({ name: 'broken', piece: listenerOf(KickListenerEvents.ChatMessage, { fails: true }) });
 		const failure = failureOf(() => runKickListeners(store, KickListenerEvents.ChatMessage, CHAT, context));
 		finish();
