@@ -119,6 +119,24 @@ describe('BotSettingsManager (PostgreSQL)', () => {
 		expect((await manager.forGuild(GUILD_A)).get('prefix')).to.equal('?');
 	});
 
+	it('drops the servers whose settings expired, at a load a TTL after the last sweep: it holds the servers read lately, not all ever read', async () => {
+		const GUILD_C = 500000000000000003n;
+		await manager.forGuild(GUILD_A);
+		clock += TTL_MS / 2;
+		await manager.forGuild(GUILD_B);
+		expect(manager.cachedServers).to.equal(2);
+
+		clock += TTL_MS / 2;
+		expect(manager.cached(GUILD_A), 'A expired').to.equal(undefined);
+		await manager.forGuild(GUILD_C);
+		expect(manager.cachedServers, 'A dropped; B, still fresh, and C kept').to.equal(2);
+		expect(manager.cached(GUILD_B)?.guildId).to.equal(GUILD_B);
+
+		clock += TTL_MS;
+		await manager.forGuild(GUILD_A);
+		expect(manager.cachedServers, 'B and C dropped').to.equal(1);
+	});
+
 	it('sets a valid value for one server, reports the change, and serves it at once', async () => {
 		await manager.forGuild(GUILD_A);
 		const after = await manager.set(GUILD_A, 'slot_request_cooldown_seconds', ' 45 ');

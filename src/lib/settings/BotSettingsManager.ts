@@ -48,14 +48,15 @@ interface CacheEntry {
 /**
  * Every server's settings, cached per server (never one global copy). A hit costs no query;
  * concurrent misses for one server share one query; `invalidate` (a dashboard message) or the
- * TTL makes the next read load again. Reads work from the database alone, with or without Redis.
+ * TTL makes the next read load again, and expired entries are dropped, so the cache holds the
+ * servers read lately, not every server ever read. Reads work from the database alone, with or without Redis.
  */
 export class BotSettingsManager {
 	private readonly cache = new Map<GuildId, CacheEntry>();
+	/** The load in flight per server; an invalidation forgets it, so a load that started before cannot cache what it read. */
 	private readonly loading = new Map<GuildId, Promise<GuildSettings>>();
-	/** Bumped by every invalidation, so a load that started before it cannot cache what it read. */
-	private readonly generations = new Map<GuildId, number>();
 	private readonly now: () => number;
+	private sweptAt: number;
 
 	public constructor(
 		private readonly database: Database,
@@ -63,6 +64,12 @@ export class BotSettingsManager {
 		private readonly options: BotSettingsManagerOptions
 	) {
 		this.now = options.now ?? Date.now;
+		this.sweptAt = this.now();
+	}
+
+	/** How many servers' settings are cached now (expired ones included until they are dropped). */
+	public get cachedServers(): number {
+		return this.cache.size;
 	}
 
 	public forGuild(guildId: bigint | string): Promise<GuildSettings> {
@@ -85,7 +92,6 @@ export class BotSettingsManager {
 		const id = toGuildId(guildId);
 		this.cache.delete(id);
 		this.loading.delete(id);
-		this.generations.set(id, (this.generations.get(id) ?? 0) + 1);
 	}
 
 	/**
@@ -169,13 +175,13 @@ export class BotSettingsManager {
 
 	private load(id: GuildId): Promise<GuildSettings> {
 		settingsCacheMisses.inc();
-		const generation = this.generations.get(id) ?? 0;
+		this.dropExpired();
 		const loading = this.database
 			.forGuild(id)
 			.settings.all()
 			.then((stored) => {
 				const settings = new GuildSettings(id, stored, this.declared, (key, value) => this.options.onInvalidStoredValue?.(id, key, value));
-				if ((this.generations.get(id) ?? 0) === generation) this.cache.set(id, { settings, expiresAt: this.now() + this.options.ttlMs });
+				if (this.loading.get(id) === loading) this.cache.set(id, { settings, expiresAt: this.now() + this.options.ttlMs });
 				return settings;
 			})
 			.finally(() => {
@@ -183,6 +189,14 @@ export class BotSettingsManager {
 			});
 		this.loading.set(id, loading);
 		return loading;
+	}
+
+	/** At most once per TTL, on a load: forgets the servers whose settings expired (a server read again is loaded again anyway). */
+	private dropExpired(): void {
+		const now = this.now();
+		if (now - this.sweptAt < this.options.ttlMs) return;
+		this.sweptAt = now;
+		for (const [id, entry] of this.cache) if (entry.expiresAt <= now) this.cache.delete(id);
 	}
 }
 
