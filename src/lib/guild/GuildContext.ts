@@ -132,6 +132,7 @@ export interface GuildContext {
 /** The one implementation: plain fields, the repositories made on first read. */
 class ServerContext implements GuildContext {
 	private repositories: GuildRepositories | undefined;
+	private sharedState: GuildShared | undefined;
 	/** This server read from Discord when another process holds it: once per context (a settings snapshot, a minute at most). */
 	private fetchedGuild: Promise<Guild | null> | undefined;
 	private readonly channelChecks = new Map<string, Promise<boolean>>();
@@ -150,7 +151,8 @@ class ServerContext implements GuildContext {
 	}
 
 	public get shared(): GuildShared {
-		return container.shared.forGuild(this.guildId);
+		this.sharedState ??= container.shared.forGuild(this.guildId);
+		return this.sharedState;
 	}
 
 	public pluginIsOn(plugin: string): boolean {

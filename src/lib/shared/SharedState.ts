@@ -80,12 +80,11 @@ const KEY = /^[A-Za-z0-9][A-Za-z0-9:_.-]{0,99}$/;
 
 /**
  * The bot's Redis for the servers' shared state (`container.shared`): one connection that
- * pipelines the commands of a turn of the event loop together, and one `GuildShared` handle per
- * server, made once.
+ * pipelines the commands of a turn of the event loop together, and a `GuildShared` handle per
+ * server (a few fields over that connection, made when asked: a server's context keeps its own).
  */
 export class SharedState {
 	private readonly redis: Redis;
-	private readonly handles = new Map<GuildId, GuildShared>();
 	private readonly prefix: string;
 
 	public constructor(options: { readonly redisUrl: string; readonly keyPrefix: string }) {
@@ -104,11 +103,9 @@ export class SharedState {
 		this.redis.defineCommand('startCooldowns', { lua: START_COOLDOWNS });
 	}
 
-	/** The handle of one server's shared state (the same object every time). */
+	/** The handle of one server's shared state: its keys only, whichever handle of that server asks. */
 	public forGuild(guildId: GuildId): GuildShared {
-		let handle = this.handles.get(guildId);
-		if (handle === undefined) this.handles.set(guildId, (handle = new ServerShared(this.redis, `${this.prefix}${guildId}:`, guildId)));
-		return handle;
+		return new ServerShared(this.redis, `${this.prefix}${guildId}:`, guildId);
 	}
 
 	public async close(): Promise<void> {
