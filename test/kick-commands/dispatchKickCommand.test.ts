@@ -347,6 +347,17 @@ describe('Kick chat commands: dispatchKickCommand', () => {
 			expect(await kindOf(dispatch('!dice', alice, { server: servers.a, now: T0 + 1 }))).to.equal('ran');
 			expect(await kindOf(dispatch('?dice', alice, { server: servers.b, now: T0 + 1 }))).to.equal('cooldown');
 		});
+
+		it('forgets the servers whose cooldowns all ended (at a use, at most once a minute): only servers with a running cooldown are kept', async () => {
+			await dispatch('!dice', alice, { server: servers.a, now: T0 });
+			await dispatch('?discord', alice, { server: servers.b, now: T0 + 1 });
+			expect(cooldowns.serversHeld).to.equal(2);
+			// A's 30 s cooldown has ended, B's 10 s one too; the next use, a minute after the last sweep, forgets both before it starts its own.
+			expect(await kindOf(dispatch('!discord', bob, { server: servers.a, now: T0 + 60_000 }))).to.equal('ran');
+			expect(cooldowns.serversHeld, 'A holds its new cooldown, B is forgotten').to.equal(1);
+			expect(await kindOf(dispatch('?discord', bob, { server: servers.b, now: T0 + 60_001 }))).to.equal('ran');
+			expect(await kindOf(dispatch('!discord', alice, { server: servers.a, now: T0 + 60_002 })), 'A’s running cooldown is kept').to.equal('cooldown');
+		});
 	});
 
 	describe('a failing command', () => {

@@ -56,6 +56,8 @@ function keyOfCommand(command: KickCommand): string {
 	return `command:${command.name}`;
 }
 
+const COOLDOWN_SWEEP_MS = 60_000;
+
 /**
  * The cooldowns of Kick chat commands, per server: one server's never hold anyone in another's,
  * even for the same command and chatter. The caller keeps one for the process.
@@ -63,6 +65,13 @@ function keyOfCommand(command: KickCommand): string {
 export class KickCommandCooldowns {
 	// Per server, one RateLimitManager per cooldown length (a manager has one duration); it drops expired entries itself.
 	private readonly servers = new Map<GuildId, Map<number, RateLimitManager<string>>>();
+	/** When servers without a running cooldown were last forgotten (the dispatcher's clock). */
+	private sweptAt = Number.NEGATIVE_INFINITY;
+
+	/** How many servers have cooldowns kept. */
+	public get serversHeld(): number {
+		return this.servers.size;
+	}
 
 	/** The cooldown holding `userId` back from `command` in this server at `now` (the longer one when both do), or null. */
 	public holding(guildId: GuildId, command: KickCommand, userId: string, now: number): { scope: 'user' | 'command'; remainingMs: number } | null {
@@ -74,6 +83,7 @@ export class KickCommandCooldowns {
 
 	/** Starts the cooldowns of `command` for one use by `userId` in this server at `now`. */
 	public start(guildId: GuildId, command: KickCommand, userId: string, now: number): void {
+		this.forgetEnded(now);
 		this.begin(guildId, command.userCooldownSeconds, keyOfUser(command, userId), now);
 		this.begin(guildId, command.commandCooldownSeconds, keyOfCommand(command), now);
 	}
@@ -86,6 +96,22 @@ export class KickCommandCooldowns {
 			manager.sweep();
 		}
 		this.servers.delete(guildId);
+	}
+
+	/** At most once a minute: forgets the cooldowns that ended, and the servers left with none, so only servers with a running cooldown are kept. */
+	private forgetEnded(now: number): void {
+		if (now - this.sweptAt < COOLDOWN_SWEEP_MS) return;
+		this.sweptAt = now;
+		for (const [guildId, managers] of this.servers) {
+			for (const [ms, manager] of managers) {
+				for (const [key, held] of manager) if (held.expires <= now) manager.delete(key);
+				if (manager.size > 0) continue;
+				// An empty manager's sweep stops the timer it keeps while it holds entries.
+				manager.sweep();
+				managers.delete(ms);
+			}
+			if (managers.size === 0) this.servers.delete(guildId);
+		}
 	}
 
 	private remainingMs(guildId: GuildId, seconds: number, key: string, now: number): number {
