@@ -26,6 +26,7 @@ interface Entry {
  */
 export class CommandTables {
 	private readonly tables = new Map<GuildId, Entry>();
+	private sweptAt = Number.NEGATIVE_INFINITY;
 
 	public constructor(
 		private readonly options: { readonly catalog: () => ChatVariableCatalog; readonly now?: () => number; readonly ttlMs?: number } = {
@@ -37,6 +38,7 @@ export class CommandTables {
 		const now = (this.options.now ?? Date.now)();
 		const cached = this.tables.get(context.guildId);
 		if (cached !== undefined && now - cached.loadedAt < (this.options.ttlMs ?? TABLE_TTL_MS)) return cached.table;
+		this.dropExpired(now);
 		const table = this.load(context);
 		this.tables.set(context.guildId, { table, loadedAt: now });
 		// A failed load is not kept: the next message tries again.
@@ -49,6 +51,19 @@ export class CommandTables {
 	/** Drops a server's table: its next message loads it again. */
 	public forget(guildId: GuildId): void {
 		this.tables.delete(guildId);
+	}
+
+	/** How many servers' tables are kept (expired ones included until they are dropped). */
+	public get cachedServers(): number {
+		return this.tables.size;
+	}
+
+	/** At most once per time to live, when a table is loaded: drops the expired ones, so only servers that chatted lately keep theirs. */
+	private dropExpired(now: number): void {
+		const ttlMs = this.options.ttlMs ?? TABLE_TTL_MS;
+		if (now - this.sweptAt < ttlMs) return;
+		this.sweptAt = now;
+		for (const [guildId, entry] of this.tables) if (now - entry.loadedAt >= ttlMs) this.tables.delete(guildId);
 	}
 
 	private async load(context: Pick<GuildContext, 'db'>): Promise<CommandTable> {

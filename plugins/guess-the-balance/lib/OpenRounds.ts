@@ -17,6 +17,7 @@ export class OpenRounds {
 	private readonly loading = new Map<bigint, Promise<number | null>>();
 	/** Bumped by every set and forget: a read that started before one does not overwrite what it says. */
 	private changes = 0;
+	private sweptAt = Number.NEGATIVE_INFINITY;
 
 	public constructor(private readonly options: { readonly ttlMs: number; readonly now: () => number }) {}
 
@@ -26,6 +27,7 @@ export class OpenRounds {
 		if (known !== undefined && this.options.now() - known.loadedAt < this.options.ttlMs) return known.number;
 		let loading = this.loading.get(context.guildId);
 		if (loading === undefined) {
+			this.dropExpired();
 			const loadedAt = this.options.now();
 			const changes = this.changes;
 			loading = context.db.gtb
@@ -54,6 +56,19 @@ export class OpenRounds {
 		this.changes += 1;
 		this.loading.delete(guildId);
 		this.known.delete(guildId);
+	}
+
+	/** How many servers' open rounds are kept (expired ones included until they are dropped). */
+	public get cachedServers(): number {
+		return this.known.size;
+	}
+
+	/** At most once per time to live, when a server's round is read: drops the expired ones, so only servers guessed in lately are kept. */
+	private dropExpired(): void {
+		const now = this.options.now();
+		if (now - this.sweptAt < this.options.ttlMs) return;
+		this.sweptAt = now;
+		for (const [guildId, known] of this.known) if (now - known.loadedAt >= this.options.ttlMs) this.known.delete(guildId);
 	}
 }
 

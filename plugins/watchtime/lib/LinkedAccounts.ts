@@ -26,6 +26,7 @@ const NONE: ServerLinks = { byUserId: new Map(), byLegacyName: new Map(), loaded
 export class LinkedAccounts {
 	private readonly servers = new Map<bigint, ServerLinks>();
 	private readonly loading = new Map<bigint, Promise<ServerLinks>>();
+	private sweptAt = Number.NEGATIVE_INFINITY;
 
 	public constructor(
 		private readonly options: { readonly ttlMs: number; readonly now: () => number; readonly onLoadError: (guildId: bigint, error: unknown) => void }
@@ -38,9 +39,15 @@ export class LinkedAccounts {
 		return (kickUserId, username) => links.byUserId.get(kickUserId) ?? links.byLegacyName.get(username.toLowerCase()) ?? null;
 	}
 
+	/** How many servers' links are kept (expired ones included until they are dropped). */
+	public get cachedServers(): number {
+		return this.servers.size;
+	}
+
 	private load(context: Pick<GuildContext, 'guildId' | 'db'>, known: ServerLinks): Promise<ServerLinks> {
 		let loading = this.loading.get(context.guildId);
 		if (loading === undefined) {
+			this.dropExpired();
 			loading = this.read(context)
 				.then((links) => {
 					this.servers.set(context.guildId, links);
@@ -54,6 +61,14 @@ export class LinkedAccounts {
 			this.loading.set(context.guildId, loading);
 		}
 		return loading;
+	}
+
+	/** At most once per time to live, when a server's links are read: drops the expired ones, so only servers that chatted lately keep theirs. */
+	private dropExpired(): void {
+		const now = this.options.now();
+		if (now - this.sweptAt < this.options.ttlMs) return;
+		this.sweptAt = now;
+		for (const [guildId, links] of this.servers) if (now - links.loadedAt >= this.options.ttlMs) this.servers.delete(guildId);
 	}
 
 	private async read(context: Pick<GuildContext, 'guildId' | 'db'>): Promise<ServerLinks> {
