@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { ChannelType } from 'discord-api-types/v10';
 import { Client, ClientUser, type ClientOptions, type Guild, type GuildTextBasedChannel, type Message } from 'discord.js';
-import { clientCacheOptions, MEMBERS_PER_SERVER } from '#lib/discord/clientCaches';
+import { clientCacheOptions, forgetDirectMessageChannels, MEMBERS_PER_SERVER } from '#lib/discord/clientCaches';
 
 const BOT = '900000000000000001';
 const GUILD = '900000000000000100';
@@ -75,6 +75,28 @@ describe('discord.js caches: only what the features read', () => {
 		}
 	});
 
+	it('shares one empty cache among servers for what is never kept, and keeps each server’s members apart', async () => {
+		const { client, guild } = clientWithServer(2);
+		try {
+			const other = (client.guilds as unknown as { _add(data: unknown): Guild })._add({
+				id: '900000000000000101',
+				name: 'Other',
+				owner_id: BOT,
+				roles: [],
+				channels: [],
+				members: [apiMember(BOT), apiMember(memberId(7))],
+				emojis: [{ id: '900000000000020000', name: 'kekw', roles: [], require_colons: true, managed: false, animated: false, available: true }]
+			});
+			expect(other.emojis.cache).to.equal(guild.emojis.cache);
+			expect(other.emojis.cache.size, 'an emoji of the gateway is not kept').to.equal(0);
+			expect(other.members.cache).to.not.equal(guild.members.cache);
+			expect([...other.members.cache.keys()].sort()).to.deep.equal([BOT, memberId(7)].sort());
+			expect(guild.members.cache.has(memberId(7))).to.equal(false);
+		} finally {
+			await client.destroy();
+		}
+	});
+
 	it('sweeps every member but the bot’s', async () => {
 		const { client, guild } = clientWithServer(10);
 		try {
@@ -82,6 +104,19 @@ describe('discord.js caches: only what the features read', () => {
 			if (filter === undefined || !('filter' in filter)) throw new Error('no member sweeper');
 			guild.members.cache.sweep(filter.filter()!);
 			expect([...guild.members.cache.keys()]).to.deep.equal([BOT]);
+		} finally {
+			await client.destroy();
+		}
+	});
+
+	it('forgets the direct-message channels and keeps the servers’ channels', async () => {
+		const { client, channel } = clientWithServer(1);
+		try {
+			const channels = client.channels as unknown as { _add(data: unknown): unknown };
+			channels._add({ id: '900000000000030000', type: ChannelType.DM, recipients: [apiUser(memberId(0))] });
+			expect(client.channels.cache.size).to.equal(2);
+			expect(forgetDirectMessageChannels(client)).to.equal(1);
+			expect([...client.channels.cache.keys()]).to.deep.equal([channel.id]);
 		} finally {
 			await client.destroy();
 		}
