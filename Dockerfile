@@ -46,4 +46,4 @@ EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
 	CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.HTTP_PORT || 8080) + '/health').then((answer) => process.exit(answer.ok ? 0 : 1), () => process.exit(1))"]
 # As `npm start` runs it, without the build: the bot applies pending migrations at start (AUTO_MIGRATE).
-CMD ["node", "--max-semi-space-size=64", "--enable-source-maps", "dist/src/index.js"]
+CMD ["node", "--max-semi-space-size=64", "--liftoff-only", "dist/src/index.js"]

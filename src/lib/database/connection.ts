@@ -1,9 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { PrismaClientOptionsWithAdapter } from '#generated/prisma/internal/prismaNamespace';
 import { EmbeddedDatabaseLock } from '#lib/database/EmbeddedDatabaseLock';
 
@@ -73,6 +72,8 @@ export function connectPostgres(url: string, options: PostgresOptions = {}): Dat
  * @throws {StartupError} when another process has it open.
  */
 export async function openEmbedded(dataDirectory: string | undefined): Promise<DatabaseConnection> {
+	// Loaded only here: a bot on a PostgreSQL server never holds the embedded engine's modules.
+	const [{ PGlite: Engine }, { PrismaPGlite }] = await Promise.all([import('@electric-sql/pglite'), import('pglite-prisma-adapter')]);
 	let location = 'memory';
 	let lock: EmbeddedDatabaseLock | undefined;
 	if (dataDirectory !== undefined) {
@@ -82,7 +83,7 @@ export async function openEmbedded(dataDirectory: string | undefined): Promise<D
 	}
 	let database: PGlite;
 	try {
-		database = await PGlite.create(dataDirectory === undefined ? undefined : location);
+		database = await Engine.create(dataDirectory === undefined ? undefined : location);
 		await database.exec("SET TIME ZONE 'UTC'");
 	} catch (error) {
 		lock?.release();
