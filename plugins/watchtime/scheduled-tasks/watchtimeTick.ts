@@ -14,12 +14,17 @@ interface TickRun {
 }
 
 /**
- * Every minute, for every server: each present viewer of a live server gains a minute. The
- * minute is named by its start, and the database counts each (server, minute) once, so a retried
- * job or a second bot process running it adds nothing. Servers run 16 at a time: each is a Redis
- * round trip and one statement.
+ * Every minute, for every server linked to a Kick channel (only their chat makes viewers present):
+ * each present viewer of a live server gains a minute. The minute is named by its start, and the
+ * database counts each (server, minute) once, so a retried job or a second bot process running it
+ * adds nothing. Servers run 16 at a time: each is a Redis round trip and one statement.
  */
-@ApplyOptions<GuildTask.Options>({ interval: TICK_MS, serversAtOnce: 16, customJobOptions: { removeOnComplete: true, removeOnFail: 100 } })
+@ApplyOptions<GuildTask.Options>({
+	interval: TICK_MS,
+	serversWithRowsIn: { table: 'kick_connections' },
+	serversAtOnce: 16,
+	customJobOptions: { removeOnComplete: true, removeOnFail: 100 }
+})
 export class WatchtimeTickTask extends GuildTask<TickRun> {
 	protected override dataOfRun(): TickRun {
 		const { tickAt, now } = tickOf(Date.now(), this.interval ?? TICK_MS);
