@@ -10,7 +10,9 @@
  *
  * Knobs: BENCH_ROUNDS (10), BENCH_ROUND_MS (300), BENCH_WARMUP_MS (500), BENCH_ROWS (100000),
  * BENCH_CONCURRENCY (8; 1 skips the concurrent case), BENCH_EMBEDDED (1), BENCH_SECTIONS
- * (guard,scale,settings,kick and the plugins' sections: a comma-separated subset runs only those).
+ * (guard,points-rows,settings,kick,ingest,scale and the plugins' sections: a comma-separated subset runs only those).
+ * `scale` runs the bot in child processes against the Discord stand-in (scale.ts; BENCH_SCALE_SERVERS, BENCH_SCALE_WARM_SERVERS,
+ * BENCH_SCALE_HEAP=1 for a heap snapshot summary).
  * A plugin adds a section with plugins/<name>/bench/index.ts (see test/helpers/pluginBench.ts),
  * run on a database of its own after the core's sections.
  */
@@ -35,10 +37,11 @@ import { benchKick, type KickReport } from './kick.js';
 import { pairedDifference, settingsFromEnvironment } from './measure.js';
 import { memoized } from './memoizingAdapter.js';
 import { discoverPluginBenches, runPluginBench } from './pluginBenches.js';
-import { benchScale, explainPointsReads, type ScaleCase } from './scale.js';
+import { benchPointsRows, explainPointsReads, type PointsRowsCase } from './pointsRows.js';
+import { benchScale, mib, SETTLE_MS, WARM_UP_DESCRIPTION, type ScaleMemory, type ScaleReport } from './scale.js';
 import { benchSettings, type SettingsReport } from './settings.js';
 
-/** Viewers per server while the guard is measured, and the first scale step. */
+/** Viewers per server while the guard is measured, and the first points-rows step. */
 const SMALL_ROWS = 1000;
 const COMMANDS_PER_GUILD = 50;
 /** assertGuildScoped alone: calls per measured round, and rounds (median reported). */
@@ -61,7 +64,7 @@ const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const largeRows = integerEnvironment('BENCH_ROWS', 100_000);
 const concurrentCalls = integerEnvironment('BENCH_CONCURRENCY', 8);
 const withEmbedded = process.env.BENCH_EMBEDDED !== '0';
-const CORE_SECTIONS = ['guard', 'scale', 'settings', 'kick', 'ingest'] as const;
+const CORE_SECTIONS = ['guard', 'points-rows', 'settings', 'kick', 'ingest', 'scale'] as const;
 const pluginBenches = await discoverPluginBenches();
 const SECTIONS: readonly string[] = [...CORE_SECTIONS, ...pluginBenches.map((bench) => bench.section)];
 type Section = string;
@@ -107,13 +110,14 @@ function cpuModel(): string {
 interface Report {
 	checks: CheckCase[];
 	guard: GuardCase[];
-	scale: ScaleCase[];
+	pointsRows: PointsRowsCase[];
 	plans: Array<{ operation: string; plan: string[] }>;
 	settings: SettingsReport | undefined;
 	kick: KickReport | undefined;
 	/** The plugins' sections, each as the lines it returned. */
 	plugins: string[][];
 	ingest: IngestReport | undefined;
+	scale: ScaleReport | undefined;
 	postgres: string;
 }
 
@@ -125,7 +129,7 @@ async function benchPostgres(report: Report): Promise<void> {
 	let database: Database | undefined;
 	try {
 		progress(`migrated: ${(await migrate(setup)).join(', ')}`);
-		if (sections.has('guard') || sections.has('scale')) {
+		if (sections.has('guard') || sections.has('points-rows')) {
 			await seedServersAndCommands(setup, COMMANDS_PER_GUILD);
 			await seedUserPoints(setup, 1, SMALL_ROWS);
 			await vacuumAnalyze(setup);
@@ -141,16 +145,16 @@ async function benchPostgres(report: Report): Promise<void> {
 			);
 		}
 
-		if (sections.has('scale')) {
+		if (sections.has('points-rows')) {
 			database = new Database(setup, { guard: true, repositories: await everyPluginRepositories() });
-			report.scale.push(...(await benchScale(database, SMALL_ROWS, settings, progress)));
+			report.pointsRows.push(...(await benchPointsRows(database, SMALL_ROWS, settings, progress)));
 			if (largeRows > SMALL_ROWS) {
 				const seedStart = process.hrtime.bigint();
 				await seedUserPoints(setup, SMALL_ROWS + 1, largeRows);
 				await vacuumAnalyze(setup);
 				const seconds = Number(process.hrtime.bigint() - seedStart) / 1e9;
 				progress(`seeded up to ${BENCH_GUILDS.length} × ${largeRows} viewers (${seconds.toFixed(1)} s with VACUUM ANALYZE)`);
-				report.scale.push(...(await benchScale(database, largeRows, settings, progress)));
+				report.pointsRows.push(...(await benchPointsRows(database, largeRows, settings, progress)));
 			}
 			report.plans = await explainPointsReads(setup);
 		}
@@ -264,7 +268,7 @@ function checkTable(cases: readonly CheckCase[]): string {
 	);
 }
 
-function scaleTable(cases: readonly ScaleCase[]): string {
+function pointsRowsTable(cases: readonly PointsRowsCase[]): string {
 	return table(
 		['rows/server', 'operation', 'ops/s', 'p50 µs', 'p95 µs', 'p99 µs', 'round spread %'],
 		cases.map(({ rowsPerGuild, operation, result }) => [
@@ -443,15 +447,92 @@ function ingestTables(report: IngestReport): string[] {
 	];
 }
 
+function scaleTables(report: ScaleReport): string[] {
+	const seconds = (ms: number): string => (ms / 1000).toFixed(2);
+	const servers = report.servers.toLocaleString('en-US');
+	const memoryRow = (label: string, right: ScaleMemory, quiet: ScaleMemory): string[] => [
+		label,
+		mib(right.asIs.rss),
+		mib(right.afterGc.rss),
+		mib(quiet.afterGc.rss),
+		mib(quiet.afterGc.heapUsed),
+		mib(quiet.afterGc.heapTotal),
+		mib(quiet.afterGc.spaces.new_space ?? 0),
+		mib(quiet.afterGc.external),
+		quiet.afterGc.mapped === undefined
+			? 'n/a'
+			: `${mib(quiet.afterGc.mapped.files)} / ${mib(quiet.afterGc.mapped.mallocHeap)} / ${mib(quiet.afterGc.mapped.anonymous - quiet.afterGc.heapTotal)}`
+	];
+	const lines = [
+		`## Scale: the bot (npm start's entry point, \`node ${report.nodeFlags.join(' ')}\`, a fresh process per run) against the Discord stand-in`,
+		'',
+		table(
+			['run', 'modules imported, Redis reached (s)', 'discord.js ready (s)', 'ready: every server recorded (s)'],
+			[
+				['2 servers', seconds(report.idle.start.modulesMs), seconds(report.idle.start.clientReadyMs), seconds(report.idle.start.readyMs)],
+				[
+					`${servers} servers, first start`,
+					seconds(report.firstStart.modulesMs),
+					seconds(report.firstStart.clientReadyMs),
+					seconds(report.firstStart.readyMs)
+				],
+				[`${servers} servers, restart`, seconds(report.restart.modulesMs), seconds(report.restart.clientReadyMs), seconds(report.restart.readyMs)]
+			]
+		),
+		'',
+		table(
+			[
+				'memory (MiB)',
+				'RSS as is',
+				'RSS after full GC',
+				`RSS settled (${SETTLE_MS / 1000} s quiet, full GC)`,
+				'settled: heap used',
+				'heap total',
+				'of which new space',
+				'external',
+				'resident files / main malloc / other anonymous (outside the V8 heap)'
+			],
+			[
+				memoryRow('idle, 2 servers, commands registered', report.idle.ready, report.idle.settled),
+				memoryRow(
+					`${servers} servers, after ${report.warmUp.commands.toLocaleString('en-US')} commands in ${report.warmServers.toLocaleString('en-US')} of them`,
+					report.warm,
+					report.warmSettled
+				),
+				memoryRow(
+					`the same, after the bot's member sweep (run at once instead of within 10 minutes: ${report.afterMemberSweep.membersSwept.toLocaleString('en-US')} members)`,
+					report.afterMemberSweep.memory,
+					report.afterMemberSweep.memory
+				)
+			]
+		),
+		'',
+		`Warm-up: ${report.warmUp.commands.toLocaleString('en-US')} commands in ${report.warmUp.seconds.toFixed(1)} s (${WARM_UP_DESCRIPTION}).`,
+		''
+	];
+	if (report.heap)
+		lines.push(
+			'### Heap snapshot at the end (settled, after the member sweep): self size by constructor (or kind), largest first',
+			'',
+			table(
+				['constructor or kind', 'count', 'self size (MiB)'],
+				report.heap.map((share) => [share.name, share.count.toLocaleString('en-US'), (share.selfBytes / 2 ** 20).toFixed(1)])
+			),
+			''
+		);
+	return lines;
+}
+
 async function main(): Promise<void> {
 	const report: Report = {
 		checks: [],
 		guard: [],
-		scale: [],
+		pointsRows: [],
 		plans: [],
 		settings: undefined,
 		kick: undefined,
 		ingest: undefined,
+		scale: undefined,
 		plugins: [],
 		postgres: 'unknown'
 	};
@@ -464,7 +545,18 @@ async function main(): Promise<void> {
 		progress('assertGuildScoped alone');
 		report.checks = benchAssertGuildScoped(CHECK_ITERATIONS, CHECK_ROUNDS);
 	}
-	if (CORE_SECTIONS.some((section) => sections.has(section))) await benchPostgres(report);
+	if (CORE_SECTIONS.some((section) => section !== 'scale' && sections.has(section))) await benchPostgres(report);
+	if (sections.has('scale')) {
+		report.scale = await benchScale(
+			{
+				redisUrl: REDIS_URL,
+				servers: integerEnvironment('BENCH_SCALE_SERVERS', 10_000),
+				warmServers: integerEnvironment('BENCH_SCALE_WARM_SERVERS', 1_000),
+				heapSnapshot: process.env.BENCH_SCALE_HEAP === '1'
+			},
+			progress
+		);
+	}
 	for (const bench of pluginBenches) if (sections.has(bench.section)) report.plugins.push(await runPluginBench(bench, { rounds: settings.rounds, progress }));
 	const embedded = withEmbedded && sections.has('guard');
 	if (embedded) await benchEmbedded(report);
@@ -496,11 +588,11 @@ async function main(): Promise<void> {
 			''
 		);
 	}
-	if (sections.has('scale')) {
+	if (sections.has('points-rows')) {
 		out.push(
 			`## Points reads by server size (PostgreSQL, guard on, ${BENCH_GUILDS.length} servers)`,
 			'',
-			scaleTable(report.scale),
+			pointsRowsTable(report.pointsRows),
 			'',
 			`## Plans at ${largeRows.toLocaleString('en-US')} rows per server (EXPLAIN ANALYZE of the equivalent SQL)`,
 			''
@@ -512,6 +604,7 @@ async function main(): Promise<void> {
 	if (report.settings) out.push(...settingsTables(report.settings));
 	if (report.kick) out.push(...kickTables(report.kick));
 	if (report.ingest) out.push(...ingestTables(report.ingest));
+	if (report.scale) out.push(...scaleTables(report.scale));
 	for (const lines of report.plugins) out.push(...lines, '');
 	process.stdout.write(`${out.join('\n')}\n`);
 }
