@@ -267,7 +267,14 @@ export class KickEventRouter {
 		const due = new Set(channels);
 		for (const [channel, { readAt }] of this.serversOfChannel) if (now - readAt >= LINKS_TTL_MS / 2) due.add(channel);
 		const linked = await this.options.database.system.guildIdsLinkedToKickChannels([...due]);
-		if (forgotten === this.linksForgotten) for (const [channel, guildIds] of linked) this.serversOfChannel.set(channel, { guildIds, readAt: now });
+		if (forgotten === this.linksForgotten) {
+			for (const channel of due) {
+				const guildIds = linked.get(channel);
+				// A channel no server follows (any more) is not kept: the cache holds linked channels only, and an event naming another reads it again.
+				if (guildIds === undefined) this.serversOfChannel.delete(channel);
+				else this.serversOfChannel.set(channel, { guildIds, readAt: now });
+			}
+		}
 		return channels.map((channel) => linked.get(channel) ?? []);
 	}
 
@@ -287,6 +294,8 @@ export class KickEventRouter {
 		const rows = [{ guildId: context.guildId, type: event.type, at: event.at }];
 		this.lastEvents.set(context.guildId, { written: now, pending: undefined });
 		for (const [guildId, other] of this.lastEvents) {
+			// A server quiet for a whole interval is forgotten: its next event is written at once, as it would be anyway.
+			if (other.pending === undefined && now - other.written >= LAST_EVENT_WRITE_INTERVAL_MS) this.lastEvents.delete(guildId);
 			if (other.pending === undefined || now - other.written < LAST_EVENT_WRITE_INTERVAL_MS / 2) continue;
 			rows.push({ guildId, type: other.pending.type, at: other.pending.at });
 			other.written = now;
