@@ -27,7 +27,7 @@ export class TimedMessagesTickTask extends GuildTask<TimersTick> {
 		return { at: tickOf(Date.now(), this.interval ?? TICK_MS).getTime() };
 	}
 
-	/** This process's chat lines of the last second are in Redis before the runs read them. */
+	/** This process's chat lines since its last flush are in Redis before the runs read them. */
 	protected override async beforeWork(): Promise<void> {
 		await chatLines
 			.flush()

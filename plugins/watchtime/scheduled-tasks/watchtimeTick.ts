@@ -31,7 +31,7 @@ export class WatchtimeTickTask extends GuildTask<TickRun> {
 		return { tickAt: tickAt.getTime(), now };
 	}
 
-	/** This process's chatters of the last second are in Redis before the tick reads it. */
+	/** This process's chatters since its last flush are in Redis before the tick reads it. */
 	protected override async beforeWork(): Promise<void> {
 		await chatPresence
 			.flush()
